@@ -1,0 +1,240 @@
+//===- RopeAttrs.td - Rope attributes and enums ------------*- tablegen -*-===//
+//
+// Enums for pairing and layout, and one attribute per frequency
+// specification. Every frequency attribute implements FrequencyAttrInterface.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ROPE_DIALECT_ROPE_IR_ROPEATTRS_TD
+#define ROPE_DIALECT_ROPE_IR_ROPEATTRS_TD
+
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+include "rope/Dialect/Rope/IR/RopeBase.td"
+include "rope/Dialect/Rope/IR/RopeInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def Rope_PairingHalf : I32EnumAttrCase<"Half", 0, "half">;
+def Rope_PairingInterleaved : I32EnumAttrCase<"Interleaved", 1, "interleaved">;
+def Rope_PairingAttr : I32EnumAttr<"Pairing",
+    "which head elements rotate together", [Rope_PairingHalf,
+    Rope_PairingInterleaved]> {
+  let cppNamespace = "::mlir::rope";
+}
+
+def Rope_LayoutTHD : I32EnumAttrCase<"THD", 0, "thd">;
+def Rope_LayoutBSHD : I32EnumAttrCase<"BSHD", 1, "bshd">;
+def Rope_LayoutBHSD : I32EnumAttrCase<"BHSD", 2, "bhsd">;
+def Rope_LayoutAttr : I32EnumAttr<"Layout",
+    "dimension order of a rotated tensor", [Rope_LayoutTHD, Rope_LayoutBSHD,
+    Rope_LayoutBHSD]> {
+  let cppNamespace = "::mlir::rope";
+}
+
+def Rope_FactorsDynamic : I32EnumAttrCase<"Dynamic", 0, "dynamic">;
+def Rope_FactorsShort : I32EnumAttrCase<"Short", 1, "short">;
+def Rope_FactorsLong : I32EnumAttrCase<"Long", 2, "long">;
+def Rope_LongRopeFactors : I32EnumAttr<"LongRopeFactors",
+    "which LongRoPE factor list applies", [Rope_FactorsDynamic,
+    Rope_FactorsShort, Rope_FactorsLong]> {
+  let cppNamespace = "::mlir::rope";
+  let genSpecializedAttr = 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Parameters
+//===----------------------------------------------------------------------===//
+
+// A double printed in its shortest round-tripping decimal form.
+class Rope_F64Parameter<string desc> : AttrParameter<"double", desc> {
+  let parser = [{ ::mlir::rope::parseF64($_parser) }];
+  let printer = [{ ::mlir::rope::printF64($_printer, $_self) }];
+}
+class Rope_DefaultF64Parameter<string value, string desc>
+    : Rope_F64Parameter<desc> {
+  let defaultValue = value;
+}
+class Rope_OptionalF64Parameter<string desc>
+    : OptionalParameter<"std::optional<double>", desc> {
+  let parser = [{ ::mlir::rope::parseOptionalF64($_parser) }];
+  let printer = [{ ::mlir::rope::printF64($_printer, *$_self) }];
+}
+// A bracketed list of doubles: `[1.0, 2.5]`.
+class Rope_F64ArrayParameter<string desc> : ArrayRefParameter<"double", desc> {
+  let parser = [{ ::mlir::rope::parseF64List($_parser) }];
+  let printer = [{ ::mlir::rope::printF64List($_printer, $_self) }];
+}
+
+//===----------------------------------------------------------------------===//
+// Frequency attributes
+//===----------------------------------------------------------------------===//
+
+class Rope_FreqAttr<string name, string attrMnemonic>
+    : AttrDef<Rope_Dialect, name,
+              [DeclareAttrInterfaceMethods<Rope_FrequencyAttrInterface>]> {
+  let mnemonic = attrMnemonic;
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Rope_DefaultFreqsAttr : Rope_FreqAttr<"DefaultFreqs", "default"> {
+  let summary = "RoFormer frequencies `f_i = base^(-2i/R)`";
+  let description = [{
+    The unscaled frequencies of RoFormer: `f_i = base^(-2i/R)` for
+    `i = 0 .. R/2-1`, where `R` is the op's `rotary_dim`. `attention_factor`
+    (default 1) scales cos and sin.
+
+    ```mlir
+    #rope.default<base = 10000.0>
+    #rope.default<base = 1000000.0>   // Qwen2
+    ```
+  }];
+  let parameters = (ins Rope_F64Parameter<"frequency base">:$base,
+      Rope_OptionalF64Parameter<"attention factor">:$attention_factor);
+}
+
+def Rope_LinearFreqsAttr : Rope_FreqAttr<"LinearFreqs", "linear"> {
+  let summary = "position interpolation: `f_i = base^(-2i/R) / factor`";
+  let description = [{
+    Linear scaling (position interpolation, HF `rope_type = "linear"`).
+
+    ```mlir
+    #rope.linear<base = 10000.0, factor = 4.0>
+    ```
+  }];
+  let parameters = (ins Rope_F64Parameter<"frequency base">:$base,
+      Rope_F64Parameter<"scaling factor">:$factor,
+      Rope_OptionalF64Parameter<"attention factor">:$attention_factor);
+}
+
+def Rope_DynamicNTKFreqsAttr : Rope_FreqAttr<"DynamicNTKFreqs", "dynamic_ntk"> {
+  let summary = "dynamic NTK scaling, chosen at run time from the length";
+  let description = [{
+    HF `rope_type = "dynamic"`. With `n` the current sequence length (largest
+    position + 1), when `n > original_max_position` the base becomes
+    `base * ((factor * n / L0) - (factor - 1)) ^ (R / (R - 2))`, otherwise
+    it stays. The frequencies depend on run-time data and do not fold.
+
+    ```mlir
+    #rope.dynamic_ntk<base = 10000.0, factor = 2.0, original_max_position = 4096>
+    ```
+  }];
+  let parameters = (ins Rope_F64Parameter<"frequency base">:$base,
+      Rope_F64Parameter<"scaling factor">:$factor,
+      "int64_t":$original_max_position,
+      Rope_OptionalF64Parameter<"attention factor">:$attention_factor);
+}
+
+def Rope_YarnFreqsAttr : Rope_FreqAttr<"YarnFreqs", "yarn"> {
+  let summary = "YaRN frequency interpolation with a linear ramp";
+  let description = [{
+    HF `rope_type = "yarn"`: frequencies below `beta_slow` rotations over
+    `original_max_position` are interpolated (`f / factor`), those above
+    `beta_fast` are kept, with a linear ramp between. `truncate` (default
+    true) floors/ceils the ramp bounds. The attention factor is
+    `m(factor, mscale) / m(factor, mscale_all_dim)` when both are given
+    (DeepSeek-V2/V3), else `m(factor, 1)`, with
+    `m(s, k) = s <= 1 ? 1 : 0.1 * k * ln(s) + 1`, unless `attention_factor`
+    is given.
+
+    ```mlir
+    // DeepSeek-V3
+    #rope.yarn<base = 10000.0, factor = 40.0, original_max_position = 4096,
+               beta_fast = 32.0, beta_slow = 1.0, mscale = 1.0,
+               mscale_all_dim = 1.0>
+    ```
+  }];
+  let parameters = (ins Rope_F64Parameter<"frequency base">:$base,
+      Rope_F64Parameter<"scaling factor">:$factor,
+      "int64_t":$original_max_position,
+      Rope_DefaultF64Parameter<"32.0", "fast rotation boundary">:$beta_fast,
+      Rope_DefaultF64Parameter<"1.0", "slow rotation boundary">:$beta_slow,
+      Rope_OptionalF64Parameter<"mscale">:$mscale,
+      Rope_OptionalF64Parameter<"mscale_all_dim">:$mscale_all_dim,
+      Rope_OptionalF64Parameter<"attention factor">:$attention_factor,
+      DefaultValuedParameter<"bool", "true", "floor/ceil the ramp">:$truncate);
+}
+
+def Rope_LongRopeFreqsAttr : Rope_FreqAttr<"LongRopeFreqs", "longrope"> {
+  let summary = "LongRoPE per-frequency short/long factors (Phi-3)";
+  let description = [{
+    HF `rope_type = "longrope"`: `f_i = 1 / (ext_i * base^(2i/R))` where
+    `ext` is `long_factor` when the sequence is longer than
+    `original_max_position`, else `short_factor`. `factors` picks one list at
+    compile time (`short` or `long`); the default `dynamic` chooses at run
+    time from the largest position. The attention factor is
+    `sqrt(1 + ln(s) / ln(L0))` with `s = max_position / L0` (1 if `s <= 1`),
+    unless `attention_factor` is given.
+
+    ```mlir
+    #rope.longrope<base = 10000.0, original_max_position = 4096,
+                   max_position = 131072, short_factor = [1.0, 1.02],
+                   long_factor = [1.08, 1.1], factors = long>
+    ```
+  }];
+  let parameters = (ins Rope_F64Parameter<"frequency base">:$base,
+      "int64_t":$original_max_position,
+      "int64_t":$max_position,
+      Rope_F64ArrayParameter<"per-frequency short factors">:$short_factor,
+      Rope_F64ArrayParameter<"per-frequency long factors">:$long_factor,
+      DefaultValuedParameter<"::mlir::rope::LongRopeFactors",
+          "::mlir::rope::LongRopeFactors::Dynamic",
+          "factor list selection">:$factors,
+      Rope_OptionalF64Parameter<"attention factor">:$attention_factor);
+}
+
+def Rope_Llama3FreqsAttr : Rope_FreqAttr<"Llama3Freqs", "llama3"> {
+  let summary = "Llama 3.1 wavelength-dependent frequency scaling";
+  let description = [{
+    HF `rope_type = "llama3"`: with `wl_i = 2*pi / f_i`, wavelengths shorter
+    than `L0 / high_freq_factor` keep `f_i`, longer than
+    `L0 / low_freq_factor` use `f_i / factor`, and the band between
+    interpolates smoothly.
+
+    ```mlir
+    // Llama-3.1-8B
+    #rope.llama3<base = 500000.0, factor = 8.0, low_freq_factor = 1.0,
+                 high_freq_factor = 4.0, original_max_position = 8192>
+    ```
+  }];
+  let parameters = (ins Rope_F64Parameter<"frequency base">:$base,
+      Rope_F64Parameter<"scaling factor">:$factor,
+      Rope_F64Parameter<"low frequency factor">:$low_freq_factor,
+      Rope_F64Parameter<"high frequency factor">:$high_freq_factor,
+      "int64_t":$original_max_position,
+      Rope_OptionalF64Parameter<"attention factor">:$attention_factor);
+}
+
+def Rope_InvFreqsAttr : Rope_FreqAttr<"InvFreqs", "inv_freqs"> {
+  let summary = "explicit inverse frequencies";
+  let description = [{
+    The `R/2` inverse frequencies themselves, and the attention factor
+    (default 1). Every frequency specification known at compile time
+    canonicalizes to this form, computed in double precision.
+
+    ```mlir
+    #rope.inv_freqs<values = [1.0, 0.1, 0.01, 0.001], attention_factor = 1.2>
+    ```
+  }];
+  let parameters = (ins Rope_F64ArrayParameter<"inverse frequencies">:$values,
+      Rope_DefaultF64Parameter<"1.0", "attention factor">:$attention_factor);
+}
+
+def Rope_FreqFactorsAttr : Rope_FreqAttr<"FreqFactors", "freq_factors"> {
+  let summary = "RoFormer frequencies with per-frequency divisors";
+  let description = [{
+    llama.cpp `freq_factors`: `f_i = base^(-2i/R) / divisors[i]`.
+
+    ```mlir
+    #rope.freq_factors<base = 10000.0, divisors = [1.0, 1.0, 2.0, 4.0]>
+    ```
+  }];
+  let parameters = (ins Rope_F64Parameter<"frequency base">:$base,
+      Rope_F64ArrayParameter<"per-frequency divisors">:$divisors,
+      Rope_OptionalF64Parameter<"attention factor">:$attention_factor);
+}
+
+#endif // ROPE_DIALECT_ROPE_IR_ROPEATTRS_TD

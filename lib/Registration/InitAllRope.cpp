@@ -1,0 +1,23 @@
+//===- InitAllRope.cpp - Register everything rope provides ----------------===//
+
+#include "rope/InitAllRope.h"
+
+#include "rope/Dialect/Rope/IR/RopeDialect.h"
+#include "rope/Dialect/Rope/Transforms/Passes.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+void mlir::rope::registerAllRopeDialects(DialectRegistry &registry) {
+  registry.insert<RopeDialect>();
+  // Users' IR mixes rope ops with func, arith, math, tensor, linalg, memref,
+  // scf, vector, gpu, nvvm, llvm and bufferization; accept all of upstream.
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+}
+
+void mlir::rope::registerAllRopePasses() {
+  mlir::registerAllPasses();
+  registerRopePasses();
+}

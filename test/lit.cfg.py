@@ -1,0 +1,69 @@
+# -*- Python -*-
+import os
+import shutil
+import subprocess
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "ROPE"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "README.md", "lit.cfg.py",
+                   "lit.site.cfg.py", "lib"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.rope_obj_root, "test")
+
+config.environment["FILECHECK_OPTS"] = (
+    "-enable-var-scope --allow-unused-prefixes=false")
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# Python helpers (numpy references) run with Debian's interpreter, which has
+# python3-numpy; the first python3 on PATH may be a separate build.
+python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
+config.substitutions.append(("%python", python))
+config.substitutions.append(("%rope_src", config.rope_src_root))
+config.substitutions.append(("%test_lib", os.path.join(config.test_source_root, "lib")))
+shared = os.path.normpath(os.path.join(config.rope_src_root, "..", "shared"))
+config.substitutions.append(("%shared", shared))
+config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+
+tool_dirs = [config.rope_tools_dir, config.llvm_tools_dir]
+tools = ["rope-opt", "rope-run", "mlir-opt", "mlir-runner"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# ---- Features ---------------------------------------------------------------
+def _has_numpy():
+    try:
+        return subprocess.run([python, "-c", "import numpy"],
+                              capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+if _has_numpy():
+    config.available_features.add("numpy")
+if os.path.isdir(os.path.join(shared, "conformance")):
+    config.available_features.add("conformance-data")
+
+cuda_root = os.environ.get("CUDA_HOME", "/usr/local/cuda")
+ptxas = shutil.which("ptxas") or os.path.join(cuda_root, "bin", "ptxas")
+if os.path.exists(ptxas):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+
+def _has_cuda_device():
+    smi = shutil.which("nvidia-smi")
+    if not smi:
+        return False
+    try:
+        out = subprocess.run([smi, "-L"], capture_output=True, text=True,
+                             timeout=20)
+        return out.returncode == 0 and "GPU" in out.stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+if _has_cuda_device():
+    config.available_features.add("cuda-device")
