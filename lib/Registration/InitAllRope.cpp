@@ -3,7 +3,9 @@
 #include "rope/InitAllRope.h"
 
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
+#include "rope/Conversion/Passes.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/Pipelines/Pipelines.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -20,4 +22,6 @@ void mlir::rope::registerAllRopeDialects(DialectRegistry &registry) {
 void mlir::rope::registerAllRopePasses() {
   mlir::registerAllPasses();
   registerRopePasses();
+  registerRopeConversionPasses();
+  registerRopePipelines();
 }

@@ -1,0 +1,40 @@
+# rope-mlir top-level entry points. See README.md.
+#   make demo   install deps, build, lower an example with rope-opt
+#   make test   install deps, build, run the whole lit suite
+#   make bench  CPU benchmarks (see docs/performance.md)
+#   make docs   regenerate docs/generated from ODS
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+LLVM_PREFIX ?= /usr/lib/llvm-22
+CMAKE_FLAGS ?=
+
+.PHONY: deps configure build demo test docs bench clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake -G Ninja -S . -B $(BUILD_DIR) \
+	  -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DCMAKE_C_COMPILER=$(LLVM_PREFIX)/bin/clang \
+	  -DCMAKE_CXX_COMPILER=$(LLVM_PREFIX)/bin/clang++ \
+	  -DMLIR_DIR=$(LLVM_PREFIX)/lib/cmake/mlir \
+	  -DLLVM_EXTERNAL_LIT=$(LLVM_PREFIX)/bin/lit $(CMAKE_FLAGS)
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	ninja -C $(BUILD_DIR)
+
+demo: build
+	bash examples/demo.sh $(BUILD_DIR)
+
+test: build
+	ninja -C $(BUILD_DIR) check-rope
+
+docs: configure
+	ninja -C $(BUILD_DIR) rope-doc
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,38 @@
+//===- Passes.td - Rope conversion passes ------------------*- tablegen -*-===//
+
+#ifndef ROPE_CONVERSION_PASSES_TD
+#define ROPE_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertRopeToLinalgPass : Pass<"convert-rope-to-linalg"> {
+  let summary = "Lower rope.rotate to linalg, tensor, arith and math";
+  let description = [{
+    Lowers every `rope.rotate` in destination-passing style: each rotated
+    tensor becomes one `linalg.generic` over an `expand_shape` view of its
+    rotated part (`[..., 2, R/2]` for half pairing, `[..., R/2, 2]` for
+    interleaved) that writes the `outs` tensor, plus a `linalg.copy` of the
+    pass-through part when `rotary_dim < head_dim`. After one-shot
+    bufferization the only buffers written are the results: no copies, no
+    intermediate allocations, no cos/sin table unless the IR passed a cache.
+
+    cos/sin are computed inside the kernel in f32 from the angle `p * f`
+    kept as a double-float (frequencies split into two f32 constants at
+    compile time), reduced by Cody-Waite and evaluated by polynomials: no
+    libm call per element, error below 2e-7 for positions up to 2^20.
+
+    Positions gathered from a cos/sin cache are checked once per call: a
+    position outside `[0, P)` stops the program through `cf.assert` with the
+    message "rope.rotate: position outside the cos/sin cache".
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::cf::ControlFlowDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+#endif // ROPE_CONVERSION_PASSES_TD

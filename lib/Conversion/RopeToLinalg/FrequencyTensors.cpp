@@ -1,0 +1,154 @@
+//===- FrequencyTensors.cpp - Frequencies as f32 hi/lo tensors ------------===//
+
+#include "LoweringUtils.h"
+
+#include "rope/Utils/SinCos.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::rope;
+
+bool mlir::rope::needsSequenceLength(FrequencyAttrInterface freqs) {
+  if (isa<DynamicNTKFreqsAttr>(freqs))
+    return true;
+  auto longrope = dyn_cast<LongRopeFreqsAttr>(freqs);
+  return longrope && longrope.getFactors() == LongRopeFactors::Dynamic;
+}
+
+/// Constant hi/lo tensors of double-precision frequencies.
+static std::pair<Value, Value> constantSplit(OpBuilder &b, Location loc,
+                                             ArrayRef<double> values) {
+  SmallVector<float> hi, lo;
+  for (double v : values) {
+    auto [h, l] = splitF64(v);
+    hi.push_back(h);
+    lo.push_back(l);
+  }
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                    b.getF32Type());
+  auto make = [&](ArrayRef<float> data) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(type, data));
+  };
+  return {make(hi), make(lo)};
+}
+
+/// Dynamic NTK: base' = base * (factor * n / L0 - (factor - 1))^(R/(R-2))
+/// when n > L0, f_i = base'^(-2i/R). Computed once per call in f64 (R/2
+/// values), then split into hi/lo.
+static std::pair<Value, Value> dynamicNTK(OpBuilder &b, Location loc,
+                                          DynamicNTKFreqsAttr attr,
+                                          int64_t rotaryDim, Value seqLen) {
+  Type f64 = b.getF64Type();
+  auto c = [&](double v) -> Value {
+    return arith::ConstantOp::create(b, loc, b.getF64FloatAttr(v));
+  };
+  const double r = static_cast<double>(rotaryDim);
+  const double l0 = static_cast<double>(attr.getOriginalMaxPosition());
+  Value n = arith::SIToFPOp::create(b, loc, f64, seqLen);
+  Value scaled = arith::SubFOp::create(
+      b, loc,
+      arith::MulFOp::create(b, loc, n, c(attr.getFactor() / l0)),
+      c(attr.getFactor() - 1.0));
+  Value logBase = c(std::log(attr.getBase()));
+  Value scaledLogBase = arith::AddFOp::create(
+      b, loc, logBase,
+      arith::MulFOp::create(b, loc, c(r / (r - 2.0)),
+                            math::LogOp::create(b, loc, scaled)));
+  Value longer = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, n,
+                                       c(l0));
+  Value lnBase =
+      arith::SelectOp::create(b, loc, longer, scaledLogBase, logBase);
+
+  auto type = RankedTensorType::get({rotaryDim / 2}, b.getF32Type());
+  auto generate = [&](bool wantHi) -> Value {
+    auto gen = tensor::GenerateOp::create(b, loc, type, ValueRange{});
+    OpBuilder::InsertionGuard guard(b);
+    Block *body = b.createBlock(&gen.getBody(), {}, {b.getIndexType()}, {loc});
+    Value i = arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                         body->getArgument(0));
+    Value exponent = arith::MulFOp::create(
+        b, loc, arith::SIToFPOp::create(b, loc, f64, i), c(-2.0 / r));
+    Value f = math::ExpOp::create(
+        b, loc, arith::MulFOp::create(b, loc, exponent, lnBase));
+    Value hi = arith::TruncFOp::create(b, loc, b.getF32Type(), f);
+    Value result = hi;
+    if (!wantHi) {
+      Value rest = arith::SubFOp::create(
+          b, loc, f, arith::ExtFOp::create(b, loc, f64, hi));
+      result = arith::TruncFOp::create(b, loc, b.getF32Type(), rest);
+    }
+    tensor::YieldOp::create(b, loc, result);
+    return gen;
+  };
+  return {generate(true), generate(false)};
+}
+
+FrequencyTensors mlir::rope::buildFrequencyTensors(OpBuilder &b, Location loc,
+                                                   FrequencyAttrInterface freqs,
+                                                   int64_t rotaryDim,
+                                                   Value seqLen) {
+  FrequencyTensors result;
+  result.attentionFactor = freqs.getEffectiveAttentionFactor();
+  if (std::optional<SmallVector<double>> values =
+          freqs.getStaticInverseFrequencies(rotaryDim)) {
+    std::tie(result.hi, result.lo) = constantSplit(b, loc, *values);
+    return result;
+  }
+  if (auto ntk = dyn_cast<DynamicNTKFreqsAttr>(freqs)) {
+    std::tie(result.hi, result.lo) =
+        dynamicNTK(b, loc, ntk, rotaryDim, seqLen);
+    return result;
+  }
+  // LongRoPE with run-time selection: long factors when n > L0.
+  auto longrope = cast<LongRopeFreqsAttr>(freqs);
+  auto pick = [&](LongRopeFactors which) {
+    auto fixed = LongRopeFreqsAttr::get(
+        b.getContext(), longrope.getBase(), longrope.getOriginalMaxPosition(),
+        longrope.getMaxPosition(), longrope.getShortFactor(),
+        longrope.getLongFactor(), which, longrope.getAttentionFactor());
+    return constantSplit(b, loc, *fixed.getStaticInverseFrequencies(rotaryDim));
+  };
+  auto [shortHi, shortLo] = pick(LongRopeFactors::Short);
+  auto [longHi, longLo] = pick(LongRopeFactors::Long);
+  Value l0 = arith::ConstantOp::create(
+      b, loc, b.getI64IntegerAttr(longrope.getOriginalMaxPosition()));
+  Value longer =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, seqLen, l0);
+  result.hi = arith::SelectOp::create(b, loc, longer, longHi, shortHi);
+  result.lo = arith::SelectOp::create(b, loc, longer, longLo, shortLo);
+  return result;
+}
+
+std::pair<Value, Value> mlir::rope::buildMinMax(OpBuilder &b, Location loc,
+                                                Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  Type i64 = b.getI64Type();
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  SmallVector<Value> lbs(type.getRank(), zero), steps(type.getRank(), one);
+  SmallVector<Value> ubs;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    ubs.push_back(tensor::DimOp::create(b, loc, tensor, d));
+  Value initMin = arith::ConstantOp::create(
+      b, loc, b.getI64IntegerAttr(std::numeric_limits<int64_t>::max()));
+  Value initMax = arith::ConstantOp::create(
+      b, loc, b.getI64IntegerAttr(std::numeric_limits<int64_t>::min()));
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, lbs, ubs, steps, ValueRange{initMin, initMax},
+      [&](OpBuilder &nb, Location nl, ValueRange ivs,
+          ValueRange iters) -> scf::ValueVector {
+        Value v = tensor::ExtractOp::create(nb, nl, tensor, ivs);
+        if (v.getType() != i64)
+          v = arith::ExtSIOp::create(nb, nl, i64, v);
+        return {arith::MinSIOp::create(nb, nl, iters[0], v),
+                arith::MaxSIOp::create(nb, nl, iters[1], v)};
+      });
+  return {nest.results[0], nest.results[1]};
+}

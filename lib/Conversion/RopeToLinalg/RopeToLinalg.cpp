@@ -1,0 +1,345 @@
+//===- RopeToLinalg.cpp - Lower rope.rotate to linalg ---------------------===//
+//
+// Each rotated tensor becomes one linalg.generic over a view of its rotated
+// part with a dimension of size 2 for the pair element:
+//   half:        x[..., R] -> x[..., 2, R/2]   (element i pairs with i + R/2)
+//   interleaved: x[..., R] -> x[..., R/2, 2]   (element 2i pairs with 2i + 1)
+// The generic reads both pair elements through two indexing maps that pin
+// the pair index to 0 and 1, and writes
+//   y[j = 0] = x0 * c - x1 * s,   y[j = 1] = x1 * c + x0 * s.
+// Writing one destination view (not two halves) keeps one-shot bufferization
+// in place; cos/sin are computed in the body, so no table is materialized.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Conversion/Passes.h"
+
+#include "LoweringUtils.h"
+#include "rope/Dialect/Rope/IR/RopeOps.h"
+#include "rope/Utils/SinCos.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_CONVERTROPETOLINALGPASS
+#include "rope/Conversion/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+using namespace mlir::rope;
+
+namespace {
+
+/// Values shared by the rotation of every input of one rope.rotate.
+struct RotationContext {
+  RotateOp op;
+  int64_t rotaryDim;
+  Value offset;          // i64, implicit positions only
+  FrequencyTensors freqs; // frequency form only
+};
+
+Value castToI64(OpBuilder &b, Location loc, Value v) {
+  if (v.getType().isIndex())
+    return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
+  if (v.getType() != b.getI64Type())
+    return arith::ExtSIOp::create(b, loc, b.getI64Type(), v);
+  return v;
+}
+
+Value toF32(OpBuilder &b, Location loc, Value v) {
+  if (v.getType().isF32())
+    return v;
+  return arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+}
+
+/// Emits one linalg.generic rotating `x` (already restricted to its rotated
+/// part) into `dest`; returns the rotated tensor with the shape of `x`.
+Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
+                    Value x, Value dest) {
+  RotateOp op = ctx.op;
+  auto type = cast<RankedTensorType>(x.getType());
+  const int64_t rank = type.getRank();
+  const int64_t half = ctx.rotaryDim / 2;
+  const bool isHalf = op.getPairing() == Pairing::Half;
+  const int64_t numLoops = rank + 1;
+  const int64_t pairDim = isHalf ? rank - 1 : rank;
+  const int64_t freqDim = isHalf ? rank : rank - 1;
+  SmallVector<int64_t> tokenDims = op.getTokenDims();
+  const int64_t seqDim = tokenDims.back();
+
+  // [..., R] -> [..., 2, R/2] or [..., R/2, 2].
+  SmallVector<int64_t> viewShape(type.getShape().drop_back());
+  viewShape.append(isHalf ? SmallVector<int64_t>{2, half}
+                          : SmallVector<int64_t>{half, 2});
+  SmallVector<ReassociationIndices> reassoc;
+  for (int64_t d = 0; d < rank - 1; ++d)
+    reassoc.push_back({d});
+  reassoc.push_back({rank - 1, rank});
+  auto viewType = RankedTensorType::get(viewShape, type.getElementType());
+  Value xView = tensor::ExpandShapeOp::create(b, loc, viewType, x, reassoc);
+  Value destView =
+      tensor::ExpandShapeOp::create(b, loc, viewType, dest, reassoc);
+
+  MLIRContext *mctx = b.getContext();
+  auto pinnedPairMap = [&](int64_t j) {
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < numLoops; ++d)
+      exprs.push_back(d == pairDim ? getAffineConstantExpr(j, mctx)
+                                   : getAffineDimExpr(d, mctx));
+    return AffineMap::get(numLoops, 0, exprs, mctx);
+  };
+  auto projection = [&](ArrayRef<int64_t> dims,
+                        std::optional<int64_t> leading = std::nullopt) {
+    SmallVector<AffineExpr> exprs;
+    if (leading)
+      exprs.push_back(getAffineConstantExpr(*leading, mctx));
+    for (int64_t d : dims)
+      exprs.push_back(getAffineDimExpr(d, mctx));
+    return AffineMap::get(numLoops, 0, exprs, mctx);
+  };
+
+  SmallVector<Value> inputs{xView, xView};
+  SmallVector<AffineMap> maps{pinnedPairMap(0), pinnedPairMap(1)};
+  int64_t freqArg = -1, posArg = -1, cacheArg = -1;
+  if (op.getFreqs()) {
+    freqArg = inputs.size();
+    inputs.append({ctx.freqs.hi, ctx.freqs.lo});
+    maps.append(2, projection({freqDim}));
+  }
+  if (Value positions = op.getPositions()) {
+    posArg = inputs.size();
+    if (op.isMRope()) {
+      for (int64_t k = 0; k < 3; ++k) {
+        inputs.push_back(positions);
+        maps.push_back(projection(tokenDims, k));
+      }
+    } else {
+      inputs.push_back(positions);
+      maps.push_back(projection(tokenDims));
+    }
+  }
+  if (op.hasPerTokenCache()) {
+    cacheArg = inputs.size();
+    SmallVector<int64_t> dims(tokenDims);
+    dims.push_back(freqDim);
+    inputs.append({op.getCosCache(), op.getSinCache()});
+    maps.append(2, projection(dims));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(numLoops));
+  SmallVector<utils::IteratorType> iterators(numLoops,
+                                             utils::IteratorType::parallel);
+
+  auto body = [&](OpBuilder &nb, Location nl, ValueRange args) {
+    Value i = linalg::IndexOp::create(nb, nl, freqDim);
+
+    // Position of this token (i64); mrope picks the component of section i.
+    Value pos;
+    if (posArg >= 0 && op.isMRope()) {
+      ArrayRef<int64_t> sections = *op.getMropeSection();
+      Value end0 = arith::ConstantIndexOp::create(nb, nl, sections[0]);
+      Value end1 =
+          arith::ConstantIndexOp::create(nb, nl, sections[0] + sections[1]);
+      Value in0 = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::ult, i,
+                                        end0);
+      Value in1 = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::ult, i,
+                                        end1);
+      pos = arith::SelectOp::create(
+          nb, nl, in0, args[posArg],
+          arith::SelectOp::create(nb, nl, in1, args[posArg + 1],
+                                  args[posArg + 2]));
+      pos = castToI64(nb, nl, pos);
+    } else if (posArg >= 0) {
+      pos = castToI64(nb, nl, args[posArg]);
+    } else if (ctx.offset) {
+      Value s = castToI64(nb, nl, linalg::IndexOp::create(nb, nl, seqDim));
+      pos = arith::AddIOp::create(nb, nl, ctx.offset, s);
+    }
+
+    Value cosV, sinV;
+    if (freqArg >= 0) {
+      Value p = arith::SIToFPOp::create(nb, nl, nb.getF32Type(), pos);
+      SinCos sc = buildAccurateSinCosOfProduct(nb, nl, p, args[freqArg],
+                                               args[freqArg + 1]);
+      cosV = sc.cos;
+      sinV = sc.sin;
+      if (ctx.freqs.attentionFactor != 1.0) {
+        Value a = arith::ConstantOp::create(
+            nb, nl,
+            nb.getF32FloatAttr(static_cast<float>(ctx.freqs.attentionFactor)));
+        cosV = arith::MulFOp::create(nb, nl, cosV, a);
+        sinV = arith::MulFOp::create(nb, nl, sinV, a);
+      }
+    } else if (cacheArg >= 0) {
+      cosV = toF32(nb, nl, args[cacheArg]);
+      sinV = toF32(nb, nl, args[cacheArg + 1]);
+    } else {
+      // Cache gathered by position; positions were range-checked up front.
+      Value row = arith::IndexCastOp::create(nb, nl, nb.getIndexType(), pos);
+      cosV = toF32(nb, nl,
+                   tensor::ExtractOp::create(nb, nl, op.getCosCache(),
+                                             ValueRange{row, i}));
+      sinV = toF32(nb, nl,
+                   tensor::ExtractOp::create(nb, nl, op.getSinCache(),
+                                             ValueRange{row, i}));
+    }
+    if (op.getInverse())
+      sinV = arith::NegFOp::create(nb, nl, sinV);
+
+    // y = a * c + b * s with (a, b) = (x0, -x1) for j = 0, (x1, x0) for j = 1.
+    Value x0 = toF32(nb, nl, args[0]);
+    Value x1 = toF32(nb, nl, args[1]);
+    Value j = linalg::IndexOp::create(nb, nl, pairDim);
+    Value first = arith::CmpIOp::create(
+        nb, nl, arith::CmpIPredicate::eq, j,
+        arith::ConstantIndexOp::create(nb, nl, 0));
+    Value a = arith::SelectOp::create(nb, nl, first, x0, x1);
+    Value bv = arith::SelectOp::create(
+        nb, nl, first, arith::NegFOp::create(nb, nl, x1), x0);
+    Value y = math::FmaOp::create(nb, nl, a, cosV,
+                                  arith::MulFOp::create(nb, nl, bv, sinV));
+    if (y.getType() != type.getElementType())
+      y = arith::TruncFOp::create(nb, nl, type.getElementType(), y);
+    linalg::YieldOp::create(nb, nl, y);
+  };
+
+  auto generic = linalg::GenericOp::create(b, loc, TypeRange{viewType}, inputs,
+                                           ValueRange{destView}, maps,
+                                           iterators, body);
+  return tensor::CollapseShapeOp::create(b, loc, type, generic.getResult(0),
+                                         reassoc);
+}
+
+/// Rotates one input into its destination, copying the pass-through part
+/// `[R, D)` when rotary_dim < head_dim.
+Value lowerInput(OpBuilder &b, Location loc, const RotationContext &ctx,
+                 Value x, Value init) {
+  auto type = cast<RankedTensorType>(x.getType());
+  const int64_t rank = type.getRank();
+  const int64_t headDim = type.getShape().back();
+  if (ctx.rotaryDim == headDim)
+    return buildRotation(b, loc, ctx, x, init);
+
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
+  SmallVector<OpFoldResult> zeros(rank, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> ones(rank, b.getIndexAttr(1));
+  SmallVector<OpFoldResult> passOffsets(zeros), passSizes(sizes),
+      rotSizes(sizes);
+  passOffsets.back() = b.getIndexAttr(ctx.rotaryDim);
+  passSizes.back() = b.getIndexAttr(headDim - ctx.rotaryDim);
+  rotSizes.back() = b.getIndexAttr(ctx.rotaryDim);
+
+  Value xPass =
+      tensor::ExtractSliceOp::create(b, loc, x, passOffsets, passSizes, ones);
+  Value destPass = tensor::ExtractSliceOp::create(b, loc, init, passOffsets,
+                                                  passSizes, ones);
+  Value copied =
+      linalg::CopyOp::create(b, loc, xPass, destPass).getResult(0);
+  Value dest = tensor::InsertSliceOp::create(b, loc, copied, init,
+                                             passOffsets, passSizes, ones);
+
+  Value xRot = tensor::ExtractSliceOp::create(b, loc, x, zeros, rotSizes, ones);
+  Value destRot =
+      tensor::ExtractSliceOp::create(b, loc, dest, zeros, rotSizes, ones);
+  Value rotated = buildRotation(b, loc, ctx, xRot, destRot);
+  return tensor::InsertSliceOp::create(b, loc, rotated, dest, zeros, rotSizes,
+                                       ones);
+}
+
+struct RotateOpLowering : OpRewritePattern<RotateOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(RotateOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RotationContext ctx{op, op.getEffectiveRotaryDim(), {}, {}};
+    if (Value offset = op.getOffset())
+      ctx.offset = castToI64(rewriter, loc, offset);
+
+    FrequencyAttrInterface freqs = op.getFreqsAttr();
+    const bool gathersCache = op.hasCache() && !op.hasPerTokenCache();
+    const bool needsRange =
+        gathersCache || (freqs && needsSequenceLength(freqs));
+
+    // Smallest and largest position, for the cache bounds check and for the
+    // sequence length n = largest position + 1 of run-time scaling types.
+    Value minPos, maxPos;
+    if (needsRange) {
+      if (Value positions = op.getPositions()) {
+        std::tie(minPos, maxPos) = buildMinMax(rewriter, loc, positions);
+      } else {
+        Value seq = tensor::DimOp::create(rewriter, loc, op.getInputs().front(),
+                                          op.getTokenDims().back());
+        Value one = arith::ConstantOp::create(rewriter, loc,
+                                              rewriter.getI64IntegerAttr(1));
+        minPos = ctx.offset;
+        maxPos = arith::SubIOp::create(
+            rewriter, loc,
+            arith::AddIOp::create(rewriter, loc, ctx.offset,
+                                  castToI64(rewriter, loc, seq)),
+            one);
+      }
+    }
+    if (gathersCache) {
+      Value rows = castToI64(
+          rewriter, loc,
+          tensor::DimOp::create(rewriter, loc, op.getCosCache(), 0));
+      Value zero = arith::ConstantOp::create(rewriter, loc,
+                                             rewriter.getI64IntegerAttr(0));
+      Value inRange = arith::AndIOp::create(
+          rewriter, loc,
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sge,
+                                minPos, zero),
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt,
+                                maxPos, rows));
+      cf::AssertOp::create(rewriter, loc, inRange,
+                           "rope.rotate: position outside the cos/sin cache");
+    }
+    if (freqs) {
+      Value seqLen;
+      if (maxPos)
+        seqLen = arith::AddIOp::create(
+            rewriter, loc, maxPos,
+            arith::ConstantOp::create(rewriter, loc,
+                                      rewriter.getI64IntegerAttr(1)));
+      ctx.freqs = buildFrequencyTensors(rewriter, loc, freqs, ctx.rotaryDim,
+                                        seqLen);
+    }
+
+    SmallVector<Value> results;
+    for (auto [x, init] : llvm::zip(op.getInputs(), op.getInits()))
+      results.push_back(lowerInput(rewriter, loc, ctx, x, init));
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+struct ConvertRopeToLinalgPass
+    : rope::impl::ConvertRopeToLinalgPassBase<ConvertRopeToLinalgPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateRopeToLinalgConversionPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    WalkResult left = getOperation()->walk([](RotateOp op) {
+      op.emitOpError("could not be lowered to linalg");
+      return WalkResult::interrupt();
+    });
+    if (left.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::rope::populateRopeToLinalgConversionPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<RotateOpLowering>(patterns.getContext());
+}

@@ -1,0 +1,102 @@
+"""Independent float64 reference for rope-mlir tests.
+
+Written from docs/rope-reference.md (HF modeling_rope_utils.py, vLLM, ONNX
+RotaryEmbedding-23), not from the C++ implementation. Used to compute the
+expected numbers in lit tests and the expected outputs of execution tests.
+"""
+import math
+
+
+def base_freqs(base, r):
+    return [base ** (-2.0 * i / r) for i in range(r // 2)]
+
+
+def linear_freqs(base, factor, r):
+    return [f / factor for f in base_freqs(base, r)]
+
+
+def dynamic_ntk_freqs(base, factor, l0, r, n):
+    if n > l0:
+        base = base * ((factor * n / l0) - (factor - 1)) ** (r / (r - 2))
+    return base_freqs(base, r)
+
+
+def yarn_freqs(base, factor, l0, r, beta_fast=32.0, beta_slow=1.0,
+               truncate=True):
+    def corr(rot):
+        return r * math.log(l0 / (rot * 2 * math.pi)) / (2 * math.log(base))
+    lo, hi = corr(beta_fast), corr(beta_slow)
+    if truncate:
+        lo, hi = math.floor(lo), math.ceil(hi)
+    lo, hi = max(lo, 0), min(hi, r - 1)
+    if lo == hi:
+        hi += 0.001
+    out = []
+    for i, f in enumerate(base_freqs(base, r)):
+        ramp = min(max((i - lo) / (hi - lo), 0.0), 1.0)
+        extrap = 1.0 - ramp
+        out.append((f / factor) * (1 - extrap) + f * extrap)
+    return out
+
+
+def yarn_attention(factor, mscale=None, mscale_all_dim=None):
+    def m(s, k):
+        return 1.0 if s <= 1 else 0.1 * k * math.log(s) + 1.0
+    if mscale and mscale_all_dim:
+        return m(factor, mscale) / m(factor, mscale_all_dim)
+    return m(factor, 1.0)
+
+
+def longrope_freqs(base, ext, r):
+    return [1.0 / (e * base ** (2.0 * i / r)) for i, e in enumerate(ext)]
+
+
+def longrope_attention(max_pos, l0):
+    s = max_pos / l0
+    return 1.0 if s <= 1 else math.sqrt(1 + math.log(s) / math.log(l0))
+
+
+def llama3_freqs(base, factor, low, high, l0, r):
+    lw, hw = l0 / low, l0 / high
+    out = []
+    for f in base_freqs(base, r):
+        wl = 2 * math.pi / f
+        if wl < hw:
+            out.append(f)
+        elif wl > lw:
+            out.append(f / factor)
+        else:
+            t = (l0 / wl - low) / (high - low)
+            out.append((1 - t) * f / factor + t * f)
+    return out
+
+
+def freq_factor_freqs(base, divisors, r):
+    return [f / d for f, d in zip(base_freqs(base, r), divisors)]
+
+
+def mlir_f64(v):
+    """Formats a float the way rope-opt prints attribute doubles."""
+    if v == math.trunc(v) and abs(v) < 1e15:
+        return "%.1f" % v
+    text = repr(v)
+    if "e" in text and "." not in text.split("e")[0]:
+        mant, exp = text.split("e")
+        text = mant + ".0e" + exp
+    return text
+
+
+if __name__ == "__main__":
+    # Prints the expected numbers of test/Dialect/Rope/canonicalize.mlir.
+    def show(name, values):
+        print(name, "[" + ", ".join(mlir_f64(v) for v in values) + "]")
+    show("default", base_freqs(10000.0, 8))
+    show("linear", linear_freqs(10000.0, 4.0, 8))
+    show("yarn", yarn_freqs(10000.0, 40.0, 4096, 16))
+    print("yarn A", mlir_f64(yarn_attention(40.0)))
+    print("yarn A ds", mlir_f64(yarn_attention(40.0, 0.707, 1.0)))
+    show("longrope short", longrope_freqs(10000.0, [1.0, 1.5, 2.0, 3.0], 8))
+    show("longrope long", longrope_freqs(10000.0, [4.0, 5.0, 6.0, 8.0], 8))
+    print("longrope A", mlir_f64(longrope_attention(131072, 4096)))
+    show("llama3", llama3_freqs(500000.0, 8.0, 1.0, 4.0, 8192, 32))
+    show("freq_factors", freq_factor_freqs(10000.0, [1.0, 2.0, 4.0, 8.0], 8))

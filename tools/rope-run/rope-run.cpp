@@ -1,0 +1,363 @@
+//===- rope-run.cpp - Execute rope IR on .npy data ------------------------===//
+//
+// rope-run FILE.mlir [-e FUNC] -i a.npy,b.npy -o y.npy
+//
+// JIT-compiles a func.func of FILE (rope ops, linalg on tensors, or already
+// bufferized IR) through the rope CPU pipeline, binds its arguments to .npy
+// files (dynamic dims come from the data), runs it and writes each result to
+// an .npy file. Every mismatch between data and signature is reported with
+// the argument, the expected type and what the file holds.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/InitAllRope.h"
+#include "rope/Pipelines/Pipelines.h"
+#include "rope/Runner/Npy.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::rope;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
+                                      cl::desc("<input .mlir file>"));
+static cl::opt<std::string>
+    entryName("e", cl::desc("Function to run (default: the only public "
+                            "func.func with a body)"),
+              cl::init(""));
+static cl::list<std::string>
+    inputPaths("i", cl::desc("Input .npy files, one per argument, in order"),
+               cl::CommaSeparated);
+static cl::list<std::string>
+    outputPaths("o", cl::desc("Output .npy files, one per result, in order"),
+                cl::CommaSeparated);
+static cl::opt<unsigned> repeat("repeat",
+                                cl::desc("Run N times and report timings"),
+                                cl::init(1));
+
+namespace {
+
+[[noreturn]] void die(const llvm::Twine &message) {
+  llvm::errs() << "rope-run: error: " << message << "\n";
+  std::exit(1);
+}
+
+/// Maps an element type to the .npy dtypes that may feed it.
+bool acceptsDType(Type elem, NpyDType dtype) {
+  if (elem.isF32())
+    return dtype == NpyDType::F32;
+  if (elem.isF16())
+    return dtype == NpyDType::F16;
+  if (elem.isBF16())
+    return dtype == NpyDType::BF16Bits || dtype == NpyDType::U16;
+  if (elem.isInteger(32))
+    return dtype == NpyDType::I32;
+  if (elem.isInteger(64) || elem.isIndex())
+    return dtype == NpyDType::I64;
+  if (elem.isF64())
+    return dtype == NpyDType::F64;
+  return false;
+}
+
+std::optional<NpyDType> outputDType(Type elem) {
+  if (elem.isF32())
+    return NpyDType::F32;
+  if (elem.isF16())
+    return NpyDType::F16;
+  if (elem.isBF16())
+    return NpyDType::BF16Bits;
+  if (elem.isInteger(32))
+    return NpyDType::I32;
+  if (elem.isInteger(64) || elem.isIndex())
+    return NpyDType::I64;
+  if (elem.isF64())
+    return NpyDType::F64;
+  return std::nullopt;
+}
+
+std::string typeString(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << type;
+  return s;
+}
+
+std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s = "(";
+  for (auto [i, d] : llvm::enumerate(shape))
+    s += (i ? ", " : "") + std::to_string(d);
+  return s + ")";
+}
+
+/// A strided memref descriptor laid out as the C interface expects:
+/// {allocated, aligned, offset, sizes[rank], strides[rank]}, all 8 bytes.
+struct Descriptor {
+  std::vector<int64_t> words;
+  static Descriptor forArray(void *data, ArrayRef<int64_t> shape) {
+    Descriptor d;
+    int64_t rank = shape.size();
+    d.words.assign(3 + 2 * rank, 0);
+    std::memcpy(&d.words[0], &data, sizeof(void *));
+    std::memcpy(&d.words[1], &data, sizeof(void *));
+    int64_t stride = 1;
+    for (int64_t i = rank - 1; i >= 0; --i) {
+      d.words[3 + i] = shape[i];
+      d.words[3 + rank + i] = stride;
+      stride *= shape[i];
+    }
+    return d;
+  }
+};
+
+/// One bound argument: the storage the JIT reads through `pointer`.
+struct BoundArg {
+  NpyArray array;
+  Descriptor desc;
+  void *descPtr = nullptr;
+  int64_t scalar = 0;
+  void *packed = nullptr; // what the packed wrapper receives
+};
+
+void bindArgument(unsigned index, Type type, StringRef path, BoundArg &arg) {
+  llvm::Expected<NpyArray> loaded = readNpy(path);
+  if (!loaded)
+    die(llvm::toString(loaded.takeError()));
+  arg.array = std::move(*loaded);
+  std::string where = "argument #" + std::to_string(index) + " (" +
+                      typeString(type) + ") from " + path.str();
+
+  if (auto shaped = dyn_cast<ShapedType>(type)) {
+    if (!isa<RankedTensorType, MemRefType>(type) || !shaped.hasRank())
+      die(where + ": only ranked tensors and memrefs are supported");
+    if (!acceptsDType(shaped.getElementType(), arg.array.dtype))
+      die(where + ": dtype '" + arg.array.descr + "' does not match element "
+                  "type " + typeString(shaped.getElementType()));
+    if (static_cast<int64_t>(arg.array.shape.size()) != shaped.getRank())
+      die(where + ": rank " + llvm::Twine(arg.array.shape.size()) +
+          " does not match rank " + llvm::Twine(shaped.getRank()));
+    for (auto [i, d] : llvm::enumerate(shaped.getShape()))
+      if (!ShapedType::isDynamic(d) && d != arg.array.shape[i])
+        die(where + ": shape " + shapeString(arg.array.shape) +
+            " does not match static dimension " + llvm::Twine(i) + " = " +
+            llvm::Twine(d));
+    arg.desc = Descriptor::forArray(arg.array.data.data(), arg.array.shape);
+    arg.descPtr = arg.desc.words.data();
+    arg.packed = &arg.descPtr;
+    return;
+  }
+  if (type.isIndex() || type.isInteger(64) || type.isInteger(32)) {
+    if (arg.array.numElements() != 1)
+      die(where + ": a scalar argument needs a one-element array, got shape " +
+          shapeString(arg.array.shape));
+    if (arg.array.dtype == NpyDType::I64)
+      std::memcpy(&arg.scalar, arg.array.data.data(), 8);
+    else if (arg.array.dtype == NpyDType::I32) {
+      int32_t v;
+      std::memcpy(&v, arg.array.data.data(), 4);
+      arg.scalar = v;
+    } else {
+      die(where + ": dtype '" + arg.array.descr + "' is not an integer");
+    }
+    if (type.isInteger(32)) {
+      int32_t narrow = static_cast<int32_t>(arg.scalar);
+      std::memcpy(&arg.scalar, &narrow, 4);
+    }
+    arg.packed = &arg.scalar;
+    return;
+  }
+  die(where + ": unsupported argument type");
+}
+
+func::FuncOp findEntry(ModuleOp module) {
+  if (!entryName.empty()) {
+    auto func = module.lookupSymbol<func::FuncOp>(entryName);
+    if (!func || func.isExternal())
+      die("no func.func @" + entryName + " with a body in " + inputFile);
+    return func;
+  }
+  func::FuncOp found;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal() || !func.isPublic())
+      continue;
+    if (found)
+      die(inputFile + " has several public functions; choose one with -e");
+    found = func;
+  }
+  if (!found)
+    die(inputFile + " has no public func.func with a body to run");
+  return found;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "rope-run: execute IR on .npy data\n");
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+
+  DialectRegistry registry;
+  registerAllRopeDialects(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
+  MLIRContext context(registry);
+
+  std::string error;
+  auto file = openInputFile(inputFile, &error);
+  if (!file)
+    die(error);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    die("could not parse " + inputFile);
+
+  func::FuncOp entry = findEntry(*module);
+  std::string name = entry.getName().str();
+  FunctionType signature = entry.getFunctionType();
+  if (inputPaths.size() != signature.getNumInputs())
+    die("@" + name + " takes " + llvm::Twine(signature.getNumInputs()) +
+        " arguments but " + llvm::Twine(inputPaths.size()) +
+        " input files were given (-i a.npy,b.npy,...)");
+  if (!outputPaths.empty() && outputPaths.size() != signature.getNumResults())
+    die("@" + name + " returns " + llvm::Twine(signature.getNumResults()) +
+        " results but " + llvm::Twine(outputPaths.size()) +
+        " output files were given (-o y.npy,...)");
+  for (auto [k, type] : llvm::enumerate(signature.getResults()))
+    if (!isa<RankedTensorType, MemRefType>(type) ||
+        !outputDType(cast<ShapedType>(type).getElementType()))
+      die("result #" + llvm::Twine(k) + " of @" + name + " has type " +
+          typeString(type) + "; rope-run returns ranked tensors or memrefs "
+          "of f32, f16, bf16, f64, i32 or i64");
+
+  std::vector<BoundArg> args(signature.getNumInputs());
+  for (auto [k, type] : llvm::enumerate(signature.getInputs()))
+    bindArgument(k, type, inputPaths[k], args[k]);
+
+  // Lower to the LLVM dialect.
+  PassManager pm(&context);
+  RopeCPUPipelineOptions options;
+  buildRopeCPUPipeline(pm, options);
+  if (failed(pm.run(*module)))
+    die("lowering " + inputFile + " failed");
+
+  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!tmBuilder)
+    die("cannot detect the host target: " +
+        llvm::toString(tmBuilder.takeError()));
+  tmBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto tm = tmBuilder->createTargetMachine();
+  if (!tm)
+    die("cannot create a target machine: " + llvm::toString(tm.takeError()));
+  auto transformer = makeOptimizingTransformer(3, 0, tm->get());
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = ExecutionEngine::create(*module, engineOptions, std::move(*tm));
+  if (!engine)
+    die("JIT compilation failed: " + llvm::toString(engine.takeError()));
+
+  // Results come back through one struct of descriptors.
+  std::vector<int64_t> resultWords;
+  std::vector<size_t> resultOffsets;
+  for (Type type : signature.getResults()) {
+    resultOffsets.push_back(resultWords.size());
+    resultWords.resize(resultWords.size() + 3 +
+                       2 * cast<ShapedType>(type).getRank());
+  }
+  void *resultPtr = resultWords.data();
+  std::vector<void *> packed;
+  if (!resultWords.empty())
+    packed.push_back(&resultPtr);
+  for (BoundArg &arg : args)
+    packed.push_back(arg.packed);
+
+  // Results are fresh allocations, except when a function returns one of
+  // its arguments (or one buffer twice): free each allocation once.
+  auto freeResults = [&] {
+    llvm::SmallPtrSet<void *, 8> done;
+    for (BoundArg &arg : args)
+      done.insert(arg.array.data.data());
+    for (size_t offset : resultOffsets) {
+      void *allocated;
+      std::memcpy(&allocated, &resultWords[offset], sizeof(void *));
+      if (done.insert(allocated).second)
+        std::free(allocated);
+    }
+  };
+  std::vector<double> times;
+  for (unsigned run = 0; run < std::max(1u, repeat.getValue()); ++run) {
+    if (run > 0)
+      freeResults();
+    auto start = std::chrono::steady_clock::now();
+    if (llvm::Error err = (*engine)->invokePacked("_mlir_ciface_" + name,
+                                                   packed))
+      die("invocation of @" + name + " failed: " +
+          llvm::toString(std::move(err)));
+    times.push_back(std::chrono::duration<double, std::micro>(
+                        std::chrono::steady_clock::now() - start)
+                        .count());
+  }
+  if (repeat > 1) {
+    std::sort(times.begin(), times.end());
+    llvm::errs() << "rope-run: @" << name << " " << repeat
+                 << " runs: min " << times.front() << " us, median "
+                 << times[times.size() / 2] << " us\n";
+  }
+
+  for (auto [k, type] : llvm::enumerate(signature.getResults())) {
+    if (k >= outputPaths.size())
+      break;
+    auto shaped = cast<ShapedType>(type);
+    int64_t rank = shaped.getRank();
+    const int64_t *words = &resultWords[resultOffsets[k]];
+    char *aligned;
+    std::memcpy(&aligned, &words[1], sizeof(void *));
+    NpyArray out;
+    out.dtype = *outputDType(shaped.getElementType());
+    size_t elemSize = NpyArray::elementSize(out.dtype);
+    out.shape.assign(words + 3, words + 3 + rank);
+    out.data.resize(out.numElements() * elemSize);
+    // Gather through the strides (results may be views).
+    for (int64_t linear = 0, n = out.numElements(); linear < n; ++linear) {
+      int64_t rem = linear, offset = words[2];
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        offset += (rem % out.shape[d]) * words[3 + rank + d];
+        rem /= out.shape[d];
+      }
+      std::memcpy(&out.data[linear * elemSize], aligned + offset * elemSize,
+                  elemSize);
+    }
+    if (llvm::Error err = writeNpy(outputPaths[k], out))
+      die(llvm::toString(std::move(err)));
+  }
+  freeResults();
+  return 0;
+}
