@@ -30,6 +30,11 @@ config.substitutions.append(("%test_lib", os.path.join(config.test_source_root, 
 shared = os.path.normpath(os.path.join(config.rope_src_root, "..", "shared"))
 config.substitutions.append(("%shared", shared))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+# Execution-test driver: builds a rope.rotate case, runs it with rope-run and
+# compares with the float64 numpy reference. Use as `%rope_exec --tmp %t k=v`.
+config.substitutions.append(("%rope_exec", "%s %s --rope-run %s" % (
+    python, os.path.join(config.test_source_root, "lib", "rope_exec.py"),
+    os.path.join(config.rope_tools_dir, "rope-run"))))
 
 tool_dirs = [config.rope_tools_dir, config.llvm_tools_dir]
 tools = ["rope-opt", "rope-run", "mlir-opt", "mlir-runner"]

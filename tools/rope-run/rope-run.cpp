@@ -30,12 +30,16 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -56,6 +60,10 @@ static cl::list<std::string>
 static cl::list<std::string>
     outputPaths("o", cl::desc("Output .npy files, one per result, in order"),
                 cl::CommaSeparated);
+static cl::opt<std::string>
+    runtimeLibDir("runtime-lib-dir",
+                  cl::desc("Directory of MLIR's runtime support libraries"),
+                  cl::init(ROPE_MLIR_LIB_DIR));
 static cl::opt<unsigned> repeat("repeat",
                                 cl::desc("Run N times and report timings"),
                                 cl::init(1));
@@ -279,6 +287,12 @@ int main(int argc, char **argv) {
   auto transformer = makeOptimizingTransformer(3, 0, tm->get());
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
+  // memref.copy in user IR lowers to a call of memrefCopy.
+  SmallVector<StringRef> libs;
+  std::string runnerUtils = runtimeLibDir + "/libmlir_c_runner_utils.so";
+  if (llvm::sys::fs::exists(runnerUtils))
+    libs.push_back(runnerUtils);
+  engineOptions.sharedLibPaths = libs;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(*module, engineOptions, std::move(*tm));
   if (!engine)
@@ -312,6 +326,17 @@ int main(int argc, char **argv) {
         std::free(allocated);
     }
   };
+  // A failed run-time check (cf.assert) prints its message with puts and
+  // aborts: keep stdout unbuffered so the message survives, and turn the
+  // abort into an ordinary error exit instead of a crash report.
+  std::setvbuf(stdout, nullptr, _IONBF, 0);
+  std::signal(SIGABRT, [](int) {
+    static const char msg[] =
+        "\nrope-run: error: the kernel stopped on a failed run-time check "
+        "(message above)\n";
+    (void)!write(2, msg, sizeof(msg) - 1);
+    _exit(1);
+  });
   std::vector<double> times;
   for (unsigned run = 0; run < std::max(1u, repeat.getValue()); ++run) {
     if (run > 0)

@@ -30,6 +30,15 @@ FrequencyTensors buildFrequencyTensors(OpBuilder &b, Location loc,
 /// a loop nest without allocating. Empty tensors give (INT64_MAX, INT64_MIN).
 std::pair<Value, Value> buildMinMax(OpBuilder &b, Location loc, Value tensor);
 
+/// Emits a cf.assert that every dynamic dimension shared between operands
+/// (token dims of all inputs, inits, positions, per-token caches) agrees.
+void buildShapeChecks(OpBuilder &b, Location loc, RotateOp op);
+
+/// Emits a cf.assert that positions [minPos, maxPos] (i64) index rows of the
+/// cos/sin cache.
+void buildCacheBoundsCheck(OpBuilder &b, Location loc, RotateOp op,
+                           Value minPos, Value maxPos);
+
 } // namespace mlir::rope
 
 #endif // LIB_CONVERSION_ROPETOLINALG_LOWERINGUTILS_H

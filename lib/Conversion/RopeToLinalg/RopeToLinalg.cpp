@@ -260,6 +260,7 @@ struct RotateOpLowering : OpRewritePattern<RotateOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RotationContext ctx{op, op.getEffectiveRotaryDim(), {}, {}};
+    buildShapeChecks(rewriter, loc, op);
     if (Value offset = op.getOffset())
       ctx.offset = castToI64(rewriter, loc, offset);
 
@@ -287,21 +288,8 @@ struct RotateOpLowering : OpRewritePattern<RotateOp> {
             one);
       }
     }
-    if (gathersCache) {
-      Value rows = castToI64(
-          rewriter, loc,
-          tensor::DimOp::create(rewriter, loc, op.getCosCache(), 0));
-      Value zero = arith::ConstantOp::create(rewriter, loc,
-                                             rewriter.getI64IntegerAttr(0));
-      Value inRange = arith::AndIOp::create(
-          rewriter, loc,
-          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sge,
-                                minPos, zero),
-          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt,
-                                maxPos, rows));
-      cf::AssertOp::create(rewriter, loc, inRange,
-                           "rope.rotate: position outside the cos/sin cache");
-    }
+    if (gathersCache)
+      buildCacheBoundsCheck(rewriter, loc, op, minPos, maxPos);
     if (freqs) {
       Value seqLen;
       if (maxPos)
