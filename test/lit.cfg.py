@@ -11,7 +11,7 @@ config.name = "ROPE"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
 config.excludes = ["Inputs", "CMakeLists.txt", "README.md", "lit.cfg.py",
-                   "lit.site.cfg.py", "lib"]
+                   "lit.site.cfg.py", "lib", "Inputs"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.rope_obj_root, "test")
 
@@ -30,6 +30,7 @@ config.substitutions.append(("%test_lib", os.path.join(config.test_source_root, 
 shared = os.path.normpath(os.path.join(config.rope_src_root, "..", "shared"))
 config.substitutions.append(("%shared", shared))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+config.substitutions.append(("%rope_run_path", os.path.join(config.rope_tools_dir, "rope-run")))
 # Execution-test driver: builds a rope.rotate case, runs it with rope-run and
 # compares with the float64 numpy reference. Use as `%rope_exec --tmp %t k=v`.
 config.substitutions.append(("%rope_exec", "%s %s --rope-run %s" % (

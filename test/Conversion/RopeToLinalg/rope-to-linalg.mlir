@@ -1,0 +1,137 @@
+// RUN: rope-opt %s -convert-rope-to-linalg -split-input-file | FileCheck %s
+
+// Half pairing: one generic over the [T, H, 2, R/2] view reads both pair
+// elements through maps that pin the pair index; cos/sin come from our
+// range-reduced polynomials (no math.sin/math.cos, no libm).
+// CHECK-DAG: #[[$X0:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, d3)>
+// CHECK-DAG: #[[$X1:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, 1, d3)>
+// CHECK-DAG: #[[$F:.*]] = affine_map<(d0, d1, d2, d3) -> (d3)>
+// CHECK-DAG: #[[$P:.*]] = affine_map<(d0, d1, d2, d3) -> (d0)>
+// CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func @half
+// CHECK-DAG: %[[HI:.*]] = arith.constant dense<{{.*}}> : tensor<32xf32>
+// CHECK-DAG: %[[LO:.*]] = arith.constant dense<{{.*}}> : tensor<32xf32>
+// CHECK: %[[XV:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] output_shape [%{{.*}}, 8, 2, 32]
+// CHECK: %[[OV:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] output_shape [%{{.*}}, 8, 2, 32]
+// CHECK: linalg.generic {indexing_maps = [#[[$X0]], #[[$X1]], #[[$F]], #[[$F]], #[[$P]], #[[$ID]]]
+// CHECK-SAME: ins(%[[XV]], %[[XV]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}} :
+// CHECK-SAME: outs(%[[OV]] :
+// CHECK-NOT: math.sin
+// CHECK-NOT: math.cos
+// CHECK: math.roundeven
+// CHECK: math.fma
+// CHECK: tensor.collapse_shape
+func.func @half(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
+  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
+      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+  return %y : tensor<?x8x64xf32>
+}
+
+// -----
+
+// Interleaved pairing views the head as [R/2, 2].
+// CHECK-DAG: #[[$X0:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, 0)>
+// CHECK-DAG: #[[$X1:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, 1)>
+// CHECK-LABEL: func @interleaved
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] output_shape [%{{.*}}, 8, 32, 2]
+// CHECK: linalg.generic {indexing_maps = [#[[$X0]], #[[$X1]],
+func.func @interleaved(%x: tensor<?x8x64xbf16>, %e: tensor<?x8x64xbf16>, %p: tensor<?xi64>) -> tensor<?x8x64xbf16> {
+  %y = rope.rotate interleaved thd ins(%x : tensor<?x8x64xbf16>) outs(%e : tensor<?x8x64xbf16>)
+      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+  return %y : tensor<?x8x64xbf16>
+}
+
+// -----
+
+// Partial rotary copies the pass-through part [R, D) and rotates [0, R).
+// CHECK-LABEL: func @partial
+// CHECK: %[[PASS:.*]] = tensor.extract_slice %[[X:.*]][0, 0, 16] [%{{.*}}, 8, 48] [1, 1, 1]
+// CHECK: %[[COPY:.*]] = linalg.copy ins(%[[PASS]] :
+// CHECK: %[[D:.*]] = tensor.insert_slice %[[COPY]] into %{{.*}}[0, 0, 16] [%{{.*}}, 8, 48] [1, 1, 1]
+// CHECK: tensor.extract_slice %[[X]][0, 0, 0] [%{{.*}}, 8, 16] [1, 1, 1]
+// CHECK: linalg.generic
+// CHECK: tensor.insert_slice %{{.*}} into %[[D]][0, 0, 0] [%{{.*}}, 8, 16] [1, 1, 1]
+func.func @partial(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
+  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
+      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>) rotary_dim = 16
+  return %y : tensor<?x8x64xf32>
+}
+
+// -----
+
+// A cache gathered by position: one range check per call, then tensor.extract.
+// CHECK-LABEL: func @cache
+// CHECK: scf.for
+// CHECK: arith.minsi
+// CHECK: arith.maxsi
+// CHECK: cf.assert %{{.*}}, "rope.rotate: position outside the cos/sin cache"
+// CHECK: linalg.generic
+// CHECK: tensor.extract %{{.*}}[%{{.*}}, %{{.*}}] : tensor<?x4xf16>
+// CHECK: arith.extf
+func.func @cache(%x: tensor<?x8x8xf16>, %e: tensor<?x8x8xf16>, %p: tensor<?xi32>, %c: tensor<?x4xf16>, %s: tensor<?x4xf16>) -> tensor<?x8x8xf16> {
+  %y = rope.rotate half thd ins(%x : tensor<?x8x8xf16>) outs(%e : tensor<?x8x8xf16>)
+      positions(%p : tensor<?xi32>) cache(%c, %s : tensor<?x4xf16>, tensor<?x4xf16>)
+  return %y : tensor<?x8x8xf16>
+}
+
+// -----
+
+// mrope reads three position components and picks one per frequency section.
+// CHECK-DAG: #[[$P0:.*]] = affine_map<(d0, d1, d2, d3) -> (0, d0)>
+// CHECK-DAG: #[[$P1:.*]] = affine_map<(d0, d1, d2, d3) -> (1, d0)>
+// CHECK-DAG: #[[$P2:.*]] = affine_map<(d0, d1, d2, d3) -> (2, d0)>
+// CHECK-LABEL: func @mrope
+// CHECK: linalg.generic {indexing_maps = [{{.*}}, #[[$P0]], #[[$P1]], #[[$P2]], {{.*}}]
+// CHECK: arith.cmpi ult, %{{.*}}, %c16
+// CHECK: arith.cmpi ult, %{{.*}}, %c40
+func.func @mrope(%x: tensor<?x4x128xf32>, %e: tensor<?x4x128xf32>, %p: tensor<3x?xi64>) -> tensor<?x4x128xf32> {
+  %y = rope.rotate half thd ins(%x : tensor<?x4x128xf32>) outs(%e : tensor<?x4x128xf32>)
+      positions(%p : tensor<3x?xi64>) freqs(#rope.default<base = 1000000.0>) mrope_section = [16, 24, 24]
+  return %y : tensor<?x4x128xf32>
+}
+
+// -----
+
+// Dynamic NTK computes its R/2 frequencies once per call from n.
+// CHECK-LABEL: func @dynamic_ntk
+// CHECK: scf.for
+// CHECK: math.log
+// CHECK: tensor.generate
+// CHECK: math.exp
+// CHECK: linalg.generic
+func.func @dynamic_ntk(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
+  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
+      positions(%p : tensor<?xi64>) freqs(#rope.dynamic_ntk<base = 10000.0, factor = 2.0, original_max_position = 4096>)
+  return %y : tensor<?x8x64xf32>
+}
+
+// -----
+
+// LongRoPE with run-time selection picks one of two constant tables.
+// CHECK-LABEL: func @longrope_dynamic
+// CHECK: %[[LONG:.*]] = arith.cmpi sgt, %{{.*}}, %c4096
+// CHECK: arith.select %[[LONG]], %{{.*}}, %{{.*}} : tensor<2xf32>
+func.func @longrope_dynamic(%x: tensor<?x8x4xf32>, %e: tensor<?x8x4xf32>, %p: tensor<?xi64>) -> tensor<?x8x4xf32> {
+  %y = rope.rotate half thd ins(%x : tensor<?x8x4xf32>) outs(%e : tensor<?x8x4xf32>)
+      positions(%p : tensor<?xi64>) freqs(#rope.longrope<base = 10000.0, original_max_position = 4096, max_position = 131072, short_factor = [1.0, 2.0], long_factor = [3.0, 4.0]>)
+  return %y : tensor<?x8x4xf32>
+}
+
+// -----
+
+// Dynamic dims shared by operands are compared once at run time.
+// CHECK-LABEL: func @shape_checks
+// CHECK: cf.assert %{{.*}}, "rope.rotate: dynamic dimensions of the operands disagree
+// CHECK-LABEL: func @negative_static_shapes
+// CHECK-NOT: cf.assert
+// CHECK: return
+func.func @shape_checks(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
+  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
+      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+  return %y : tensor<?x8x64xf32>
+}
+func.func @negative_static_shapes(%x: tensor<5x8x64xf32>, %e: tensor<5x8x64xf32>, %p: tensor<5xi64>) -> tensor<5x8x64xf32> {
+  %y = rope.rotate half thd ins(%x : tensor<5x8x64xf32>) outs(%e : tensor<5x8x64xf32>)
+      positions(%p : tensor<5xi64>) freqs(#rope.default<base = 10000.0>)
+  return %y : tensor<5x8x64xf32>
+}

@@ -1,0 +1,3 @@
+func.func @f() attributes {r = #rope.nonsense<>} {
+  return
+}

@@ -1,0 +1,4 @@
+func.func @f() {
+  %0 = "rope.unknown"() : () -> i32
+  return
+}
