@@ -33,8 +33,8 @@ def Rope_Dialect : Dialect {
       operands gathered by position;
     * the *tensor layout* (`thd`, `bshd`, `bhsd`) of each rotated tensor.
 
-    The mathematical contract is the one in `docs/rope-reference.md`
-    (HF transformers, vLLM, ONNX RotaryEmbedding-23, llama.cpp).
+    The semantics follow HF transformers, vLLM, ONNX RotaryEmbedding-23 and
+    llama.cpp; `docs/design.md` states them and explains the design.
   }];
   let useDefaultAttributePrinterParser = 1;
   let extraClassDeclaration = [{
