@@ -6,12 +6,14 @@
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -35,11 +37,40 @@ struct EmitCInterfacePass
 };
 } // namespace
 
-void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm) {
+void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
+                                        int64_t tokenTile) {
   pm.addPass(createRopeFoldFrequenciesPass());
-  pm.addPass(createConvertRopeToLinalgPass());
+  ConvertRopeToLinalgPassOptions options;
+  options.tokenTile = tokenTile;
+  pm.addPass(createConvertRopeToLinalgPass(options));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+void mlir::rope::buildRopeVectorizationStage(OpPassManager &pm,
+                                             int64_t vectorWidth) {
+  RopeVectorizePassOptions options;
+  options.vectorWidth = vectorWidth;
+  pm.addPass(createRopeVectorizePass(options));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mlir::rope::buildRopeParallelizationStage(
+    OpPassManager &pm, const RopeCPUPipelineOptions &options) {
+  // Tile tables are static and small: keep them on the stack.
+  bufferization::PromoteBuffersToStackPassOptions stack;
+  stack.maxAllocSizeInBytes = 64 * 1024;
+  stack.maxRankOfAllocatedMemRef = 3;
+  pm.addNestedPass<func::FuncOp>(
+      bufferization::createPromoteBuffersToStackPass(stack));
+  pm.addPass(createForallToParallelLoopPass());
+  if (options.parallel) {
+    ConvertSCFToOpenMPPassOptions omp;
+    omp.numThreads = options.numThreads;
+    pm.addPass(createConvertSCFToOpenMPPass(omp));
+  }
+  pm.addPass(createCanonicalizerPass());
 }
 
 void mlir::rope::buildRopeBufferizationStage(OpPassManager &pm) {
@@ -57,8 +88,15 @@ void mlir::rope::buildRopeBufferizationStage(OpPassManager &pm) {
 void mlir::rope::buildRopeCPULoweringStage(
     OpPassManager &pm, const RopeCPUPipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // 2-D transfers (the pair dimension) unroll into 1-D loads and stores
+  // instead of going through a stack buffer.
+  pm.addPass(createConvertVectorToSCFPass(
+      VectorTransferToSCFOptions().enableFullUnroll()));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // convert-scf-to-openmp wraps loop bodies in memref.alloca_scope, which
+  // must be lowered while its region is still a single block.
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createSCFToControlFlowPass());
   if (options.emitCInterface)
     pm.addPass(std::make_unique<EmitCInterfacePass>());
@@ -71,7 +109,10 @@ void mlir::rope::buildRopeCPULoweringStage(
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
@@ -80,8 +121,11 @@ void mlir::rope::buildRopeCPULoweringStage(
 
 void mlir::rope::buildRopeCPUPipeline(OpPassManager &pm,
                                       const RopeCPUPipelineOptions &options) {
-  buildRopeToLinalgStage(pm);
+  buildRopeToLinalgStage(pm, options.tokenTile);
+  if (options.tokenTile > 0)
+    buildRopeVectorizationStage(pm, options.vectorWidth);
   buildRopeBufferizationStage(pm);
+  buildRopeParallelizationStage(pm, options);
   buildRopeCPULoweringStage(pm, options);
 }
 
@@ -93,8 +137,19 @@ void mlir::rope::registerRopePipelines() {
       buildRopeCPUPipeline);
   PassPipelineRegistration<>(
       "rope-to-linalg-stage",
-      "CPU/GPU pipeline stage 1: fold frequencies, lower rope to linalg",
-      buildRopeToLinalgStage);
+      "Pipeline stage 1: fold frequencies, lower rope to linalg (untiled)",
+      [](OpPassManager &pm) { buildRopeToLinalgStage(pm); });
+  PassPipelineRegistration<RopeCPUPipelineOptions>(
+      "rope-cpu-tiled-stage",
+      "CPU pipeline stages 1 and 1b: rope to token-tiled linalg, vectorized",
+      [](OpPassManager &pm, const RopeCPUPipelineOptions &options) {
+        buildRopeToLinalgStage(pm, options.tokenTile);
+        buildRopeVectorizationStage(pm, options.vectorWidth);
+      });
+  PassPipelineRegistration<RopeCPUPipelineOptions>(
+      "rope-cpu-parallel-stage",
+      "CPU pipeline stage 2b: tables to the stack, token tiles to OpenMP",
+      buildRopeParallelizationStage);
   PassPipelineRegistration<>(
       "rope-bufferization-stage",
       "Pipeline stage 2: one-shot bufferization with identity-layout "

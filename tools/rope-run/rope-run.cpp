@@ -292,6 +292,10 @@ int main(int argc, char **argv) {
   std::string runnerUtils = runtimeLibDir + "/libmlir_c_runner_utils.so";
   if (llvm::sys::fs::exists(runnerUtils))
     libs.push_back(runnerUtils);
+  // Token tiles run on OpenMP threads.
+  std::string openmp = runtimeLibDir + "/libomp.so";
+  if (llvm::sys::fs::exists(openmp))
+    libs.push_back(openmp);
   engineOptions.sharedLibPaths = libs;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(*module, engineOptions, std::move(*tm));

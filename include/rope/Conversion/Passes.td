@@ -25,7 +25,14 @@ def ConvertRopeToLinalgPass : Pass<"convert-rope-to-linalg"> {
     position outside `[0, P)` stops the program through `cf.assert` with the
     message "rope.rotate: position outside the cos/sin cache".
   }];
+  let options = [
+    Option<"tokenTile", "token-tile", "int64_t", /*default=*/"0",
+           "Tile tokens by this many in an scf.forall whose tiles compute "
+           "their cos/sin once into a small table shared by all inputs and "
+           "heads (0: one generic per input, cos/sin computed in its body)">,
+  ];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::cf::ControlFlowDialect",
     "::mlir::linalg::LinalgDialect",

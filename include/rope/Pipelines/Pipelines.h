@@ -16,6 +16,25 @@ namespace rope {
 
 struct RopeCPUPipelineOptions
     : public PassPipelineOptions<RopeCPUPipelineOptions> {
+  PassOptions::Option<int64_t> tokenTile{
+      *this, "token-tile",
+      llvm::cl::desc("Tokens per parallel tile; each tile computes its "
+                     "cos/sin once for all heads (0: no tiling, scalar "
+                     "loops)"),
+      llvm::cl::init(16)};
+  PassOptions::Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("f32 lanes per vector (0: the host's native width)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<unsigned> numThreads{
+      *this, "num-threads",
+      llvm::cl::desc("OpenMP threads for the token tiles (0: the OpenMP "
+                     "default, OMP_NUM_THREADS)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Run token tiles on OpenMP threads"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> emitCInterface{
       *this, "emit-c-interface",
       llvm::cl::desc("Add llvm.emit_c_interface to public functions so that "
@@ -24,12 +43,23 @@ struct RopeCPUPipelineOptions
 };
 
 /// Stage 1, rope -> linalg on tensors. Post-condition: no rope ops; every
-/// frequency folded; only linalg/tensor/arith/math/scf/cf remain.
-void buildRopeToLinalgStage(OpPassManager &pm);
+/// frequency folded; only linalg/tensor/arith/math/scf/cf remain. With
+/// `tokenTile > 0` each op is an scf.forall over token tiles that compute
+/// their cos/sin table once.
+void buildRopeToLinalgStage(OpPassManager &pm, int64_t tokenTile = 0);
+
+/// Stage 1b, vectorization of the tiled kernels. Post-condition: the
+/// rotation and table computations are vector ops on `vectorWidth` lanes.
+void buildRopeVectorizationStage(OpPassManager &pm, int64_t vectorWidth);
 
 /// Stage 2, bufferization. Post-condition: memrefs only; function results
 /// are the only allocations; no memref.copy.
 void buildRopeBufferizationStage(OpPassManager &pm);
+
+/// Stage 2b, parallelization: tile-local tables to the stack, scf.forall to
+/// OpenMP. Post-condition: omp.parallel/omp.wsloop over token tiles.
+void buildRopeParallelizationStage(OpPassManager &pm,
+                                   const RopeCPUPipelineOptions &options);
 
 /// Stage 3, loops to the LLVM dialect. Post-condition: LLVM dialect only.
 void buildRopeCPULoweringStage(OpPassManager &pm,

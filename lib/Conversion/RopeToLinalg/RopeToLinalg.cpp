@@ -18,6 +18,7 @@
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 #include "rope/Utils/SinCos.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -38,12 +39,19 @@ using namespace mlir::rope;
 
 namespace {
 
+/// Marks the generics of the lowering ("table", "rotate") for later stages.
+constexpr StringLiteral kStageAttr = "rope.stage";
+
 /// Values shared by the rotation of every input of one rope.rotate.
 struct RotationContext {
   RotateOp op;
   int64_t rotaryDim;
-  Value offset;          // i64, implicit positions only
+  Value offset;           // i64, implicit positions only
   FrequencyTensors freqs; // frequency form only
+  // Per-token cos/sin with the token shape of the rotated tensor plus R/2:
+  // a per-token cache, or the table of a token tile. When set, the rotation
+  // reads them instead of computing cos/sin.
+  Value tableCos, tableSin;
 };
 
 Value castToI64(OpBuilder &b, Location loc, Value v) {
@@ -84,18 +92,27 @@ Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
     reassoc.push_back({d});
   reassoc.push_back({rank - 1, rank});
   auto viewType = RankedTensorType::get(viewShape, type.getElementType());
-  Value xView = tensor::ExpandShapeOp::create(b, loc, viewType, x, reassoc);
   Value destView =
       tensor::ExpandShapeOp::create(b, loc, viewType, dest, reassoc);
 
-  MLIRContext *mctx = b.getContext();
-  auto pinnedPairMap = [&](int64_t j) {
-    SmallVector<AffineExpr> exprs;
-    for (int64_t d = 0; d < numLoops; ++d)
-      exprs.push_back(d == pairDim ? getAffineConstantExpr(j, mctx)
-                                   : getAffineDimExpr(d, mctx));
-    return AffineMap::get(numLoops, 0, exprs, mctx);
+  // The two elements of each pair as [..., R/2] slices of x: halves for
+  // `half`, even/odd elements (stride 2) for `interleaved`. Reading them
+  // through projections (not constant-index maps) keeps the generic
+  // vectorizable.
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
+  sizes.back() = b.getIndexAttr(half);
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  if (!isHalf)
+    strides.back() = b.getIndexAttr(2);
+  auto pairSlice = [&](int64_t first) -> Value {
+    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+    offsets.back() = b.getIndexAttr(first);
+    return tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides);
   };
+  Value x0 = pairSlice(0);
+  Value x1 = pairSlice(isHalf ? half : 1);
+
+  MLIRContext *mctx = b.getContext();
   auto projection = [&](ArrayRef<int64_t> dims,
                         std::optional<int64_t> leading = std::nullopt) {
     SmallVector<AffineExpr> exprs;
@@ -105,16 +122,28 @@ Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
       exprs.push_back(getAffineDimExpr(d, mctx));
     return AffineMap::get(numLoops, 0, exprs, mctx);
   };
+  SmallVector<int64_t> pairOperandDims;
+  for (int64_t d = 0; d < numLoops; ++d)
+    if (d != pairDim)
+      pairOperandDims.push_back(d);
 
-  SmallVector<Value> inputs{xView, xView};
-  SmallVector<AffineMap> maps{pinnedPairMap(0), pinnedPairMap(1)};
+  SmallVector<Value> inputs{x0, x1};
+  SmallVector<AffineMap> maps(2, projection(pairOperandDims));
   int64_t freqArg = -1, posArg = -1, cacheArg = -1;
-  if (op.getFreqs()) {
+  const bool useTable = static_cast<bool>(ctx.tableCos);
+  if (useTable) {
+    cacheArg = inputs.size();
+    SmallVector<int64_t> dims(tokenDims);
+    dims.push_back(freqDim);
+    inputs.append({ctx.tableCos, ctx.tableSin});
+    maps.append(2, projection(dims));
+  } else if (op.getFreqs()) {
     freqArg = inputs.size();
     inputs.append({ctx.freqs.hi, ctx.freqs.lo});
     maps.append(2, projection({freqDim}));
   }
-  if (Value positions = op.getPositions()) {
+  Value positions = useTable ? Value() : op.getPositions();
+  if (positions) {
     posArg = inputs.size();
     if (op.isMRope()) {
       for (int64_t k = 0; k < 3; ++k) {
@@ -125,13 +154,6 @@ Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
       inputs.push_back(positions);
       maps.push_back(projection(tokenDims));
     }
-  }
-  if (op.hasPerTokenCache()) {
-    cacheArg = inputs.size();
-    SmallVector<int64_t> dims(tokenDims);
-    dims.push_back(freqDim);
-    inputs.append({op.getCosCache(), op.getSinCache()});
-    maps.append(2, projection(dims));
   }
   maps.push_back(b.getMultiDimIdentityMap(numLoops));
   SmallVector<utils::IteratorType> iterators(numLoops,
@@ -158,7 +180,7 @@ Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
       pos = castToI64(nb, nl, pos);
     } else if (posArg >= 0) {
       pos = castToI64(nb, nl, args[posArg]);
-    } else if (ctx.offset) {
+    } else if (ctx.offset && !useTable) {
       Value s = castToI64(nb, nl, linalg::IndexOp::create(nb, nl, seqDim));
       pos = arith::AddIOp::create(nb, nl, ctx.offset, s);
     }
@@ -213,6 +235,7 @@ Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
   auto generic = linalg::GenericOp::create(b, loc, TypeRange{viewType}, inputs,
                                            ValueRange{destView}, maps,
                                            iterators, body);
+  generic->setAttr(kStageAttr, b.getStringAttr("rotate"));
   return tensor::CollapseShapeOp::create(b, loc, type, generic.getResult(0),
                                          reassoc);
 }
@@ -253,8 +276,193 @@ Value lowerInput(OpBuilder &b, Location loc, const RotationContext &ctx,
                                        ones);
 }
 
+
+/// Emits the f32 cos/sin table of one token tile, shape [1?, tile, R/2].
+/// The table is static (it lives on the stack after bufferization); rows past
+/// the end of the sequence repeat its last token.
+std::pair<Value, Value> buildTileTable(OpBuilder &b, Location loc,
+                                       const RotationContext &ctx,
+                                       Value batchIv, Value t0, Value seqLen,
+                                       int64_t tile) {
+  RotateOp op = ctx.op;
+  const int64_t half = ctx.rotaryDim / 2;
+  SmallVector<int64_t> shape;
+  if (batchIv)
+    shape.push_back(1);
+  shape.append({tile, half});
+  const int64_t numLoops = shape.size();
+  const int64_t rowDim = numLoops - 2, freqDim = numLoops - 1;
+  MLIRContext *mctx = b.getContext();
+
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  if (op.getFreqs()) {
+    inputs.append({ctx.freqs.hi, ctx.freqs.lo});
+    maps.append(2, AffineMap::get(numLoops, 0, getAffineDimExpr(freqDim, mctx)));
+  }
+  Value empty = tensor::EmptyOp::create(b, loc, shape, b.getF32Type());
+  maps.append(2, b.getMultiDimIdentityMap(numLoops));
+  SmallVector<utils::IteratorType> iterators(numLoops,
+                                             utils::IteratorType::parallel);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value lastToken = arith::SubIOp::create(b, loc, seqLen, one);
+
+  auto body = [&](OpBuilder &nb, Location nl, ValueRange args) {
+    Value i = linalg::IndexOp::create(nb, nl, freqDim);
+    Value row = linalg::IndexOp::create(nb, nl, rowDim);
+    Value token = arith::MinUIOp::create(
+        nb, nl, arith::AddIOp::create(nb, nl, t0, row), lastToken);
+    Value pos;
+    if (Value positions = op.getPositions()) {
+      SmallVector<Value> indices;
+      if (op.isMRope()) {
+        ArrayRef<int64_t> sections = *op.getMropeSection();
+        auto idx = [&](int64_t v) -> Value {
+          return arith::ConstantIndexOp::create(nb, nl, v);
+        };
+        Value in0 = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::ult, i,
+                                          idx(sections[0]));
+        Value in1 = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::ult, i,
+                                          idx(sections[0] + sections[1]));
+        indices.push_back(arith::SelectOp::create(
+            nb, nl, in0, idx(0),
+            arith::SelectOp::create(nb, nl, in1, idx(1), idx(2))));
+      }
+      if (batchIv)
+        indices.push_back(batchIv);
+      indices.push_back(token);
+      pos = castToI64(nb, nl,
+                      tensor::ExtractOp::create(nb, nl, positions, indices));
+    } else {
+      pos = arith::AddIOp::create(nb, nl, ctx.offset,
+                                  castToI64(nb, nl, token));
+    }
+    Value cosV, sinV;
+    if (op.getFreqs()) {
+      Value p = arith::SIToFPOp::create(nb, nl, nb.getF32Type(), pos);
+      SinCos sc = buildAccurateSinCosOfProduct(nb, nl, p, args[0], args[1]);
+      cosV = sc.cos;
+      sinV = sc.sin;
+      if (ctx.freqs.attentionFactor != 1.0) {
+        Value a = arith::ConstantOp::create(
+            nb, nl,
+            nb.getF32FloatAttr(static_cast<float>(ctx.freqs.attentionFactor)));
+        cosV = arith::MulFOp::create(nb, nl, cosV, a);
+        sinV = arith::MulFOp::create(nb, nl, sinV, a);
+      }
+    } else {
+      Value rowIdx = arith::IndexCastOp::create(nb, nl, nb.getIndexType(), pos);
+      cosV = toF32(nb, nl,
+                   tensor::ExtractOp::create(nb, nl, op.getCosCache(),
+                                             ValueRange{rowIdx, i}));
+      sinV = toF32(nb, nl,
+                   tensor::ExtractOp::create(nb, nl, op.getSinCache(),
+                                             ValueRange{rowIdx, i}));
+    }
+    linalg::YieldOp::create(nb, nl, ValueRange{cosV, sinV});
+  };
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{empty.getType(), empty.getType()}, inputs,
+      ValueRange{empty, empty}, maps, iterators, body);
+  generic->setAttr(kStageAttr, b.getStringAttr("table"));
+  return {generic.getResult(0), generic.getResult(1)};
+}
+
+/// Lowers the op as an scf.forall over token tiles (and batch rows): each
+/// tile computes its tokens' cos/sin once into a small table, then rotates
+/// every input's slice reading that table, so all heads of all inputs share
+/// one sin/cos evaluation per token and frequency.
+SmallVector<Value> lowerTiled(OpBuilder &b, Location loc,
+                              const RotationContext &ctx, int64_t tile) {
+  RotateOp op = ctx.op;
+  SmallVector<int64_t> tokenDims = op.getTokenDims();
+  const bool batched = tokenDims.size() == 2;
+  const int64_t half = ctx.rotaryDim / 2;
+  Value x0 = op.getInputs().front();
+  Value seqLen = tensor::DimOp::create(b, loc, x0, tokenDims.back());
+
+  SmallVector<OpFoldResult> lbs, ubs, steps;
+  if (batched) {
+    lbs.push_back(b.getIndexAttr(0));
+    ubs.push_back(tensor::DimOp::create(b, loc, x0, 0).getResult());
+    steps.push_back(b.getIndexAttr(1));
+  }
+  lbs.push_back(b.getIndexAttr(0));
+  ubs.push_back(seqLen);
+  steps.push_back(b.getIndexAttr(tile));
+  auto forall = scf::ForallOp::create(b, loc, lbs, ubs, steps, op.getInits(),
+                                      std::nullopt);
+
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(forall.getBody());
+  SmallVector<Value> ivs = forall.getInductionVars();
+  Value batchIv = batched ? ivs.front() : Value();
+  Value t0 = ivs.back();
+  AffineExpr d0, d1;
+  bindDims(b.getContext(), d0, d1);
+  OpFoldResult size = affine::makeComposedFoldedAffineMin(
+      b, loc, AffineMap::get(2, 0, {b.getAffineConstantExpr(tile), d1 - d0}, b.getContext()),
+      {t0, seqLen});
+
+  // Token-shaped offsets/sizes of this tile, then R/2.
+  SmallVector<OpFoldResult> tokOffsets, tokSizes;
+  if (batched) {
+    tokOffsets.push_back(batchIv);
+    tokSizes.push_back(b.getIndexAttr(1));
+  }
+  tokOffsets.push_back(t0);
+  tokSizes.push_back(size);
+
+  RotationContext tileCtx = ctx;
+  auto slice = [&](Value v, ArrayRef<OpFoldResult> offsets,
+                   ArrayRef<OpFoldResult> sizes) -> Value {
+    SmallVector<OpFoldResult> ones(offsets.size(), b.getIndexAttr(1));
+    return tensor::ExtractSliceOp::create(b, loc, v, offsets, sizes, ones);
+  };
+  SmallVector<OpFoldResult> tableOffsets(tokOffsets), tableSizes(tokSizes);
+  tableOffsets.push_back(b.getIndexAttr(0));
+  tableSizes.push_back(b.getIndexAttr(half));
+  if (op.hasPerTokenCache()) {
+    tileCtx.tableCos = slice(op.getCosCache(), tableOffsets, tableSizes);
+    tileCtx.tableSin = slice(op.getSinCache(), tableOffsets, tableSizes);
+  } else {
+    auto [cosT, sinT] =
+        buildTileTable(b, loc, ctx, batchIv, t0, seqLen, tile);
+    SmallVector<OpFoldResult> zeros(tableOffsets.size(), b.getIndexAttr(0));
+    tileCtx.tableCos = slice(cosT, zeros, tableSizes);
+    tileCtx.tableSin = slice(sinT, zeros, tableSizes);
+  }
+
+  SmallVector<Value> rotated;
+  SmallVector<SmallVector<OpFoldResult>> allOffsets, allSizes;
+  for (auto [x, out] : llvm::zip(op.getInputs(), forall.getRegionIterArgs())) {
+    auto type = cast<RankedTensorType>(x.getType());
+    SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
+    for (auto [k, d] : llvm::enumerate(tokenDims)) {
+      offsets[d] = tokOffsets[k];
+      sizes[d] = tokSizes[k];
+    }
+    Value xs = slice(x, offsets, sizes);
+    Value ds = slice(out, offsets, sizes);
+    rotated.push_back(lowerInput(b, loc, tileCtx, xs, ds));
+    allOffsets.push_back(offsets);
+    allSizes.push_back(sizes);
+  }
+
+  b.setInsertionPointToStart(forall.getTerminator().getBody());
+  for (auto [k, r] : llvm::enumerate(rotated)) {
+    SmallVector<OpFoldResult> ones(allOffsets[k].size(), b.getIndexAttr(1));
+    tensor::ParallelInsertSliceOp::create(b, loc, r,
+                                          forall.getRegionIterArgs()[k],
+                                          allOffsets[k], allSizes[k], ones);
+  }
+  return SmallVector<Value>(forall.getResults());
+}
+
 struct RotateOpLowering : OpRewritePattern<RotateOp> {
-  using OpRewritePattern::OpRewritePattern;
+  RotateOpLowering(MLIRContext *context, int64_t tokenTile)
+      : OpRewritePattern(context), tokenTile(tokenTile) {}
 
   LogicalResult matchAndRewrite(RotateOp op,
                                 PatternRewriter &rewriter) const override {
@@ -301,19 +509,31 @@ struct RotateOpLowering : OpRewritePattern<RotateOp> {
                                         seqLen);
     }
 
+    if (tokenTile > 0) {
+      rewriter.replaceOp(op, lowerTiled(rewriter, loc, ctx, tokenTile));
+      return success();
+    }
+    if (op.hasPerTokenCache()) {
+      ctx.tableCos = op.getCosCache();
+      ctx.tableSin = op.getSinCache();
+    }
     SmallVector<Value> results;
     for (auto [x, init] : llvm::zip(op.getInputs(), op.getInits()))
       results.push_back(lowerInput(rewriter, loc, ctx, x, init));
     rewriter.replaceOp(op, results);
     return success();
   }
+
+private:
+  int64_t tokenTile;
 };
 
 struct ConvertRopeToLinalgPass
     : rope::impl::ConvertRopeToLinalgPassBase<ConvertRopeToLinalgPass> {
+  using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateRopeToLinalgConversionPatterns(patterns);
+    populateRopeToLinalgConversionPatterns(patterns, tokenTile);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     WalkResult left = getOperation()->walk([](RotateOp op) {
@@ -328,6 +548,6 @@ struct ConvertRopeToLinalgPass
 } // namespace
 
 void mlir::rope::populateRopeToLinalgConversionPatterns(
-    RewritePatternSet &patterns) {
-  patterns.add<RotateOpLowering>(patterns.getContext());
+    RewritePatternSet &patterns, int64_t tokenTile) {
+  patterns.add<RotateOpLowering>(patterns.getContext(), tokenTile);
 }

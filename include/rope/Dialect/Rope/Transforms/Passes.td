@@ -24,4 +24,27 @@ def RopeFoldFrequenciesPass : Pass<"rope-fold-frequencies"> {
   let dependentDialects = ["::mlir::rope::RopeDialect"];
 }
 
+def RopeVectorizePass : Pass<"rope-vectorize"> {
+  let summary = "Tile rope kernels to one vector and vectorize them";
+  let description = [{
+    Works on the linalg ops that `convert-rope-to-linalg` produces (generics
+    tagged `rope.stage` and the pass-through `linalg.copy`): tiles every
+    dimension to 1 except the innermost rotated one, which gets one vector of
+    `vector-width` f32 lanes (the largest power of two that divides its size,
+    so head dims 64/128/256 have no remainder), and the pair dimension of
+    size 2, which stays whole. Each tile is vectorized with upstream's linalg
+    vectorizer, then the vector cleanups drop unit dims and turn transfers
+    into plain loads and stores. `vector-width = 0` uses the host's width
+    (16 with AVX-512, 8 with AVX2, else 4).
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"0",
+           "f32 lanes per vector (0: the host's native width)">,
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // ROPE_DIALECT_ROPE_TRANSFORMS_PASSES_TD

@@ -1,0 +1,136 @@
+//===- Vectorize.cpp - rope-vectorize pass --------------------------------===//
+//
+// Tiles the rope kernels' linalg ops to one vector with upstream's
+// TilingInterface tiling and vectorizes them with upstream's linalg
+// vectorizer; only the choice of tile sizes is ours.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Dialect/Rope/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/TargetParser/Host.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPEVECTORIZEPASS
+#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+using namespace mlir::rope;
+
+/// f32 lanes of the host's widest vector unit.
+static int64_t hostVectorWidth() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return 16;
+  if (features.lookup("avx") || features.lookup("avx2"))
+    return 8;
+  return 4;
+}
+
+/// Largest power of two <= `width` dividing `size`.
+static int64_t laneCount(int64_t size, int64_t width) {
+  int64_t lanes = 1;
+  while (lanes * 2 <= width && size % (lanes * 2) == 0)
+    lanes *= 2;
+  return lanes;
+}
+
+/// Tile sizes: 1 everywhere, whole for a trailing pair dimension of size 2,
+/// one vector for the innermost other dimension.
+static std::optional<SmallVector<int64_t>> tileSizesFor(linalg::LinalgOp op,
+                                                        int64_t width) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (ranges.empty())
+    return std::nullopt;
+  SmallVector<int64_t> sizes(ranges.size(), 1);
+  int64_t inner = ranges.size() - 1;
+  if (ranges.size() >= 2 && ranges[inner] == 2 && isa<linalg::GenericOp>(op)) {
+    sizes[inner] = 0; // interleaved pair dim, kept whole
+    --inner;
+  } else if (ranges.size() >= 2 && ranges[inner - 1] == 2 &&
+             isa<linalg::GenericOp>(op) &&
+             op->getAttrOfType<StringAttr>("rope.stage") &&
+             op->getAttrOfType<StringAttr>("rope.stage").getValue() ==
+                 "rotate") {
+    sizes[inner - 1] = 0; // half pair dim, kept whole
+  }
+  if (ShapedType::isDynamic(ranges[inner]))
+    return std::nullopt;
+  sizes[inner] = laneCount(ranges[inner], width);
+  return sizes;
+}
+
+namespace {
+struct RopeVectorizePass
+    : rope::impl::RopeVectorizePassBase<RopeVectorizePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    int64_t width = vectorWidth > 0 ? vectorWidth : hostVectorWidth();
+    SmallVector<linalg::LinalgOp> targets;
+    getOperation()->walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr("rope.stage") || isa<linalg::CopyOp>(op))
+        targets.push_back(op);
+    });
+
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : targets) {
+      std::optional<SmallVector<int64_t>> sizes = tileSizesFor(op, width);
+      if (!sizes)
+        continue;
+      rewriter.setInsertionPoint(op);
+      scf::SCFTilingOptions options;
+      options.setTileSizes(getAsIndexOpFoldResult(&getContext(), *sizes));
+      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      if (failed(tiled)) {
+        op->emitOpError("could not be tiled for vectorization");
+        return signalPassFailure();
+      }
+      rewriter.replaceOp(op, tiled->replacements);
+      for (Operation *tiledOp : tiled->tiledOps) {
+        rewriter.setInsertionPoint(tiledOp);
+        FailureOr<linalg::VectorizationResult> vectorized =
+            linalg::vectorize(rewriter, tiledOp, /*inputVectorSizes=*/{},
+                              /*inputScalableVecDims=*/{},
+                              /*vectorizeNDExtract=*/true);
+        if (failed(vectorized)) {
+          tiledOp->emitOpError("could not be vectorized");
+          return signalPassFailure();
+        }
+        rewriter.replaceOp(tiledOp, vectorized->replacements);
+      }
+    }
+
+    // Drop unit dims and turn transfers into plain loads/stores.
+    RewritePatternSet patterns(&getContext());
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    vector::populateVectorTransferDropUnitDimsPatterns(patterns);
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    vector::populateVectorTransferLoweringPatterns(patterns,
+                                                   /*maxTransferRank=*/1);
+    vector::populateSinkVectorOpsPatterns(patterns);
+    vector::TransferReadOp::getCanonicalizationPatterns(patterns,
+                                                        &getContext());
+    vector::TransferWriteOp::getCanonicalizationPatterns(patterns,
+                                                         &getContext());
+    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
