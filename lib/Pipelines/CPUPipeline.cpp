@@ -74,6 +74,9 @@ void mlir::rope::buildRopeParallelizationStage(
 }
 
 void mlir::rope::buildRopeBufferizationStage(OpPassManager &pm) {
+  // Results stored with bufferization.materialize_in_destination into
+  // caller buffers are computed in those buffers directly.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions options;
   options.bufferizeFunctionBoundaries = true;
   options.functionBoundaryTypeConversion =
@@ -102,6 +105,7 @@ void mlir::rope::buildRopeCPULoweringStage(
     pm.addPass(std::make_unique<EmitCInterfacePass>());
   // Without native bf16 conversions LLVM calls compiler-rt's __truncsfbf2,
   // which the JIT cannot resolve; expand bf16 casts to integer arithmetic.
+  pm.addPass(createRopeExpandBF16Pass());
   arith::ArithExpandOpsPassOptions expandOptions;
   expandOptions.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expandOptions));

@@ -47,4 +47,16 @@ def RopeVectorizePass : Pass<"rope-vectorize"> {
   ];
 }
 
+def RopeExpandBF16Pass : Pass<"rope-expand-bf16"> {
+  let summary = "Round f32 to bf16 with vector-friendly integer arithmetic";
+  let description = [{
+    Rewrites `arith.truncf` from f32 to bf16 (scalars and vectors) into
+    32-bit integer rounding to nearest even with NaN preserved. Upstream's
+    `arith-expand{include-bf16}` produces a NaN select on 16-bit lanes that
+    LLVM scalarizes on x86; this form stays in vector registers. Run it
+    before `arith-expand`, which then only expands `extf`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // ROPE_DIALECT_ROPE_TRANSFORMS_PASSES_TD

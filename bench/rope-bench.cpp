@@ -1,0 +1,487 @@
+//===- rope-bench.cpp - CPU benchmark of rope kernels ---------------------===//
+//
+// For each case, in one process and one run: a same-bytes copy (read the
+// inputs, write the outputs; OpenMP, compiler-vectorized, and memcpy: the
+// faster counts), the kernel compiled by rope-cpu-pipeline (JIT, writing
+// into caller buffers), and a plain scalar C++ reference. Prints a table and
+// writes a JSON file. See docs/performance.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Dialect/Rope/IR/RopeOps.h"
+#include "rope/InitAllRope.h"
+#include "rope/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> jsonPath("json", cl::desc("JSON output file"),
+                                     cl::init("bench/results/cpu.json"));
+static cl::opt<std::string> filter("filter",
+                                   cl::desc("Only cases whose name contains"),
+                                   cl::init(""));
+static cl::opt<double> minSeconds("min-time",
+                                  cl::desc("Seconds to time each variant"),
+                                  cl::init(0.3));
+static cl::opt<int64_t> tokenTile("token-tile", cl::init(16),
+                                  cl::desc("rope-cpu-pipeline token-tile"));
+static cl::opt<bool> quick("quick",
+                           cl::desc("Small token counts only (smoke test)"),
+                           cl::init(false));
+
+namespace {
+
+enum class Freqs { Llama3, Default, Yarn, Cache };
+
+struct Case {
+  std::string name;
+  int64_t tokens;
+  std::vector<int64_t> heads; // per input
+  int64_t headDim;
+  int64_t rotaryDim;
+  bool bf16;
+  bool interleaved;
+  Freqs freqs;
+};
+
+/// The frequency attribute of a case (the cache case uses Llama-3 frequencies
+/// to fill its tables).
+rope::FrequencyAttrInterface caseFreqs(MLIRContext &ctx, const Case &c) {
+  switch (c.freqs) {
+  case Freqs::Default:
+    return rope::DefaultFreqsAttr::get(&ctx, 500000.0, std::nullopt);
+  case Freqs::Yarn:
+    return rope::YarnFreqsAttr::get(&ctx, 10000.0, 40.0, 4096, 32.0, 1.0, 1.0,
+                                    1.0, std::nullopt, true);
+  case Freqs::Llama3:
+  case Freqs::Cache:
+    break;
+  }
+  return rope::Llama3FreqsAttr::get(&ctx, 500000.0, 8.0, 1.0, 4.0, 8192,
+                                    std::nullopt);
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel IR, built with builders: rotate into tensor.empty, then
+// materialize the results into caller-provided memrefs.
+//===----------------------------------------------------------------------===//
+
+OwningOpRef<ModuleOp> buildKernel(MLIRContext &ctx, const Case &c) {
+  OpBuilder b(&ctx);
+  Location loc = b.getUnknownLoc();
+  auto module = ModuleOp::create(loc);
+  b.setInsertionPointToEnd(module.getBody());
+  Type elt = c.bf16 ? Type(b.getBF16Type()) : Type(b.getF32Type());
+  int64_t dyn = ShapedType::kDynamic;
+  SmallVector<Type> argTypes, xTypes;
+  for (int64_t h : c.heads) {
+    auto t = RankedTensorType::get({dyn, h, c.headDim}, elt);
+    xTypes.push_back(t);
+    argTypes.push_back(t);
+  }
+  argTypes.push_back(RankedTensorType::get({dyn}, b.getI64Type()));
+  auto cacheType =
+      RankedTensorType::get({dyn, c.rotaryDim / 2}, b.getF32Type());
+  if (c.freqs == Freqs::Cache)
+    argTypes.append({cacheType, cacheType});
+  for (int64_t h : c.heads)
+    argTypes.push_back(MemRefType::get({dyn, h, c.headDim}, elt));
+  auto func = func::FuncOp::create(b, loc, "kernel",
+                                   b.getFunctionType(argTypes, {}));
+  Block *body = func.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  size_t n = c.heads.size();
+  SmallVector<Value> xs(body->getArguments().begin(),
+                        body->getArguments().begin() + n);
+  Value pos = body->getArgument(n);
+  Value t = tensor::DimOp::create(b, loc, xs[0], 0);
+  SmallVector<Value> inits;
+  for (Type type : xTypes)
+    inits.push_back(tensor::EmptyOp::create(
+        b, loc, cast<RankedTensorType>(type).getShape(), elt, ValueRange{t}));
+  rope::FrequencyAttrInterface freqAttr;
+  if (c.freqs != Freqs::Cache)
+    freqAttr = caseFreqs(ctx, c);
+  Value cosCache, sinCache;
+  if (c.freqs == Freqs::Cache) {
+    cosCache = body->getArgument(n + 1);
+    sinCache = body->getArgument(n + 2);
+  }
+  auto rotate = rope::RotateOp::create(
+      b, loc, xTypes, xs, inits, pos, /*offset=*/Value(), cosCache, sinCache,
+      c.interleaved ? rope::Pairing::Interleaved : rope::Pairing::Half,
+      rope::Layout::THD,
+      c.rotaryDim != c.headDim ? b.getI64IntegerAttr(c.rotaryDim)
+                               : IntegerAttr(),
+      freqAttr, DenseI64ArrayAttr(), /*inverse=*/false);
+  size_t firstOut = body->getNumArguments() - n;
+  for (size_t i = 0; i < n; ++i)
+    bufferization::MaterializeInDestinationOp::create(
+        b, loc, Type(), rotate.getResult(i), body->getArgument(firstOut + i),
+        b.getUnitAttr(), b.getUnitAttr());
+  func::ReturnOp::create(b, loc);
+  return module;
+}
+
+//===----------------------------------------------------------------------===//
+// Buffers and baselines
+//===----------------------------------------------------------------------===//
+
+struct Buffer {
+  char *data = nullptr;
+  size_t bytes = 0;
+  explicit Buffer(size_t n) : bytes(n) {
+    data = static_cast<char *>(std::aligned_alloc(64, (n + 63) / 64 * 64));
+    std::memset(data, 0, bytes); // touch every page before timing
+  }
+  ~Buffer() { std::free(data); }
+  Buffer(const Buffer &) = delete;
+};
+
+uint16_t toBF16(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return static_cast<uint16_t>((u + 0x7FFF + ((u >> 16) & 1)) >> 16);
+}
+float fromBF16(uint16_t h) {
+  uint32_t u = static_cast<uint32_t>(h) << 16;
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
+/// Same-bytes copy: every input read once, every output written once, on
+/// all OpenMP threads, with a loop the compiler vectorizes.
+void copyLoop(const std::vector<Buffer *> &in, const std::vector<Buffer *> &out) {
+  for (size_t k = 0; k < in.size(); ++k) {
+    const uint64_t *src = reinterpret_cast<const uint64_t *>(in[k]->data);
+    uint64_t *dst = reinterpret_cast<uint64_t *>(out[k]->data);
+    int64_t n = in[k]->bytes / 8;
+#pragma omp parallel for simd schedule(static)
+    for (int64_t i = 0; i < n; ++i)
+      dst[i] = src[i];
+  }
+}
+
+void memcpyParallel(const std::vector<Buffer *> &in,
+                    const std::vector<Buffer *> &out) {
+  for (size_t k = 0; k < in.size(); ++k) {
+#pragma omp parallel
+    {
+      int nt = omp_get_num_threads(), id = omp_get_thread_num();
+      size_t chunk = (in[k]->bytes / nt + 63) / 64 * 64;
+      size_t begin = std::min(in[k]->bytes, chunk * id);
+      size_t end = std::min(in[k]->bytes, begin + chunk);
+      std::memcpy(out[k]->data + begin, in[k]->data + begin, end - begin);
+    }
+  }
+}
+
+/// Plain scalar reference: per token, cos/sin of each frequency once (in
+/// double), then every head of every input. Single thread.
+void scalarReference(const Case &c, ArrayRef<double> invFreq,
+                     const std::vector<Buffer *> &in, const Buffer &pos,
+                     const float *cosCache, const float *sinCache,
+                     const std::vector<Buffer *> &out) {
+  const int64_t half = c.rotaryDim / 2, d = c.headDim;
+  std::vector<float> cs(half), sn(half);
+  const int64_t *p = reinterpret_cast<const int64_t *>(pos.data);
+  for (int64_t t = 0; t < c.tokens; ++t) {
+    for (int64_t i = 0; i < half; ++i) {
+      if (cosCache) {
+        cs[i] = cosCache[p[t] * half + i];
+        sn[i] = sinCache[p[t] * half + i];
+      } else {
+        double a = static_cast<double>(p[t]) * invFreq[i];
+        cs[i] = static_cast<float>(std::cos(a));
+        sn[i] = static_cast<float>(std::sin(a));
+      }
+    }
+    for (size_t k = 0; k < in.size(); ++k) {
+      for (int64_t h = 0; h < c.heads[k]; ++h) {
+        int64_t base = (t * c.heads[k] + h) * d;
+        auto load = [&](int64_t e) -> float {
+          if (c.bf16)
+            return fromBF16(reinterpret_cast<uint16_t *>(in[k]->data)[base + e]);
+          return reinterpret_cast<float *>(in[k]->data)[base + e];
+        };
+        auto store = [&](int64_t e, float v) {
+          if (c.bf16)
+            reinterpret_cast<uint16_t *>(out[k]->data)[base + e] = toBF16(v);
+          else
+            reinterpret_cast<float *>(out[k]->data)[base + e] = v;
+        };
+        for (int64_t i = 0; i < half; ++i) {
+          int64_t e0 = c.interleaved ? 2 * i : i;
+          int64_t e1 = c.interleaved ? 2 * i + 1 : i + half;
+          float x0 = load(e0), x1 = load(e1);
+          store(e0, x0 * cs[i] - x1 * sn[i]);
+          store(e1, x1 * cs[i] + x0 * sn[i]);
+        }
+        for (int64_t e = c.rotaryDim; e < d; ++e)
+          store(e, load(e));
+      }
+    }
+  }
+}
+
+template <typename Fn> double timeIt(Fn fn) {
+  fn();
+  fn(); // warm up
+  std::vector<double> times;
+  double total = 0;
+  while ((total < minSeconds || times.size() < 5) && times.size() < 1000) {
+    auto start = std::chrono::steady_clock::now();
+    fn();
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                             start)
+                   .count();
+    times.push_back(s);
+    total += s;
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+/// Memref descriptor for the C interface: {ptr, ptr, offset, sizes, strides}.
+std::vector<int64_t> descriptor(void *data, std::vector<int64_t> shape) {
+  std::vector<int64_t> d(3 + 2 * shape.size());
+  std::memcpy(&d[0], &data, 8);
+  std::memcpy(&d[1], &data, 8);
+  int64_t stride = 1;
+  for (int64_t i = shape.size() - 1; i >= 0; --i) {
+    d[3 + i] = shape[i];
+    d[3 + shape.size() + i] = stride;
+    stride *= shape[i];
+  }
+  return d;
+}
+
+std::vector<Case> allCases() {
+  std::vector<Case> cases;
+  std::vector<int64_t> tokenCounts = {1, 16, 512, 4096, 32768};
+  if (quick)
+    tokenCounts = {1, 16, 512};
+  for (bool bf16 : {true, false})
+    for (int64_t t : tokenCounts)
+      cases.push_back({std::string("llama3-8b-qk-") + (bf16 ? "bf16" : "f32") +
+                           "-" + std::to_string(t),
+                       t, {32, 8}, 128, 128, bf16, false, Freqs::Llama3});
+  int64_t big = quick ? 512 : 4096;
+  cases.push_back({"thd-32x128-f32-" + std::to_string(big), big, {32}, 128,
+                   128, false, false, Freqs::Default});
+  cases.push_back({"head-dim-64-bf16-" + std::to_string(big), big, {32, 8},
+                   64, 64, true, false, Freqs::Default});
+  cases.push_back({"head-dim-256-bf16-" + std::to_string(big), big, {16, 4},
+                   256, 256, true, false, Freqs::Default});
+  cases.push_back({"interleaved-bf16-" + std::to_string(big), big, {32, 8},
+                   128, 128, true, true, Freqs::Llama3});
+  cases.push_back({"partial-25pct-bf16-" + std::to_string(big), big, {32, 8},
+                   128, 32, true, false, Freqs::Default});
+  cases.push_back({"cache-bf16-" + std::to_string(big), big, {32, 8}, 128,
+                   128, true, false, Freqs::Cache});
+  cases.push_back({"yarn-bf16-" + std::to_string(big), big, {32, 8}, 128,
+                   128, true, false, Freqs::Yarn});
+  return cases;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "rope-mlir CPU benchmark\n");
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+
+  DialectRegistry registry;
+  rope::registerAllRopeDialects(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+
+  int threads = omp_get_max_threads();
+  llvm::outs() << "rope-bench: host " << llvm::sys::getHostCPUName()
+               << ", OpenMP threads " << threads << "\n";
+  llvm::outs() << llvm::format("%-28s %7s %11s %10s %10s %10s %7s %8s %9s\n",
+                               "case", "tokens", "bytes", "copy_us",
+                               "kernel_us", "scalar_us", "ratio", "GB/s",
+                               "max_err");
+  std::ofstream json(jsonPath);
+  json << "{\n  \"host\": \"" << llvm::sys::getHostCPUName().str()
+       << "\",\n  \"threads\": " << threads << ",\n  \"cases\": [\n";
+  bool firstJson = true;
+  std::mt19937 rng(0);
+  std::normal_distribution<float> normal;
+
+  for (const Case &c : allCases()) {
+    if (!filter.empty() && c.name.find(filter) == std::string::npos)
+      continue;
+    // Compile.
+    OwningOpRef<ModuleOp> module = buildKernel(ctx, c);
+    PassManager pm(&ctx);
+    rope::RopeCPUPipelineOptions options;
+    options.tokenTile = tokenTile;
+    rope::buildRopeCPUPipeline(pm, options);
+    if (failed(pm.run(*module))) {
+      llvm::errs() << c.name << ": lowering failed\n";
+      return 1;
+    }
+    auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+    tmBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+    auto tm = tmBuilder->createTargetMachine();
+    auto transformer = makeOptimizingTransformer(3, 0, tm->get());
+    ExecutionEngineOptions engineOptions;
+    engineOptions.transformer = transformer;
+    engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+    auto engine = ExecutionEngine::create(*module, engineOptions,
+                                          std::move(*tm));
+    if (!engine) {
+      llvm::errs() << c.name << ": JIT failed: "
+                   << llvm::toString(engine.takeError()) << "\n";
+      return 1;
+    }
+
+    // Data.
+    const int64_t e = c.bf16 ? 2 : 4, half = c.rotaryDim / 2;
+    std::vector<std::unique_ptr<Buffer>> ins, outs, refs;
+    std::vector<Buffer *> inPtrs, outPtrs, refPtrs;
+    for (int64_t h : c.heads) {
+      size_t bytes = c.tokens * h * c.headDim * e;
+      ins.push_back(std::make_unique<Buffer>(bytes));
+      outs.push_back(std::make_unique<Buffer>(bytes));
+      refs.push_back(std::make_unique<Buffer>(bytes));
+      for (size_t i = 0; i < bytes / e; ++i) {
+        float v = normal(rng);
+        if (c.bf16)
+          reinterpret_cast<uint16_t *>(ins.back()->data)[i] = toBF16(v);
+        else
+          reinterpret_cast<float *>(ins.back()->data)[i] = v;
+      }
+      inPtrs.push_back(ins.back().get());
+      outPtrs.push_back(outs.back().get());
+      refPtrs.push_back(refs.back().get());
+    }
+    Buffer pos(c.tokens * 8);
+    for (int64_t t = 0; t < c.tokens; ++t) // a prefill: positions 0..T-1
+      reinterpret_cast<int64_t *>(pos.data)[t] = t;
+    SmallVector<double> invFreq =
+        *caseFreqs(ctx, c).getStaticInverseFrequencies(c.rotaryDim);
+    int64_t cacheRows = std::max<int64_t>(c.tokens, 1);
+    std::unique_ptr<Buffer> cosB, sinB;
+    if (c.freqs == Freqs::Cache) {
+      cosB = std::make_unique<Buffer>(cacheRows * half * 4);
+      sinB = std::make_unique<Buffer>(cacheRows * half * 4);
+      for (int64_t r = 0; r < cacheRows; ++r)
+        for (int64_t i = 0; i < half; ++i) {
+          double a = r * invFreq[i];
+          reinterpret_cast<float *>(cosB->data)[r * half + i] = std::cos(a);
+          reinterpret_cast<float *>(sinB->data)[r * half + i] = std::sin(a);
+        }
+    }
+
+    // Arguments: inputs, positions, [cos, sin], outputs.
+    std::vector<std::vector<int64_t>> descs;
+    for (size_t k = 0; k < c.heads.size(); ++k)
+      descs.push_back(descriptor(ins[k]->data, {c.tokens, c.heads[k], c.headDim}));
+    descs.push_back(descriptor(pos.data, {c.tokens}));
+    if (cosB) {
+      descs.push_back(descriptor(cosB->data, {cacheRows, half}));
+      descs.push_back(descriptor(sinB->data, {cacheRows, half}));
+    }
+    for (size_t k = 0; k < c.heads.size(); ++k)
+      descs.push_back(descriptor(outs[k]->data, {c.tokens, c.heads[k], c.headDim}));
+    std::vector<void *> descPtrs, packed;
+    for (auto &d : descs)
+      descPtrs.push_back(d.data());
+    for (void *&p : descPtrs)
+      packed.push_back(&p);
+    auto kernel = [&] {
+      if (llvm::Error err = (*engine)->invokePacked("_mlir_ciface_kernel", packed)) {
+        llvm::errs() << llvm::toString(std::move(err)) << "\n";
+        std::exit(1);
+      }
+    };
+
+    // Correctness against the scalar reference, then timings.
+    kernel();
+    const float *cosP = cosB ? reinterpret_cast<float *>(cosB->data) : nullptr;
+    const float *sinP = sinB ? reinterpret_cast<float *>(sinB->data) : nullptr;
+    scalarReference(c, invFreq, inPtrs, pos, cosP, sinP, refPtrs);
+    double maxErr = 0;
+    for (size_t k = 0; k < c.heads.size(); ++k)
+      for (size_t i = 0; i < outs[k]->bytes / e; ++i) {
+        float a = c.bf16 ? fromBF16(reinterpret_cast<uint16_t *>(outs[k]->data)[i])
+                         : reinterpret_cast<float *>(outs[k]->data)[i];
+        float r = c.bf16 ? fromBF16(reinterpret_cast<uint16_t *>(refs[k]->data)[i])
+                         : reinterpret_cast<float *>(refs[k]->data)[i];
+        maxErr = std::max(maxErr, static_cast<double>(std::fabs(a - r)));
+      }
+
+    double copyT = std::min(timeIt([&] { copyLoop(inPtrs, outPtrs); }),
+                            timeIt([&] { memcpyParallel(inPtrs, outPtrs); }));
+    double kernelT = timeIt(kernel);
+    double scalarT = timeIt([&] {
+      scalarReference(c, invFreq, inPtrs, pos, cosP, sinP, refPtrs);
+    });
+    int64_t bytes = 0;
+    for (auto &b : ins)
+      bytes += 2 * b->bytes;
+    bytes += c.tokens * 8;
+    if (cosB)
+      bytes += 2 * c.tokens * half * 4; // rows gathered from the caches
+    double ratio = copyT / kernelT;
+    double gbs = bytes / kernelT / 1e9;
+    llvm::outs() << llvm::format(
+        "%-28s %7lld %11lld %10.1f %10.1f %10.1f %7.3f %8.2f %9.2e%s\n",
+        c.name.c_str(), (long long)c.tokens, (long long)bytes, copyT * 1e6,
+        kernelT * 1e6, scalarT * 1e6, ratio, gbs, maxErr,
+        (c.tokens >= 4096 && ratio < 0.90) ? "  below 0.90 target" : "");
+    llvm::outs().flush();
+    json << (firstJson ? "" : ",\n") << "    {\"name\": \"" << c.name
+         << "\", \"tokens\": " << c.tokens << ", \"bytes\": " << bytes
+         << ", \"dtype\": \"" << (c.bf16 ? "bf16" : "f32")
+         << "\", \"copy_time_s\": " << copyT << ", \"kernel_time_s\": "
+         << kernelT << ", \"scalar_time_s\": " << scalarT
+         << ", \"ratio_copy_over_kernel\": " << ratio
+         << ", \"kernel_gb_s\": " << gbs << ", \"copy_gb_s\": "
+         << bytes / copyT / 1e9 << ", \"scalar_gb_s\": " << bytes / scalarT / 1e9
+         << ", \"max_abs_diff_vs_scalar\": " << maxErr << "}";
+    firstJson = false;
+  }
+  json << "\n  ]\n}\n";
+  return 0;
+}
