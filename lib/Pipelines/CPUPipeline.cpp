@@ -64,6 +64,8 @@ void mlir::rope::buildRopeParallelizationStage(
   stack.maxRankOfAllocatedMemRef = 3;
   pm.addNestedPass<func::FuncOp>(
       bufferization::createPromoteBuffersToStackPass(stack));
+  if (options.nontemporalStores)
+    pm.addPass(createRopeNontemporalStoresPass());
   pm.addPass(createForallToParallelLoopPass());
   if (options.parallel) {
     ConvertSCFToOpenMPPassOptions omp;
@@ -95,6 +97,7 @@ void mlir::rope::buildRopeCPULoweringStage(
   // instead of going through a stack buffer.
   pm.addPass(createConvertVectorToSCFPass(
       VectorTransferToSCFOptions().enableFullUnroll()));
+
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   // convert-scf-to-openmp wraps loop bodies in memref.alloca_scope, which

@@ -18,11 +18,13 @@ using namespace mlir;
 
 namespace {
 /// arith.truncf f32 -> bf16, round to nearest even, NaN kept NaN, with
-/// 32-bit integer ops and no select (LLVM sinks selects past the truncation
-/// onto bf16 lanes, which x86 then scalarizes):
-///   nan = sext(isnan(x)); q = bits | (nan & 0x00400000)    // quiet NaNs
-///   inc = (0x7fff + ((bits >> 16) & 1)) & ~nan              // no rounding
-///   y   = bitcast<bf16>(trunci((q + inc) >> 16))
+/// 32-bit integer ops:
+///   r = bits + 0x7fff + ((bits >> 16) & 1)
+///   r = isnan(x) ? bits | 0x00400000 : r       // quiet NaN, no carry-out
+///   y = bitcast<bf16>(trunci(r >> 16))
+/// Both select arms are computed values, so LLVM keeps the select on 32-bit
+/// lanes (a constant arm gets folded past the truncation onto bf16 lanes,
+/// which x86 scalarizes).
 struct TruncFToBF16 : OpRewritePattern<arith::TruncFOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -46,19 +48,16 @@ struct TruncFToBF16 : OpRewritePattern<arith::TruncFOp> {
       return arith::ConstantOp::create(rewriter, loc, cast<TypedAttr>(attr));
     };
     Value bits = arith::BitcastOp::create(rewriter, loc, i32, op.getIn());
-    Value isNan = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::UNO,
-                                        op.getIn(), op.getIn());
-    Value nan = arith::ExtSIOp::create(rewriter, loc, i32, isNan);
-    Value quieted = arith::OrIOp::create(
-        rewriter, loc, bits,
-        arith::AndIOp::create(rewriter, loc, nan, cst(0x00400000)));
     Value lsb = arith::AndIOp::create(
         rewriter, loc, arith::ShRUIOp::create(rewriter, loc, bits, cst(16)),
         cst(1));
-    Value inc = arith::AndIOp::create(
-        rewriter, loc, arith::AddIOp::create(rewriter, loc, lsb, cst(0x7fff)),
-        arith::XOrIOp::create(rewriter, loc, nan, cst(-1)));
-    Value rounded = arith::AddIOp::create(rewriter, loc, quieted, inc);
+    Value rounded = arith::AddIOp::create(
+        rewriter, loc, arith::AddIOp::create(rewriter, loc, bits, cst(0x7fff)),
+        lsb);
+    Value isNan = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::UNO,
+                                        op.getIn(), op.getIn());
+    Value quiet = arith::OrIOp::create(rewriter, loc, bits, cst(0x00400000));
+    rounded = arith::SelectOp::create(rewriter, loc, isNan, quiet, rounded);
     Value high = arith::TruncIOp::create(
         rewriter, loc, i16,
         arith::ShRUIOp::create(rewriter, loc, rounded, cst(16)));

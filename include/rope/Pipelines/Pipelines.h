@@ -35,6 +35,12 @@ struct RopeCPUPipelineOptions
       *this, "parallel",
       llvm::cl::desc("Run token tiles on OpenMP threads"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> nontemporalStores{
+      *this, "nontemporal-stores",
+      llvm::cl::desc("Write results with streaming stores (saves the "
+                     "read-for-ownership of each output line; best when the "
+                     "output exceeds the caches)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> emitCInterface{
       *this, "emit-c-interface",
       llvm::cl::desc("Add llvm.emit_c_interface to public functions so that "

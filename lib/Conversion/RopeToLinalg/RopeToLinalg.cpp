@@ -41,6 +41,9 @@ namespace {
 
 /// Marks the generics of the lowering ("table", "rotate") for later stages.
 constexpr StringLiteral kStageAttr = "rope.stage";
+/// On a token-tile loop: the byte alignment of every row segment it writes,
+/// given outputs aligned to it.
+constexpr StringLiteral kStoreAlignmentAttr = "rope.store_alignment";
 
 /// Values shared by the rotation of every input of one rope.rotate.
 struct RotationContext {
@@ -368,6 +371,24 @@ std::pair<Value, Value> buildTileTable(OpBuilder &b, Location loc,
   return {generic.getResult(0), generic.getResult(1)};
 }
 
+/// Whether every row segment the kernel writes (heads, halves, the
+/// pass-through part) starts on a 64-byte boundary of a 64-byte aligned
+/// output, so vector stores of up to 64 bytes can be aligned streaming
+/// stores (see rope-nontemporal-stores).
+bool rowsAreLineAligned(RotateOp op, int64_t rotaryDim) {
+  if (op.getPairing() != Pairing::Half)
+    return false;
+  for (Value x : op.getInputs()) {
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t bytes = type.getElementTypeBitWidth() / 8;
+    int64_t d = type.getShape().back();
+    if ((d * bytes) % 64 || (rotaryDim / 2 * bytes) % 64 ||
+        ((d - rotaryDim) * bytes) % 64)
+      return false;
+  }
+  return true;
+}
+
 /// Lowers the op as an scf.forall over token tiles (and batch rows): each
 /// tile computes its tokens' cos/sin once into a small table, then rotates
 /// every input's slice reading that table, so all heads of all inputs share
@@ -392,6 +413,8 @@ SmallVector<Value> lowerTiled(OpBuilder &b, Location loc,
   steps.push_back(b.getIndexAttr(tile));
   auto forall = scf::ForallOp::create(b, loc, lbs, ubs, steps, op.getInits(),
                                       std::nullopt);
+  if (rowsAreLineAligned(op, ctx.rotaryDim))
+    forall->setAttr(kStoreAlignmentAttr, b.getI64IntegerAttr(64));
 
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(forall.getBody());

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -70,7 +71,12 @@ static std::optional<SmallVector<int64_t>> tileSizesFor(linalg::LinalgOp op,
   }
   if (ShapedType::isDynamic(ranges[inner]))
     return std::nullopt;
-  sizes[inner] = laneCount(ranges[inner], width);
+  // `width` counts f32 lanes: one register. Narrower results get as many
+  // lanes as fill the same bytes when stored, so 16-bit outputs are written
+  // a whole cache line at a time.
+  Type resultElt = getElementTypeOrSelf(op.getDpsInits().front().getType());
+  int64_t bits = std::max<int64_t>(resultElt.getIntOrFloatBitWidth(), 8);
+  sizes[inner] = laneCount(ranges[inner], width * 32 / bits);
   return sizes;
 }
 

@@ -59,4 +59,25 @@ def RopeExpandBF16Pass : Pass<"rope-expand-bf16"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def RopeNontemporalStoresPass : Pass<"rope-nontemporal-stores"> {
+  let summary = "Version token-tile loops to use aligned streaming stores";
+  let description = [{
+    For every bufferized token-tile `scf.forall` that the rope lowering
+    marked `rope.store_alignment = N` (all written row segments start on
+    N-byte boundaries of an N-byte aligned output), emits a run-time check
+    that every output buffer is N-byte aligned and, when it is, runs a clone
+    whose vector stores to those buffers are `nontemporal` with their
+    alignment set; otherwise the original loop runs. Streaming stores skip
+    the read-for-ownership of each output line, which otherwise adds half
+    the written bytes to the memory traffic. Stores to stack tables stay
+    ordinary.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // ROPE_DIALECT_ROPE_TRANSFORMS_PASSES_TD

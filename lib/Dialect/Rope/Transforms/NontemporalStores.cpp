@@ -1,0 +1,121 @@
+//===- NontemporalStores.cpp - rope-nontemporal-stores pass ---------------===//
+//
+// A RoPE kernel reads its inputs and writes its outputs once. Ordinary
+// stores first read each output cache line (read-for-ownership), adding half
+// the written bytes to the traffic; streaming stores do not, which is also
+// why a large memcpy is faster than a plain copy loop. x86 streaming vector
+// stores need aligned addresses, so the token-tile loop is versioned: when
+// every output buffer is 64-byte aligned (checked at run time) a clone with
+// aligned non-temporal stores runs, otherwise the original.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Dialect/Rope/Transforms/Passes.h"
+
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPENONTEMPORALSTORESPASS
+#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+
+/// The buffer a (chain of) view(s) starts from.
+static Value rootBuffer(Value memref) {
+  while (Operation *def = memref.getDefiningOp()) {
+    if (auto view = dyn_cast<ViewLikeOpInterface>(def))
+      memref = view.getViewSource();
+    else if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(def))
+      memref = def->getOperand(0);
+    else
+      break;
+  }
+  return memref;
+}
+
+static bool isOnStack(Value memref) {
+  return rootBuffer(memref).getDefiningOp<memref::AllocaOp>() != nullptr;
+}
+
+namespace {
+struct RopeNontemporalStoresPass
+    : rope::impl::RopeNontemporalStoresPassBase<RopeNontemporalStoresPass> {
+  void runOnOperation() override {
+    SmallVector<scf::ForallOp> loops;
+    getOperation()->walk([&](scf::ForallOp loop) {
+      if (loop->hasAttr("rope.store_alignment") && loop->getNumResults() == 0)
+        loops.push_back(loop);
+    });
+    for (scf::ForallOp loop : loops)
+      if (failed(version(loop)))
+        return signalPassFailure();
+  }
+
+  LogicalResult version(scf::ForallOp loop) {
+    int64_t alignment =
+        loop->getAttrOfType<IntegerAttr>("rope.store_alignment").getInt();
+    llvm::SetVector<Value> outputs;
+    loop.walk([&](vector::TransferWriteOp write) {
+      if (isa<MemRefType>(write.getBase().getType()) &&
+          !isOnStack(write.getBase()))
+        outputs.insert(rootBuffer(write.getBase()));
+    });
+    if (outputs.empty() || llvm::any_of(outputs, [&](Value v) {
+          return loop->isAncestor(v.getParentRegion()->getParentOp());
+        }))
+      return success();
+
+    // ok = every output base is `alignment`-byte aligned.
+    OpBuilder b(loop);
+    Location loc = loop.getLoc();
+    Value ok;
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value align = arith::ConstantIndexOp::create(b, loc, alignment);
+    for (Value out : outputs) {
+      Value ptr = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, out);
+      Value aligned = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::eq,
+          arith::RemUIOp::create(b, loc, ptr, align), zero);
+      ok = ok ? arith::AndIOp::create(b, loc, ok, aligned) : aligned;
+    }
+    auto ifOp = scf::IfOp::create(b, loc, ok, /*withElseRegion=*/true);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    Operation *fast = b.clone(*loop);
+    fast->removeAttr("rope.store_alignment");
+    loop->moveBefore(ifOp.elseBlock(), ifOp.elseBlock()->begin());
+    loop->removeAttr("rope.store_alignment");
+
+    // In the clone: 1-D transfers, then aligned streaming stores.
+    RewritePatternSet patterns(&getContext());
+    populateVectorToSCFConversionPatterns(
+        patterns, VectorTransferToSCFOptions().enableFullUnroll());
+    vector::populateVectorTransferLoweringPatterns(patterns,
+                                                   /*maxTransferRank=*/1);
+    if (failed(applyPatternsGreedily(fast, std::move(patterns))))
+      return failure();
+    fast->walk([&](vector::StoreOp store) {
+      if (isOnStack(store.getBase()))
+        return;
+      int64_t bytes = store.getVectorType().getNumElements() *
+                      store.getVectorType().getElementTypeBitWidth() / 8;
+      // Segments start on `alignment` boundaries and are stored in pieces of
+      // `bytes` from there, so each piece is aligned to min(bytes, align).
+      if (bytes > alignment || alignment % bytes)
+        return;
+      store.setNontemporal(true);
+      store.setAlignment(static_cast<uint64_t>(bytes));
+    });
+    return success();
+  }
+};
+} // namespace
