@@ -1,0 +1,93 @@
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16})" -split-input-file | FileCheck %s --check-prefix=TILED
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16})" -split-input-file | FileCheck %s --check-prefix=ONCE
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16},rope-bufferization-stage,rope-cpu-parallel-stage)" -split-input-file | FileCheck %s --check-prefix=PAR
+
+// Llama-3-8B q+k, bf16, 16 f32 lanes (AVX-512).
+// Token tiles of 16 run in parallel; each tile computes cos/sin for its 16
+// tokens x 64 frequencies once (vector<16xf32>), then rotates 32 query heads
+// and 8 key heads reading that table: 64-byte vectors of 32 bf16, 64 / 32 =
+// 2 chunks per half, no remainder loop.
+// TILED-LABEL: func @llama_qk
+// TILED: scf.forall (%{{.*}}) = (0) to (%{{.*}}) step (16)
+// TILED: tensor.empty() : tensor<16x64xf32>
+// TILED: scf.for %{{.*}} = %c0 to %c16 step %c1
+// TILED: scf.for %{{.*}} = %c0 to %c64 step %c16
+// TILED: math.roundeven %{{.*}} : vector<16xf32>
+// TILED: scf.for %{{.*}} = %c0 to %c32 step %c1
+// TILED-NEXT: scf.for %{{.*}} = %c0 to %c64 step %c32
+// TILED: vector.transfer_read %arg0{{.*}} : tensor<?x32x128xbf16>, vector<32xbf16>
+// TILED: math.fma %{{.*}} : vector<2x32xf32>
+// TILED: vector.transfer_write %{{.*}} : vector<2x32xbf16>
+// TILED: scf.for %{{.*}} = %c0 to %c8 step %c1
+// TILED-NEXT: scf.for %{{.*}} = %c0 to %c64 step %c32
+// TILED: vector.transfer_read %arg1{{.*}} : tensor<?x8x128xbf16>, vector<32xbf16>
+// TILED: scf.forall.in_parallel
+
+// One sin/cos evaluation per token and frequency: a single range reduction,
+// in the table loop, none in the per-head loops.
+// ONCE-LABEL: func @llama_qk
+// ONCE: math.roundeven
+// ONCE-NOT: math.roundeven
+// ONCE: scf.forall.in_parallel
+
+// After bufferization: token tiles on OpenMP threads, the tables on the
+// stack, results written with aligned streaming stores when the outputs are
+// 64-byte aligned (checked at run time), no copies, no other allocations.
+// PAR-LABEL: func @llama_qk
+// PAR: memref.alloc(
+// PAR: memref.alloc(
+// PAR-NOT: memref.alloc(
+// PAR-NOT: memref.copy
+// PAR: memref.extract_aligned_pointer_as_index
+// PAR: scf.if
+// PAR: omp.parallel
+// PAR: omp.wsloop
+// PAR: omp.loop_nest
+// PAR: memref.alloca() {alignment = 64 : i64} : memref<16x64xf32>
+// PAR: vector.store {{.*}} {alignment = 64 : i64, nontemporal = true} {{.*}} vector<32xbf16>
+// PAR: } else {
+// PAR: omp.parallel
+// PAR-NOT: memref.copy
+func.func @llama_qk(%q: tensor<?x32x128xbf16>, %k: tensor<?x8x128xbf16>, %p: tensor<?xi64>)
+    -> (tensor<?x32x128xbf16>, tensor<?x8x128xbf16>) {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %q, %c0 : tensor<?x32x128xbf16>
+  %eq = tensor.empty(%t) : tensor<?x32x128xbf16>
+  %ek = tensor.empty(%t) : tensor<?x8x128xbf16>
+  %q1, %k1 = rope.rotate half thd ins(%q, %k : tensor<?x32x128xbf16>, tensor<?x8x128xbf16>)
+      outs(%eq, %ek : tensor<?x32x128xbf16>, tensor<?x8x128xbf16>) positions(%p : tensor<?xi64>)
+      freqs(#rope.llama3<base = 500000.0, factor = 8.0, low_freq_factor = 1.0, high_freq_factor = 4.0, original_max_position = 8192>)
+  return %q1, %k1 : tensor<?x32x128xbf16>, tensor<?x8x128xbf16>
+}
+
+// -----
+
+// f32 head dims 64 and 256: 16 lanes divide R/2 = 32 and 128, no remainder.
+// TILED-LABEL: func @head_dim_64
+// TILED: scf.for %{{.*}} = %c0 to %c32 step %c16
+// TILED: vector.transfer_read %arg0{{.*}} vector<16xf32>
+// TILED-LABEL: func @head_dim_256
+// TILED: scf.for %{{.*}} = %c0 to %c128 step %c16
+// TILED: vector.transfer_read %arg0{{.*}} vector<16xf32>
+// ONCE-LABEL: func @head_dim_64
+// ONCE: math.roundeven
+// ONCE-NOT: math.roundeven
+// ONCE: scf.forall.in_parallel
+// PAR-LABEL: func @head_dim_64
+// PAR: omp.wsloop
+func.func @head_dim_64(%x: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x8x64xf32>
+  %e = tensor.empty(%t) : tensor<?x8x64xf32>
+  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
+      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+  return %y : tensor<?x8x64xf32>
+}
+func.func @head_dim_256(%x: tensor<?x4x256xf32>, %p: tensor<?xi64>) -> tensor<?x4x256xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x4x256xf32>
+  %e = tensor.empty(%t) : tensor<?x4x256xf32>
+  %y = rope.rotate half thd ins(%x : tensor<?x4x256xf32>) outs(%e : tensor<?x4x256xf32>)
+      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+  return %y : tensor<?x4x256xf32>
+}
