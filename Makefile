@@ -33,6 +33,12 @@ demo: build
 test: build
 	ninja -C $(BUILD_DIR) check-rope
 
+bench: build
+	@mkdir -p bench/results
+	$(BUILD_DIR)/bin/rope-bench --json bench/results/cpu.json | tee bench/results/cpu.txt
+	/usr/bin/python3 bench/torch_bench.py bench/results/cpu.json | tee -a bench/results/cpu.txt
+	/usr/bin/python3 bench/plot.py bench/results/cpu.json bench/results/cpu.png
+
 docs: configure
 	ninja -C $(BUILD_DIR) rope-doc
 
