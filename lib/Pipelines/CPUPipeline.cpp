@@ -163,4 +163,14 @@ void mlir::rope::registerRopePipelines() {
       "function boundaries",
       buildRopeBufferizationStage);
   PassRegistration<EmitCInterfacePass>();
+  PassPipelineRegistration<RopeGPUPipelineOptions>(
+      "rope-gpu-pipeline",
+      "Lower rope ops for NVIDIA GPUs: one gpu.launch per op (cos/sin once "
+      "per token in shared memory, 16-byte accesses), NVVM, PTX/cubin in a "
+      "gpu.binary, host code calling the mgpu* runtime",
+      buildRopeGPUPipeline);
+  PassPipelineRegistration<RopeGPUPipelineOptions>(
+      "rope-to-gpu-stage",
+      "GPU pipeline stage 1: rope to bufferized, async gpu.launch",
+      buildRopeToGPUStage);
 }

@@ -10,6 +10,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 
 void mlir::rope::registerAllRopeDialects(DialectRegistry &registry) {
   registry.insert<RopeDialect>();
@@ -17,6 +18,8 @@ void mlir::rope::registerAllRopeDialects(DialectRegistry &registry) {
   // scf, vector, gpu, nvvm, llvm and bufferization; accept all of upstream.
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  // gpu-module-to-binary and the JIT translate to LLVM IR in-process.
+  mlir::registerAllToLLVMIRTranslations(registry);
 }
 
 void mlir::rope::registerAllRopePasses() {

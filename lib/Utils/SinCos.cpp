@@ -47,11 +47,18 @@ static constexpr float kPio2Mid = -4.371138828673793e-08f;
 static constexpr float kPio2Lo = -1.7151245100058819e-15f;
 
 SinCos mlir::rope::buildAccurateSinCos(OpBuilder &b, Location loc, Value hi,
-                                       Value lo) {
+                                       Value lo, QuadrantRounding rounding) {
   F32Builder f{b, loc, hi.getType()};
   // Quadrant k = round(hi * 2/pi); r = (hi - k*pi/2) + lo in [-pi/4, pi/4]
   // up to |lo|.
-  Value k = math::RoundEvenOp::create(b, loc, f.mul(hi, f.cst(kTwoOverPi)));
+  Value scaled = f.mul(hi, f.cst(kTwoOverPi));
+  Value k;
+  if (rounding == QuadrantRounding::RoundEven) {
+    k = math::RoundEvenOp::create(b, loc, scaled);
+  } else {
+    Value magic = f.cst(12582912.0f); // 1.5 * 2^23
+    k = f.sub(f.add(scaled, magic), magic);
+  }
   Value negK = f.neg(k);
   Value r = f.fma(negK, f.cst(kPio2Hi), hi);
   r = f.fma(negK, f.cst(kPio2Mid), r);
@@ -98,12 +105,12 @@ SinCos mlir::rope::buildAccurateSinCos(OpBuilder &b, Location loc, Value hi,
 }
 
 SinCos mlir::rope::buildAccurateSinCosOfProduct(OpBuilder &b, Location loc,
-                                                Value p, Value fHi,
-                                                Value fLo) {
+                                                Value p, Value fHi, Value fLo,
+                                                QuadrantRounding rounding) {
   F32Builder f{b, loc, p.getType()};
   // hi + err = p * fHi exactly (err recovered by one FMA); lo adds p * fLo.
   Value hi = f.mul(p, fHi);
   Value err = f.fma(p, fHi, f.neg(hi));
   Value lo = f.fma(p, fLo, err);
-  return buildAccurateSinCos(b, loc, hi, lo);
+  return buildAccurateSinCos(b, loc, hi, lo, rounding);
 }

@@ -10,6 +10,8 @@
 
 #include "mlir/Pass/PassOptions.h"
 
+#include <string>
+
 namespace mlir {
 class OpPassManager;
 namespace rope {
@@ -74,6 +76,38 @@ void buildRopeCPULoweringStage(OpPassManager &pm,
 /// The whole CPU pipeline: rope ops to the LLVM dialect.
 void buildRopeCPUPipeline(OpPassManager &pm,
                           const RopeCPUPipelineOptions &options);
+
+struct RopeGPUPipelineOptions
+    : public PassPipelineOptions<RopeGPUPipelineOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("Target SM, e.g. sm_80 or sm_90"),
+      llvm::cl::init("sm_90")};
+  PassOptions::Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX features (+ptx80 or newer: MLIR's default +ptx60 "
+                     "aborts LLVM for sm_90)"),
+      llvm::cl::init("+ptx80")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("gpu.binary contents: isa (PTX text, no CUDA needed), "
+                     "bin (cubin, needs ptxas) or fatbin"),
+      llvm::cl::init("isa")};
+  PassOptions::Option<int64_t> blockSize{
+      *this, "block-size", llvm::cl::desc("Threads per block"),
+      llvm::cl::init(128)};
+};
+
+/// GPU stage 1: rope ops to a bufferized gpu.launch per op, async.
+/// Post-condition: host code with gpu.alloc/gpu.launch on one async chain;
+/// no rope ops, no tensors.
+void buildRopeToGPUStage(OpPassManager &pm,
+                         const RopeGPUPipelineOptions &options);
+
+/// The whole NVIDIA pipeline: rope ops to a gpu.binary (PTX/cubin/fatbin for
+/// `chip`) plus host code in the LLVM dialect calling the mgpu* runtime.
+/// Sin/cos stay accurate: no fast-math anywhere.
+void buildRopeGPUPipeline(OpPassManager &pm,
+                          const RopeGPUPipelineOptions &options);
 
 /// Registers `rope-cpu-pipeline` and its stages.
 void registerRopePipelines();

@@ -25,14 +25,27 @@ struct SinCos {
   Value cos;
 };
 
+/// How the quadrant k = round(angle * 2/pi) is rounded.
+enum class QuadrantRounding {
+  /// math.roundeven: one instruction on CPUs (vrndscaleps).
+  RoundEven,
+  /// (x + 1.5 * 2^23) - 1.5 * 2^23 with plain arith ops, exact for
+  /// |x| < 2^22 (angles below 6.5e6): for targets whose lowering of
+  /// math.roundeven needs a library (NVVM calls libdevice).
+  MagicNumber,
+};
+
 /// Emits sin and cos of the angle `hi + lo` (f32 scalars or vectors of the
 /// same type, |lo| <= ulp(hi)).
-SinCos buildAccurateSinCos(OpBuilder &b, Location loc, Value hi, Value lo);
+SinCos buildAccurateSinCos(
+    OpBuilder &b, Location loc, Value hi, Value lo,
+    QuadrantRounding rounding = QuadrantRounding::RoundEven);
 
 /// Emits sin and cos of `p * (fHi + fLo)` where `p` holds an integer exactly
 /// (|p| < 2^24) and `fHi + fLo` is a frequency split into two f32 numbers.
-SinCos buildAccurateSinCosOfProduct(OpBuilder &b, Location loc, Value p,
-                                    Value fHi, Value fLo);
+SinCos buildAccurateSinCosOfProduct(
+    OpBuilder &b, Location loc, Value p, Value fHi, Value fLo,
+    QuadrantRounding rounding = QuadrantRounding::RoundEven);
 
 /// Splits `value` into f32 numbers hi + lo with hi = (float)value.
 std::pair<float, float> splitF64(double value);

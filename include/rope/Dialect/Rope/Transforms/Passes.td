@@ -80,4 +80,19 @@ def RopeNontemporalStoresPass : Pass<"rope-nontemporal-stores"> {
   ];
 }
 
+def RopeAlignWorkgroupMemoryPass : Pass<"rope-align-workgroup-memory"> {
+  let summary = "Align the workgroup attributions of gpu.func kernels";
+  let description = [{
+    Sets `llvm.align` on every workgroup (shared memory) attribution of every
+    `gpu.func` to at least `alignment` bytes. The rope kernels read their
+    per-token cos/sin tables from shared memory with 16-byte vector loads;
+    attributions of outlined `gpu.launch` ops otherwise get the element
+    alignment (4), which would make those loads misaligned.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Minimum alignment in bytes">,
+  ];
+}
+
 #endif // ROPE_DIALECT_ROPE_TRANSFORMS_PASSES_TD

@@ -1,0 +1,431 @@
+//===- RopeToGPU.cpp - Lower rope.rotate to a gpu.launch ------------------===//
+//
+// Kernel shape, for grid (tokens, groups) and blocks of B threads:
+//   1. the block's token: position, then cos/sin of its R/2 frequencies,
+//      computed once by the first R/2 threads (strided) into shared memory;
+//   2. gpu.barrier;
+//   3. one work item per thread: a 16-byte vector of one head of one input
+//      (both pair elements for `half`, a contiguous run of pairs for
+//      `interleaved`, or a piece of the pass-through part), reading cos/sin
+//      from shared memory. Work items of all inputs are numbered together,
+//      so q and k heads share the block's cos/sin.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Conversion/Passes.h"
+
+#include "rope/Dialect/Rope/IR/RopeOps.h"
+#include "rope/Utils/SinCos.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_CONVERTROPETOGPUPASS
+#include "rope/Conversion/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+using namespace mlir::rope;
+
+namespace {
+
+/// Elements per 16-byte vector of `elt`, reduced until it divides `extent`.
+int64_t vectorLanes(Type elt, int64_t extent) {
+  int64_t lanes = 128 / elt.getIntOrFloatBitWidth();
+  while (lanes > 1 && extent % lanes)
+    lanes /= 2;
+  return lanes;
+}
+
+/// One family of work items: `count` vectors of `lanes` elements.
+struct WorkKind {
+  enum Kind { Half, Interleaved, PassThrough } kind;
+  int64_t input;
+  int64_t heads;
+  int64_t chunksPerHead;
+  int64_t lanes;
+  int64_t count() const { return heads * chunksPerHead; }
+};
+
+struct KernelBuilder {
+  OpBuilder &b;
+  Location loc;
+  RotateOp op;
+  int64_t rotaryDim, half;
+
+  Value cIdx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+
+  /// Indices of element `e` of head `h` of the token (batch, seq).
+  SmallVector<Value> elementIndices(Value batch, Value seq, Value h, Value e) {
+    switch (op.getLayout()) {
+    case Layout::THD:
+      return {seq, h, e};
+    case Layout::BSHD:
+      return {batch, seq, h, e};
+    case Layout::BHSD:
+      return {batch, h, seq, e};
+    }
+    llvm_unreachable("unknown layout");
+  }
+
+  /// Token indices: {seq} or {batch, seq}.
+  SmallVector<Value> tokenIndices(Value batch, Value seq) {
+    if (op.getLayout() == Layout::THD)
+      return {seq};
+    return {batch, seq};
+  }
+
+  Value toF32(Value v) {
+    Type elt = getElementTypeOrSelf(v.getType());
+    if (elt.isF32())
+      return v;
+    Type f32 = b.getF32Type();
+    if (auto vt = dyn_cast<VectorType>(v.getType()))
+      f32 = vt.clone(f32);
+    return arith::ExtFOp::create(b, loc, f32, v);
+  }
+};
+
+struct RotateToGPU : OpRewritePattern<RotateOp> {
+  RotateToGPU(MLIRContext *ctx, int64_t blockSize)
+      : OpRewritePattern(ctx), blockSize(blockSize) {}
+
+  LogicalResult matchAndRewrite(RotateOp op,
+                                PatternRewriter &rewriter) const override {
+    const int64_t r = op.getEffectiveRotaryDim(), half = r / 2;
+    std::optional<SmallVector<double>> freqValues;
+    double attention = 1.0;
+    if (FrequencyAttrInterface freqs = op.getFreqsAttr()) {
+      freqValues = freqs.getStaticInverseFrequencies(r);
+      if (!freqValues)
+        return op.emitOpError("frequencies that depend on run-time data "
+                              "(dynamic NTK, LongRoPE without 'factors') are "
+                              "not supported by convert-rope-to-gpu yet");
+      attention = freqs.getEffectiveAttentionFactor();
+    }
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    KernelBuilder kb{b, loc, op, r, half};
+
+    // Buffers: read-only views of the operands, device-shared results.
+    auto toBuffer = [&](Value tensor) -> Value {
+      if (!tensor)
+        return Value();
+      auto type = cast<RankedTensorType>(tensor.getType());
+      auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
+      return bufferization::ToBufferOp::create(b, loc, memrefType, tensor,
+                                               /*read_only=*/true);
+    };
+    SmallVector<Value> inputs, outputs;
+    for (Value x : op.getInputs()) {
+      inputs.push_back(toBuffer(x));
+      auto type = cast<RankedTensorType>(x.getType());
+      SmallVector<Value> dynSizes;
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        if (type.isDynamicDim(d))
+          dynSizes.push_back(tensor::DimOp::create(b, loc, x, d));
+      auto alloc = gpu::AllocOp::create(
+          b, loc, MemRefType::get(type.getShape(), type.getElementType()),
+          /*asyncToken=*/Type(), ValueRange{}, dynSizes, ValueRange{},
+          /*hostShared=*/UnitAttr());
+      outputs.push_back(alloc.getMemref());
+    }
+    Value positions = toBuffer(op.getPositions());
+    Value cosCache = toBuffer(op.getCosCache());
+    Value sinCache = toBuffer(op.getSinCache());
+    Value offset = op.getOffset();
+
+    // Work items.
+    SmallVector<WorkKind> kinds;
+    for (auto [k, x] : llvm::enumerate(op.getInputs())) {
+      auto type = cast<RankedTensorType>(x.getType());
+      int64_t heads = type.getDimSize(op.getHeadCountDim());
+      int64_t d = type.getShape().back();
+      if (op.getPairing() == Pairing::Half) {
+        int64_t lanes = vectorLanes(type.getElementType(), half);
+        kinds.push_back({WorkKind::Half, static_cast<int64_t>(k), heads,
+                         half / lanes, lanes});
+      } else {
+        int64_t lanes = std::max<int64_t>(
+            2, vectorLanes(type.getElementType(), r));
+        kinds.push_back({WorkKind::Interleaved, static_cast<int64_t>(k), heads,
+                         r / lanes, lanes});
+      }
+      if (d > r) {
+        int64_t lanes = vectorLanes(type.getElementType(), d - r);
+        kinds.push_back({WorkKind::PassThrough, static_cast<int64_t>(k), heads,
+                         (d - r) / lanes, lanes});
+      }
+    }
+    int64_t totalWork = 0;
+    for (const WorkKind &w : kinds)
+      totalWork += w.count();
+    int64_t groups = std::max<int64_t>(1, (totalWork + blockSize - 1) / blockSize);
+
+    // Grid: (tokens, groups) blocks of blockSize threads.
+    Value x0 = op.getInputs().front();
+    SmallVector<int64_t> tokenDims = op.getTokenDims();
+    Value seqLen = tensor::DimOp::create(b, loc, x0, tokenDims.back());
+    Value batches = tokenDims.size() == 2
+                        ? tensor::DimOp::create(b, loc, x0, tokenDims.front())
+                              .getResult()
+                        : kb.cIdx(1);
+    Value tokens = arith::MulIOp::create(b, loc, batches, seqLen);
+    // Frequencies as hi/lo f32 constants in global memory (outlining copies
+    // them into the kernel's module); a vector constant indexed by the
+    // thread would be spilled to local memory.
+    std::optional<std::pair<memref::GlobalOp, memref::GlobalOp>> freqGlobals;
+    if (freqValues) {
+      SmallVector<float> hi, lo;
+      for (double v : *freqValues) {
+        auto [h, l] = splitF64(v);
+        hi.push_back(h);
+        lo.push_back(l);
+      }
+      auto module = op->getParentOfType<ModuleOp>();
+      SymbolTable symbols(module);
+      auto makeGlobal = [&](StringRef name, ArrayRef<float> data) {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(module.getBody());
+        auto type = MemRefType::get({half}, b.getF32Type());
+        auto global = memref::GlobalOp::create(
+            b, loc, name, b.getStringAttr("private"), type,
+            DenseElementsAttr::get(
+                RankedTensorType::get({half}, b.getF32Type()), data),
+            /*constant=*/true, b.getI64IntegerAttr(16));
+        symbols.insert(global); // uniquifies the name
+        return global;
+      };
+      freqGlobals = {makeGlobal("__rope_inv_freq_hi", hi),
+                     makeGlobal("__rope_inv_freq_lo", lo)};
+    }
+    auto sharedType = MemRefType::get(
+        {half}, b.getF32Type(), AffineMap(),
+        gpu::AddressSpaceAttr::get(b.getContext(),
+                                   gpu::AddressSpace::Workgroup));
+    auto launch = gpu::LaunchOp::create(
+        b, loc, tokens, kb.cIdx(groups), kb.cIdx(1), kb.cIdx(blockSize),
+        kb.cIdx(1), kb.cIdx(1), /*dynamicSharedMemorySize=*/nullptr,
+        /*asyncTokenType=*/nullptr, ValueRange{},
+        TypeRange{sharedType, sharedType});
+
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&launch.getBody().front());
+      Value sharedCos = launch.getWorkgroupAttributions()[0];
+      Value sharedSin = launch.getWorkgroupAttributions()[1];
+      Value token = launch.getBlockIds().x;
+      Value group = launch.getBlockIds().y;
+      Value tid = launch.getThreadIds().x;
+      Value batch = arith::DivUIOp::create(b, loc, token, seqLen);
+      Value seq = arith::RemUIOp::create(b, loc, token, seqLen);
+      Type i64 = b.getI64Type();
+      auto asI64 = [&](Value v) -> Value {
+        if (v.getType().isIndex())
+          return arith::IndexCastOp::create(b, loc, i64, v);
+        if (v.getType() != i64)
+          return arith::ExtSIOp::create(b, loc, i64, v);
+        return v;
+      };
+
+      // 1. cos/sin of this token, once per block, into shared memory.
+      Value fHi, fLo;
+      if (freqValues) {
+        fHi = memref::GetGlobalOp::create(b, loc, freqGlobals->first.getType(),
+                                          freqGlobals->first.getSymName());
+        fLo = memref::GetGlobalOp::create(b, loc, freqGlobals->second.getType(),
+                                          freqGlobals->second.getSymName());
+      }
+      auto phase1 = scf::ForOp::create(b, loc, tid, kb.cIdx(half),
+                                       kb.cIdx(blockSize));
+      {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(phase1.getBody());
+        Value i = phase1.getInductionVar();
+        SmallVector<Value> tok = kb.tokenIndices(batch, seq);
+        Value pos;
+        if (positions) {
+          SmallVector<Value> idx;
+          if (op.isMRope()) {
+            ArrayRef<int64_t> s = *op.getMropeSection();
+            Value in0 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                              i, kb.cIdx(s[0]));
+            Value in1 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                              i, kb.cIdx(s[0] + s[1]));
+            idx.push_back(arith::SelectOp::create(
+                b, loc, in0, kb.cIdx(0),
+                arith::SelectOp::create(b, loc, in1, kb.cIdx(1), kb.cIdx(2))));
+          }
+          idx.append(tok);
+          pos = asI64(memref::LoadOp::create(b, loc, positions, idx));
+        } else if (offset) {
+          pos = arith::AddIOp::create(b, loc, asI64(offset), asI64(seq));
+        }
+        Value c, s;
+        if (freqValues) {
+          Value p = arith::SIToFPOp::create(b, loc, b.getF32Type(), pos);
+          Value hi = memref::LoadOp::create(b, loc, fHi, i);
+          Value lo = memref::LoadOp::create(b, loc, fLo, i);
+          SinCos sc = buildAccurateSinCosOfProduct(
+              b, loc, p, hi, lo, QuadrantRounding::MagicNumber);
+          c = sc.cos;
+          s = sc.sin;
+          if (attention != 1.0) {
+            Value a = arith::ConstantOp::create(
+                b, loc, b.getF32FloatAttr(static_cast<float>(attention)));
+            c = arith::MulFOp::create(b, loc, c, a);
+            s = arith::MulFOp::create(b, loc, s, a);
+          }
+        } else {
+          SmallVector<Value> idx;
+          if (op.hasPerTokenCache()) {
+            idx.append(tok);
+          } else {
+            idx.push_back(arith::IndexCastOp::create(b, loc, b.getIndexType(), pos));
+          }
+          idx.push_back(i);
+          c = kb.toF32(memref::LoadOp::create(b, loc, cosCache, idx));
+          s = kb.toF32(memref::LoadOp::create(b, loc, sinCache, idx));
+        }
+        if (op.getInverse())
+          s = arith::NegFOp::create(b, loc, s);
+        memref::StoreOp::create(b, loc, c, sharedCos, i);
+        memref::StoreOp::create(b, loc, s, sharedSin, i);
+      }
+      gpu::BarrierOp::create(b, loc);
+
+      // 2. One work item per thread.
+      Value item = arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, group, kb.cIdx(blockSize)),
+          tid);
+      int64_t start = 0;
+      for (const WorkKind &w : kinds) {
+        Value lo = kb.cIdx(start), hiB = kb.cIdx(start + w.count());
+        start += w.count();
+        Value inRange = arith::AndIOp::create(
+            b, loc,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, item, lo),
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, item, hiB));
+        auto ifOp = scf::IfOp::create(b, loc, inRange, /*withElse=*/false);
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+        Value local = arith::SubIOp::create(b, loc, item, lo);
+        Value h = arith::DivUIOp::create(b, loc, local, kb.cIdx(w.chunksPerHead));
+        Value chunk = arith::RemUIOp::create(b, loc, local, kb.cIdx(w.chunksPerHead));
+        Value e = arith::MulIOp::create(b, loc, chunk, kb.cIdx(w.lanes));
+        Value in = inputs[w.input], out = outputs[w.input];
+        Type elt = cast<MemRefType>(in.getType()).getElementType();
+        auto vt = VectorType::get({w.lanes}, elt);
+        auto f32v = VectorType::get({w.lanes}, b.getF32Type());
+        int64_t bytes = w.lanes * elt.getIntOrFloatBitWidth() / 8;
+        auto load = [&](Value mem, ValueRange idx, VectorType t) -> Value {
+          auto l = vector::LoadOp::create(b, loc, t, mem, idx);
+          l.setAlignment(static_cast<uint64_t>(
+              t.getNumElements() * t.getElementTypeBitWidth() / 8));
+          return l;
+        };
+        auto store = [&](Value v, ValueRange idx) {
+          auto s = vector::StoreOp::create(b, loc, v, out, idx);
+          s.setAlignment(static_cast<uint64_t>(bytes));
+        };
+        auto truncTo = [&](Value v) -> Value {
+          if (elt.isF32())
+            return v;
+          return arith::TruncFOp::create(b, loc, vt, v);
+        };
+        if (w.kind == WorkKind::PassThrough) {
+          Value col = arith::AddIOp::create(b, loc, e, kb.cIdx(r));
+          SmallVector<Value> idx = kb.elementIndices(batch, seq, h, col);
+          store(load(in, idx, vt), idx);
+          continue;
+        }
+        if (w.kind == WorkKind::Half) {
+          Value e1 = arith::AddIOp::create(b, loc, e, kb.cIdx(half));
+          SmallVector<Value> idx0 = kb.elementIndices(batch, seq, h, e);
+          SmallVector<Value> idx1 = kb.elementIndices(batch, seq, h, e1);
+          Value x0 = kb.toF32(load(in, idx0, vt));
+          Value x1 = kb.toF32(load(in, idx1, vt));
+          Value c = load(sharedCos, {e}, f32v);
+          Value s = load(sharedSin, {e}, f32v);
+          Value y0 = math::FmaOp::create(
+              b, loc, x0, c,
+              arith::NegFOp::create(b, loc, arith::MulFOp::create(b, loc, x1, s)));
+          Value y1 = math::FmaOp::create(b, loc, x1, c,
+                                         arith::MulFOp::create(b, loc, x0, s));
+          store(truncTo(y0), idx0);
+          store(truncTo(y1), idx1);
+          continue;
+        }
+        // Interleaved: lanes/2 pairs starting at pair e/2.
+        int64_t pairs = w.lanes / 2;
+        SmallVector<Value> idx = kb.elementIndices(batch, seq, h, e);
+        Value x = kb.toF32(load(in, idx, vt));
+        Value p0 = arith::DivUIOp::create(b, loc, e, kb.cIdx(2));
+        auto pairVt = VectorType::get({pairs}, b.getF32Type());
+        Value c = load(sharedCos, {p0}, pairVt);
+        Value s = load(sharedSin, {p0}, pairVt);
+        SmallVector<int64_t> dup, swap;
+        for (int64_t k = 0; k < w.lanes; ++k) {
+          dup.push_back(k / 2);
+          swap.push_back(k ^ 1);
+        }
+        Value cDup = vector::ShuffleOp::create(b, loc, c, c, dup);
+        Value sDup = vector::ShuffleOp::create(b, loc, s, s, dup);
+        SmallVector<float> signs;
+        for (int64_t k = 0; k < w.lanes; ++k)
+          signs.push_back(k % 2 ? 1.0f : -1.0f);
+        Value sign = arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(f32v, ArrayRef<float>(signs)));
+        Value swapped = vector::ShuffleOp::create(b, loc, x, x, swap);
+        Value y = math::FmaOp::create(
+            b, loc, x, cDup,
+            arith::MulFOp::create(b, loc, swapped,
+                                  arith::MulFOp::create(b, loc, sDup, sign)));
+        store(truncTo(y), idx);
+      }
+      gpu::TerminatorOp::create(b, loc);
+    }
+
+    SmallVector<Value> results;
+    for (auto [x, out] : llvm::zip(op.getInputs(), outputs))
+      results.push_back(bufferization::ToTensorOp::create(
+          b, loc, x.getType(), out, /*restrict=*/true, /*writable=*/true));
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+
+  int64_t blockSize;
+};
+
+struct ConvertRopeToGPUPass
+    : rope::impl::ConvertRopeToGPUPassBase<ConvertRopeToGPUPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateRopeToGPUConversionPatterns(patterns, blockSize);
+    // A walk, not the greedy driver: it would hoist the kernel's constants
+    // out of the gpu.launch, and outlining would pass them as arguments.
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
+    WalkResult left = getOperation()->walk([](RotateOp op) {
+      return WalkResult::interrupt();
+    });
+    if (left.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::rope::populateRopeToGPUConversionPatterns(
+    RewritePatternSet &patterns, int64_t blockSize) {
+  patterns.add<RotateToGPU>(patterns.getContext(), blockSize);
+}

@@ -1,0 +1,56 @@
+//===- GPUPipeline.cpp - rope ops to NVVM / PTX / cubin -------------------===//
+
+#include "rope/Pipelines/Pipelines.h"
+
+#include "rope/Conversion/Passes.h"
+#include "rope/Dialect/Rope/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::rope;
+
+void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
+                                     const RopeGPUPipelineOptions &options) {
+  pm.addPass(createRopeFoldFrequenciesPass());
+  ConvertRopeToGPUPassOptions gpuOptions;
+  gpuOptions.blockSize = options.blockSize;
+  pm.addPass(createConvertRopeToGPUPass(gpuOptions));
+  // Outline before canonicalization hoists the kernels' constants out.
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createRopeAlignWorkgroupMemoryPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createCanonicalizerPass());
+  // Chain gpu.alloc and gpu.launch_func as async ops on one stream: the
+  // form gpu-to-llvm lowers to the mgpu* runtime calls.
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+}
+
+void mlir::rope::buildRopeGPUPipeline(OpPassManager &pm,
+                                      const RopeGPUPipelineOptions &options) {
+  buildRopeToGPUStage(pm, options);
+  // math.fma/roundeven to LLVM intrinsics (fma.rn.f32, cvt.rni.f32.f32):
+  // convert-gpu-to-nvvm would call libdevice for them, which then has to be
+  // found and linked at compile time.
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertMathToLLVMPass());
+  gpu::GPUToNVVMPipelineOptions nvvm;
+  nvvm.cubinChip = options.chip.getValue();
+  nvvm.cubinFeatures = options.features.getValue();
+  nvvm.cubinFormat = options.format.getValue();
+  nvvm.optLevel = 3;
+  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+}

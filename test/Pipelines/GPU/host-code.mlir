@@ -1,0 +1,30 @@
+// RUN: rope-opt %s --rope-gpu-pipeline="chip=sm_90 format=isa" | FileCheck %s
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-to-gpu-stage{block-size=128})" | FileCheck %s --check-prefix=STAGE
+
+// Decode-friendly grid: one block per token times ceil(work / block) groups;
+// Llama-3-8B bf16 q+k has 40 heads x 8 vectors = 320 items: 3 groups, so a
+// single token still spreads over 3 blocks.
+// STAGE-LABEL: func.func @decode
+// STAGE: %[[T:.*]] = gpu.alloc async
+// STAGE: gpu.launch_func async [%{{.*}}] @decode_kernel::@decode_kernel blocks in (%{{.*}}, %c3, %c1) threads in (%c128, %c1, %c1)
+// STAGE-LABEL: gpu.module @decode_kernel
+// STAGE: gpu.func @decode_kernel
+// STAGE-SAME: workgroup(%{{.*}} : memref<64xf32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}
+
+// Host code calls the mgpu* runtime; the kernel is embedded as PTX.
+// CHECK-LABEL: llvm.func @decode
+// CHECK: llvm.call @mgpuStreamCreate
+// CHECK: llvm.call @mgpuMemAlloc
+// CHECK: gpu.launch_func
+// CHECK: llvm.call @mgpuStreamSynchronize
+// CHECK: gpu.binary @decode_kernel
+// CHECK-SAME: chip = "sm_90"
+func.func @decode(%q: tensor<1x32x128xbf16>, %k: tensor<1x8x128xbf16>, %p: tensor<1xi64>)
+    -> (tensor<1x32x128xbf16>, tensor<1x8x128xbf16>) {
+  %eq = tensor.empty() : tensor<1x32x128xbf16>
+  %ek = tensor.empty() : tensor<1x8x128xbf16>
+  %q1, %k1 = rope.rotate half thd ins(%q, %k : tensor<1x32x128xbf16>, tensor<1x8x128xbf16>)
+      outs(%eq, %ek : tensor<1x32x128xbf16>, tensor<1x8x128xbf16>) positions(%p : tensor<1xi64>)
+      freqs(#rope.default<base = 500000.0>)
+  return %q1, %k1 : tensor<1x32x128xbf16>, tensor<1x8x128xbf16>
+}
