@@ -59,6 +59,9 @@ ptxas = shutil.which("ptxas") or os.path.join(cuda_root, "bin", "ptxas")
 if os.path.exists(ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+    # gpu-module-to-binary (format=bin/fatbin) finds ptxas through these.
+    config.environment["CUDA_HOME"] = os.path.dirname(os.path.dirname(ptxas))
+    llvm_config.with_environment("PATH", os.path.dirname(ptxas), append_path=True)
 
 def _has_cuda_device():
     smi = shutil.which("nvidia-smi")

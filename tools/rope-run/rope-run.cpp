@@ -14,7 +14,10 @@
 #include "rope/Pipelines/Pipelines.h"
 #include "rope/Runner/Npy.h"
 
+#include "CudaDevice.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -64,6 +67,19 @@ static cl::opt<std::string>
     runtimeLibDir("runtime-lib-dir",
                   cl::desc("Directory of MLIR's runtime support libraries"),
                   cl::init(ROPE_MLIR_LIB_DIR));
+static cl::opt<std::string>
+    device("device", cl::desc("Where to run: cpu (JIT for the host) or cuda "
+                              "(rope-gpu-pipeline, buffers in device memory)"),
+           cl::init("cpu"));
+static cl::opt<std::string>
+    cudaRuntime("cuda-runtime",
+                cl::desc("Path of librope_cuda_runtime (with --device=cuda)"),
+                cl::init(ROPE_CUDA_RUNTIME));
+static cl::opt<std::string>
+    gpuChip("gpu-chip",
+            cl::desc("SM to compile for with --device=cuda (default: the "
+                     "device's)"),
+            cl::init(""));
 static cl::opt<unsigned> repeat("repeat",
                                 cl::desc("Run N times and report timings"),
                                 cl::init(1));
@@ -265,14 +281,47 @@ int main(int argc, char **argv) {
           typeString(type) + "; rope-run returns ranked tensors or memrefs "
           "of f32, f16, bf16, f64, i32 or i64");
 
+  const bool onCuda = device == "cuda";
+  if (!onCuda && device != "cpu")
+    die("unknown --device=" + device + " (expected cpu or cuda)");
+  std::optional<CudaDevice> cuda;
+  if (onCuda) {
+    llvm::Expected<CudaDevice> opened = CudaDevice::open(cudaRuntime);
+    if (!opened)
+      die(llvm::toString(opened.takeError()));
+    cuda = std::move(*opened);
+  }
+
   std::vector<BoundArg> args(signature.getNumInputs());
   for (auto [k, type] : llvm::enumerate(signature.getInputs()))
     bindArgument(k, type, inputPaths[k], args[k]);
+  // On the GPU every buffer argument lives in device memory.
+  std::vector<void *> deviceInputs;
+  if (cuda) {
+    for (BoundArg &arg : args) {
+      if (arg.desc.words.empty())
+        continue;
+      void *dev = cuda->alloc(arg.array.data.size());
+      cuda->toDevice(dev, arg.array.data.data(), arg.array.data.size());
+      std::memcpy(&arg.desc.words[0], &dev, sizeof(void *));
+      std::memcpy(&arg.desc.words[1], &dev, sizeof(void *));
+      deviceInputs.push_back(dev);
+    }
+  }
 
-  // Lower to the LLVM dialect.
+  // Lower to the LLVM dialect (host code plus an embedded kernel for cuda).
+  entry->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                 UnitAttr::get(&context));
   PassManager pm(&context);
-  RopeCPUPipelineOptions options;
-  buildRopeCPUPipeline(pm, options);
+  if (cuda) {
+    RopeGPUPipelineOptions options;
+    options.chip = gpuChip.empty() ? cuda->chip() : gpuChip.getValue();
+    options.format = "isa"; // PTX, JIT-compiled by the driver
+    buildRopeGPUPipeline(pm, options);
+  } else {
+    RopeCPUPipelineOptions options;
+    buildRopeCPUPipeline(pm, options);
+  }
   if (failed(pm.run(*module)))
     die("lowering " + inputFile + " failed");
 
@@ -296,6 +345,8 @@ int main(int argc, char **argv) {
   std::string openmp = runtimeLibDir + "/libomp.so";
   if (llvm::sys::fs::exists(openmp))
     libs.push_back(openmp);
+  if (cuda)
+    libs.push_back(cudaRuntime);
   engineOptions.sharedLibPaths = libs;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(*module, engineOptions, std::move(*tm));
@@ -323,10 +374,16 @@ int main(int argc, char **argv) {
     llvm::SmallPtrSet<void *, 8> done;
     for (BoundArg &arg : args)
       done.insert(arg.array.data.data());
+    for (void *dev : deviceInputs)
+      done.insert(dev);
     for (size_t offset : resultOffsets) {
       void *allocated;
       std::memcpy(&allocated, &resultWords[offset], sizeof(void *));
-      if (done.insert(allocated).second)
+      if (!done.insert(allocated).second)
+        continue;
+      if (cuda)
+        cuda->free(allocated);
+      else
         std::free(allocated);
     }
   };
@@ -374,6 +431,16 @@ int main(int argc, char **argv) {
     size_t elemSize = NpyArray::elementSize(out.dtype);
     out.shape.assign(words + 3, words + 3 + rank);
     out.data.resize(out.numElements() * elemSize);
+    std::vector<char> staged;
+    if (cuda) {
+      // Device results are fresh identity-layout buffers: copy them back.
+      int64_t extent = 1;
+      for (int64_t d = 0; d < rank; ++d)
+        extent = std::max(extent, (out.shape[d] - 1) * words[3 + rank + d] + 1);
+      staged.resize((words[2] + (out.numElements() ? extent : 0)) * elemSize);
+      cuda->toHost(staged.data(), aligned, staged.size());
+      aligned = staged.data();
+    }
     // Gather through the strides (results may be views).
     for (int64_t linear = 0, n = out.numElements(); linear < n; ++linear) {
       int64_t rem = linear, offset = words[2];
@@ -388,5 +455,7 @@ int main(int argc, char **argv) {
       die(llvm::toString(std::move(err)));
   }
   freeResults();
+  for (void *dev : deviceInputs)
+    cuda->free(dev);
   return 0;
 }

@@ -56,8 +56,12 @@ def ConvertRopeToGPUPass : Pass<"convert-rope-to-gpu"> {
     returned as tensors: every buffer the function reads or returns lives in
     device memory (the caller copies data in and out).
 
-    Run-time frequencies (dynamic NTK, LongRoPE with run-time selection) are
-    not supported yet and are reported as errors.
+    A position outside a gathered cache's `[0, P)` reads a clamped row and
+    turns that token's cos/sin into NaN, so the outputs of that token are NaN
+    (never an out-of-bounds read). Run-time frequencies (dynamic NTK,
+    LongRoPE with run-time selection) are not supported yet and are reported
+    as errors; dynamic dimensions are not cross-checked at run time (the CPU
+    lowering's cf.assert checks are host-side only).
   }];
   let options = [
     Option<"blockSize", "block-size", "int64_t", /*default=*/"128",

@@ -28,6 +28,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
+#include <limits>
+
 namespace mlir::rope {
 #define GEN_PASS_DEF_CONVERTROPETOGPUPASS
 #include "rope/Conversion/Passes.h.inc"
@@ -287,14 +289,34 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
           }
         } else {
           SmallVector<Value> idx;
+          Value inRange;
           if (op.hasPerTokenCache()) {
             idx.append(tok);
           } else {
-            idx.push_back(arith::IndexCastOp::create(b, loc, b.getIndexType(), pos));
+            // A position outside [0, P) must not read out of bounds: read
+            // a clamped row and poison cos/sin with NaN (documented).
+            Value rows = asI64(memref::DimOp::create(b, loc, cosCache, 0));
+            Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+            Value last = arith::SubIOp::create(
+                b, loc, rows,
+                arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1)));
+            inRange = arith::AndIOp::create(
+                b, loc,
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, pos, zero),
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, pos, rows));
+            Value row = arith::MaxSIOp::create(
+                b, loc, arith::MinSIOp::create(b, loc, pos, last), zero);
+            idx.push_back(arith::IndexCastOp::create(b, loc, b.getIndexType(), row));
           }
           idx.push_back(i);
           c = kb.toF32(memref::LoadOp::create(b, loc, cosCache, idx));
           s = kb.toF32(memref::LoadOp::create(b, loc, sinCache, idx));
+          if (inRange) {
+            Value nan = arith::ConstantOp::create(
+                b, loc, b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
+            c = arith::SelectOp::create(b, loc, inRange, c, nan);
+            s = arith::SelectOp::create(b, loc, inRange, s, nan);
+          }
         }
         if (op.getInverse())
           s = arith::NegFOp::create(b, loc, s);

@@ -51,3 +51,20 @@ func.func @cache(%x: tensor<?x4x?x8xf32>, %ids: tensor<?x?xi64>, %cos: tensor<?x
       positions(%ids : tensor<?x?xi64>) cache(%cos, %sin : tensor<?x4xf32>, tensor<?x4xf32>)
   return %y : tensor<?x4x?x8xf32>
 }
+
+// -----
+
+// Positions outside the cache read a clamped row and poison cos/sin with NaN
+// (0x7FC00000) instead of reading out of bounds.
+// CHECK-LABEL: .visible .entry cache_bounds_kernel(
+// CHECK: max.s64
+// CHECK: 0f7FC00000
+// CHECK: bar.sync
+func.func @cache_bounds(%x: tensor<?x4x8xf32>, %ids: tensor<?xi32>, %cos: tensor<?x4xf16>, %sin: tensor<?x4xf16>) -> tensor<?x4x8xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x4x8xf32>
+  %e = tensor.empty(%t) : tensor<?x4x8xf32>
+  %y = rope.rotate half thd ins(%x : tensor<?x4x8xf32>) outs(%e : tensor<?x4x8xf32>)
+      positions(%ids : tensor<?xi32>) cache(%cos, %sin : tensor<?x4xf16>, tensor<?x4xf16>)
+  return %y : tensor<?x4x8xf32>
+}

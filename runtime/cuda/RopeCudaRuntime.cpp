@@ -1,0 +1,204 @@
+//===- RopeCudaRuntime.cpp - mgpu* runtime on the CUDA driver API ---------===//
+//
+// The host code that gpu-to-llvm emits calls a small set of mgpu* functions
+// (module load, kernel launch, streams, events, memory). Debian's MLIR ships
+// no library that provides them; this one does, on the CUDA driver API only
+// (libcuda), so it links against the toolkit's stub without a driver and
+// runs wherever a driver is installed. Errors are reported with the failing
+// call and abort: a kernel that cannot launch must not return garbage.
+//
+//===----------------------------------------------------------------------===//
+
+#include <cuda.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+void check(CUresult result, const char *what) {
+  if (result == CUDA_SUCCESS)
+    return;
+  const char *name = nullptr, *text = nullptr;
+  cuGetErrorName(result, &name);
+  cuGetErrorString(result, &text);
+  std::fprintf(stderr, "rope-cuda-runtime: %s failed: %s (%s)\n", what,
+               name ? name : "?", text ? text : "?");
+  std::abort();
+}
+
+/// Makes the primary context of device 0 current on this thread.
+void ensureContext() {
+  thread_local bool ready = false;
+  if (ready)
+    return;
+  check(cuInit(0), "cuInit");
+  CUdevice device;
+  check(cuDeviceGet(&device, 0), "cuDeviceGet");
+  CUcontext context;
+  check(cuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain");
+  check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+  ready = true;
+}
+} // namespace
+
+#define ROPE_RT_EXPORT extern "C" __attribute__((visibility("default")))
+
+ROPE_RT_EXPORT CUmodule mgpuModuleLoad(void *data, size_t /*size*/) {
+  ensureContext();
+  CUmodule module;
+  check(cuModuleLoadData(&module, data), "cuModuleLoadData");
+  return module;
+}
+
+ROPE_RT_EXPORT CUmodule mgpuModuleLoadJIT(void *data, int optLevel) {
+  ensureContext();
+  CUmodule module;
+  CUjit_option options[] = {CU_JIT_OPTIMIZATION_LEVEL};
+  void *values[] = {reinterpret_cast<void *>(static_cast<intptr_t>(optLevel))};
+  check(cuModuleLoadDataEx(&module, data, 1, options, values),
+        "cuModuleLoadDataEx (PTX JIT)");
+  return module;
+}
+
+ROPE_RT_EXPORT void mgpuModuleUnload(CUmodule module) {
+  check(cuModuleUnload(module), "cuModuleUnload");
+}
+
+ROPE_RT_EXPORT CUfunction mgpuModuleGetFunction(CUmodule module,
+                                                const char *name) {
+  CUfunction function;
+  check(cuModuleGetFunction(&function, module, name), "cuModuleGetFunction");
+  return function;
+}
+
+ROPE_RT_EXPORT void mgpuLaunchKernel(CUfunction function, intptr_t gridX,
+                                     intptr_t gridY, intptr_t gridZ,
+                                     intptr_t blockX, intptr_t blockY,
+                                     intptr_t blockZ, int32_t smem,
+                                     CUstream stream, void **params,
+                                     void **extra, size_t /*paramsCount*/) {
+  if (gridX == 0 || gridY == 0 || gridZ == 0)
+    return; // no tokens: nothing to launch
+  check(cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ,
+                       smem, stream, params, extra),
+        "cuLaunchKernel");
+}
+
+ROPE_RT_EXPORT CUstream mgpuStreamCreate() {
+  ensureContext();
+  CUstream stream;
+  check(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+  return stream;
+}
+
+ROPE_RT_EXPORT void mgpuStreamDestroy(CUstream stream) {
+  check(cuStreamDestroy(stream), "cuStreamDestroy");
+}
+
+ROPE_RT_EXPORT void mgpuStreamSynchronize(CUstream stream) {
+  check(cuStreamSynchronize(stream), "cuStreamSynchronize");
+}
+
+ROPE_RT_EXPORT void mgpuStreamWaitEvent(CUstream stream, CUevent event) {
+  check(cuStreamWaitEvent(stream, event, 0), "cuStreamWaitEvent");
+}
+
+ROPE_RT_EXPORT CUevent mgpuEventCreate() {
+  ensureContext();
+  CUevent event;
+  check(cuEventCreate(&event, CU_EVENT_DISABLE_TIMING), "cuEventCreate");
+  return event;
+}
+
+ROPE_RT_EXPORT void mgpuEventDestroy(CUevent event) {
+  check(cuEventDestroy(event), "cuEventDestroy");
+}
+
+ROPE_RT_EXPORT void mgpuEventSynchronize(CUevent event) {
+  check(cuEventSynchronize(event), "cuEventSynchronize");
+}
+
+ROPE_RT_EXPORT void mgpuEventRecord(CUevent event, CUstream stream) {
+  check(cuEventRecord(event, stream), "cuEventRecord");
+}
+
+ROPE_RT_EXPORT void *mgpuMemAlloc(uint64_t bytes, CUstream /*stream*/,
+                                  bool isHostShared) {
+  ensureContext();
+  CUdeviceptr ptr = 0;
+  if (bytes == 0)
+    return nullptr;
+  if (isHostShared)
+    check(cuMemAllocManaged(&ptr, bytes, CU_MEM_ATTACH_GLOBAL),
+          "cuMemAllocManaged");
+  else
+    check(cuMemAlloc(&ptr, bytes), "cuMemAlloc");
+  return reinterpret_cast<void *>(ptr);
+}
+
+ROPE_RT_EXPORT void mgpuMemFree(void *ptr, CUstream /*stream*/) {
+  if (ptr)
+    check(cuMemFree(reinterpret_cast<CUdeviceptr>(ptr)), "cuMemFree");
+}
+
+ROPE_RT_EXPORT void mgpuMemcpy(void *dst, void *src, size_t bytes,
+                               CUstream stream) {
+  check(cuMemcpyAsync(reinterpret_cast<CUdeviceptr>(dst),
+                      reinterpret_cast<CUdeviceptr>(src), bytes, stream),
+        "cuMemcpyAsync");
+}
+
+ROPE_RT_EXPORT void mgpuMemset32(void *dst, unsigned int value, size_t count,
+                                 CUstream stream) {
+  check(cuMemsetD32Async(reinterpret_cast<CUdeviceptr>(dst), value, count,
+                         stream),
+        "cuMemsetD32Async");
+}
+
+ROPE_RT_EXPORT void mgpuMemset16(void *dst, unsigned short value,
+                                 size_t count, CUstream stream) {
+  check(cuMemsetD16Async(reinterpret_cast<CUdeviceptr>(dst), value, count,
+                         stream),
+        "cuMemsetD16Async");
+}
+
+/// Helpers for hosts such as rope-run: synchronous copies and device query.
+ROPE_RT_EXPORT int ropeCudaDeviceCount() {
+  if (cuInit(0) != CUDA_SUCCESS)
+    return 0;
+  int count = 0;
+  if (cuDeviceGetCount(&count) != CUDA_SUCCESS)
+    return 0;
+  return count;
+}
+
+/// "sm_XY" of device 0 into `buffer`; returns 0 on success.
+ROPE_RT_EXPORT int ropeCudaChip(char *buffer, int size) {
+  if (ropeCudaDeviceCount() == 0)
+    return 1;
+  CUdevice device;
+  int major = 0, minor = 0;
+  if (cuDeviceGet(&device, 0) != CUDA_SUCCESS ||
+      cuDeviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
+                           device) != CUDA_SUCCESS ||
+      cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
+                           device) != CUDA_SUCCESS)
+    return 1;
+  std::snprintf(buffer, size, "sm_%d%d", major, minor);
+  return 0;
+}
+
+/// Synchronous copies for hosts (kind 0: host to device, 1: device to host).
+ROPE_RT_EXPORT void ropeCudaCopy(void *dst, const void *src, size_t bytes,
+                                 int kind) {
+  ensureContext();
+  if (bytes == 0)
+    return;
+  if (kind == 0)
+    check(cuMemcpyHtoD(reinterpret_cast<CUdeviceptr>(dst), src, bytes),
+          "cuMemcpyHtoD");
+  else
+    check(cuMemcpyDtoH(dst, reinterpret_cast<CUdeviceptr>(src), bytes),
+          "cuMemcpyDtoH");
+}
