@@ -71,6 +71,31 @@ Value toF32(OpBuilder &b, Location loc, Value v) {
   return arith::ExtFOp::create(b, loc, b.getF32Type(), v);
 }
 
+/// cos/sin (f32) of frequency `i` at position `pos` (i64): computed from the
+/// frequency tensors' elements `fHi`/`fLo` with the attention factor
+/// applied, or gathered from the op's cache (rows range-checked up front).
+SinCos cosSinAt(OpBuilder &b, Location loc, const RotationContext &ctx,
+                Value pos, Value i, Value fHi, Value fLo) {
+  RotateOp op = ctx.op;
+  if (!op.getFreqs()) {
+    Value row = arith::IndexCastOp::create(b, loc, b.getIndexType(), pos);
+    auto gather = [&](Value cache) {
+      return toF32(b, loc,
+                   tensor::ExtractOp::create(b, loc, cache, ValueRange{row, i}));
+    };
+    return {gather(op.getSinCache()), gather(op.getCosCache())};
+  }
+  Value p = arith::SIToFPOp::create(b, loc, b.getF32Type(), pos);
+  SinCos sc = buildAccurateSinCosOfProduct(b, loc, p, fHi, fLo);
+  if (ctx.freqs.attentionFactor != 1.0) {
+    Value a = arith::ConstantOp::create(
+        b, loc, b.getF32FloatAttr(static_cast<float>(ctx.freqs.attentionFactor)));
+    sc.cos = arith::MulFOp::create(b, loc, sc.cos, a);
+    sc.sin = arith::MulFOp::create(b, loc, sc.sin, a);
+  }
+  return sc;
+}
+
 /// Emits one linalg.generic rotating `x` (already restricted to its rotated
 /// part) into `dest`; returns the rotated tensor with the shape of `x`.
 Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
@@ -189,31 +214,15 @@ Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
     }
 
     Value cosV, sinV;
-    if (freqArg >= 0) {
-      Value p = arith::SIToFPOp::create(nb, nl, nb.getF32Type(), pos);
-      SinCos sc = buildAccurateSinCosOfProduct(nb, nl, p, args[freqArg],
-                                               args[freqArg + 1]);
-      cosV = sc.cos;
-      sinV = sc.sin;
-      if (ctx.freqs.attentionFactor != 1.0) {
-        Value a = arith::ConstantOp::create(
-            nb, nl,
-            nb.getF32FloatAttr(static_cast<float>(ctx.freqs.attentionFactor)));
-        cosV = arith::MulFOp::create(nb, nl, cosV, a);
-        sinV = arith::MulFOp::create(nb, nl, sinV, a);
-      }
-    } else if (cacheArg >= 0) {
+    if (cacheArg >= 0) {
       cosV = toF32(nb, nl, args[cacheArg]);
       sinV = toF32(nb, nl, args[cacheArg + 1]);
     } else {
-      // Cache gathered by position; positions were range-checked up front.
-      Value row = arith::IndexCastOp::create(nb, nl, nb.getIndexType(), pos);
-      cosV = toF32(nb, nl,
-                   tensor::ExtractOp::create(nb, nl, op.getCosCache(),
-                                             ValueRange{row, i}));
-      sinV = toF32(nb, nl,
-                   tensor::ExtractOp::create(nb, nl, op.getSinCache(),
-                                             ValueRange{row, i}));
+      SinCos sc = cosSinAt(nb, nl, ctx, pos, i,
+                           freqArg >= 0 ? args[freqArg] : Value(),
+                           freqArg >= 0 ? args[freqArg + 1] : Value());
+      cosV = sc.cos;
+      sinV = sc.sin;
     }
     if (op.getInverse())
       sinV = arith::NegFOp::create(nb, nl, sinV);
@@ -340,28 +349,9 @@ std::pair<Value, Value> buildTileTable(OpBuilder &b, Location loc,
       pos = arith::AddIOp::create(nb, nl, ctx.offset,
                                   castToI64(nb, nl, token));
     }
-    Value cosV, sinV;
-    if (op.getFreqs()) {
-      Value p = arith::SIToFPOp::create(nb, nl, nb.getF32Type(), pos);
-      SinCos sc = buildAccurateSinCosOfProduct(nb, nl, p, args[0], args[1]);
-      cosV = sc.cos;
-      sinV = sc.sin;
-      if (ctx.freqs.attentionFactor != 1.0) {
-        Value a = arith::ConstantOp::create(
-            nb, nl,
-            nb.getF32FloatAttr(static_cast<float>(ctx.freqs.attentionFactor)));
-        cosV = arith::MulFOp::create(nb, nl, cosV, a);
-        sinV = arith::MulFOp::create(nb, nl, sinV, a);
-      }
-    } else {
-      Value rowIdx = arith::IndexCastOp::create(nb, nl, nb.getIndexType(), pos);
-      cosV = toF32(nb, nl,
-                   tensor::ExtractOp::create(nb, nl, op.getCosCache(),
-                                             ValueRange{rowIdx, i}));
-      sinV = toF32(nb, nl,
-                   tensor::ExtractOp::create(nb, nl, op.getSinCache(),
-                                             ValueRange{rowIdx, i}));
-    }
+    SinCos sc = op.getFreqs() ? cosSinAt(nb, nl, ctx, pos, i, args[0], args[1])
+                              : cosSinAt(nb, nl, ctx, pos, i, Value(), Value());
+    Value cosV = sc.cos, sinV = sc.sin;
     linalg::YieldOp::create(nb, nl, ValueRange{cosV, sinV});
   };
   auto generic = linalg::GenericOp::create(
