@@ -11,13 +11,13 @@
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 #include "rope/InitAllRope.h"
 #include "rope/Pipelines/Pipelines.h"
+#include "rope/Runner/JIT.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -25,7 +25,6 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/TargetSelect.h"
@@ -275,20 +274,6 @@ template <typename Fn> double timeIt(Fn fn) {
   return times[times.size() / 2];
 }
 
-/// Memref descriptor for the C interface: {ptr, ptr, offset, sizes, strides}.
-std::vector<int64_t> descriptor(void *data, std::vector<int64_t> shape) {
-  std::vector<int64_t> d(3 + 2 * shape.size());
-  std::memcpy(&d[0], &data, 8);
-  std::memcpy(&d[1], &data, 8);
-  int64_t stride = 1;
-  for (int64_t i = shape.size() - 1; i >= 0; --i) {
-    d[3 + i] = shape[i];
-    d[3 + shape.size() + i] = stride;
-    stride *= shape[i];
-  }
-  return d;
-}
-
 std::vector<Case> allCases() {
   std::vector<Case> cases;
   std::vector<int64_t> tokenCounts = {1, 16, 512, 4096, 32768};
@@ -360,15 +345,7 @@ int main(int argc, char **argv) {
       llvm::errs() << c.name << ": lowering failed\n";
       return 1;
     }
-    auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-    tmBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
-    auto tm = tmBuilder->createTargetMachine();
-    auto transformer = makeOptimizingTransformer(3, 0, tm->get());
-    ExecutionEngineOptions engineOptions;
-    engineOptions.transformer = transformer;
-    engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-    auto engine = ExecutionEngine::create(*module, engineOptions,
-                                          std::move(*tm));
+    auto engine = rope::createHostExecutionEngine(*module);
     if (!engine) {
       llvm::errs() << c.name << ": JIT failed: "
                    << llvm::toString(engine.takeError()) << "\n";
@@ -416,14 +393,14 @@ int main(int argc, char **argv) {
     // Arguments: inputs, positions, [cos, sin], outputs.
     std::vector<std::vector<int64_t>> descs;
     for (size_t k = 0; k < c.heads.size(); ++k)
-      descs.push_back(descriptor(ins[k]->data, {c.tokens, c.heads[k], c.headDim}));
-    descs.push_back(descriptor(pos.data, {c.tokens}));
+      descs.push_back(rope::makeDescriptor(ins[k]->data, {c.tokens, c.heads[k], c.headDim}));
+    descs.push_back(rope::makeDescriptor(pos.data, {c.tokens}));
     if (cosB) {
-      descs.push_back(descriptor(cosB->data, {cacheRows, half}));
-      descs.push_back(descriptor(sinB->data, {cacheRows, half}));
+      descs.push_back(rope::makeDescriptor(cosB->data, {cacheRows, half}));
+      descs.push_back(rope::makeDescriptor(sinB->data, {cacheRows, half}));
     }
     for (size_t k = 0; k < c.heads.size(); ++k)
-      descs.push_back(descriptor(outs[k]->data, {c.tokens, c.heads[k], c.headDim}));
+      descs.push_back(rope::makeDescriptor(outs[k]->data, {c.tokens, c.heads[k], c.headDim}));
     std::vector<void *> descPtrs, packed;
     for (auto &d : descs)
       descPtrs.push_back(d.data());

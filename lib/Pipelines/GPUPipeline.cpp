@@ -29,12 +29,7 @@ void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
   pm.addPass(createRopeAlignWorkgroupMemoryPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  pm.addPass(createCanonicalizerPass());
+  buildRopeBufferizationStage(pm);
   // Chain gpu.alloc and gpu.launch_func as async ops on one stream: the
   // form gpu-to-llvm lowers to the mgpu* runtime calls.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());

@@ -12,6 +12,7 @@
 
 #include "rope/InitAllRope.h"
 #include "rope/Pipelines/Pipelines.h"
+#include "rope/Runner/JIT.h"
 #include "rope/Runner/Npy.h"
 
 #include "CudaDevice.h"
@@ -19,7 +20,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/MLIRContext.h"
@@ -31,7 +31,6 @@
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -138,30 +137,10 @@ std::string shapeString(ArrayRef<int64_t> shape) {
   return s + ")";
 }
 
-/// A strided memref descriptor laid out as the C interface expects:
-/// {allocated, aligned, offset, sizes[rank], strides[rank]}, all 8 bytes.
-struct Descriptor {
-  std::vector<int64_t> words;
-  static Descriptor forArray(void *data, ArrayRef<int64_t> shape) {
-    Descriptor d;
-    int64_t rank = shape.size();
-    d.words.assign(3 + 2 * rank, 0);
-    std::memcpy(&d.words[0], &data, sizeof(void *));
-    std::memcpy(&d.words[1], &data, sizeof(void *));
-    int64_t stride = 1;
-    for (int64_t i = rank - 1; i >= 0; --i) {
-      d.words[3 + i] = shape[i];
-      d.words[3 + rank + i] = stride;
-      stride *= shape[i];
-    }
-    return d;
-  }
-};
-
 /// One bound argument: the storage the JIT reads through `pointer`.
 struct BoundArg {
   NpyArray array;
-  Descriptor desc;
+  std::vector<int64_t> desc;
   void *descPtr = nullptr;
   int64_t scalar = 0;
   void *packed = nullptr; // what the packed wrapper receives
@@ -189,8 +168,8 @@ void bindArgument(unsigned index, Type type, StringRef path, BoundArg &arg) {
         die(where + ": shape " + shapeString(arg.array.shape) +
             " does not match static dimension " + llvm::Twine(i) + " = " +
             llvm::Twine(d));
-    arg.desc = Descriptor::forArray(arg.array.data.data(), arg.array.shape);
-    arg.descPtr = arg.desc.words.data();
+    arg.desc = makeDescriptor(arg.array.data.data(), arg.array.shape);
+    arg.descPtr = arg.desc.data();
     arg.packed = &arg.descPtr;
     return;
   }
@@ -299,12 +278,12 @@ int main(int argc, char **argv) {
   std::vector<void *> deviceInputs;
   if (cuda) {
     for (BoundArg &arg : args) {
-      if (arg.desc.words.empty())
+      if (arg.desc.empty())
         continue;
       void *dev = cuda->alloc(arg.array.data.size());
       cuda->toDevice(dev, arg.array.data.data(), arg.array.data.size());
-      std::memcpy(&arg.desc.words[0], &dev, sizeof(void *));
-      std::memcpy(&arg.desc.words[1], &dev, sizeof(void *));
+      std::memcpy(&arg.desc[0], &dev, sizeof(void *));
+      std::memcpy(&arg.desc[1], &dev, sizeof(void *));
       deviceInputs.push_back(dev);
     }
   }
@@ -325,31 +304,17 @@ int main(int argc, char **argv) {
   if (failed(pm.run(*module)))
     die("lowering " + inputFile + " failed");
 
-  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!tmBuilder)
-    die("cannot detect the host target: " +
-        llvm::toString(tmBuilder.takeError()));
-  tmBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
-  auto tm = tmBuilder->createTargetMachine();
-  if (!tm)
-    die("cannot create a target machine: " + llvm::toString(tm.takeError()));
-  auto transformer = makeOptimizingTransformer(3, 0, tm->get());
-  ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = transformer;
-  // memref.copy in user IR lowers to a call of memrefCopy.
+  // memref.copy in user IR lowers to a call of memrefCopy; token tiles run
+  // on OpenMP threads; GPU host code calls the CUDA runtime.
   SmallVector<StringRef> libs;
   std::string runnerUtils = runtimeLibDir + "/libmlir_c_runner_utils.so";
-  if (llvm::sys::fs::exists(runnerUtils))
-    libs.push_back(runnerUtils);
-  // Token tiles run on OpenMP threads.
   std::string openmp = runtimeLibDir + "/libomp.so";
-  if (llvm::sys::fs::exists(openmp))
-    libs.push_back(openmp);
+  for (const std::string *lib : {&runnerUtils, &openmp})
+    if (llvm::sys::fs::exists(*lib))
+      libs.push_back(*lib);
   if (cuda)
     libs.push_back(cudaRuntime);
-  engineOptions.sharedLibPaths = libs;
-  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  auto engine = ExecutionEngine::create(*module, engineOptions, std::move(*tm));
+  auto engine = createHostExecutionEngine(*module, libs);
   if (!engine)
     die("JIT compilation failed: " + llvm::toString(engine.takeError()));
 
