@@ -25,7 +25,7 @@ DEFAULTS = dict(name="case", layout="thd", pairing="half", heads="4", dim="64",
                 high="4.0", max_position="131072", factors="",
                 truncate="true", cache_rows="64", cache_dtype="", mrope="",
                 inverse="0", roundtrip="0", static="0", expect_error="",
-                report="0", seed="0", device="cpu")
+                report="0", seed="0", device="cpu", token_tile="16")
 
 TOKEN_DIMS = {"thd": [0], "bshd": [0, 1], "bhsd": [0, 2]}
 MLIR_ELT = {"f32": "f32", "f16": "f16", "bf16": "bf16"}
@@ -408,7 +408,8 @@ def main():
     data, files = case.build(tmp)
     outs_paths = [os.path.join(tmp, "y%d.npy" % i) for i in range(len(case.heads))]
     cmd = [opts.rope_run, os.path.join(tmp, "case.mlir"), "-i", ",".join(files),
-           "-o", ",".join(outs_paths), "--device=" + case.s["device"]]
+           "-o", ",".join(outs_paths), "--device=" + case.s["device"],
+           "--token-tile=" + case.s["token_tile"]]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     name = case.s["name"]
     if case.s["expect_error"]:

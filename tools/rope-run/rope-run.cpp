@@ -79,6 +79,11 @@ static cl::opt<std::string>
             cl::desc("SM to compile for with --device=cuda (default: the "
                      "device's)"),
             cl::init(""));
+static cl::opt<int64_t>
+    tokenTile("token-tile",
+              cl::desc("rope-cpu-pipeline token-tile (0: the untiled "
+                       "lowering, one generic per input)"),
+              cl::init(16));
 static cl::opt<unsigned> repeat("repeat",
                                 cl::desc("Run N times and report timings"),
                                 cl::init(1));
@@ -299,6 +304,7 @@ int main(int argc, char **argv) {
     buildRopeGPUPipeline(pm, options);
   } else {
     RopeCPUPipelineOptions options;
+    options.tokenTile = tokenTile;
     buildRopeCPUPipeline(pm, options);
   }
   if (failed(pm.run(*module)))
