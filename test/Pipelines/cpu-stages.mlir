@@ -91,3 +91,29 @@ func.func @head_dim_256(%x: tensor<?x4x256xf32>, %p: tensor<?xi64>) -> tensor<?x
       positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
   return %y : tensor<?x4x256xf32>
 }
+
+// -----
+
+// Interleaved pairing: one contiguous 64 x bf16 read per tile, split into
+// even and odd lanes and written back re-interleaved as one contiguous
+// vector; no gathers.
+// TILED-LABEL: func @interleaved
+// TILED-NOT: vector.gather
+// TILED: vector.transfer_read %arg0{{.*}} : tensor<?x8x128xbf16>, vector<64xbf16>
+// TILED: vector.deinterleave %{{.*}} : vector<64xbf16> -> vector<32xbf16>
+// TILED: vector.interleave %{{.*}} : vector<32xbf16> -> vector<64xbf16>
+// TILED: vector.transfer_write %{{.*}} : vector<64xbf16>, tensor<1x1x64xbf16>
+// ONCE-LABEL: func @interleaved
+// ONCE: math.roundeven
+// ONCE-NOT: math.roundeven
+// ONCE: scf.forall.in_parallel
+// PAR-LABEL: func @interleaved
+// PAR: vector.store {{.*}} {alignment = 64 : i64, nontemporal = true} {{.*}} vector<64xbf16>
+func.func @interleaved(%x: tensor<?x8x128xbf16>, %p: tensor<?xi64>) -> tensor<?x8x128xbf16> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x8x128xbf16>
+  %e = tensor.empty(%t) : tensor<?x8x128xbf16>
+  %y = rope.rotate interleaved thd ins(%x : tensor<?x8x128xbf16>) outs(%e : tensor<?x8x128xbf16>)
+      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+  return %y : tensor<?x8x128xbf16>
+}

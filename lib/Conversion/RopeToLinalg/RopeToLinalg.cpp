@@ -366,13 +366,15 @@ std::pair<Value, Value> buildTileTable(OpBuilder &b, Location loc,
 /// output, so vector stores of up to 64 bytes can be aligned streaming
 /// stores (see rope-nontemporal-stores).
 bool rowsAreLineAligned(RotateOp op, int64_t rotaryDim) {
-  if (op.getPairing() != Pairing::Half)
-    return false;
+  // Half pairing writes the two halves separately, interleaved pairing the
+  // whole rotated part.
+  int64_t segment =
+      op.getPairing() == Pairing::Half ? rotaryDim / 2 : rotaryDim;
   for (Value x : op.getInputs()) {
     auto type = cast<RankedTensorType>(x.getType());
     int64_t bytes = type.getElementTypeBitWidth() / 8;
     int64_t d = type.getShape().back();
-    if ((d * bytes) % 64 || (rotaryDim / 2 * bytes) % 64 ||
+    if ((d * bytes) % 64 || (segment * bytes) % 64 ||
         ((d - rotaryDim) * bytes) % 64)
       return false;
   }

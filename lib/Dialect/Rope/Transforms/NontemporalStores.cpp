@@ -23,6 +23,8 @@
 
 #include "llvm/ADT/SetVector.h"
 
+#include <algorithm>
+
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPENONTEMPORALSTORESPASS
 #include "rope/Dialect/Rope/Transforms/Passes.h.inc"
@@ -110,10 +112,10 @@ struct RopeNontemporalStoresPass
                       store.getVectorType().getElementTypeBitWidth() / 8;
       // Segments start on `alignment` boundaries and are stored in pieces of
       // `bytes` from there, so each piece is aligned to min(bytes, align).
-      if (bytes > alignment || alignment % bytes)
+      if (bytes % alignment && alignment % bytes)
         return;
       store.setNontemporal(true);
-      store.setAlignment(static_cast<uint64_t>(bytes));
+      store.setAlignment(static_cast<uint64_t>(std::min(bytes, alignment)));
     });
     return success();
   }

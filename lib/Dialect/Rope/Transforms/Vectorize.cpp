@@ -8,6 +8,8 @@
 
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
+#include "VectorizeInterleaved.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -109,6 +111,14 @@ struct RopeVectorizePass
       }
       rewriter.replaceOp(op, tiled->replacements);
       for (Operation *tiledOp : tiled->tiledOps) {
+        if (auto generic = dyn_cast<linalg::GenericOp>(tiledOp)) {
+          FailureOr<Value> interleaved =
+              vectorizeInterleavedRotation(rewriter, generic);
+          if (succeeded(interleaved)) {
+            rewriter.replaceOp(tiledOp, *interleaved);
+            continue;
+          }
+        }
         rewriter.setInsertionPoint(tiledOp);
         FailureOr<linalg::VectorizationResult> vectorized =
             linalg::vectorize(rewriter, tiledOp, /*inputVectorSizes=*/{},
