@@ -71,6 +71,7 @@ void mlir::rope::buildRopeParallelizationStage(
     ConvertSCFToOpenMPPassOptions omp;
     omp.numThreads = options.numThreads;
     pm.addPass(createConvertSCFToOpenMPPass(omp));
+    pm.addPass(createRopeOmpParallelIfPass());
   }
   pm.addPass(createCanonicalizerPass());
 }

@@ -95,4 +95,19 @@ def RopeAlignWorkgroupMemoryPass : Pass<"rope-align-workgroup-memory"> {
   ];
 }
 
+def RopeOmpParallelIfPass : Pass<"rope-omp-parallel-if"> {
+  let summary = "Run single-iteration OpenMP parallel loops on the caller";
+  let description = [{
+    For every `omp.parallel` whose body is one `omp.wsloop` with bounds
+    defined outside the region, sets the `if` operand to "the loop has more
+    than one iteration". A decode step (one token, one tile) then runs on the
+    calling thread instead of paying the fork/join of a parallel region.
+    Regions that already have an `if` are left alone.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::omp::OpenMPDialect",
+  ];
+}
+
 #endif // ROPE_DIALECT_ROPE_TRANSFORMS_PASSES_TD
