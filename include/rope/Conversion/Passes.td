@@ -60,8 +60,8 @@ def ConvertRopeToGPUPass : Pass<"convert-rope-to-gpu"> {
     turns that token's cos/sin into NaN, so the outputs of that token are NaN
     (never an out-of-bounds read). Run-time frequencies (dynamic NTK,
     LongRoPE with run-time selection) are not supported yet and are reported
-    as errors; dynamic dimensions are not cross-checked at run time (the CPU
-    lowering's cf.assert checks are host-side only).
+    as errors. Dynamic dimensions that must agree are checked on the host
+    before the launch (cf.assert), as in the CPU lowering.
   }];
   let options = [
     Option<"blockSize", "block-size", "int64_t", /*default=*/"128",
@@ -70,6 +70,7 @@ def ConvertRopeToGPUPass : Pass<"convert-rope-to-gpu"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
+    "::mlir::cf::ControlFlowDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",

@@ -14,11 +14,13 @@
 
 #include "rope/Conversion/Passes.h"
 
+#include "rope/Conversion/Utils/RuntimeChecks.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 #include "rope/Utils/SinCos.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -117,6 +119,9 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     KernelBuilder kb{b, loc, op, r, half};
+    // Dynamic dimensions that disagree would make the kernel read or write
+    // out of bounds: check them on the host before the launch.
+    buildShapeChecks(b, loc, op);
 
     // Buffers: read-only views of the operands, device-shared results.
     auto toBuffer = [&](Value tensor) -> Value {

@@ -3,6 +3,7 @@
 #ifndef LIB_CONVERSION_ROPETOLINALG_LOWERINGUTILS_H
 #define LIB_CONVERSION_ROPETOLINALG_LOWERINGUTILS_H
 
+#include "rope/Conversion/Utils/RuntimeChecks.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -29,15 +30,6 @@ FrequencyTensors buildFrequencyTensors(OpBuilder &b, Location loc,
 /// Smallest and largest element (as i64) of an integer tensor, computed by
 /// a loop nest without allocating. Empty tensors give (INT64_MAX, INT64_MIN).
 std::pair<Value, Value> buildMinMax(OpBuilder &b, Location loc, Value tensor);
-
-/// Emits a cf.assert that every dynamic dimension shared between operands
-/// (token dims of all inputs, inits, positions, per-token caches) agrees.
-void buildShapeChecks(OpBuilder &b, Location loc, RotateOp op);
-
-/// Emits a cf.assert that positions [minPos, maxPos] (i64) index rows of the
-/// cos/sin cache.
-void buildCacheBoundsCheck(OpBuilder &b, Location loc, RotateOp op,
-                           Value minPos, Value maxPos);
 
 } // namespace mlir::rope
 

@@ -28,3 +28,16 @@ func.func @decode(%q: tensor<1x32x128xbf16>, %k: tensor<1x8x128xbf16>, %p: tenso
       freqs(#rope.default<base = 500000.0>)
   return %q1, %k1 : tensor<1x32x128xbf16>, tensor<1x8x128xbf16>
 }
+
+// Dynamic token counts are cross-checked on the host before the launch.
+// STAGE-LABEL: func.func @dynamic_tokens
+// STAGE: cf.assert %{{.*}}, "rope.rotate: dynamic dimensions of the operands disagree
+// STAGE: gpu.launch_func
+func.func @dynamic_tokens(%x: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x8x64xf32>
+  %e = tensor.empty(%t) : tensor<?x8x64xf32>
+  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
+      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+  return %y : tensor<?x8x64xf32>
+}
