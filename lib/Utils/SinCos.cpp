@@ -15,6 +15,17 @@ std::pair<float, float> mlir::rope::splitF64(double value) {
   return {hi, lo};
 }
 
+std::pair<SmallVector<float>, SmallVector<float>>
+mlir::rope::splitF64(ArrayRef<double> values) {
+  SmallVector<float> hi, lo;
+  for (double v : values) {
+    auto [h, l] = splitF64(v);
+    hi.push_back(h);
+    lo.push_back(l);
+  }
+  return {hi, lo};
+}
+
 namespace {
 /// Small helper that builds element-wise f32 arithmetic on scalars or
 /// vectors of one type.

@@ -50,6 +50,10 @@ SinCos buildAccurateSinCosOfProduct(
 /// Splits `value` into f32 numbers hi + lo with hi = (float)value.
 std::pair<float, float> splitF64(double value);
 
+/// splitF64 of every element: the hi parts and the lo parts.
+std::pair<SmallVector<float>, SmallVector<float>>
+splitF64(ArrayRef<double> values);
+
 } // namespace mlir::rope
 
 #endif // ROPE_UTILS_SINCOS_H

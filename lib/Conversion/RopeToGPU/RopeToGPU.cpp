@@ -14,6 +14,7 @@
 
 #include "rope/Conversion/Passes.h"
 
+#include "rope/Conversion/Utils/LoweringHelpers.h"
 #include "rope/Conversion/Utils/RuntimeChecks.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 #include "rope/Utils/SinCos.h"
@@ -192,12 +193,7 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
     // thread would be spilled to local memory.
     std::optional<std::pair<memref::GlobalOp, memref::GlobalOp>> freqGlobals;
     if (freqValues) {
-      SmallVector<float> hi, lo;
-      for (double v : *freqValues) {
-        auto [h, l] = splitF64(v);
-        hi.push_back(h);
-        lo.push_back(l);
-      }
+      auto [hi, lo] = splitF64(*freqValues);
       auto module = op->getParentOfType<ModuleOp>();
       SymbolTable symbols(module);
       auto makeGlobal = [&](StringRef name, ArrayRef<float> data) {
@@ -262,16 +258,10 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
         Value pos;
         if (positions) {
           SmallVector<Value> idx;
-          if (op.isMRope()) {
-            ArrayRef<int64_t> s = *op.getMropeSection();
-            Value in0 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                              i, kb.cIdx(s[0]));
-            Value in1 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                              i, kb.cIdx(s[0] + s[1]));
-            idx.push_back(arith::SelectOp::create(
-                b, loc, in0, kb.cIdx(0),
-                arith::SelectOp::create(b, loc, in1, kb.cIdx(1), kb.cIdx(2))));
-          }
+          if (op.isMRope())
+            idx.push_back(selectMRopeSection(
+                b, loc, i, *op.getMropeSection(),
+                {kb.cIdx(0), kb.cIdx(1), kb.cIdx(2)}));
           idx.append(tok);
           pos = asI64(memref::LoadOp::create(b, loc, positions, idx));
         } else if (offset) {
@@ -282,16 +272,13 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
           Value p = arith::SIToFPOp::create(b, loc, b.getF32Type(), pos);
           Value hi = memref::LoadOp::create(b, loc, fHi, i);
           Value lo = memref::LoadOp::create(b, loc, fLo, i);
-          SinCos sc = buildAccurateSinCosOfProduct(
-              b, loc, p, hi, lo, QuadrantRounding::MagicNumber);
+          SinCos sc = scaleByAttentionFactor(
+              b, loc,
+              buildAccurateSinCosOfProduct(b, loc, p, hi, lo,
+                                           QuadrantRounding::MagicNumber),
+              attention);
           c = sc.cos;
           s = sc.sin;
-          if (attention != 1.0) {
-            Value a = arith::ConstantOp::create(
-                b, loc, b.getF32FloatAttr(static_cast<float>(attention)));
-            c = arith::MulFOp::create(b, loc, c, a);
-            s = arith::MulFOp::create(b, loc, s, a);
-          }
         } else {
           SmallVector<Value> idx;
           Value inRange;

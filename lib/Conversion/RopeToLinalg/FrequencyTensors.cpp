@@ -24,12 +24,7 @@ bool mlir::rope::needsSequenceLength(FrequencyAttrInterface freqs) {
 /// Constant hi/lo tensors of double-precision frequencies.
 static std::pair<Value, Value> constantSplit(OpBuilder &b, Location loc,
                                              ArrayRef<double> values) {
-  SmallVector<float> hi, lo;
-  for (double v : values) {
-    auto [h, l] = splitF64(v);
-    hi.push_back(h);
-    lo.push_back(l);
-  }
+  auto [hi, lo] = splitF64(values);
   auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
                                     b.getF32Type());
   auto make = [&](ArrayRef<float> data) -> Value {

@@ -15,6 +15,7 @@
 #include "rope/Conversion/Passes.h"
 
 #include "LoweringUtils.h"
+#include "rope/Conversion/Utils/LoweringHelpers.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 #include "rope/Utils/SinCos.h"
 
@@ -86,14 +87,9 @@ SinCos cosSinAt(OpBuilder &b, Location loc, const RotationContext &ctx,
     return {gather(op.getSinCache()), gather(op.getCosCache())};
   }
   Value p = arith::SIToFPOp::create(b, loc, b.getF32Type(), pos);
-  SinCos sc = buildAccurateSinCosOfProduct(b, loc, p, fHi, fLo);
-  if (ctx.freqs.attentionFactor != 1.0) {
-    Value a = arith::ConstantOp::create(
-        b, loc, b.getF32FloatAttr(static_cast<float>(ctx.freqs.attentionFactor)));
-    sc.cos = arith::MulFOp::create(b, loc, sc.cos, a);
-    sc.sin = arith::MulFOp::create(b, loc, sc.sin, a);
-  }
-  return sc;
+  return scaleByAttentionFactor(
+      b, loc, buildAccurateSinCosOfProduct(b, loc, p, fHi, fLo),
+      ctx.freqs.attentionFactor);
 }
 
 /// Emits one linalg.generic rotating `x` (already restricted to its rotated
@@ -193,19 +189,9 @@ Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
     // Position of this token (i64); mrope picks the component of section i.
     Value pos;
     if (posArg >= 0 && op.isMRope()) {
-      ArrayRef<int64_t> sections = *op.getMropeSection();
-      Value end0 = arith::ConstantIndexOp::create(nb, nl, sections[0]);
-      Value end1 =
-          arith::ConstantIndexOp::create(nb, nl, sections[0] + sections[1]);
-      Value in0 = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::ult, i,
-                                        end0);
-      Value in1 = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::ult, i,
-                                        end1);
-      pos = arith::SelectOp::create(
-          nb, nl, in0, args[posArg],
-          arith::SelectOp::create(nb, nl, in1, args[posArg + 1],
-                                  args[posArg + 2]));
-      pos = castToI64(nb, nl, pos);
+      pos = castToI64(nb, nl,
+                      selectMRopeSection(nb, nl, i, *op.getMropeSection(),
+                                         args.slice(posArg, 3)));
     } else if (posArg >= 0) {
       pos = castToI64(nb, nl, args[posArg]);
     } else if (ctx.offset && !useTable) {
@@ -328,17 +314,11 @@ std::pair<Value, Value> buildTileTable(OpBuilder &b, Location loc,
     if (Value positions = op.getPositions()) {
       SmallVector<Value> indices;
       if (op.isMRope()) {
-        ArrayRef<int64_t> sections = *op.getMropeSection();
         auto idx = [&](int64_t v) -> Value {
           return arith::ConstantIndexOp::create(nb, nl, v);
         };
-        Value in0 = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::ult, i,
-                                          idx(sections[0]));
-        Value in1 = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::ult, i,
-                                          idx(sections[0] + sections[1]));
-        indices.push_back(arith::SelectOp::create(
-            nb, nl, in0, idx(0),
-            arith::SelectOp::create(nb, nl, in1, idx(1), idx(2))));
+        indices.push_back(selectMRopeSection(nb, nl, i, *op.getMropeSection(),
+                                             {idx(0), idx(1), idx(2)}));
       }
       if (batchIv)
         indices.push_back(batchIv);
@@ -349,8 +329,9 @@ std::pair<Value, Value> buildTileTable(OpBuilder &b, Location loc,
       pos = arith::AddIOp::create(nb, nl, ctx.offset,
                                   castToI64(nb, nl, token));
     }
-    SinCos sc = op.getFreqs() ? cosSinAt(nb, nl, ctx, pos, i, args[0], args[1])
-                              : cosSinAt(nb, nl, ctx, pos, i, Value(), Value());
+    const bool fromFreqs = static_cast<bool>(op.getFreqs());
+    SinCos sc = cosSinAt(nb, nl, ctx, pos, i, fromFreqs ? args[0] : Value(),
+                         fromFreqs ? args[1] : Value());
     Value cosV = sc.cos, sinV = sc.sin;
     linalg::YieldOp::create(nb, nl, ValueRange{cosV, sinV});
   };

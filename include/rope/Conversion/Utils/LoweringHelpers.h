@@ -1,0 +1,23 @@
+//===- LoweringHelpers.h - Pieces shared by the rope lowerings --*- C++ -*-===//
+
+#ifndef ROPE_CONVERSION_UTILS_LOWERINGHELPERS_H
+#define ROPE_CONVERSION_UTILS_LOWERINGHELPERS_H
+
+#include "rope/Utils/SinCos.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::rope {
+
+/// mrope: `choices[k]` for the section k of frequency `i` (index), with
+/// sections [s0, s1, s2]: k = 0 if i < s0, 1 if i < s0 + s1, else 2.
+Value selectMRopeSection(OpBuilder &b, Location loc, Value i,
+                         ArrayRef<int64_t> sections, ValueRange choices);
+
+/// Multiplies cos and sin (f32 scalars or vectors) by the attention factor
+/// `a`; no-op for a = 1.
+SinCos scaleByAttentionFactor(OpBuilder &b, Location loc, SinCos sc, double a);
+
+} // namespace mlir::rope
+
+#endif // ROPE_CONVERSION_UTILS_LOWERINGHELPERS_H

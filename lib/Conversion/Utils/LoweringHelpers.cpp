@@ -1,0 +1,33 @@
+//===- LoweringHelpers.cpp - Pieces shared by the rope lowerings ----------===//
+
+#include "rope/Conversion/Utils/LoweringHelpers.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+
+Value mlir::rope::selectMRopeSection(OpBuilder &b, Location loc, Value i,
+                                     ArrayRef<int64_t> sections,
+                                     ValueRange choices) {
+  auto below = [&](int64_t end) -> Value {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i,
+                                 arith::ConstantIndexOp::create(b, loc, end));
+  };
+  Value inFirst = below(sections[0]);
+  Value inSecond = below(sections[0] + sections[1]);
+  return arith::SelectOp::create(
+      b, loc, inFirst, choices[0],
+      arith::SelectOp::create(b, loc, inSecond, choices[1], choices[2]));
+}
+
+rope::SinCos mlir::rope::scaleByAttentionFactor(OpBuilder &b, Location loc,
+                                                SinCos sc, double a) {
+  if (a == 1.0)
+    return sc;
+  Attribute attr = b.getF32FloatAttr(static_cast<float>(a));
+  if (auto shaped = dyn_cast<ShapedType>(sc.cos.getType()))
+    attr = SplatElementsAttr::get(shaped, attr);
+  Value factor = arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
+  return {arith::MulFOp::create(b, loc, sc.sin, factor),
+          arith::MulFOp::create(b, loc, sc.cos, factor)};
+}
