@@ -40,11 +40,9 @@ using namespace mlir::rope;
 
 namespace {
 
-/// Marks the generics of the lowering ("table", "rotate") for later stages.
-constexpr StringLiteral kStageAttr = "rope.stage";
-/// On a token-tile loop: the byte alignment of every row segment it writes,
-/// given outputs aligned to it.
-constexpr StringLiteral kStoreAlignmentAttr = "rope.store_alignment";
+constexpr StringLiteral kStageAttr = RopeDialect::getStageAttrName();
+constexpr StringLiteral kStoreAlignmentAttr =
+    RopeDialect::getStoreAlignmentAttrName();
 
 /// Values shared by the rotation of every input of one rope.rotate.
 struct RotationContext {

@@ -55,7 +55,7 @@ struct RopeNontemporalStoresPass
   void runOnOperation() override {
     SmallVector<scf::ForallOp> loops;
     getOperation()->walk([&](scf::ForallOp loop) {
-      if (loop->hasAttr("rope.store_alignment") && loop->getNumResults() == 0)
+      if (loop->hasAttr(rope::RopeDialect::getStoreAlignmentAttrName()) && loop->getNumResults() == 0)
         loops.push_back(loop);
     });
     for (scf::ForallOp loop : loops)
@@ -65,7 +65,7 @@ struct RopeNontemporalStoresPass
 
   LogicalResult version(scf::ForallOp loop) {
     int64_t alignment =
-        loop->getAttrOfType<IntegerAttr>("rope.store_alignment").getInt();
+        loop->getAttrOfType<IntegerAttr>(rope::RopeDialect::getStoreAlignmentAttrName()).getInt();
     llvm::SetVector<Value> outputs;
     loop.walk([&](vector::TransferWriteOp write) {
       if (isa<MemRefType>(write.getBase().getType()) &&
@@ -93,9 +93,9 @@ struct RopeNontemporalStoresPass
     auto ifOp = scf::IfOp::create(b, loc, ok, /*withElseRegion=*/true);
     b.setInsertionPointToStart(ifOp.thenBlock());
     Operation *fast = b.clone(*loop);
-    fast->removeAttr("rope.store_alignment");
+    fast->removeAttr(rope::RopeDialect::getStoreAlignmentAttrName());
     loop->moveBefore(ifOp.elseBlock(), ifOp.elseBlock()->begin());
-    loop->removeAttr("rope.store_alignment");
+    loop->removeAttr(rope::RopeDialect::getStoreAlignmentAttrName());
 
     // In the clone: 1-D transfers, then aligned streaming stores.
     RewritePatternSet patterns(&getContext());

@@ -12,6 +12,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "rope/Dialect/Rope/IR/RopeDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -61,15 +62,16 @@ static std::optional<SmallVector<int64_t>> tileSizesFor(linalg::LinalgOp op,
     return std::nullopt;
   SmallVector<int64_t> sizes(ranges.size(), 1);
   int64_t inner = ranges.size() - 1;
-  if (ranges.size() >= 2 && ranges[inner] == 2 && isa<linalg::GenericOp>(op)) {
-    sizes[inner] = 0; // interleaved pair dim, kept whole
+  // Only the rotation generic has a pair dimension (of size 2): innermost for
+  // interleaved pairing ([.., R/2, 2]), next to innermost for half ([.., 2,
+  // R/2]). It stays whole; the dimension of frequencies gets the vector.
+  auto stage = op->getAttrOfType<StringAttr>(rope::RopeDialect::getStageAttrName());
+  bool isRotate = stage && stage.getValue() == "rotate";
+  if (isRotate && ranges.size() >= 2 && ranges[inner] == 2) {
+    sizes[inner] = 0;
     --inner;
-  } else if (ranges.size() >= 2 && ranges[inner - 1] == 2 &&
-             isa<linalg::GenericOp>(op) &&
-             op->getAttrOfType<StringAttr>("rope.stage") &&
-             op->getAttrOfType<StringAttr>("rope.stage").getValue() ==
-                 "rotate") {
-    sizes[inner - 1] = 0; // half pair dim, kept whole
+  } else if (isRotate && ranges.size() >= 2 && ranges[inner - 1] == 2) {
+    sizes[inner - 1] = 0;
   }
   if (ShapedType::isDynamic(ranges[inner]))
     return std::nullopt;
@@ -91,7 +93,7 @@ struct RopeVectorizePass
     int64_t width = vectorWidth > 0 ? vectorWidth : hostVectorWidth();
     SmallVector<linalg::LinalgOp> targets;
     getOperation()->walk([&](linalg::LinalgOp op) {
-      if (op->hasAttr("rope.stage") || isa<linalg::CopyOp>(op))
+      if (op->hasAttr(rope::RopeDialect::getStageAttrName()) || isa<linalg::CopyOp>(op))
         targets.push_back(op);
     });
 

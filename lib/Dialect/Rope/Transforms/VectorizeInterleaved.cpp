@@ -2,6 +2,8 @@
 
 #include "VectorizeInterleaved.h"
 
+#include "rope/Dialect/Rope/IR/RopeDialect.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -53,7 +55,7 @@ contiguousSource(RewriterBase &rewriter, Location loc, Value v,
 FailureOr<Value>
 mlir::rope::vectorizeInterleavedRotation(RewriterBase &rewriter,
                                          linalg::GenericOp tile) {
-  auto stage = tile->getAttrOfType<StringAttr>("rope.stage");
+  auto stage = tile->getAttrOfType<StringAttr>(rope::RopeDialect::getStageAttrName());
   SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
   if (!stage || stage.getValue() != "rotate" || ranges.size() < 2 ||
       ranges.back() != 2 || tile.getNumDpsInputs() != 4 ||

@@ -40,6 +40,17 @@ def Rope_Dialect : Dialect {
   let extraClassDeclaration = [{
     /// Registers the attributes (defined next to their storage classes).
     void registerAttributes();
+
+    /// Discardable attributes the lowering leaves for later rope passes:
+    /// the role of a linalg op ("table" or "rotate", read by rope-vectorize)
+    /// and the byte alignment of the rows a token-tile loop writes (read by
+    /// rope-nontemporal-stores).
+    static constexpr ::llvm::StringLiteral getStageAttrName() {
+      return "rope.stage";
+    }
+    static constexpr ::llvm::StringLiteral getStoreAlignmentAttrName() {
+      return "rope.store_alignment";
+    }
   }];
 }
 
