@@ -124,6 +124,7 @@ void mlir::rope::buildRopeCPULoweringStage(
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createRopeBF16VectorMemoryAsI16Pass());
   pm.addPass(createCanonicalizerPass());
 }
 

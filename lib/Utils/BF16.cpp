@@ -10,21 +10,46 @@
 #include "rope/Utils/BF16.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
 
-namespace {
-/// arith.truncf f32 -> bf16, round to nearest even, NaN kept NaN, with
-/// 32-bit integer ops:
+/// A constant of type `type` (i32 or a vector of i32) splatted to `v`.
+static Value i32Constant(OpBuilder &b, Location loc, Type type, int64_t v) {
+  Attribute attr = b.getI32IntegerAttr(v);
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    attr = SplatElementsAttr::get(shaped, attr);
+  return arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
+}
+
+/// The bits of `x` (f32, scalar or vector) rounded to bf16, in the high 16
+/// bits of an i32 word, nearest even, NaN kept NaN:
 ///   r = bits + 0x7fff + ((bits >> 16) & 1)
 ///   r = isnan(x) ? bits | 0x00400000 : r       // quiet NaN, no carry-out
-///   y = bitcast<bf16>(trunci(r >> 16))
 /// Both select arms are computed values, so LLVM keeps the select on 32-bit
-/// lanes (a constant arm gets folded past the truncation onto bf16 lanes,
+/// lanes (a constant arm gets folded past a truncation onto bf16 lanes,
 /// which x86 scalarizes).
+static Value roundToBF16Word(OpBuilder &b, Location loc, Value x) {
+  Type i32 = b.getI32Type();
+  if (auto shaped = dyn_cast<ShapedType>(x.getType()))
+    i32 = shaped.clone(i32);
+  auto cst = [&](int64_t v) { return i32Constant(b, loc, i32, v); };
+  Value bits = arith::BitcastOp::create(b, loc, i32, x);
+  Value lsb = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, bits, cst(16)), cst(1));
+  Value rounded = arith::AddIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, bits, cst(0x7fff)), lsb);
+  Value isNan =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+  Value quiet = arith::OrIOp::create(b, loc, bits, cst(0x00400000));
+  return arith::SelectOp::create(b, loc, isNan, quiet, rounded);
+}
+
+namespace {
+/// arith.truncf f32 -> bf16: y = bitcast<bf16>(trunci(roundToBF16Word(x) >> 16)).
 struct TruncFToBF16 : OpRewritePattern<arith::TruncFOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -35,33 +60,92 @@ struct TruncFToBF16 : OpRewritePattern<arith::TruncFOp> {
     if (!srcElt.isF32() || !dstElt.isBF16())
       return failure();
     Location loc = op.getLoc();
-    auto like = [&](Type elt) -> Type {
-      if (auto shaped = dyn_cast<ShapedType>(op.getType()))
-        return shaped.clone(elt);
-      return elt;
-    };
-    Type i32 = like(rewriter.getI32Type()), i16 = like(rewriter.getI16Type());
-    auto cst = [&](int64_t v) -> Value {
-      Attribute attr = rewriter.getI32IntegerAttr(v);
-      if (auto shaped = dyn_cast<ShapedType>(i32))
-        attr = SplatElementsAttr::get(shaped, attr);
-      return arith::ConstantOp::create(rewriter, loc, cast<TypedAttr>(attr));
-    };
-    Value bits = arith::BitcastOp::create(rewriter, loc, i32, op.getIn());
-    Value lsb = arith::AndIOp::create(
-        rewriter, loc, arith::ShRUIOp::create(rewriter, loc, bits, cst(16)),
-        cst(1));
-    Value rounded = arith::AddIOp::create(
-        rewriter, loc, arith::AddIOp::create(rewriter, loc, bits, cst(0x7fff)),
-        lsb);
-    Value isNan = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::UNO,
-                                        op.getIn(), op.getIn());
-    Value quiet = arith::OrIOp::create(rewriter, loc, bits, cst(0x00400000));
-    rounded = arith::SelectOp::create(rewriter, loc, isNan, quiet, rounded);
+    Value word = roundToBF16Word(rewriter, loc, op.getIn());
+    Type i16 = rewriter.getI16Type();
+    if (auto shaped = dyn_cast<ShapedType>(op.getType()))
+      i16 = shaped.clone(i16);
     Value high = arith::TruncIOp::create(
         rewriter, loc, i16,
-        arith::ShRUIOp::create(rewriter, loc, rounded, cst(16)));
+        arith::ShRUIOp::create(rewriter, loc, word,
+                               i32Constant(rewriter, loc, word.getType(), 16)));
     rewriter.replaceOpWithNewOp<arith::BitcastOp>(op, op.getType(), high);
+    return success();
+  }
+};
+
+/// vector<2N x bf16> viewed as N little-endian 32-bit words: word k holds
+/// element 2k in its low half and element 2k + 1 in its high half.
+static VectorType pairWordType(VectorType bf16Pairs) {
+  return VectorType::get({bf16Pairs.getDimSize(0) / 2},
+                         IntegerType::get(bf16Pairs.getContext(), 32));
+}
+
+static bool isPairVector(Type t) {
+  auto v = dyn_cast<VectorType>(t);
+  return v && v.getRank() == 1 && !v.isScalable() &&
+         v.getElementType().isBF16() && v.getDimSize(0) % 2 == 0;
+}
+
+/// extf(deinterleave(v)) from bf16 to f32, without shuffles: the even
+/// elements are `word << 16`, the odd ones `word & 0xffff0000`.
+struct DeinterleaveBF16Words : OpRewritePattern<vector::DeinterleaveOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::DeinterleaveOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isPairVector(op.getSource().getType()))
+      return failure();
+    auto isF32Ext = [](Operation *user) {
+      auto ext = dyn_cast<arith::ExtFOp>(user);
+      return ext && getElementTypeOrSelf(ext.getType()).isF32();
+    };
+    if (!llvm::all_of(op->getUsers(), isF32Ext) || op->use_empty())
+      return failure();
+    Location loc = op.getLoc();
+    VectorType wordType = pairWordType(op.getSource().getType());
+    Value words =
+        vector::BitCastOp::create(rewriter, loc, wordType, op.getSource());
+    Value even = arith::ShLIOp::create(
+        rewriter, loc, words, i32Constant(rewriter, loc, wordType, 16));
+    Value odd = arith::AndIOp::create(
+        rewriter, loc, words,
+        i32Constant(rewriter, loc, wordType, 0xffff0000));
+    auto f32Type = wordType.clone(rewriter.getF32Type());
+    Value halves[] = {even, odd};
+    for (auto [result, bits] : llvm::zip_equal(op.getResults(), halves)) {
+      Value f = arith::BitcastOp::create(rewriter, loc, f32Type, bits);
+      for (Operation *user : llvm::make_early_inc_range(result.getUsers()))
+        rewriter.replaceOp(user, f);
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// interleave(truncf(a), truncf(b)) from f32 to bf16, without shuffles: each
+/// word is (round(b) & 0xffff0000) | (round(a) >> 16).
+struct InterleaveBF16Words : OpRewritePattern<vector::InterleaveOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::InterleaveOp op,
+                                PatternRewriter &rewriter) const override {
+    auto lhs = op.getLhs().getDefiningOp<arith::TruncFOp>();
+    auto rhs = op.getRhs().getDefiningOp<arith::TruncFOp>();
+    if (!lhs || !rhs || !isPairVector(op.getType()) ||
+        !getElementTypeOrSelf(lhs.getIn().getType()).isF32() ||
+        !getElementTypeOrSelf(rhs.getIn().getType()).isF32())
+      return failure();
+    Location loc = op.getLoc();
+    VectorType wordType = pairWordType(op.getResultVectorType());
+    Value low = arith::ShRUIOp::create(
+        rewriter, loc, roundToBF16Word(rewriter, loc, lhs.getIn()),
+        i32Constant(rewriter, loc, wordType, 16));
+    Value high = arith::AndIOp::create(
+        rewriter, loc, roundToBF16Word(rewriter, loc, rhs.getIn()),
+        i32Constant(rewriter, loc, wordType, 0xffff0000));
+    Value words = arith::OrIOp::create(rewriter, loc, low, high);
+    rewriter.replaceOpWithNewOp<vector::BitCastOp>(op, op.getResultVectorType(),
+                                                   words);
     return success();
   }
 };
@@ -69,4 +153,9 @@ struct TruncFToBF16 : OpRewritePattern<arith::TruncFOp> {
 
 void mlir::rope::populateExpandBF16TruncPatterns(RewritePatternSet &patterns) {
   patterns.add<TruncFToBF16>(patterns.getContext());
+}
+
+void mlir::rope::populateBF16PairWordPatterns(RewritePatternSet &patterns) {
+  patterns.add<DeinterleaveBF16Words, InterleaveBF16Words>(
+      patterns.getContext());
 }

@@ -1,4 +1,4 @@
-// RUN: rope-opt %s --rope-cpu-pipeline | FileCheck %s
+// RUN: rope-opt %s --rope-cpu-pipeline="vector-width=16" -split-input-file | FileCheck %s
 
 // The CPU pipeline takes rope ops to the LLVM dialect with a C interface.
 // CHECK-NOT: rope.rotate
@@ -15,4 +15,23 @@ func.func @rotate(%x: tensor<?x8x64xbf16>, %p: tensor<?xi64>) -> tensor<?x8x64xb
   %y = rope.rotate half thd ins(%x : tensor<?x8x64xbf16>) outs(%e : tensor<?x8x64xbf16>)
       positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
   return %y : tensor<?x8x64xbf16>
+}
+
+// -----
+
+// Interleaved bf16 pairs are handled as 32-bit words: no bf16 shuffles, and the
+// aligned streaming store is of i16 lanes (a bf16 vector store is split into
+// scalar moves by x86 code generation without AVX512-BF16).
+// CHECK-LABEL: llvm.func @interleaved_bf16
+// CHECK-NOT: llvm.shufflevector {{.*}}xbf16>
+// CHECK: llvm.store %{{.*}} {alignment = 64 : i64, nontemporal} : vector<64xi16>, !llvm.ptr
+// CHECK-NOT: llvm.shufflevector {{.*}}xbf16>
+// CHECK-LABEL: llvm.func @_mlir_ciface_interleaved_bf16
+func.func @interleaved_bf16(%x: tensor<?x8x128xbf16>, %p: tensor<?xi64>) -> tensor<?x8x128xbf16> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x8x128xbf16>
+  %e = tensor.empty(%t) : tensor<?x8x128xbf16>
+  %y = rope.rotate interleaved thd ins(%x : tensor<?x8x128xbf16>) outs(%e : tensor<?x8x128xbf16>)
+      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+  return %y : tensor<?x8x128xbf16>
 }

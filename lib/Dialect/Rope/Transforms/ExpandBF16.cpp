@@ -4,6 +4,7 @@
 #include "rope/Utils/BF16.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::rope {
@@ -17,9 +18,13 @@ namespace {
 struct RopeExpandBF16Pass
     : rope::impl::RopeExpandBF16PassBase<RopeExpandBF16Pass> {
   void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    rope::populateExpandBF16TruncPatterns(patterns);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    // Pairs first: they match the truncf ops the second set expands.
+    RewritePatternSet pairs(&getContext());
+    rope::populateBF16PairWordPatterns(pairs);
+    RewritePatternSet truncs(&getContext());
+    rope::populateExpandBF16TruncPatterns(truncs);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(pairs))) ||
+        failed(applyPatternsGreedily(getOperation(), std::move(truncs))))
       signalPassFailure();
   }
 };

@@ -55,8 +55,16 @@ def RopeExpandBF16Pass : Pass<"rope-expand-bf16"> {
     `arith-expand{include-bf16}` produces a NaN select on 16-bit lanes that
     LLVM scalarizes on x86; this form stays in vector registers. Run it
     before `arith-expand`, which then only expands `extf`.
+
+    Interleaved bf16 pairs are handled as 32-bit words (one word holds a
+    pair): `arith.extf` of a `vector.deinterleave` becomes a shift (even
+    elements) and a mask (odd elements) of the words, and
+    `vector.interleave` of two `arith.truncf` merges the two rounded words
+    with a shift, a mask and an or. No shuffles remain, where LLVM would
+    otherwise move the 16-bit lanes through scalar registers.
   }];
-  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def RopeNontemporalStoresPass : Pass<"rope-nontemporal-stores"> {
@@ -108,6 +116,26 @@ def RopeOmpParallelIfPass : Pass<"rope-omp-parallel-if"> {
     "::mlir::arith::ArithDialect",
     "::mlir::omp::OpenMPDialect",
   ];
+}
+
+def RopeBF16VectorMemoryAsI16Pass : Pass<"rope-bf16-vector-memory-as-i16"> {
+  let summary = "Load and store LLVM vectors of bf16 as vectors of i16";
+  let description = [{
+    Rewrites `llvm.load` and `llvm.store` of vectors of `bf16` into the same
+    accesses on vectors of `i16` plus `llvm.bitcast`. The bytes are the same;
+    the point is code generation: x86 without AVX512-BF16 has no legal bf16
+    vector type, and when LLVM's shuffle combining turns the producer of a
+    stored bf16 vector into a 16-bit shuffle, the store is split into scalar
+    moves. As i16 the store stays one (streaming) vector store.
+
+    ```mlir
+    llvm.store %v, %p {alignment = 64 : i64, nontemporal} : vector<32xbf16>, !llvm.ptr
+    // becomes
+    %i = llvm.bitcast %v : vector<32xbf16> to vector<32xi16>
+    llvm.store %i, %p {alignment = 64 : i64, nontemporal} : vector<32xi16>, !llvm.ptr
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // ROPE_DIALECT_ROPE_TRANSFORMS_PASSES_TD
