@@ -56,6 +56,15 @@ static cl::opt<double> minSeconds("min-time",
                                   cl::init(0.3));
 static cl::opt<int64_t> tokenTile("token-tile", cl::init(16),
                                   cl::desc("rope-cpu-pipeline token-tile"));
+static cl::opt<int64_t> vectorWidth(
+    "vector-width", cl::init(0),
+    cl::desc("rope-cpu-pipeline vector-width (0: the host's)"));
+static cl::opt<int64_t> prefetchDistance(
+    "prefetch", cl::init(4096),
+    cl::desc("rope-cpu-pipeline prefetch-distance (bytes, 0: off)"));
+static cl::opt<int64_t> singleSizeTokens(
+    "tokens", cl::init(0),
+    cl::desc("Tokens of the single-size cases (default 4096; 512 with --quick)"));
 static cl::opt<bool> quick("quick",
                            cl::desc("Small token counts only (smoke test)"),
                            cl::init(false));
@@ -284,7 +293,8 @@ std::vector<Case> allCases() {
       cases.push_back({std::string("llama3-8b-qk-") + (bf16 ? "bf16" : "f32") +
                            "-" + std::to_string(t),
                        t, {32, 8}, 128, 128, bf16, false, Freqs::Llama3});
-  int64_t big = quick ? 512 : 4096;
+  int64_t big = singleSizeTokens > 0 ? singleSizeTokens.getValue()
+                                     : (quick ? 512 : 4096);
   cases.push_back({"thd-32x128-f32-" + std::to_string(big), big, {32}, 128,
                    128, false, false, Freqs::Default});
   cases.push_back({"head-dim-64-bf16-" + std::to_string(big), big, {32, 8},
@@ -340,6 +350,8 @@ int main(int argc, char **argv) {
     PassManager pm(&ctx);
     rope::RopeCPUPipelineOptions options;
     options.tokenTile = tokenTile;
+    options.vectorWidth = vectorWidth;
+    options.prefetchDistance = prefetchDistance;
     rope::buildRopeCPUPipeline(pm, options);
     if (failed(pm.run(*module))) {
       llvm::errs() << c.name << ": lowering failed\n";

@@ -74,6 +74,12 @@ void mlir::rope::buildRopeParallelizationStage(
     pm.addPass(createRopeOmpParallelIfPass());
   }
   pm.addPass(createCanonicalizerPass());
+  // After canonicalization, which turns in-bounds transfers into loads.
+  if (options.prefetchDistance > 0) {
+    RopePrefetchPassOptions prefetch;
+    prefetch.distance = options.prefetchDistance;
+    pm.addPass(createRopePrefetchPass(prefetch));
+  }
 }
 
 void mlir::rope::buildRopeBufferizationStage(OpPassManager &pm) {

@@ -43,6 +43,11 @@ struct RopeCPUPipelineOptions
                      "read-for-ownership of each output line; best when the "
                      "output exceeds the caches)"),
       llvm::cl::init(true)};
+  PassOptions::Option<int64_t> prefetchDistance{
+      *this, "prefetch-distance",
+      llvm::cl::desc("Software-prefetch streamed inputs this many bytes "
+                     "ahead (0: off)"),
+      llvm::cl::init(4096)};
   PassOptions::Option<bool> emitCInterface{
       *this, "emit-c-interface",
       llvm::cl::desc("Add llvm.emit_c_interface to public functions so that "

@@ -118,6 +118,40 @@ def RopeOmpParallelIfPass : Pass<"rope-omp-parallel-if"> {
   ];
 }
 
+def RopePrefetchPass : Pass<"rope-prefetch"> {
+  let summary = "Software prefetch of streamed function arguments";
+  let description = [{
+    For every `vector.load` inside a loop that reads a function argument
+    (a contiguous, identity-layout memref), adds a `memref.prefetch` of the
+    data `distance` bytes further on in that argument (one per 64-byte line
+    of the load), clamped to the argument's last element so that every
+    prefetched address is in bounds.
+
+    RoPE streams its inputs once, with enough arithmetic between a load and
+    its store that the out-of-order window covers fewer outstanding lines
+    than a copy loop does; prefetching a few KiB ahead hides the memory
+    latency instead. Function arguments that are loaded outside loops, tables
+    on the stack and constants are left alone.
+
+    ```mlir
+    %v = vector.load %x[%t, %h, %d] : memref<?x32x128xbf16>, vector<32xbf16>
+    // gains, with distance = 4096 (2048 elements):
+    %i = affine.linearize_index [%t, %h, %d] by (%T, 32, 128) : index
+    %j = arith.minsi(%i + 2048, %T * 4096 - 1)
+    memref.prefetch %flat[%j], read, locality<3>, data : memref<?xbf16>
+    ```
+  }];
+  let options = [
+    Option<"distance", "distance", "int64_t", /*default=*/"4096",
+           "Bytes ahead of the load to prefetch (0: off)">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
 def RopeBF16VectorMemoryAsI16Pass : Pass<"rope-bf16-vector-memory-as-i16"> {
   let summary = "Load and store LLVM vectors of bf16 as vectors of i16";
   let description = [{

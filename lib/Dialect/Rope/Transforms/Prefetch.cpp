@@ -1,0 +1,98 @@
+//===- Prefetch.cpp - rope-prefetch pass ----------------------------------===//
+
+#include "rope/Dialect/Rope/Transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPEPREFETCHPASS
+#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+
+static constexpr int64_t kLineBytes = 64;
+
+/// The argument of `func` that `load` reads, when it is a contiguous
+/// identity-layout memref of a byte-sized element type.
+static BlockArgument streamedArgument(vector::LoadOp load,
+                                      FunctionOpInterface func) {
+  auto arg = dyn_cast<BlockArgument>(load.getBase());
+  if (!arg || arg.getOwner() != &func.getFunctionBody().front())
+    return {};
+  MemRefType type = load.getMemRefType();
+  if (!type.getLayout().isIdentity() || type.getRank() == 0 ||
+      !type.getElementType().isIntOrFloat() ||
+      type.getElementTypeBitWidth() % 8 != 0)
+    return {};
+  if (load.getVectorType().getRank() != 1 ||
+      !load->getParentOfType<LoopLikeOpInterface>())
+    return {};
+  return arg;
+}
+
+namespace {
+struct RopePrefetchPass
+    : rope::impl::RopePrefetchPassBase<RopePrefetchPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (distance <= 0)
+      return;
+    getOperation()->walk([&](FunctionOpInterface func) {
+      if (func.isExternal())
+        return;
+      SmallVector<std::pair<vector::LoadOp, BlockArgument>> loads;
+      func.walk([&](vector::LoadOp load) {
+        if (BlockArgument arg = streamedArgument(load, func))
+          loads.push_back({load, arg});
+      });
+      // One flat view and last element index per argument, at the entry.
+      DenseMap<Value, std::pair<Value, Value>> flat;
+      OpBuilder b(func.getFunctionBody());
+      for (auto [load, arg] : loads) {
+        if (flat.count(arg))
+          continue;
+        Location loc = arg.getLoc();
+        auto type = cast<MemRefType>(arg.getType());
+        SmallVector<ReassociationIndices> all(1);
+        for (int64_t d = 0; d < type.getRank(); ++d)
+          all[0].push_back(d);
+        Value view = memref::CollapseShapeOp::create(b, loc, arg, all);
+        Value count = memref::DimOp::create(b, loc, view, 0);
+        Value last = arith::SubIOp::create(
+            b, loc, count, arith::ConstantIndexOp::create(b, loc, 1));
+        flat[arg] = {view, last};
+      }
+      for (auto [load, arg] : loads) {
+        auto [view, last] = flat[arg];
+        MemRefType type = load.getMemRefType();
+        int64_t eltBytes = type.getElementTypeBitWidth() / 8;
+        int64_t loadBytes = load.getVectorType().getNumElements() * eltBytes;
+        OpBuilder lb(load);
+        Location loc = load.getLoc();
+        SmallVector<OpFoldResult> basis;
+        for (int64_t d = 0; d < type.getRank(); ++d)
+          basis.push_back(memref::getMixedSize(lb, loc, load.getBase(), d));
+        Value linear = affine::AffineLinearizeIndexOp::create(
+            lb, loc, load.getIndices(), basis, /*disjoint=*/true);
+        for (int64_t line = 0; line < loadBytes; line += kLineBytes) {
+          Value ahead = arith::AddIOp::create(
+              lb, loc, linear,
+              arith::ConstantIndexOp::create(lb, loc,
+                                             (distance + line) / eltBytes));
+          ahead = arith::MinSIOp::create(lb, loc, ahead, last);
+          memref::PrefetchOp::create(lb, loc, view, ValueRange{ahead},
+                                     /*isWrite=*/false, /*localityHint=*/3,
+                                     /*isDataCache=*/true);
+        }
+      }
+    });
+  }
+};
+} // namespace
