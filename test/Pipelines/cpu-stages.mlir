@@ -120,3 +120,23 @@ func.func @interleaved(%x: tensor<?x8x128xbf16>, %p: tensor<?xi64>) -> tensor<?x
       positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
   return %y : tensor<?x8x128xbf16>
 }
+
+// -----
+
+// Partial rotary, bf16, R = 32: the halves are 32 bytes, so outputs are
+// checked for 32-byte alignment and every store, the pass-through part's
+// included, is an aligned 32-byte streaming store.
+// PAR-LABEL: func @partial_bf16
+// PAR: arith.remui %{{.*}}, %c32
+// PAR: scf.if
+// PAR: vector.store {{.*}} {alignment = 32 : i64, nontemporal = true} {{.*}} vector<32xbf16>
+// PAR: vector.store {{.*}} {alignment = 32 : i64, nontemporal = true} {{.*}} vector<16xbf16>
+// PAR: } else {
+func.func @partial_bf16(%x: tensor<?x8x128xbf16>, %p: tensor<?xi64>) -> tensor<?x8x128xbf16> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x8x128xbf16>
+  %e = tensor.empty(%t) : tensor<?x8x128xbf16>
+  %y = rope.rotate half thd ins(%x : tensor<?x8x128xbf16>) outs(%e : tensor<?x8x128xbf16>)
+      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>) rotary_dim = 32
+  return %y : tensor<?x8x128xbf16>
+}

@@ -340,24 +340,26 @@ std::pair<Value, Value> buildTileTable(OpBuilder &b, Location loc,
   return {generic.getResult(0), generic.getResult(1)};
 }
 
-/// Whether every row segment the kernel writes (heads, halves, the
-/// pass-through part) starts on a 64-byte boundary of a 64-byte aligned
-/// output, so vector stores of up to 64 bytes can be aligned streaming
-/// stores (see rope-nontemporal-stores).
-bool rowsAreLineAligned(RotateOp op, int64_t rotaryDim) {
+/// The largest power of two, at most 64, that divides the byte size of
+/// every row segment the kernel writes (rows, halves, the pass-through
+/// part): with outputs aligned to it, every segment starts on such a
+/// boundary and vector stores of that size can be aligned streaming stores
+/// (see rope-nontemporal-stores). 0 below 16 bytes.
+int64_t rowSegmentAlignment(RotateOp op, int64_t rotaryDim) {
   // Half pairing writes the two halves separately, interleaved pairing the
   // whole rotated part.
   int64_t segment =
       op.getPairing() == Pairing::Half ? rotaryDim / 2 : rotaryDim;
+  int64_t alignment = 64;
   for (Value x : op.getInputs()) {
     auto type = cast<RankedTensorType>(x.getType());
     int64_t bytes = type.getElementTypeBitWidth() / 8;
     int64_t d = type.getShape().back();
-    if ((d * bytes) % 64 || (segment * bytes) % 64 ||
-        ((d - rotaryDim) * bytes) % 64)
-      return false;
+    for (int64_t size : {d * bytes, segment * bytes, (d - rotaryDim) * bytes})
+      while (size % alignment)
+        alignment /= 2;
   }
-  return true;
+  return alignment >= 16 ? alignment : 0;
 }
 
 /// Lowers the op as an scf.forall over token tiles (and batch rows): each
@@ -384,8 +386,8 @@ SmallVector<Value> lowerTiled(OpBuilder &b, Location loc,
   steps.push_back(b.getIndexAttr(tile));
   auto forall = scf::ForallOp::create(b, loc, lbs, ubs, steps, op.getInits(),
                                       std::nullopt);
-  if (rowsAreLineAligned(op, ctx.rotaryDim))
-    forall->setAttr(kStoreAlignmentAttr, b.getI64IntegerAttr(64));
+  if (int64_t alignment = rowSegmentAlignment(op, ctx.rotaryDim))
+    forall->setAttr(kStoreAlignmentAttr, b.getI64IntegerAttr(alignment));
 
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(forall.getBody());
