@@ -32,6 +32,7 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <omp.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <chrono>
@@ -62,6 +63,10 @@ static cl::opt<int64_t> vectorWidth(
 static cl::opt<int64_t> prefetchDistance(
     "prefetch", cl::init(4096),
     cl::desc("rope-cpu-pipeline prefetch-distance (bytes, 0: off)"));
+static cl::opt<bool> hugePages(
+    "huge-pages", cl::init(false),
+    cl::desc("Back buffers of 2 MiB or more with transparent huge pages "
+             "(madvise), for the copy and the kernel alike"));
 static cl::opt<int64_t> singleSizeTokens(
     "tokens", cl::init(0),
     cl::desc("Tokens of the single-size cases (default 4096; 512 with --quick)"));
@@ -171,7 +176,14 @@ struct Buffer {
   char *data = nullptr;
   size_t bytes = 0;
   explicit Buffer(size_t n) : bytes(n) {
-    data = static_cast<char *>(std::aligned_alloc(64, (n + 63) / 64 * 64));
+    constexpr size_t kHuge = 2 << 20;
+    if (hugePages && n >= kHuge) {
+      data = static_cast<char *>(
+          std::aligned_alloc(kHuge, (n + kHuge - 1) / kHuge * kHuge));
+      madvise(data, (n + kHuge - 1) / kHuge * kHuge, MADV_HUGEPAGE);
+    } else {
+      data = static_cast<char *>(std::aligned_alloc(64, (n + 63) / 64 * 64));
+    }
     std::memset(data, 0, bytes); // touch every page before timing
   }
   ~Buffer() { std::free(data); }
