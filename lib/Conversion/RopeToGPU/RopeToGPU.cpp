@@ -61,6 +61,27 @@ struct WorkKind {
   int64_t count() const { return heads * chunksPerHead; }
 };
 
+/// The buffer the result may be written into directly: the destination of
+/// its only use, a `materialize_in_destination ... in restrict writable`,
+/// or an init that is a `to_tensor restrict writable`; identity layouts
+/// only.
+Value destinationBuffer(Value result, Value init) {
+  Value buffer;
+  if (result.hasOneUse()) {
+    auto m = dyn_cast<bufferization::MaterializeInDestinationOp>(
+        *result.getUsers().begin());
+    if (m && m.getSource() == result && m.getRestrict() && m.getWritable())
+      buffer = m.getDest();
+  }
+  if (auto toTensor = init.getDefiningOp<bufferization::ToTensorOp>())
+    if (!buffer && toTensor.getRestrict() && toTensor.getWritable())
+      buffer = toTensor.getBuffer();
+  auto type = buffer ? dyn_cast<MemRefType>(buffer.getType()) : MemRefType();
+  if (!type || !type.getLayout().isIdentity())
+    return Value();
+  return buffer;
+}
+
 struct KernelBuilder {
   OpBuilder &b;
   Location loc;
@@ -134,9 +155,31 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
                                                /*read_only=*/true);
     };
     SmallVector<Value> inputs, outputs;
-    for (Value x : op.getInputs()) {
+    for (auto [x, init, result] :
+         llvm::zip_equal(op.getInputs(), op.getInits(), op.getResults())) {
       inputs.push_back(toBuffer(x));
       auto type = cast<RankedTensorType>(x.getType());
+      // Destination passing: a caller's buffer (e.g. device memory the
+      // result is materialized into) receives the result in place.
+      if (Value dest = destinationBuffer(result, init)) {
+        // A smaller buffer would be written out of bounds: check it.
+        Value same;
+        for (int64_t d = 0; d < type.getRank(); ++d) {
+          if (!type.isDynamicDim(d))
+            continue;
+          Value eq = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::eq,
+              memref::DimOp::create(b, loc, dest, d),
+              tensor::DimOp::create(b, loc, x, d));
+          same = same ? arith::AndIOp::create(b, loc, same, eq) : eq;
+        }
+        if (same)
+          cf::AssertOp::create(b, loc, same,
+                               "rope.rotate: the destination buffer's shape "
+                               "differs from the result's");
+        outputs.push_back(dest);
+        continue;
+      }
       SmallVector<Value> dynSizes;
       for (int64_t d = 0; d < type.getRank(); ++d)
         if (type.isDynamicDim(d))
