@@ -2,6 +2,7 @@
 #   make demo   install deps, build, lower an example with rope-opt
 #   make test   install deps, build, run the whole lit suite
 #   make bench  CPU benchmarks (see docs/performance.md)
+#   make bench-gpu  GPU benchmark on CUDA device 0 (docs/performance.md)
 #   make docs   regenerate docs/generated from ODS
 
 BUILD_DIR ?= build
@@ -9,7 +10,7 @@ BUILD_TYPE ?= Release
 LLVM_PREFIX ?= /usr/lib/llvm-22
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build demo test docs bench clean
+.PHONY: deps configure build demo test docs bench bench-gpu clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -38,6 +39,12 @@ bench: build
 	$(BUILD_DIR)/bin/rope-bench --json bench/results/cpu.json | tee bench/results/cpu.txt
 	/usr/bin/python3 bench/torch_bench.py bench/results/cpu.json | tee -a bench/results/cpu.txt
 	/usr/bin/python3 bench/plot.py bench/results/cpu.json bench/results/cpu.png
+
+# Needs an NVIDIA GPU with its driver (libcuda) and the CUDA toolkit at build
+# time (for librope_cuda_runtime).
+bench-gpu: build
+	@mkdir -p bench/results
+	$(BUILD_DIR)/bin/rope-bench-gpu --json bench/results/gpu.json | tee bench/results/gpu.txt
 
 docs: configure
 	ninja -C $(BUILD_DIR) rope-doc

@@ -38,7 +38,7 @@ config.substitutions.append(("%rope_exec", "%s %s --rope-run %s" % (
     os.path.join(config.rope_tools_dir, "rope-run"))))
 
 tool_dirs = [config.rope_tools_dir, config.llvm_tools_dir]
-tools = ["rope-opt", "rope-run", "mlir-opt", "mlir-runner"]
+tools = ["rope-opt", "rope-run", "rope-bench-gpu", "mlir-opt", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # ---- Features ---------------------------------------------------------------

@@ -16,6 +16,17 @@
 #include <cstdlib>
 
 namespace {
+/// Kernel timing for benchmarks (ropeCudaKernelTimingBegin/End).
+struct LaunchTiming {
+  bool enabled = false;
+  CUevent start = nullptr, stop = nullptr;
+  double totalMs = 0;
+};
+LaunchTiming &launchTiming() {
+  static LaunchTiming timing;
+  return timing;
+}
+
 void check(CUresult result, const char *what) {
   if (result == CUDA_SUCCESS)
     return;
@@ -80,9 +91,20 @@ ROPE_RT_EXPORT void mgpuLaunchKernel(CUfunction function, intptr_t gridX,
                                      void **extra, size_t /*paramsCount*/) {
   if (gridX == 0 || gridY == 0 || gridZ == 0)
     return; // no tokens: nothing to launch
+  LaunchTiming &timing = launchTiming();
+  if (timing.enabled)
+    check(cuEventRecord(timing.start, stream), "cuEventRecord");
   check(cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ,
                        smem, stream, params, extra),
         "cuLaunchKernel");
+  if (timing.enabled) {
+    check(cuEventRecord(timing.stop, stream), "cuEventRecord");
+    check(cuEventSynchronize(timing.stop), "cuEventSynchronize");
+    float ms = 0;
+    check(cuEventElapsedTime(&ms, timing.start, timing.stop),
+          "cuEventElapsedTime");
+    timing.totalMs += ms;
+  }
 }
 
 ROPE_RT_EXPORT CUstream mgpuStreamCreate() {
@@ -201,4 +223,85 @@ ROPE_RT_EXPORT void ropeCudaCopy(void *dst, const void *src, size_t bytes,
   else
     check(cuMemcpyDtoH(dst, reinterpret_cast<CUdeviceptr>(src), bytes),
           "cuMemcpyDtoH");
+}
+
+/// The name of device 0 into `buffer`; returns 0 on success.
+ROPE_RT_EXPORT int ropeCudaDeviceName(char *buffer, int size) {
+  if (ropeCudaDeviceCount() == 0)
+    return 1;
+  CUdevice device;
+  if (cuDeviceGet(&device, 0) != CUDA_SUCCESS ||
+      cuDeviceGetName(buffer, size, device) != CUDA_SUCCESS)
+    return 1;
+  return 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Benchmark support: event timing of launches and copies, L2 flush.
+//===----------------------------------------------------------------------===//
+
+/// From now on every mgpuLaunchKernel is bracketed by CUDA events and
+/// waited for; the elapsed times add up until ropeCudaKernelTimingEnd.
+ROPE_RT_EXPORT void ropeCudaKernelTimingBegin() {
+  ensureContext();
+  LaunchTiming &timing = launchTiming();
+  if (!timing.start) {
+    check(cuEventCreate(&timing.start, CU_EVENT_DEFAULT), "cuEventCreate");
+    check(cuEventCreate(&timing.stop, CU_EVENT_DEFAULT), "cuEventCreate");
+  }
+  timing.enabled = true;
+  timing.totalMs = 0;
+}
+
+/// Milliseconds spent in the kernels launched since
+/// ropeCudaKernelTimingBegin.
+ROPE_RT_EXPORT double ropeCudaKernelTimingEnd() {
+  LaunchTiming &timing = launchTiming();
+  timing.enabled = false;
+  return timing.totalMs;
+}
+
+/// Device-to-device copies src[i] -> dst[i] of bytes[i] on one stream,
+/// between two events; milliseconds.
+ROPE_RT_EXPORT double ropeCudaTimedCopy(void **dst, void **src,
+                                        const size_t *bytes, int n) {
+  ensureContext();
+  CUstream stream;
+  CUevent start, stop;
+  check(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+  check(cuEventCreate(&start, CU_EVENT_DEFAULT), "cuEventCreate");
+  check(cuEventCreate(&stop, CU_EVENT_DEFAULT), "cuEventCreate");
+  check(cuEventRecord(start, stream), "cuEventRecord");
+  for (int i = 0; i < n; ++i)
+    check(cuMemcpyDtoDAsync(reinterpret_cast<CUdeviceptr>(dst[i]),
+                            reinterpret_cast<CUdeviceptr>(src[i]), bytes[i],
+                            stream),
+          "cuMemcpyDtoDAsync");
+  check(cuEventRecord(stop, stream), "cuEventRecord");
+  check(cuEventSynchronize(stop), "cuEventSynchronize");
+  float ms = 0;
+  check(cuEventElapsedTime(&ms, start, stop), "cuEventElapsedTime");
+  cuEventDestroy(start);
+  cuEventDestroy(stop);
+  cuStreamDestroy(stream);
+  return ms;
+}
+
+/// Evicts the L2 cache: writes a scratch buffer of twice its size.
+ROPE_RT_EXPORT void ropeCudaFlushL2() {
+  ensureContext();
+  static CUdeviceptr scratch = 0;
+  static size_t words = 0;
+  if (!scratch) {
+    CUdevice device;
+    int l2 = 0;
+    check(cuDeviceGet(&device, 0), "cuDeviceGet");
+    check(cuDeviceGetAttribute(&l2, CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE, device),
+          "cuDeviceGetAttribute(L2_CACHE_SIZE)");
+    words = (2 * static_cast<size_t>(l2) + 3) / 4;
+    check(cuMemAlloc(&scratch, words * 4), "cuMemAlloc");
+  }
+  static unsigned value = 0;
+  check(cuMemsetD32(scratch, ++value, words), "cuMemsetD32");
+  check(cuCtxSynchronize(), "cuCtxSynchronize");
 }

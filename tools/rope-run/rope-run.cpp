@@ -15,7 +15,7 @@
 #include "rope/Runner/JIT.h"
 #include "rope/Runner/Npy.h"
 
-#include "CudaDevice.h"
+#include "rope/Runner/CudaDevice.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"

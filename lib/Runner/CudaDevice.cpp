@@ -1,6 +1,6 @@
-//===- CudaDevice.cpp - rope-run's access to a CUDA device ----------------===//
+//===- CudaDevice.cpp - Host access to a CUDA device for rope tools -------===//
 
-#include "CudaDevice.h"
+#include "rope/Runner/CudaDevice.h"
 
 #include "llvm/Support/DynamicLibrary.h"
 
@@ -26,7 +26,20 @@ llvm::Expected<CudaDevice> CudaDevice::open(llvm::StringRef path) {
       lib.getAddressOfSymbol("mgpuMemFree"));
   device.copy = reinterpret_cast<void (*)(void *, const void *, size_t, int)>(
       lib.getAddressOfSymbol("ropeCudaCopy"));
-  if (!count || !chip || !device.memAlloc || !device.memFree || !device.copy)
+  auto devName = reinterpret_cast<int (*)(char *, int)>(
+      lib.getAddressOfSymbol("ropeCudaDeviceName"));
+  device.timingBegin = reinterpret_cast<void (*)()>(
+      lib.getAddressOfSymbol("ropeCudaKernelTimingBegin"));
+  device.timingEnd = reinterpret_cast<double (*)()>(
+      lib.getAddressOfSymbol("ropeCudaKernelTimingEnd"));
+  device.copyTimed =
+      reinterpret_cast<double (*)(void **, void **, const size_t *, int)>(
+          lib.getAddressOfSymbol("ropeCudaTimedCopy"));
+  device.l2Flush =
+      reinterpret_cast<void (*)()>(lib.getAddressOfSymbol("ropeCudaFlushL2"));
+  if (!count || !chip || !device.memAlloc || !device.memFree ||
+      !device.copy || !devName || !device.timingBegin || !device.timingEnd ||
+      !device.copyTimed || !device.l2Flush)
     return fail(path + " lacks the rope CUDA runtime entry points");
   if (count() == 0)
     return fail("no CUDA device found (cuInit failed or no GPU)");
@@ -34,6 +47,9 @@ llvm::Expected<CudaDevice> CudaDevice::open(llvm::StringRef path) {
   if (chip(name, sizeof(name)))
     return fail("cannot query the compute capability of CUDA device 0");
   device.chipName = name;
+  char fullName[256];
+  if (devName(fullName, sizeof(fullName)) == 0)
+    device.deviceName = fullName;
   return device;
 }
 
@@ -47,3 +63,10 @@ void CudaDevice::toDevice(void *dst, const void *src, size_t bytes) const {
 void CudaDevice::toHost(void *dst, const void *src, size_t bytes) const {
   copy(dst, src, bytes, 1);
 }
+void CudaDevice::beginKernelTiming() const { timingBegin(); }
+double CudaDevice::endKernelTiming() const { return timingEnd(); }
+double CudaDevice::timedCopy(void **dst, void **src, const size_t *bytes,
+                             int n) const {
+  return copyTimed(dst, src, bytes, n);
+}
+void CudaDevice::flushL2() const { l2Flush(); }
