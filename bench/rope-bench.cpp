@@ -68,8 +68,15 @@ static cl::opt<int64_t> prefetchDistance(
     cl::desc("rope-cpu-pipeline prefetch-distance (bytes, 0: off)"));
 static cl::opt<bool> hugePages(
     "huge-pages", cl::init(false),
-    cl::desc("Back buffers of 2 MiB or more with transparent huge pages "
-             "(madvise), for the copy and the kernel alike"));
+    cl::desc("Back buffers with transparent huge pages (madvise), for the "
+             "copy and the kernel alike"));
+static cl::opt<bool> pipelineRowLoads(
+    "pipeline-row-loads", cl::init(true),
+    cl::desc("rope-cpu-pipeline pipeline-row-loads"));
+static cl::opt<unsigned> outputOffset(
+    "output-offset", cl::init(0),
+    cl::desc("Bytes (a multiple of 64) by which output buffers start after "
+             "a page boundary; inputs start on one"));
 static cl::opt<int64_t> singleSizeTokens(
     "tokens", cl::init(0),
     cl::desc("Tokens of the single-size cases (default 4096; 512 with --quick)"));
@@ -83,21 +90,23 @@ namespace {
 // Buffers and baselines
 //===----------------------------------------------------------------------===//
 
+/// A page-aligned buffer (2 MiB-aligned with --huge-pages) whose data start
+/// `offset` bytes in, so that the relative placement of inputs and outputs
+/// is the same in every case and every run, whatever the heap did before.
 struct Buffer {
+  char *base = nullptr;
   char *data = nullptr;
   size_t bytes = 0;
-  explicit Buffer(size_t n) : bytes(n) {
-    constexpr size_t kHuge = 2 << 20;
-    if (hugePages && n >= kHuge) {
-      data = static_cast<char *>(
-          std::aligned_alloc(kHuge, (n + kHuge - 1) / kHuge * kHuge));
-      madvise(data, (n + kHuge - 1) / kHuge * kHuge, MADV_HUGEPAGE);
-    } else {
-      data = static_cast<char *>(std::aligned_alloc(64, (n + 63) / 64 * 64));
-    }
+  explicit Buffer(size_t n, size_t offset = 0) : bytes(n) {
+    const size_t align = hugePages ? (2 << 20) : 4096;
+    size_t total = (n + offset + align - 1) / align * align;
+    base = static_cast<char *>(std::aligned_alloc(align, total));
+    if (hugePages)
+      madvise(base, total, MADV_HUGEPAGE);
+    data = base + offset;
     std::memset(data, 0, bytes); // touch every page before timing
   }
-  ~Buffer() { std::free(data); }
+  ~Buffer() { std::free(base); }
   Buffer(const Buffer &) = delete;
 };
 
@@ -215,6 +224,7 @@ int main(int argc, char **argv) {
     options.tokenTile = tokenTile;
     options.vectorWidth = vectorWidth;
     options.prefetchDistance = prefetchDistance;
+    options.pipelineRowLoads = pipelineRowLoads;
     rope::buildRopeCPUPipeline(pm, options);
     if (failed(pm.run(*module))) {
       llvm::errs() << c.name << ": lowering failed\n";
@@ -234,7 +244,7 @@ int main(int argc, char **argv) {
     for (int64_t h : c.heads) {
       size_t bytes = c.tokens * h * c.headDim * e;
       ins.push_back(std::make_unique<Buffer>(bytes));
-      outs.push_back(std::make_unique<Buffer>(bytes));
+      outs.push_back(std::make_unique<Buffer>(bytes, outputOffset));
       refs.push_back(std::make_unique<Buffer>(bytes));
       for (size_t i = 0; i < bytes / e; ++i) {
         float v = normal(rng);

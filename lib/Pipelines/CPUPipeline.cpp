@@ -80,6 +80,10 @@ void mlir::rope::buildRopeParallelizationStage(
     prefetch.distance = options.prefetchDistance;
     pm.addPass(createRopePrefetchPass(prefetch));
   }
+  if (options.pipelineRowLoads) {
+    pm.addPass(createRopePipelineRowLoadsPass());
+    pm.addPass(createCanonicalizerPass());
+  }
 }
 
 void mlir::rope::buildRopeBufferizationStage(OpPassManager &pm) {

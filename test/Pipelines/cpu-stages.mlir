@@ -33,8 +33,9 @@
 // After bufferization: token tiles on OpenMP threads (only when there is
 // more than one tile: a decode step stays on the caller), the tables on the
 // stack, results written with aligned streaming stores when the outputs are
-// 64-byte aligned (checked at run time), inputs prefetched ahead, no copies,
-// no other allocations.
+// 64-byte aligned (checked at run time), inputs prefetched ahead, each
+// head's loop loading the next head's row before storing (iter_args carry
+// the loaded vectors), no copies, no other allocations.
 // PAR-LABEL: func @llama_qk
 // PAR: memref.alloc(
 // PAR: memref.alloc(
@@ -47,6 +48,7 @@
 // PAR: omp.loop_nest
 // PAR: memref.alloca() {alignment = 64 : i64} : memref<16x64xf32>
 // PAR: memref.prefetch %{{.*}}, read, locality<3>, data : memref<?xbf16>
+// PAR: scf.for {{.*}} iter_args({{.*}}) -> (vector<32xbf16>
 // PAR: vector.store {{.*}} {alignment = 64 : i64, nontemporal = true} {{.*}} vector<32xbf16>
 // PAR: } else {
 // PAR: omp.parallel

@@ -48,6 +48,11 @@ struct RopeCPUPipelineOptions
       llvm::cl::desc("Software-prefetch streamed inputs this many bytes "
                      "ahead (0: off)"),
       llvm::cl::init(4096)};
+  PassOptions::Option<bool> pipelineRowLoads{
+      *this, "pipeline-row-loads",
+      llvm::cl::desc("Load each head's next row before storing this one "
+                     "(avoids 4K-aliasing stalls between input and output)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> emitCInterface{
       *this, "emit-c-interface",
       llvm::cl::desc("Add llvm.emit_c_interface to public functions so that "

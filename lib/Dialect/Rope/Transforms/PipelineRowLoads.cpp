@@ -1,0 +1,135 @@
+//===- PipelineRowLoads.cpp - rope-pipeline-row-loads pass ----------------===//
+
+#include "rope/Dialect/Rope/Transforms/Passes.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPEPIPELINEROWLOADSPASS
+#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+
+/// Whether `v` is (a view of) an argument of the function around it.
+static bool isFunctionArgument(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (!isa<memref::SubViewOp, memref::ExpandShapeOp,
+             memref::CollapseShapeOp>(def))
+      return false;
+    v = def->getOperand(0);
+  }
+  auto arg = cast<BlockArgument>(v);
+  return isa<FunctionOpInterface>(arg.getOwner()->getParentOp());
+}
+
+static bool isStreamedLoad(Operation *op) {
+  auto load = dyn_cast<vector::LoadOp>(op);
+  return load && load.getVectorType().getRank() >= 1 &&
+         isFunctionArgument(load.getBase());
+}
+
+static bool isRowStore(Operation *op) {
+  auto store = dyn_cast<vector::StoreOp>(op);
+  return store && isFunctionArgument(store.getBase());
+}
+
+static std::optional<int64_t> tripCount(scf::ForOp loop) {
+  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+  std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  if (!lb || !ub || !step || *step <= 0)
+    return std::nullopt;
+  return (*ub - *lb + *step - 1) / *step;
+}
+
+namespace {
+struct RopePipelineRowLoadsPass
+    : rope::impl::RopePipelineRowLoadsPassBase<RopePipelineRowLoadsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    // Row loops, outermost first: loops that load from and store into
+    // function arguments and whose nested loops are innermost loops of at
+    // most max-unroll iterations (the per-head loop around the loop over a
+    // row's vectors).
+    SmallVector<scf::ForOp> rowLoops;
+    getOperation()->walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
+      bool stores = false, loads = false, shallow = true;
+      loop.getBody()->walk([&](Operation *op) {
+        stores |= isRowStore(op);
+        loads |= isStreamedLoad(op);
+        if (auto inner = dyn_cast<scf::ForOp>(op)) {
+          std::optional<int64_t> n = tripCount(inner);
+          bool innermost = !inner.getBody()
+                                ->walk([](scf::ForOp) {
+                                  return WalkResult::interrupt();
+                                })
+                                .wasInterrupted();
+          shallow &= n && *n <= maxUnroll && innermost;
+        }
+      });
+      if (!stores || !loads || !shallow)
+        return WalkResult::advance();
+      rowLoops.push_back(loop);
+      return WalkResult::skip();
+    });
+    IRRewriter rewriter(&getContext());
+    for (scf::ForOp loop : rowLoops) {
+      SmallVector<scf::ForOp> inner;
+      loop.getBody()->walk([&](scf::ForOp f) { inner.push_back(f); });
+      for (scf::ForOp f : inner)
+        if (failed(loopUnrollFull(f)))
+          return signalPassFailure();
+      std::optional<int64_t> trips = tripCount(loop);
+      if (!trips || *trips < 2)
+        continue;
+      pipeline(rewriter, loop);
+    }
+  }
+
+  void pipeline(RewriterBase &rewriter, scf::ForOp loop) {
+    // Stage 0: streamed loads, prefetches, and what they depend on in the
+    // body; stage 1: the rest. Stage 0 first, so the next row's loads come
+    // before this row's stores.
+    Block *body = loop.getBody();
+    llvm::SetVector<Operation *> stage0;
+    SmallVector<Operation *> worklist;
+    for (Operation &op : body->without_terminator())
+      if (isStreamedLoad(&op) || isa<memref::PrefetchOp>(op))
+        worklist.push_back(&op);
+    while (!worklist.empty()) {
+      Operation *op = worklist.pop_back_val();
+      if (!stage0.insert(op))
+        continue;
+      for (Value operand : op->getOperands())
+        if (Operation *def = operand.getDefiningOp())
+          if (def->getBlock() == body)
+            worklist.push_back(def);
+    }
+    scf::PipeliningOption options;
+    options.getScheduleFn =
+        [&](scf::ForOp, std::vector<std::pair<Operation *, unsigned>> &s) {
+          for (Operation &op : body->without_terminator())
+            if (stage0.contains(&op))
+              s.push_back({&op, 0});
+          for (Operation &op : body->without_terminator())
+            if (!stage0.contains(&op))
+              s.push_back({&op, 1});
+        };
+    rewriter.setInsertionPoint(loop);
+    bool modified = false;
+    if (failed(scf::pipelineForLoop(rewriter, loop, options, &modified)) &&
+        modified)
+      signalPassFailure();
+  }
+};
+} // namespace
