@@ -19,9 +19,13 @@ namespace mlir::rope {
 
 using namespace mlir;
 
-/// Whether `v` is (a view of) an argument of the function around it.
-static bool isFunctionArgument(Value v) {
+/// Whether `v` is (a view of) a buffer in memory the kernel streams through:
+/// a function argument or a heap allocation, not a stack table or a
+/// constant.
+static bool isStreamedBuffer(Value v) {
   while (Operation *def = v.getDefiningOp()) {
+    if (isa<memref::AllocOp>(def))
+      return true;
     if (!isa<memref::SubViewOp, memref::ExpandShapeOp,
              memref::CollapseShapeOp>(def))
       return false;
@@ -34,12 +38,12 @@ static bool isFunctionArgument(Value v) {
 static bool isStreamedLoad(Operation *op) {
   auto load = dyn_cast<vector::LoadOp>(op);
   return load && load.getVectorType().getRank() >= 1 &&
-         isFunctionArgument(load.getBase());
+         isStreamedBuffer(load.getBase());
 }
 
 static bool isRowStore(Operation *op) {
   auto store = dyn_cast<vector::StoreOp>(op);
-  return store && isFunctionArgument(store.getBase());
+  return store && isStreamedBuffer(store.getBase());
 }
 
 static std::optional<int64_t> tripCount(scf::ForOp loop) {
@@ -58,7 +62,7 @@ struct RopePipelineRowLoadsPass
 
   void runOnOperation() override {
     // Row loops, outermost first: loops that load from and store into
-    // function arguments and whose nested loops are innermost loops of at
+    // streamed buffers and whose nested loops are innermost loops of at
     // most max-unroll iterations (the per-head loop around the loop over a
     // row's vectors).
     SmallVector<scf::ForOp> rowLoops;

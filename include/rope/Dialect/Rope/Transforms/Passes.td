@@ -155,13 +155,14 @@ def RopePrefetchPass : Pass<"rope-prefetch"> {
 def RopePipelineRowLoadsPass : Pass<"rope-pipeline-row-loads"> {
   let summary = "Load the next row before storing this one";
   let description = [{
-    Software-pipelines the loops that stream rows from function arguments
-    into function arguments (the per-head loops of the lowered rotation and
-    pass-through copies): inner loops of at most `max-unroll` iterations are
-    unrolled, then the loop is split with upstream's `scf` pipeliner into
-    stage 0, the loads of function arguments (with their address
-    computations and prefetches), and stage 1, everything else, so that
-    iteration i + 1's loads are issued before iteration i's stores.
+    Software-pipelines the loops that stream rows from buffers in memory
+    (function arguments, heap allocations) into such buffers: the per-head
+    loops of the lowered rotation and pass-through copies. Inner loops of at
+    most `max-unroll` iterations are unrolled, then the loop is split with
+    upstream's `scf` pipeliner into stage 0, the vector loads of streamed
+    buffers (with their address computations and prefetches), and stage 1,
+    everything else, so that iteration i + 1's loads are issued before
+    iteration i's stores. Stack tables and constants are not streamed.
 
     Why: when an output lies a little after its input modulo 4 KiB (say 64
     bytes, a common outcome of heap allocation), every load of a row
