@@ -6,7 +6,9 @@
 // Token tiles of 16 run in parallel; each tile computes cos/sin for its 16
 // tokens x 64 frequencies once (vector<16xf32>), then rotates 32 query heads
 // and 8 key heads reading that table: 64-byte vectors of 32 bf16, 64 / 32 =
-// 2 chunks per half, no remainder loop.
+// 2 chunks per half, no remainder loop. bf16 vectors are split into even and
+// odd lanes (16 f32 each; rope-expand-bf16 makes the split a shift and a
+// mask of 32-bit words) and merged back before the store.
 // TILED-LABEL: func @llama_qk
 // TILED: scf.forall (%{{.*}}) = (0) to (%{{.*}}) step (16)
 // TILED: tensor.empty() : tensor<16x64xf32>
@@ -16,8 +18,11 @@
 // TILED: scf.for %{{.*}} = %c0 to %c32 step %c1
 // TILED-NEXT: scf.for %{{.*}} = %c0 to %c64 step %c32
 // TILED: vector.transfer_read %arg0{{.*}} : tensor<?x32x128xbf16>, vector<32xbf16>
-// TILED: math.fma %{{.*}} : vector<2x32xf32>
-// TILED: vector.transfer_write %{{.*}} : vector<2x32xbf16>
+// TILED: vector.deinterleave %{{.*}} : vector<32xbf16> -> vector<16xbf16>
+// TILED: vector.deinterleave %{{.*}} : vector<32xf32> -> vector<16xf32>
+// TILED: math.fma %{{.*}} : vector<16xf32>
+// TILED: vector.interleave %{{.*}} : vector<16xbf16> -> vector<32xbf16>
+// TILED: vector.transfer_write %{{.*}} : vector<32xbf16>, tensor<1x1x2x32xbf16>
 // TILED: scf.for %{{.*}} = %c0 to %c8 step %c1
 // TILED-NEXT: scf.for %{{.*}} = %c0 to %c64 step %c32
 // TILED: vector.transfer_read %arg1{{.*}} : tensor<?x8x128xbf16>, vector<32xbf16>
@@ -35,7 +40,7 @@
 // stack, results written with aligned streaming stores when the outputs are
 // 64-byte aligned (checked at run time), inputs prefetched ahead, each
 // head's loop loading the next head's row before storing (iter_args carry
-// the loaded vectors), no copies, no other allocations.
+// the loaded vectors, as i16), no copies, no other allocations.
 // PAR-LABEL: func @llama_qk
 // PAR: memref.alloc(
 // PAR: memref.alloc(
@@ -48,7 +53,7 @@
 // PAR: omp.loop_nest
 // PAR: memref.alloca() {alignment = 64 : i64} : memref<16x64xf32>
 // PAR: memref.prefetch %{{.*}}, read, locality<3>, data : memref<?xbf16>
-// PAR: scf.for {{.*}} iter_args({{.*}}) -> (vector<32xbf16>
+// PAR: scf.for {{.*}} iter_args({{.*}}) -> (vector<32xi16>
 // PAR: vector.store {{.*}} {alignment = 64 : i64, nontemporal = true} {{.*}} vector<32xbf16>
 // PAR: } else {
 // PAR: omp.parallel

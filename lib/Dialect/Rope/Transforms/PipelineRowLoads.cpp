@@ -110,6 +110,25 @@ struct RopePipelineRowLoadsPass
     for (Operation &op : body->without_terminator())
       if (isStreamedLoad(&op) || isa<memref::PrefetchOp>(op))
         worklist.push_back(&op);
+    // Loaded 16-bit floats cross the stages (loop-carried) as integers: x86
+    // has no legal bf16 vector type and would move bf16 vector phis
+    // through scalar registers.
+    for (Operation *op : llvm::to_vector(worklist)) {
+      auto load = dyn_cast<vector::LoadOp>(op);
+      if (!load)
+        continue;
+      VectorType type = load.getVectorType();
+      if (!isa<BFloat16Type, Float16Type>(type.getElementType()))
+        continue;
+      rewriter.setInsertionPointAfter(load);
+      auto asInt = vector::BitCastOp::create(
+          rewriter, load.getLoc(), type.clone(rewriter.getI16Type()),
+          load.getResult());
+      auto back = vector::BitCastOp::create(rewriter, load.getLoc(), type,
+                                            asInt.getResult());
+      rewriter.replaceAllUsesExcept(load.getResult(), back.getResult(), asInt);
+      stage0.insert(asInt);
+    }
     while (!worklist.empty()) {
       Operation *op = worklist.pop_back_val();
       if (!stage0.insert(op))

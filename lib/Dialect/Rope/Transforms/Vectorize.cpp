@@ -8,7 +8,7 @@
 
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
-#include "VectorizeInterleaved.h"
+#include "VectorizeRotation.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -114,10 +114,12 @@ struct RopeVectorizePass
       rewriter.replaceOp(op, tiled->replacements);
       for (Operation *tiledOp : tiled->tiledOps) {
         if (auto generic = dyn_cast<linalg::GenericOp>(tiledOp)) {
-          FailureOr<Value> interleaved =
+          FailureOr<Value> custom =
               vectorizeInterleavedRotation(rewriter, generic);
-          if (succeeded(interleaved)) {
-            rewriter.replaceOp(tiledOp, *interleaved);
+          if (failed(custom))
+            custom = vectorizeHalfRotationBF16(rewriter, generic);
+          if (succeeded(custom)) {
+            rewriter.replaceOp(tiledOp, *custom);
             continue;
           }
         }

@@ -54,3 +54,22 @@ func.func @table(%x: memref<?x64xf32>) {
   }
   return
 }
+
+// -----
+
+// Loaded bf16 vectors are carried to the next iteration as i16 (x86 has no
+// legal bf16 vector type for the loop-carried values).
+// CHECK-LABEL: func @rows_bf16
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<32xi16>)
+// CHECK: vector.bitcast %{{.*}} : vector<32xi16> to vector<32xbf16>
+func.func @rows_bf16(%x: memref<?x8x32xbf16>, %y: memref<?x8x32xbf16>, %t: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  scf.for %h = %c0 to %c8 step %c1 {
+    %v = vector.load %x[%t, %h, %c0] : memref<?x8x32xbf16>, vector<32xbf16>
+    %w = arith.addf %v, %v : vector<32xbf16>
+    vector.store %w, %y[%t, %h, %c0] : memref<?x8x32xbf16>, vector<32xbf16>
+  }
+  return
+}

@@ -1,6 +1,6 @@
-//===- VectorizeInterleaved.cpp - interleaved rotation vectorizer ---------===//
+//===- VectorizeRotation.cpp - custom vectorizers of rotation tiles -------===//
 
-#include "VectorizeInterleaved.h"
+#include "VectorizeRotation.h"
 
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
 
@@ -52,6 +52,41 @@ contiguousSource(RewriterBase &rewriter, Location loc, Value v,
   return std::make_pair(pairSlice.getSource(), indices);
 }
 
+/// Evaluates the body of rotation tile `tile` on `lanes`-lane vectors: block
+/// arguments 0..3 (x0, x1, cos, sin) map to `args`, linalg.index of the pair
+/// dimension to `pairElement`. Returns the yielded vector, or null when the
+/// body uses another index.
+static Value cloneBodyOnVectors(RewriterBase &rewriter, linalg::GenericOp tile,
+                                ArrayRef<Value> args, int64_t pairElement,
+                                unsigned pairDim, int64_t lanes) {
+  Location loc = tile.getLoc();
+  Block &body = tile.getRegion().front();
+  IRMapping map;
+  for (int k = 0; k < 4; ++k)
+    map.map(body.getArgument(k), args[k]);
+  for (Operation &op : body.without_terminator()) {
+    if (auto index = dyn_cast<linalg::IndexOp>(op)) {
+      if (index.getDim() != pairDim) {
+        if (!index->use_empty())
+          return Value();
+        continue;
+      }
+      map.map(index.getResult(),
+              arith::ConstantIndexOp::create(rewriter, loc, pairElement));
+      continue;
+    }
+    bool vectorOperands = llvm::any_of(op.getOperands(), [&](Value v) {
+      return isa<VectorType>(map.lookupOrDefault(v).getType());
+    });
+    Operation *clone = rewriter.clone(op, map);
+    if (vectorOperands)
+      for (OpResult r : clone->getResults())
+        r.setType(VectorType::get({lanes}, r.getType()));
+    map.map(op.getResults(), clone->getResults());
+  }
+  return map.lookup(body.getTerminator()->getOperand(0));
+}
+
 FailureOr<Value>
 mlir::rope::vectorizeInterleavedRotation(RewriterBase &rewriter,
                                          linalg::GenericOp tile) {
@@ -101,34 +136,13 @@ mlir::rope::vectorizeInterleavedRotation(RewriterBase &rewriter,
                           readTable(tile.getDpsInputs()[3])};
 
   // The body, once per pair element j, on N-lane vectors.
-  Block &body = tile.getRegion().front();
   const unsigned pairDim = ranges.size() - 1;
   SmallVector<Value> outs;
   for (int64_t j = 0; j < 2; ++j) {
-    IRMapping map;
-    for (int k = 0; k < 4; ++k)
-      map.map(body.getArgument(k), args[k]);
-    for (Operation &op : body.without_terminator()) {
-      if (auto index = dyn_cast<linalg::IndexOp>(op)) {
-        if (index.getDim() != pairDim) {
-          if (!index->use_empty())
-            return failure();
-          continue;
-        }
-        map.map(index.getResult(),
-                arith::ConstantIndexOp::create(rewriter, loc, j));
-        continue;
-      }
-      bool vectorOperands = llvm::any_of(op.getOperands(), [&](Value v) {
-        return isa<VectorType>(map.lookupOrDefault(v).getType());
-      });
-      Operation *clone = rewriter.clone(op, map);
-      if (vectorOperands)
-        for (OpResult r : clone->getResults())
-          r.setType(VectorType::get({lanes}, r.getType()));
-      map.map(op.getResults(), clone->getResults());
-    }
-    outs.push_back(map.lookup(body.getTerminator()->getOperand(0)));
+    Value out = cloneBodyOnVectors(rewriter, tile, args, j, pairDim, lanes);
+    if (!out)
+      return failure();
+    outs.push_back(out);
   }
   Value interleaved = vector::InterleaveOp::create(rewriter, loc, outs[0], outs[1]);
   // Write the 2N lanes as one contiguous 1-D vector through a collapsed view
@@ -147,5 +161,82 @@ mlir::rope::vectorizeInterleavedRotation(RewriterBase &rewriter,
                                                idx, ArrayRef<bool>{true});
   Value result = tensor::ExpandShapeOp::create(rewriter, loc, initType,
                                                write.getResult(), reassoc);
+  return result;
+}
+
+FailureOr<Value> mlir::rope::vectorizeHalfRotationBF16(RewriterBase &rewriter,
+                                                       linalg::GenericOp tile) {
+  auto stage =
+      tile->getAttrOfType<StringAttr>(rope::RopeDialect::getStageAttrName());
+  SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
+  if (!stage || stage.getValue() != "rotate" || ranges.size() < 2 ||
+      ranges[ranges.size() - 2] != 2 || tile.getNumDpsInputs() != 4 ||
+      tile.getNumDpsInits() != 1)
+    return failure();
+  const int64_t lanes = ranges.back();
+  if (ShapedType::isDynamic(lanes) || lanes % 2 || lanes < 4)
+    return failure();
+  for (int64_t r : ArrayRef(ranges).drop_back(2))
+    if (r != 1)
+      return failure();
+  Value init = tile.getDpsInits()[0];
+  auto initType = cast<RankedTensorType>(init.getType());
+  if (!initType.getElementType().isBF16())
+    return failure();
+  // x0, x1, cos and sin are read as 1-D vectors of the tile's lanes: every
+  // indexing map must reach the innermost dimension through its last result.
+  const unsigned innerDim = ranges.size() - 1, pairDim = ranges.size() - 2;
+  for (OpOperand *in : tile.getDpsInputOperands()) {
+    AffineMap map = tile.getMatchingIndexingMap(in);
+    if (map.getNumResults() == 0 ||
+        map.getResults().back() != getAffineDimExpr(innerDim, tile.getContext()))
+      return failure();
+  }
+  if (!getElementTypeOrSelf(tile.getDpsInputs()[0].getType()).isBF16() ||
+      !getElementTypeOrSelf(tile.getDpsInputs()[1].getType()).isBF16())
+    return failure();
+  Location loc = tile.getLoc();
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(tile);
+
+  // Each 1-D read is split into even and odd lanes: with bf16 pairs seen as
+  // 32-bit words (rope-expand-bf16) that costs a shift or a mask, and the
+  // results are re-interleaved as words, instead of widening and narrowing
+  // 16-bit lanes with shuffles.
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  auto readSplit = [&](Value t) -> vector::DeinterleaveOp {
+    auto type = cast<RankedTensorType>(t.getType());
+    SmallVector<Value> idx(type.getRank(), zero);
+    Value pad = arith::ConstantOp::create(
+        rewriter, loc, rewriter.getZeroAttr(type.getElementType()));
+    Value read = vector::TransferReadOp::create(
+        rewriter, loc, VectorType::get({lanes}, type.getElementType()), t, idx,
+        pad, ArrayRef<bool>{true});
+    return vector::DeinterleaveOp::create(rewriter, loc, read);
+  };
+  SmallVector<vector::DeinterleaveOp> split;
+  for (Value in : tile.getDpsInputs())
+    split.push_back(readSplit(in));
+
+  Value result = init;
+  for (int64_t j = 0; j < 2; ++j) {
+    Value halves[2];
+    for (int parity = 0; parity < 2; ++parity) {
+      SmallVector<Value> args;
+      for (vector::DeinterleaveOp s : split)
+        args.push_back(parity ? s.getRes2() : s.getRes1());
+      halves[parity] =
+          cloneBodyOnVectors(rewriter, tile, args, j, pairDim, lanes / 2);
+      if (!halves[parity])
+        return failure();
+    }
+    Value out =
+        vector::InterleaveOp::create(rewriter, loc, halves[0], halves[1]);
+    SmallVector<Value> idx(initType.getRank(), zero);
+    idx[pairDim] = arith::ConstantIndexOp::create(rewriter, loc, j);
+    result = vector::TransferWriteOp::create(rewriter, loc, out, result, idx,
+                                             ArrayRef<bool>{true})
+                 .getResult();
+  }
   return result;
 }
