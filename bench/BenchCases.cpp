@@ -3,6 +3,7 @@
 #include "BenchCases.h"
 
 #include "rope/Dialect/Rope/IR/RopeOps.h"
+#include "rope/Runner/JIT.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -94,6 +95,26 @@ OwningOpRef<ModuleOp> buildKernel(MLIRContext &ctx, const Case &c) {
         b.getUnitAttr(), b.getUnitAttr());
   func::ReturnOp::create(b, loc);
   return module;
+}
+
+KernelArguments::KernelArguments(const Case &c, ArrayRef<void *> inputs,
+                                 void *positions, void *cos, void *sin,
+                                 int64_t cacheRows, ArrayRef<void *> outputs) {
+  for (size_t k = 0; k < c.heads.size(); ++k)
+    descriptors.push_back(
+        makeDescriptor(inputs[k], {c.tokens, c.heads[k], c.headDim}));
+  descriptors.push_back(makeDescriptor(positions, {c.tokens}));
+  if (cos) {
+    descriptors.push_back(makeDescriptor(cos, {cacheRows, c.rotaryDim / 2}));
+    descriptors.push_back(makeDescriptor(sin, {cacheRows, c.rotaryDim / 2}));
+  }
+  for (size_t k = 0; k < c.heads.size(); ++k)
+    descriptors.push_back(
+        makeDescriptor(outputs[k], {c.tokens, c.heads[k], c.headDim}));
+  for (auto &d : descriptors)
+    descriptorPtrs.push_back(d.data());
+  for (void *&p : descriptorPtrs)
+    packedArgs.push_back(&p);
 }
 
 uint16_t toBF16(float f) {

@@ -12,6 +12,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
 #include <string>
@@ -42,6 +43,24 @@ rope::FrequencyAttrInterface caseFreqs(MLIRContext &ctx, const Case &c);
 /// into tensor.empty whose results are materialized into the output memrefs
 /// (caller buffers), so that a pipeline writes them in place.
 OwningOpRef<ModuleOp> buildKernel(MLIRContext &ctx, const Case &c);
+
+/// Arguments of @kernel (buildKernel) as packed memref descriptors, for
+/// ExecutionEngine::invokePacked("_mlir_ciface_kernel", ...): inputs
+/// [tokens, heads, headDim], positions [tokens], the cos/sin caches
+/// [cacheRows, R/2] when `cos` is set, outputs; row-major arrays at the
+/// given addresses (host or device memory).
+class KernelArguments {
+public:
+  KernelArguments(const Case &c, ArrayRef<void *> inputs, void *positions,
+                  void *cos, void *sin, int64_t cacheRows,
+                  ArrayRef<void *> outputs);
+  SmallVector<void *> &packed() { return packedArgs; }
+
+private:
+  std::vector<std::vector<int64_t>> descriptors;
+  std::vector<void *> descriptorPtrs;
+  SmallVector<void *> packedArgs;
+};
 
 uint16_t toBF16(float f);
 float fromBF16(uint16_t h);

@@ -107,9 +107,18 @@ double target(int64_t tokens) {
   return 0;
 }
 
-/// rope-gpu-pipeline with a C interface for the host entry point.
-LogicalResult lower(MLIRContext &ctx, ModuleOp module, StringRef sm) {
-  for (auto func : module.getOps<func::FuncOp>())
+[[noreturn]] void die(const llvm::Twine &message) {
+  llvm::errs() << "rope-bench-gpu: " << message << "\n";
+  std::exit(1);
+}
+
+/// The case's kernel through rope-gpu-pipeline (host code with a C
+/// interface plus the kernel as PTX or cubin), JIT-compiled for the host.
+std::unique_ptr<ExecutionEngine> compile(MLIRContext &ctx, const Case &c,
+                                         StringRef sm,
+                                         ArrayRef<StringRef> libs) {
+  OwningOpRef<ModuleOp> module = buildKernel(ctx, c);
+  for (auto func : module->getOps<func::FuncOp>())
     func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                   UnitAttr::get(&ctx));
   PassManager pm(&ctx);
@@ -118,12 +127,12 @@ LogicalResult lower(MLIRContext &ctx, ModuleOp module, StringRef sm) {
   options.format = format;
   options.blockSize = blockSize;
   rope::buildRopeGPUPipeline(pm, options);
-  return pm.run(module);
-}
-
-[[noreturn]] void die(const llvm::Twine &message) {
-  llvm::errs() << "rope-bench-gpu: " << message << "\n";
-  std::exit(1);
+  if (failed(pm.run(*module)))
+    die(c.name + ": lowering failed");
+  auto engine = rope::createHostExecutionEngine(*module, libs);
+  if (!engine)
+    die(c.name + ": JIT failed: " + llvm::toString(engine.takeError()));
+  return std::move(*engine);
 }
 
 } // namespace
@@ -159,12 +168,7 @@ int main(int argc, char **argv) {
     for (const Case &c : gpuCases()) {
       if (!filter.empty() && c.name.find(filter) == std::string::npos)
         continue;
-      OwningOpRef<ModuleOp> module = buildKernel(ctx, c);
-      if (failed(lower(ctx, *module, sm)))
-        die(c.name + ": lowering failed");
-      auto engine = rope::createHostExecutionEngine(*module, {});
-      if (!engine)
-        die(c.name + ": JIT failed: " + llvm::toString(engine.takeError()));
+      compile(ctx, c, sm, {});
       llvm::outs() << "compiled " << c.name << " for " << sm << "\n";
     }
     return 0;
@@ -187,13 +191,8 @@ int main(int argc, char **argv) {
   for (const Case &c : gpuCases()) {
     if (!filter.empty() && c.name.find(filter) == std::string::npos)
       continue;
-    // Compile: host code plus the kernel as PTX (or cubin).
-    OwningOpRef<ModuleOp> module = buildKernel(ctx, c);
-    if (failed(lower(ctx, *module, sm)))
-      die(c.name + ": lowering failed");
-    auto engine = rope::createHostExecutionEngine(*module, {cudaRuntime});
-    if (!engine)
-      die(c.name + ": JIT failed: " + llvm::toString(engine.takeError()));
+    std::unique_ptr<ExecutionEngine> engine =
+        compile(ctx, c, sm, {cudaRuntime});
 
     // Host data, then device buffers.
     const int64_t e = c.bf16 ? 2 : 4, half = c.rotaryDim / 2;
@@ -242,27 +241,11 @@ int main(int argc, char **argv) {
       gpu.toDevice(devSin, sinH.data(), sinH.size() * 4);
     }
 
-    // Arguments: inputs, positions, [cos, sin], outputs (device pointers).
-    std::vector<std::vector<int64_t>> descs;
-    for (size_t k = 0; k < c.heads.size(); ++k)
-      descs.push_back(
-          rope::makeDescriptor(devIn[k], {c.tokens, c.heads[k], c.headDim}));
-    descs.push_back(rope::makeDescriptor(devPos, {c.tokens}));
-    if (devCos) {
-      descs.push_back(rope::makeDescriptor(devCos, {cacheRows, half}));
-      descs.push_back(rope::makeDescriptor(devSin, {cacheRows, half}));
-    }
-    for (size_t k = 0; k < c.heads.size(); ++k)
-      descs.push_back(
-          rope::makeDescriptor(devOut[k], {c.tokens, c.heads[k], c.headDim}));
-    std::vector<void *> descPtrs, packed;
-    for (auto &d : descs)
-      descPtrs.push_back(d.data());
-    for (void *&p : descPtrs)
-      packed.push_back(&p);
+    KernelArguments args(c, devIn, devPos, devCos, devSin, cacheRows, devOut);
+    auto &packed = args.packed();
     auto kernel = [&] {
       if (llvm::Error err =
-              (*engine)->invokePacked("_mlir_ciface_kernel", packed))
+              engine->invokePacked("_mlir_ciface_kernel", packed))
         die(c.name + ": " + llvm::toString(std::move(err)));
     };
 

@@ -275,22 +275,14 @@ int main(int argc, char **argv) {
         }
     }
 
-    // Arguments: inputs, positions, [cos, sin], outputs.
-    std::vector<std::vector<int64_t>> descs;
-    for (size_t k = 0; k < c.heads.size(); ++k)
-      descs.push_back(rope::makeDescriptor(ins[k]->data, {c.tokens, c.heads[k], c.headDim}));
-    descs.push_back(rope::makeDescriptor(pos.data, {c.tokens}));
-    if (cosB) {
-      descs.push_back(rope::makeDescriptor(cosB->data, {cacheRows, half}));
-      descs.push_back(rope::makeDescriptor(sinB->data, {cacheRows, half}));
+    std::vector<void *> inArgs, outArgs;
+    for (size_t k = 0; k < c.heads.size(); ++k) {
+      inArgs.push_back(ins[k]->data);
+      outArgs.push_back(outs[k]->data);
     }
-    for (size_t k = 0; k < c.heads.size(); ++k)
-      descs.push_back(rope::makeDescriptor(outs[k]->data, {c.tokens, c.heads[k], c.headDim}));
-    std::vector<void *> descPtrs, packed;
-    for (auto &d : descs)
-      descPtrs.push_back(d.data());
-    for (void *&p : descPtrs)
-      packed.push_back(&p);
+    KernelArguments args(c, inArgs, pos.data, cosB ? cosB->data : nullptr,
+                         sinB ? sinB->data : nullptr, cacheRows, outArgs);
+    auto &packed = args.packed();
     auto kernel = [&] {
       if (llvm::Error err = (*engine)->invokePacked("_mlir_ciface_kernel", packed)) {
         llvm::errs() << llvm::toString(std::move(err)) << "\n";

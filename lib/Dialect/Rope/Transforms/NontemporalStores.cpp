@@ -12,13 +12,14 @@
 
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
+#include "BufferRoots.h"
+
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include "llvm/ADT/SetVector.h"
@@ -31,23 +32,8 @@ namespace mlir::rope {
 } // namespace mlir::rope
 
 using namespace mlir;
-
-/// The buffer a (chain of) view(s) starts from.
-static Value rootBuffer(Value memref) {
-  while (Operation *def = memref.getDefiningOp()) {
-    if (auto view = dyn_cast<ViewLikeOpInterface>(def))
-      memref = view.getViewSource();
-    else if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(def))
-      memref = def->getOperand(0);
-    else
-      break;
-  }
-  return memref;
-}
-
-static bool isOnStack(Value memref) {
-  return rootBuffer(memref).getDefiningOp<memref::AllocaOp>() != nullptr;
-}
+using mlir::rope::isOnStack;
+using mlir::rope::rootBuffer;
 
 namespace {
 struct RopeNontemporalStoresPass

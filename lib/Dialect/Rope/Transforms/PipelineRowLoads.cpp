@@ -2,13 +2,14 @@
 
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
+#include "BufferRoots.h"
+
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Interfaces/FunctionInterfaces.h"
 
 #include "llvm/ADT/SetVector.h"
 
@@ -18,22 +19,7 @@ namespace mlir::rope {
 } // namespace mlir::rope
 
 using namespace mlir;
-
-/// Whether `v` is (a view of) a buffer in memory the kernel streams through:
-/// a function argument or a heap allocation, not a stack table or a
-/// constant.
-static bool isStreamedBuffer(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    if (isa<memref::AllocOp>(def))
-      return true;
-    if (!isa<memref::SubViewOp, memref::ExpandShapeOp,
-             memref::CollapseShapeOp>(def))
-      return false;
-    v = def->getOperand(0);
-  }
-  auto arg = cast<BlockArgument>(v);
-  return isa<FunctionOpInterface>(arg.getOwner()->getParentOp());
-}
+using mlir::rope::isStreamedBuffer;
 
 static bool isStreamedLoad(Operation *op) {
   auto load = dyn_cast<vector::LoadOp>(op);
