@@ -4,8 +4,11 @@ import numpy as np
 
 def f32_to_bf16_bits(a):
     """Round-to-nearest-even float32 -> bfloat16, as uint16 bit patterns."""
-    u = np.ascontiguousarray(a, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    a = np.ascontiguousarray(a, dtype=np.float32)
+    u = a.view(np.uint32).astype(np.uint64)
     rounded = (u + 0x7FFF + ((u >> 16) & 1)) >> 16
+    # NaN stays a (quiet) NaN: rounding could carry into the sign bit.
+    rounded = np.where(np.isnan(a), (u >> 16) | 0x40, rounded)
     return rounded.astype(np.uint16)
 
 
