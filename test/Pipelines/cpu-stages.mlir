@@ -3,16 +3,19 @@
 // RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16},rope-bufferization-stage,rope-cpu-parallel-stage)" -split-input-file | FileCheck %s --check-prefix=PAR
 
 // Llama-3-8B q+k, bf16, 16 f32 lanes (AVX-512).
-// Token tiles of 16 run in parallel; each tile computes cos/sin for its 16
-// tokens x 64 frequencies once (vector<16xf32>), then rotates 32 query heads
+// Token tiles of 16 run in parallel; each tile computes cos/sin for its
+// tokens (up to 16: the rows of a static 16 x 64 table that it uses) x 64
+// frequencies once (vector<16xf32>), then rotates 32 query heads
 // and 8 key heads reading that table: 64-byte vectors of 32 bf16, 64 / 32 =
 // 2 chunks per half, no remainder loop. bf16 vectors are split into even and
 // odd lanes (16 f32 each; rope-expand-bf16 makes the split a shift and a
 // mask of 32-bit words) and merged back before the store.
 // TILED-LABEL: func @llama_qk
 // TILED: scf.forall (%{{.*}}) = (0) to (%{{.*}}) step (16)
-// TILED: tensor.empty() : tensor<16x64xf32>
-// TILED: scf.for %{{.*}} = %c0 to %c16 step %c1
+// TILED: %[[N:.*]] = affine.min
+// TILED: bufferization.alloc_tensor() : tensor<16x64xf32>
+// TILED: tensor.extract_slice {{.*}}[0, 0] [%[[N]], 64] [1, 1] : tensor<16x64xf32> to tensor<?x64xf32>
+// TILED: scf.for %{{.*}} = %c0 to %[[N]] step %c1
 // TILED: scf.for %{{.*}} = %c0 to %c64 step %c16
 // TILED: math.roundeven %{{.*}} : vector<16xf32>
 // TILED: scf.for %{{.*}} = %c0 to %c32 step %c1

@@ -21,6 +21,7 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -273,13 +274,14 @@ Value lowerInput(OpBuilder &b, Location loc, const RotationContext &ctx,
 }
 
 
-/// Emits the f32 cos/sin table of one token tile, shape [1?, tile, R/2].
-/// The table is static (it lives on the stack after bufferization); rows past
-/// the end of the sequence repeat its last token.
+/// Emits the f32 cos/sin table of one token tile, shape [1?, size, R/2],
+/// `size` <= `tile` being the tile's token count: a slice of a static
+/// [1?, tile, R/2] buffer (which lives on the stack after bufferization),
+/// so a short last tile or a decode step computes only the rows it uses.
 std::pair<Value, Value> buildTileTable(OpBuilder &b, Location loc,
                                        const RotationContext &ctx,
                                        Value batchIv, Value t0, Value seqLen,
-                                       int64_t tile) {
+                                       int64_t tile, OpFoldResult size) {
   RotateOp op = ctx.op;
   const int64_t half = ctx.rotaryDim / 2;
   SmallVector<int64_t> shape;
@@ -296,7 +298,20 @@ std::pair<Value, Value> buildTileTable(OpBuilder &b, Location loc,
     inputs.append({ctx.freqs.hi, ctx.freqs.lo});
     maps.append(2, AffineMap::get(numLoops, 0, getAffineDimExpr(freqDim, mctx)));
   }
-  Value empty = tensor::EmptyOp::create(b, loc, shape, b.getF32Type());
+  // Static buffers (the stack after bufferization), written only in their
+  // first `size` rows. alloc_tensor, not tensor.empty: CSE would merge two
+  // identical empties, and the two results would then share one buffer.
+  SmallVector<OpFoldResult> zeros(numLoops, b.getIndexAttr(0)),
+      ones(numLoops, b.getIndexAttr(1)), sizes;
+  for (int64_t extent : shape)
+    sizes.push_back(b.getIndexAttr(extent));
+  sizes[rowDim] = size;
+  auto rows = [&]() -> Value {
+    Value full = bufferization::AllocTensorOp::create(
+        b, loc, RankedTensorType::get(shape, b.getF32Type()), ValueRange{});
+    return tensor::ExtractSliceOp::create(b, loc, full, zeros, sizes, ones);
+  };
+  Value cosRows = rows(), sinRows = rows();
   maps.append(2, b.getMultiDimIdentityMap(numLoops));
   SmallVector<utils::IteratorType> iterators(numLoops,
                                              utils::IteratorType::parallel);
@@ -334,8 +349,8 @@ std::pair<Value, Value> buildTileTable(OpBuilder &b, Location loc,
     linalg::YieldOp::create(nb, nl, ValueRange{cosV, sinV});
   };
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{empty.getType(), empty.getType()}, inputs,
-      ValueRange{empty, empty}, maps, iterators, body);
+      b, loc, TypeRange{cosRows.getType(), sinRows.getType()}, inputs,
+      ValueRange{cosRows, sinRows}, maps, iterators, body);
   generic->setAttr(kStageAttr, b.getStringAttr("table"));
   return {generic.getResult(0), generic.getResult(1)};
 }
@@ -422,11 +437,8 @@ SmallVector<Value> lowerTiled(OpBuilder &b, Location loc,
     tileCtx.tableCos = slice(op.getCosCache(), tableOffsets, tableSizes);
     tileCtx.tableSin = slice(op.getSinCache(), tableOffsets, tableSizes);
   } else {
-    auto [cosT, sinT] =
-        buildTileTable(b, loc, ctx, batchIv, t0, seqLen, tile);
-    SmallVector<OpFoldResult> zeros(tableOffsets.size(), b.getIndexAttr(0));
-    tileCtx.tableCos = slice(cosT, zeros, tableSizes);
-    tileCtx.tableSin = slice(sinT, zeros, tableSizes);
+    std::tie(tileCtx.tableCos, tileCtx.tableSin) =
+        buildTileTable(b, loc, ctx, batchIv, t0, seqLen, tile, size);
   }
 
   SmallVector<Value> rotated;
