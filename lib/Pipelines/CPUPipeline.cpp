@@ -38,10 +38,11 @@ struct EmitCInterfacePass
 } // namespace
 
 void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
-                                        int64_t tokenTile) {
+                                        int64_t tokenTile, int64_t minTiles) {
   pm.addPass(createRopeFoldFrequenciesPass());
   ConvertRopeToLinalgPassOptions options;
   options.tokenTile = tokenTile;
+  options.minTiles = minTiles;
   pm.addPass(createConvertRopeToLinalgPass(options));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -140,7 +141,8 @@ void mlir::rope::buildRopeCPULoweringStage(
 
 void mlir::rope::buildRopeCPUPipeline(OpPassManager &pm,
                                       const RopeCPUPipelineOptions &options) {
-  buildRopeToLinalgStage(pm, options.tokenTile);
+  buildRopeToLinalgStage(pm, options.tokenTile,
+                         options.parallel ? options.minTiles : 1);
   if (options.tokenTile > 0)
     buildRopeVectorizationStage(pm, options.vectorWidth);
   buildRopeBufferizationStage(pm);
@@ -162,7 +164,8 @@ void mlir::rope::registerRopePipelines() {
       "rope-cpu-tiled-stage",
       "CPU pipeline stages 1 and 1b: rope to token-tiled linalg, vectorized",
       [](OpPassManager &pm, const RopeCPUPipelineOptions &options) {
-        buildRopeToLinalgStage(pm, options.tokenTile);
+        buildRopeToLinalgStage(pm, options.tokenTile,
+                               options.parallel ? options.minTiles : 1);
         buildRopeVectorizationStage(pm, options.vectorWidth);
       });
   PassPipelineRegistration<RopeCPUPipelineOptions>(

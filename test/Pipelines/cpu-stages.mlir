@@ -3,7 +3,8 @@
 // RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16},rope-bufferization-stage,rope-cpu-parallel-stage)" -split-input-file | FileCheck %s --check-prefix=PAR
 
 // Llama-3-8B q+k, bf16, 16 f32 lanes (AVX-512).
-// Token tiles of 16 run in parallel; each tile computes cos/sin for its
+// Token tiles of 16 run in parallel (fewer tokens per tile below 32 tokens,
+// so that there are at least 2 tiles: min-tiles); each tile computes cos/sin for its
 // tokens (up to 16: the rows of a static 16 x 64 table that it uses) x 64
 // frequencies once (vector<16xf32>), then rotates 32 query heads
 // and 8 key heads reading that table: 64-byte vectors of 32 bf16, 64 / 32 =
@@ -11,7 +12,10 @@
 // odd lanes (16 f32 each; rope-expand-bf16 makes the split a shift and a
 // mask of 32-bit words) and merged back before the store.
 // TILED-LABEL: func @llama_qk
-// TILED: scf.forall (%{{.*}}) = (0) to (%{{.*}}) step (16)
+// TILED: %[[HALF:.*]] = arith.ceildivui %[[T:.*]], %c2
+// TILED: %[[MIN:.*]] = arith.minui %[[HALF]], %c16
+// TILED: %[[STEP:.*]] = arith.maxui %[[MIN]], %c1
+// TILED: scf.forall (%{{.*}}) = (0) to (%[[T]]) step (%[[STEP]])
 // TILED: %[[N:.*]] = affine.min
 // TILED: bufferization.alloc_tensor() : tensor<16x64xf32>
 // TILED: tensor.extract_slice {{.*}}[0, 0] [%[[N]], 64] [1, 1] : tensor<16x64xf32> to tensor<?x64xf32>

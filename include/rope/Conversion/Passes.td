@@ -30,6 +30,10 @@ def ConvertRopeToLinalgPass : Pass<"convert-rope-to-linalg"> {
            "Tile tokens by this many in an scf.forall whose tiles compute "
            "their cos/sin once into a small table shared by all inputs and "
            "heads (0: one generic per input, cos/sin computed in its body)">,
+    Option<"minTiles", "min-tiles", "int64_t", /*default=*/"1",
+           "With token-tile: split short sequences into tiles of fewer "
+           "tokens so that there are at least this many tiles (for as many "
+           "threads)">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",

@@ -24,6 +24,12 @@ struct RopeCPUPipelineOptions
                      "cos/sin once for all heads (0: no tiling, scalar "
                      "loops)"),
       llvm::cl::init(16)};
+  PassOptions::Option<int64_t> minTiles{
+      *this, "min-tiles",
+      llvm::cl::desc("Split sequences shorter than min-tiles * token-tile "
+                     "into at least this many smaller tiles, so that they "
+                     "run on as many threads"),
+      llvm::cl::init(2)};
   PassOptions::Option<int64_t> vectorWidth{
       *this, "vector-width",
       llvm::cl::desc("f32 lanes per vector (0: the host's native width)"),
@@ -63,8 +69,10 @@ struct RopeCPUPipelineOptions
 /// Stage 1, rope -> linalg on tensors. Post-condition: no rope ops; every
 /// frequency folded; only linalg/tensor/arith/math/scf/cf remain. With
 /// `tokenTile > 0` each op is an scf.forall over token tiles that compute
-/// their cos/sin table once.
-void buildRopeToLinalgStage(OpPassManager &pm, int64_t tokenTile = 0);
+/// their cos/sin table once, short sequences split into at least `minTiles`
+/// tiles.
+void buildRopeToLinalgStage(OpPassManager &pm, int64_t tokenTile = 0,
+                            int64_t minTiles = 1);
 
 /// Stage 1b, vectorization of the tiled kernels. Post-condition: the
 /// rotation and table computations are vector ops on `vectorWidth` lanes.

@@ -382,7 +382,8 @@ int64_t rowSegmentAlignment(RotateOp op, int64_t rotaryDim) {
 /// every input's slice reading that table, so all heads of all inputs share
 /// one sin/cos evaluation per token and frequency.
 SmallVector<Value> lowerTiled(OpBuilder &b, Location loc,
-                              const RotationContext &ctx, int64_t tile) {
+                              const RotationContext &ctx, int64_t tile,
+                              int64_t minTiles) {
   RotateOp op = ctx.op;
   SmallVector<int64_t> tokenDims = op.getTokenDims();
   const bool batched = tokenDims.size() == 2;
@@ -391,14 +392,32 @@ SmallVector<Value> lowerTiled(OpBuilder &b, Location loc,
   Value seqLen = tensor::DimOp::create(b, loc, x0, tokenDims.back());
 
   SmallVector<OpFoldResult> lbs, ubs, steps;
+  Value batches;
   if (batched) {
+    batches = tensor::DimOp::create(b, loc, x0, 0);
     lbs.push_back(b.getIndexAttr(0));
-    ubs.push_back(tensor::DimOp::create(b, loc, x0, 0).getResult());
+    ubs.push_back(batches);
     steps.push_back(b.getIndexAttr(1));
+  }
+  // Tokens per tile: `tile`, or fewer for short sequences so that there are
+  // at least `minTiles` tiles in all (e.g. a 16-token decode batch on two
+  // threads): clamp(ceil(T / ceil(minTiles / B)), 1, tile).
+  OpFoldResult step = b.getIndexAttr(tile);
+  if (minTiles > 1) {
+    auto cst = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    Value perSequence = cst(minTiles);
+    if (batches)
+      perSequence = arith::CeilDivUIOp::create(b, loc, perSequence, batches);
+    Value tokens = arith::CeilDivUIOp::create(b, loc, seqLen, perSequence);
+    step = arith::MaxUIOp::create(
+               b, loc, cst(1), arith::MinUIOp::create(b, loc, tokens, cst(tile)))
+               .getResult();
   }
   lbs.push_back(b.getIndexAttr(0));
   ubs.push_back(seqLen);
-  steps.push_back(b.getIndexAttr(tile));
+  steps.push_back(step);
   auto forall = scf::ForallOp::create(b, loc, lbs, ubs, steps, op.getInits(),
                                       std::nullopt);
   if (int64_t alignment = rowSegmentAlignment(op, ctx.rotaryDim))
@@ -411,9 +430,10 @@ SmallVector<Value> lowerTiled(OpBuilder &b, Location loc,
   Value t0 = ivs.back();
   AffineExpr d0, d1;
   bindDims(b.getContext(), d0, d1);
+  AffineExpr s0 = getAffineSymbolExpr(0, b.getContext());
   OpFoldResult size = affine::makeComposedFoldedAffineMin(
-      b, loc, AffineMap::get(2, 0, {b.getAffineConstantExpr(tile), d1 - d0}, b.getContext()),
-      {t0, seqLen});
+      b, loc, AffineMap::get(2, 1, {s0, d1 - d0}, b.getContext()),
+      {t0, seqLen, step});
 
   // Token-shaped offsets/sizes of this tile, then R/2.
   SmallVector<OpFoldResult> tokOffsets, tokSizes;
@@ -469,8 +489,8 @@ SmallVector<Value> lowerTiled(OpBuilder &b, Location loc,
 }
 
 struct RotateOpLowering : OpRewritePattern<RotateOp> {
-  RotateOpLowering(MLIRContext *context, int64_t tokenTile)
-      : OpRewritePattern(context), tokenTile(tokenTile) {}
+  RotateOpLowering(MLIRContext *context, int64_t tokenTile, int64_t minTiles)
+      : OpRewritePattern(context), tokenTile(tokenTile), minTiles(minTiles) {}
 
   LogicalResult matchAndRewrite(RotateOp op,
                                 PatternRewriter &rewriter) const override {
@@ -518,7 +538,8 @@ struct RotateOpLowering : OpRewritePattern<RotateOp> {
     }
 
     if (tokenTile > 0) {
-      rewriter.replaceOp(op, lowerTiled(rewriter, loc, ctx, tokenTile));
+      rewriter.replaceOp(op,
+                         lowerTiled(rewriter, loc, ctx, tokenTile, minTiles));
       return success();
     }
     if (op.hasPerTokenCache()) {
@@ -534,6 +555,7 @@ struct RotateOpLowering : OpRewritePattern<RotateOp> {
 
 private:
   int64_t tokenTile;
+  int64_t minTiles;
 };
 
 struct ConvertRopeToLinalgPass
@@ -541,7 +563,7 @@ struct ConvertRopeToLinalgPass
   using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateRopeToLinalgConversionPatterns(patterns, tokenTile);
+    populateRopeToLinalgConversionPatterns(patterns, tokenTile, minTiles);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     WalkResult left = getOperation()->walk([](RotateOp op) {
@@ -556,6 +578,6 @@ struct ConvertRopeToLinalgPass
 } // namespace
 
 void mlir::rope::populateRopeToLinalgConversionPatterns(
-    RewritePatternSet &patterns, int64_t tokenTile) {
-  patterns.add<RotateOpLowering>(patterns.getContext(), tokenTile);
+    RewritePatternSet &patterns, int64_t tokenTile, int64_t minTiles) {
+  patterns.add<RotateOpLowering>(patterns.getContext(), tokenTile, minTiles);
 }

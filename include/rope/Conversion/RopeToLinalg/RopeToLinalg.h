@@ -12,7 +12,8 @@ namespace rope {
 /// With `tokenTile > 0` the lowering is an scf.forall over tiles of that many
 /// tokens, each computing its cos/sin table once for all inputs and heads.
 void populateRopeToLinalgConversionPatterns(RewritePatternSet &patterns,
-                                            int64_t tokenTile = 0);
+                                            int64_t tokenTile = 0,
+                                            int64_t minTiles = 1);
 } // namespace rope
 } // namespace mlir
 
