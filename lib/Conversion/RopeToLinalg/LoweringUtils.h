@@ -3,33 +3,13 @@
 #ifndef LIB_CONVERSION_ROPETOLINALG_LOWERINGUTILS_H
 #define LIB_CONVERSION_ROPETOLINALG_LOWERINGUTILS_H
 
+#include "rope/Conversion/Utils/FrequencyTensors.h"
 #include "rope/Conversion/Utils/RuntimeChecks.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 
 #include "mlir/IR/Builders.h"
 
 namespace mlir::rope {
-
-/// Inverse frequencies as two tensor<R/2 x f32> (hi + lo) and the attention
-/// factor applied to cos and sin.
-struct FrequencyTensors {
-  Value hi;
-  Value lo;
-  double attentionFactor = 1.0;
-};
-
-/// Whether the frequencies of `freqs` depend on the sequence length n.
-bool needsSequenceLength(FrequencyAttrInterface freqs);
-
-/// Builds the frequency tensors of `freqs` for rotary dimension `rotaryDim`.
-/// `seqLen` (i64, largest position + 1) is only used by run-time specs.
-FrequencyTensors buildFrequencyTensors(OpBuilder &b, Location loc,
-                                       FrequencyAttrInterface freqs,
-                                       int64_t rotaryDim, Value seqLen);
-
-/// Smallest and largest element (as i64) of an integer tensor, computed by
-/// a loop nest without allocating. Empty tensors give (INT64_MAX, INT64_MIN).
-std::pair<Value, Value> buildMinMax(OpBuilder &b, Location loc, Value tensor);
 
 } // namespace mlir::rope
 

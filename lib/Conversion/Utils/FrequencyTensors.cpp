@@ -1,6 +1,6 @@
 //===- FrequencyTensors.cpp - Frequencies as f32 hi/lo tensors ------------===//
 
-#include "LoweringUtils.h"
+#include "rope/Conversion/Utils/FrequencyTensors.h"
 
 #include "rope/Utils/SinCos.h"
 
