@@ -14,7 +14,8 @@
 
 #include "rope/Conversion/Passes.h"
 
-#include "LoweringUtils.h"
+#include "rope/Conversion/Utils/FrequencyTensors.h"
+#include "rope/Conversion/Utils/RuntimeChecks.h"
 #include "rope/Conversion/Utils/LoweringHelpers.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 #include "rope/Utils/SinCos.h"
