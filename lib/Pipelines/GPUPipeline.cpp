@@ -2,6 +2,8 @@
 
 #include "rope/Pipelines/Pipelines.h"
 
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+
 #include "rope/Conversion/Passes.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
@@ -29,6 +31,11 @@ void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   buildRopeBufferizationStage(pm);
+  // Host-side frequency tables of run-time scaling types: on the stack.
+  bufferization::PromoteBuffersToStackPassOptions stack;
+  stack.maxAllocSizeInBytes = 64 * 1024;
+  pm.addNestedPass<func::FuncOp>(
+      bufferization::createPromoteBuffersToStackPass(stack));
   // Chain gpu.alloc and gpu.launch_func as async ops on one stream: the
   // form gpu-to-llvm lowers to the mgpu* runtime calls.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());

@@ -14,6 +14,7 @@
 
 #include "rope/Conversion/Passes.h"
 
+#include "rope/Conversion/Utils/FrequencyTensors.h"
 #include "rope/Conversion/Utils/LoweringHelpers.h"
 #include "rope/Conversion/Utils/RuntimeChecks.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
@@ -82,6 +83,88 @@ Value destinationBuffer(Value result, Value init) {
   return buffer;
 }
 
+/// `v` (index or integer) as i64.
+Value toI64(OpBuilder &b, Location loc, Value v) {
+  Type i64 = b.getI64Type();
+  if (v.getType().isIndex())
+    return arith::IndexCastOp::create(b, loc, i64, v);
+  if (v.getType() != i64)
+    return arith::ExtSIOp::create(b, loc, i64, v);
+  return v;
+}
+
+/// The largest element (i64) of the integer device buffer `positions`, read
+/// back to the host: one block whose threads reduce strided slices into
+/// shared memory, then thread 0 reduces those. INT64_MIN when empty, as on
+/// the CPU.
+Value buildDeviceMax(OpBuilder &b, Location loc, Value positions) {
+  constexpr int64_t kThreads = 256;
+  auto type = cast<MemRefType>(positions.getType());
+  Value flat = positions;
+  if (type.getRank() != 1) {
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      all[0].push_back(d);
+    flat = memref::CollapseShapeOp::create(b, loc, positions, all);
+  }
+  auto idx = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value count = memref::DimOp::create(b, loc, flat, 0);
+  Type i64 = b.getI64Type();
+  auto oneI64 = MemRefType::get({1}, i64);
+  Value result = gpu::AllocOp::create(b, loc, oneI64, /*asyncToken=*/Type(),
+                                      ValueRange{}, ValueRange{}, ValueRange{},
+                                      /*hostShared=*/UnitAttr())
+                     .getMemref();
+  auto sharedType = MemRefType::get(
+      {kThreads}, i64, AffineMap(),
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup));
+  auto launch = gpu::LaunchOp::create(
+      b, loc, idx(1), idx(1), idx(1), idx(kThreads), idx(1), idx(1),
+      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+      ValueRange{}, TypeRange{sharedType});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&launch.getBody().front());
+    Value shared = launch.getWorkgroupAttributions()[0];
+    Value tid = launch.getThreadIds().x;
+    Value lowest = arith::ConstantOp::create(
+        b, loc, b.getI64IntegerAttr(std::numeric_limits<int64_t>::min()));
+    auto strided = scf::ForOp::create(
+        b, loc, tid, count, idx(kThreads), ValueRange{lowest},
+        [&](OpBuilder &nb, Location nl, Value i, ValueRange acc) {
+          Value v = toI64(nb, nl, memref::LoadOp::create(nb, nl, flat, i));
+          scf::YieldOp::create(nb, nl,
+                               arith::MaxSIOp::create(nb, nl, acc[0], v)
+                                   .getResult());
+        });
+    memref::StoreOp::create(b, loc, strided.getResult(0), shared, tid);
+    gpu::BarrierOp::create(b, loc);
+    Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid,
+                                        idx(0));
+    auto ifOp = scf::IfOp::create(b, loc, first, /*withElse=*/false);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    auto all = scf::ForOp::create(
+        b, loc, idx(0), idx(kThreads), idx(1), ValueRange{lowest},
+        [&](OpBuilder &nb, Location nl, Value k, ValueRange acc) {
+          Value v = memref::LoadOp::create(nb, nl, shared, k);
+          scf::YieldOp::create(nb, nl,
+                               arith::MaxSIOp::create(nb, nl, acc[0], v)
+                                   .getResult());
+        });
+    memref::StoreOp::create(b, loc, all.getResult(0), result, idx(0));
+    b.setInsertionPointToEnd(&launch.getBody().front());
+    gpu::TerminatorOp::create(b, loc);
+  }
+  Value host = memref::AllocaOp::create(b, loc, oneI64);
+  gpu::MemcpyOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{}, host,
+                        result);
+  Value maxPos = memref::LoadOp::create(b, loc, host, ValueRange{idx(0)});
+  gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{}, result);
+  return maxPos;
+}
+
 struct KernelBuilder {
   OpBuilder &b;
   Location loc;
@@ -130,12 +213,9 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
     const int64_t r = op.getEffectiveRotaryDim(), half = r / 2;
     std::optional<SmallVector<double>> freqValues;
     double attention = 1.0;
-    if (FrequencyAttrInterface freqs = op.getFreqsAttr()) {
+    FrequencyAttrInterface freqs = op.getFreqsAttr();
+    if (freqs) {
       freqValues = freqs.getStaticInverseFrequencies(r);
-      if (!freqValues)
-        return op.emitOpError("frequencies that depend on run-time data "
-                              "(dynamic NTK, LongRoPE without 'factors') are "
-                              "not supported by convert-rope-to-gpu yet");
       attention = freqs.getEffectiveAttentionFactor();
     }
     Location loc = op.getLoc();
@@ -254,6 +334,43 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
       freqGlobals = {makeGlobal("__rope_inv_freq_hi", hi),
                      makeGlobal("__rope_inv_freq_lo", lo)};
     }
+    // Frequencies that depend on the sequence length n (dynamic NTK,
+    // run-time LongRoPE): n on the host (a device reduction of explicit
+    // positions), the frequencies computed on the host in f64 as on the
+    // CPU, then copied into device buffers the kernel reads.
+    Value runtimeHi, runtimeLo;
+    if (freqs && !freqValues) {
+      Value maxPos;
+      if (positions) {
+        maxPos = buildDeviceMax(b, loc, positions);
+      } else {
+        Value one = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1));
+        Value last = arith::SubIOp::create(
+            b, loc,
+            arith::IndexCastOp::create(b, loc, b.getI64Type(), seqLen), one);
+        maxPos = offset ? arith::AddIOp::create(
+                              b, loc, toI64(b, loc, offset), last)
+                        : last;
+      }
+      Value n = arith::AddIOp::create(
+          b, loc, maxPos,
+          arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1)));
+      FrequencyTensors ft = buildFrequencyTensors(b, loc, freqs, r, n);
+      auto toDevice = [&](Value tensor) -> Value {
+        auto type = MemRefType::get({half}, b.getF32Type());
+        Value host = bufferization::ToBufferOp::create(b, loc, type, tensor,
+                                                       /*read_only=*/true);
+        Value dev = gpu::AllocOp::create(b, loc, type, /*asyncToken=*/Type(),
+                                         ValueRange{}, ValueRange{},
+                                         ValueRange{}, /*hostShared=*/UnitAttr())
+                        .getMemref();
+        gpu::MemcpyOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
+                              dev, host);
+        return dev;
+      };
+      runtimeHi = toDevice(ft.hi);
+      runtimeLo = toDevice(ft.lo);
+    }
     auto sharedType = MemRefType::get(
         {half}, b.getF32Type(), AffineMap(),
         gpu::AddressSpaceAttr::get(b.getContext(),
@@ -284,7 +401,7 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
       };
 
       // 1. cos/sin of this token, once per block, into shared memory.
-      Value fHi, fLo;
+      Value fHi = runtimeHi, fLo = runtimeLo;
       if (freqValues) {
         fHi = memref::GetGlobalOp::create(b, loc, freqGlobals->first.getType(),
                                           freqGlobals->first.getSymName());
@@ -311,7 +428,7 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
           pos = arith::AddIOp::create(b, loc, asI64(offset), asI64(seq));
         }
         Value c, s;
-        if (freqValues) {
+        if (fHi) {
           Value p = arith::SIToFPOp::create(b, loc, b.getF32Type(), pos);
           Value hi = memref::LoadOp::create(b, loc, fHi, i);
           Value lo = memref::LoadOp::create(b, loc, fLo, i);
@@ -451,6 +568,10 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
       }
       gpu::TerminatorOp::create(b, loc);
     }
+    for (Value buffer : {runtimeHi, runtimeLo})
+      if (buffer)
+        gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
+                               buffer);
 
     SmallVector<Value> results;
     for (auto [x, out] : llvm::zip(op.getInputs(), outputs))

@@ -1,0 +1,67 @@
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-to-gpu-stage)" -split-input-file | FileCheck %s
+// RUN: rope-opt %s --rope-gpu-pipeline="chip=sm_90 format=isa" -split-input-file | FileCheck %s --check-prefix=PTX
+
+// Dynamic NTK with explicit positions: n = max(positions) + 1 comes from a
+// one-block reduction kernel copied back to the host; the frequencies are
+// computed on the host (f64, as on the CPU), copied to device buffers and
+// read by the rotation kernel, which gets them as arguments; everything
+// temporary is freed, host tables live on the stack.
+// CHECK-LABEL: func.func @dynamic_ntk
+// CHECK: %[[R:.*]], %{{.*}} = gpu.alloc async {{.*}} : memref<1xi64>
+// CHECK: gpu.launch_func async {{.*}} blocks in (%c1, %c1, %c1) threads in (%c256, %c1, %c1) args(%{{.*}} : memref<?xi64>, %{{.*}} : index, %[[R]] : memref<1xi64>)
+// CHECK: %[[H:.*]] = memref.alloca() : memref<1xi64>
+// CHECK: gpu.memcpy async {{.*}} %[[H]], %[[R]]
+// CHECK: gpu.wait
+// CHECK: memref.load %[[H]]
+// CHECK: math.log
+// CHECK: math.exp
+// CHECK: %[[HI:.*]], %{{.*}} = gpu.alloc async {{.*}} : memref<32xf32>
+// CHECK: gpu.memcpy async {{.*}} %[[HI]], %{{.*}} : memref<32xf32>, memref<32xf32>
+// CHECK: %[[LO:.*]], %{{.*}} = gpu.alloc async {{.*}} : memref<32xf32>
+// CHECK: gpu.memcpy async {{.*}} %[[LO]], %{{.*}} : memref<32xf32>, memref<32xf32>
+// CHECK: gpu.launch_func async {{.*}} args({{.*}}%[[HI]] : memref<32xf32>, %[[LO]] : memref<32xf32>
+// CHECK: gpu.dealloc async {{.*}} %[[HI]]
+// CHECK: gpu.dealloc async {{.*}} %[[LO]]
+// CHECK-NOT: memref.alloc(
+// The reduction kernel: strided per-thread maxima into shared memory, then
+// thread 0.
+// CHECK: gpu.func @dynamic_ntk_kernel(
+// CHECK-SAME: workgroup(%{{.*}} : memref<256xi64, #gpu.address_space<workgroup>>
+// CHECK: arith.maxsi
+// CHECK: gpu.barrier
+// CHECK: arith.maxsi
+// PTX-LABEL: llvm.func @dynamic_ntk
+// PTX: gpu.binary @dynamic_ntk_kernel
+// PTX: gpu.binary @dynamic_ntk_kernel_0
+func.func @dynamic_ntk(%x: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x8x64xf32>
+  %e = tensor.empty(%t) : tensor<?x8x64xf32>
+  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
+      positions(%p : tensor<?xi64>) freqs(#rope.dynamic_ntk<base = 10000.0, factor = 2.0, original_max_position = 4096>)
+  return %y : tensor<?x8x64xf32>
+}
+
+// -----
+
+// Run-time LongRoPE with implicit positions offset + s: n = offset + S is
+// known on the host, no reduction kernel; the long or short factors are
+// selected on the host.
+// CHECK-LABEL: func.func @longrope_offset
+// CHECK-NOT: memref<1xi64>
+// CHECK: arith.cmpi sgt
+// CHECK: arith.select
+// CHECK: gpu.memcpy
+// CHECK: gpu.launch_func
+// CHECK-NOT: gpu.launch_func
+// CHECK: return
+func.func @longrope_offset(%x: tensor<1x?x4x16xf32>, %o: index) -> tensor<1x?x4x16xf32> {
+  %c1 = arith.constant 1 : index
+  %s = tensor.dim %x, %c1 : tensor<1x?x4x16xf32>
+  %e = tensor.empty(%s) : tensor<1x?x4x16xf32>
+  %y = rope.rotate half bshd ins(%x : tensor<1x?x4x16xf32>) outs(%e : tensor<1x?x4x16xf32>) offset(%o)
+      freqs(#rope.longrope<base = 10000.0, original_max_position = 4096, max_position = 131072,
+                           short_factor = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+                           long_factor = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]>)
+  return %y : tensor<1x?x4x16xf32>
+}
