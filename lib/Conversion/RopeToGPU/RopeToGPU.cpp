@@ -83,16 +83,6 @@ Value destinationBuffer(Value result, Value init) {
   return buffer;
 }
 
-/// `v` (index or integer) as i64.
-Value toI64(OpBuilder &b, Location loc, Value v) {
-  Type i64 = b.getI64Type();
-  if (v.getType().isIndex())
-    return arith::IndexCastOp::create(b, loc, i64, v);
-  if (v.getType() != i64)
-    return arith::ExtSIOp::create(b, loc, i64, v);
-  return v;
-}
-
 /// The largest element (i64) of the integer device buffer `positions`, read
 /// back to the host: one block whose threads reduce strided slices into
 /// shared memory, then thread 0 reduces those. INT64_MIN when empty, as on
@@ -134,7 +124,7 @@ Value buildDeviceMax(OpBuilder &b, Location loc, Value positions) {
     auto strided = scf::ForOp::create(
         b, loc, tid, count, idx(kThreads), ValueRange{lowest},
         [&](OpBuilder &nb, Location nl, Value i, ValueRange acc) {
-          Value v = toI64(nb, nl, memref::LoadOp::create(nb, nl, flat, i));
+          Value v = castToI64(nb, nl, memref::LoadOp::create(nb, nl, flat, i));
           scf::YieldOp::create(nb, nl,
                                arith::MaxSIOp::create(nb, nl, acc[0], v)
                                    .getResult());
@@ -349,7 +339,7 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
             b, loc,
             arith::IndexCastOp::create(b, loc, b.getI64Type(), seqLen), one);
         maxPos = offset ? arith::AddIOp::create(
-                              b, loc, toI64(b, loc, offset), last)
+                              b, loc, castToI64(b, loc, offset), last)
                         : last;
       }
       Value n = arith::AddIOp::create(
@@ -391,14 +381,7 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
       Value tid = launch.getThreadIds().x;
       Value batch = arith::DivUIOp::create(b, loc, token, seqLen);
       Value seq = arith::RemUIOp::create(b, loc, token, seqLen);
-      Type i64 = b.getI64Type();
-      auto asI64 = [&](Value v) -> Value {
-        if (v.getType().isIndex())
-          return arith::IndexCastOp::create(b, loc, i64, v);
-        if (v.getType() != i64)
-          return arith::ExtSIOp::create(b, loc, i64, v);
-        return v;
-      };
+      auto asI64 = [&](Value v) { return castToI64(b, loc, v); };
 
       // 1. cos/sin of this token, once per block, into shared memory.
       Value fHi = runtimeHi, fLo = runtimeLo;

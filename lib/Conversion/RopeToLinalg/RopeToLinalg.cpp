@@ -58,14 +58,6 @@ struct RotationContext {
   Value tableCos, tableSin;
 };
 
-Value castToI64(OpBuilder &b, Location loc, Value v) {
-  if (v.getType().isIndex())
-    return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
-  if (v.getType() != b.getI64Type())
-    return arith::ExtSIOp::create(b, loc, b.getI64Type(), v);
-  return v;
-}
-
 Value toF32(OpBuilder &b, Location loc, Value v) {
   if (v.getType().isF32())
     return v;

@@ -31,3 +31,12 @@ rope::SinCos mlir::rope::scaleByAttentionFactor(OpBuilder &b, Location loc,
   return {arith::MulFOp::create(b, loc, sc.sin, factor),
           arith::MulFOp::create(b, loc, sc.cos, factor)};
 }
+
+Value mlir::rope::castToI64(OpBuilder &b, Location loc, Value v) {
+  Type i64 = b.getI64Type();
+  if (v.getType().isIndex())
+    return arith::IndexCastOp::create(b, loc, i64, v);
+  if (v.getType() != i64)
+    return arith::ExtSIOp::create(b, loc, i64, v);
+  return v;
+}

@@ -14,6 +14,10 @@ namespace mlir::rope {
 Value selectMRopeSection(OpBuilder &b, Location loc, Value i,
                          ArrayRef<int64_t> sections, ValueRange choices);
 
+/// `v` (index or a signless integer) as i64: index_cast, sign extension, or
+/// `v` itself.
+Value castToI64(OpBuilder &b, Location loc, Value v);
+
 /// Multiplies cos and sin (f32 scalars or vectors) by the attention factor
 /// `a`; no-op for a = 1.
 SinCos scaleByAttentionFactor(OpBuilder &b, Location loc, SinCos sc, double a);
