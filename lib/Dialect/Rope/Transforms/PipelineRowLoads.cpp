@@ -47,8 +47,8 @@ struct RopePipelineRowLoadsPass
   using Base::Base;
 
   void runOnOperation() override {
-    // Row loops, outermost first: loops that load from and store into
-    // streamed buffers and whose nested loops are innermost loops of at
+    // Row loops, outermost first: loops marked as having independent
+    // iterations that load from and store into streamed buffers and whose nested loops are innermost loops of at
     // most max-unroll iterations (the per-head loop around the loop over a
     // row's vectors).
     SmallVector<scf::ForOp> rowLoops;
@@ -67,7 +67,8 @@ struct RopePipelineRowLoadsPass
           shallow &= n && *n <= maxUnroll && innermost;
         }
       });
-      if (!stores || !loads || !shallow)
+      if (!stores || !loads || !shallow ||
+          !loop->hasAttr(rope::RopeDialect::getIndependentIterationsAttrName()))
         return WalkResult::advance();
       rowLoops.push_back(loop);
       return WalkResult::skip();

@@ -112,6 +112,12 @@ struct RopeVectorizePass
         return signalPassFailure();
       }
       rewriter.replaceOp(op, tiled->replacements);
+      // Every dimension of the rope kernels is parallel: distinct
+      // iterations write distinct elements.
+      if (llvm::all_of(op.getIteratorTypesArray(), linalg::isParallelIterator))
+        for (LoopLikeOpInterface loop : tiled->loops)
+          loop->setAttr(RopeDialect::getIndependentIterationsAttrName(),
+                        rewriter.getUnitAttr());
       for (Operation *tiledOp : tiled->tiledOps) {
         if (auto generic = dyn_cast<linalg::GenericOp>(tiledOp)) {
           FailureOr<Value> custom =

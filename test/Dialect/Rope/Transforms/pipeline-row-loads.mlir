@@ -32,7 +32,7 @@ func.func @rows(%x: memref<?x8x64xf32>, %y: memref<?x8x64xf32>, %t: index) {
       %w = arith.mulf %v, %two : vector<32xf32>
       vector.store %w, %y[%t, %h, %d] : memref<?x8x64xf32>, vector<32xf32>
     }
-  }
+  } {rope.independent_iterations}
   return
 }
 
@@ -51,6 +51,27 @@ func.func @table(%x: memref<?x64xf32>) {
   scf.for %i = %c0 to %c4 step %c1 {
     %v = vector.load %x[%i, %c0] : memref<?x64xf32>, vector<16xf32>
     vector.store %v, %a[%i, %c0] : memref<4x64xf32>, vector<16xf32>
+  } {rope.independent_iterations}
+  return
+}
+
+// -----
+
+// A loop not marked as having independent iterations is left alone: here
+// iteration h + 1 reads what iteration h wrote.
+// CHECK-LABEL: func @dependent
+// CHECK: scf.for
+// CHECK-NOT: iter_args
+// CHECK: vector.load
+// CHECK: vector.store
+func.func @dependent(%x: memref<?x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  scf.for %h = %c0 to %c8 step %c1 {
+    %v = vector.load %x[%h, %c0] : memref<?x64xf32>, vector<16xf32>
+    %n = arith.addi %h, %c1 : index
+    vector.store %v, %x[%n, %c0] : memref<?x64xf32>, vector<16xf32>
   }
   return
 }
@@ -70,6 +91,6 @@ func.func @rows_bf16(%x: memref<?x8x32xbf16>, %y: memref<?x8x32xbf16>, %t: index
     %v = vector.load %x[%t, %h, %c0] : memref<?x8x32xbf16>, vector<32xbf16>
     %w = arith.addf %v, %v : vector<32xbf16>
     vector.store %w, %y[%t, %h, %c0] : memref<?x8x32xbf16>, vector<32xbf16>
-  }
+  } {rope.independent_iterations}
   return
 }

@@ -51,6 +51,12 @@ def Rope_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getStoreAlignmentAttrName() {
       return "rope.store_alignment";
     }
+    /// Marks loops whose iterations touch disjoint memory (the tile loops
+    /// of a parallel dimension, set by rope-vectorize): they may be
+    /// software-pipelined (rope-pipeline-row-loads).
+    static constexpr ::llvm::StringLiteral getIndependentIterationsAttrName() {
+      return "rope.independent_iterations";
+    }
   }];
 }
 

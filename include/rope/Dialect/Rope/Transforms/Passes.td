@@ -157,7 +157,10 @@ def RopePipelineRowLoadsPass : Pass<"rope-pipeline-row-loads"> {
   let description = [{
     Software-pipelines the loops that stream rows from buffers in memory
     (function arguments, heap allocations) into such buffers: the per-head
-    loops of the lowered rotation and pass-through copies. Inner loops of at
+    loops of the lowered rotation and pass-through copies. Only loops marked
+    `rope.independent_iterations` (set by `rope-vectorize` on the tile loops
+    of parallel dimensions) are touched: moving a load before the previous
+    iteration's stores is only valid when iterations touch disjoint memory. Inner loops of at
     most `max-unroll` iterations are unrolled, then the loop is split with
     upstream's `scf` pipeliner into stage 0, the vector loads of streamed
     buffers (with their address computations and prefetches), and stage 1,
