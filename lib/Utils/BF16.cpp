@@ -73,8 +73,10 @@ struct TruncFToBF16 : OpRewritePattern<arith::TruncFOp> {
   }
 };
 
-/// vector<2N x bf16> viewed as N little-endian 32-bit words: word k holds
-/// element 2k in its low half and element 2k + 1 in its high half.
+/// vector<2N x bf16> viewed as N 32-bit words: word k holds element 2k in
+/// its low half and element 2k + 1 in its high half. That is the layout of
+/// vector.bitcast on little-endian targets (x86, AArch64, NVPTX), the ones
+/// the rope pipelines generate code for.
 static VectorType pairWordType(VectorType bf16Pairs) {
   return VectorType::get({bf16Pairs.getDimSize(0) / 2},
                          IntegerType::get(bf16Pairs.getContext(), 32));

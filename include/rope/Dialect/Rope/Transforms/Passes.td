@@ -61,7 +61,8 @@ def RopeExpandBF16Pass : Pass<"rope-expand-bf16"> {
     elements) and a mask (odd elements) of the words, and
     `vector.interleave` of two `arith.truncf` merges the two rounded words
     with a shift, a mask and an or. No shuffles remain, where LLVM would
-    otherwise move the 16-bit lanes through scalar registers.
+    otherwise move the 16-bit lanes through scalar registers. (The word view
+    assumes a little-endian target, as x86, AArch64 and NVPTX are.)
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::vector::VectorDialect"];
