@@ -73,6 +73,9 @@ static cl::opt<bool> hugePages(
 static cl::opt<bool> pipelineRowLoads(
     "pipeline-row-loads", cl::init(true),
     cl::desc("rope-cpu-pipeline pipeline-row-loads"));
+static cl::opt<bool> parallelTiles(
+    "parallel", cl::init(true),
+    cl::desc("rope-cpu-pipeline parallel (token tiles on OpenMP threads)"));
 static cl::opt<unsigned> outputOffset(
     "output-offset", cl::init(0),
     cl::desc("Bytes (a multiple of 64) by which output buffers start after "
@@ -225,6 +228,7 @@ int main(int argc, char **argv) {
     options.vectorWidth = vectorWidth;
     options.prefetchDistance = prefetchDistance;
     options.pipelineRowLoads = pipelineRowLoads;
+    options.parallel = parallelTiles;
     rope::buildRopeCPUPipeline(pm, options);
     if (failed(pm.run(*module))) {
       llvm::errs() << c.name << ": lowering failed\n";

@@ -67,12 +67,14 @@ void mlir::rope::buildRopeParallelizationStage(
       bufferization::createPromoteBuffersToStackPass(stack));
   if (options.nontemporalStores)
     pm.addPass(createRopeNontemporalStoresPass());
+  // A single tile (a decode step) runs on the caller, outside OpenMP.
+  if (options.parallel)
+    pm.addPass(createRopeSequentialSingleTilePass());
   pm.addPass(createForallToParallelLoopPass());
   if (options.parallel) {
     ConvertSCFToOpenMPPassOptions omp;
     omp.numThreads = options.numThreads;
     pm.addPass(createConvertSCFToOpenMPPass(omp));
-    pm.addPass(createRopeOmpParallelIfPass());
   }
   pm.addPass(createCanonicalizerPass());
   // After canonicalization, which turns in-bounds transfers into loads.

@@ -43,7 +43,8 @@
 // ONCE: scf.forall.in_parallel
 
 // After bufferization: token tiles on OpenMP threads (only when there is
-// more than one tile: a decode step stays on the caller), the tables on the
+// more than one tile: a decode step runs as a plain loop on the caller,
+// rope-sequential-single-tile), the tables on the
 // stack, results written with aligned streaming stores when the outputs are
 // 64-byte aligned (checked at run time), inputs prefetched ahead, each
 // head's loop loading the next head's row before storing (iter_args carry
@@ -55,12 +56,18 @@
 // PAR-NOT: memref.copy
 // PAR: memref.extract_aligned_pointer_as_index
 // PAR: scf.if
-// PAR: omp.parallel if(%{{.*}})
+// PAR: %[[MANY:.*]] = arith.cmpi sgt, %{{.*}}, %c1
+// PAR: scf.if %[[MANY]]
+// PAR: omp.parallel
 // PAR: omp.wsloop
 // PAR: omp.loop_nest
 // PAR: memref.alloca() {alignment = 64 : i64} : memref<16x64xf32>
 // PAR: memref.prefetch %{{.*}}, read, locality<3>, data : memref<?xbf16>
 // PAR: scf.for {{.*}} iter_args({{.*}}) -> (vector<32xi16>
+// PAR: vector.store {{.*}} {alignment = 64 : i64, nontemporal = true} {{.*}} vector<32xbf16>
+// PAR: } else {
+// PAR-NOT: omp.parallel
+// PAR: scf.for
 // PAR: vector.store {{.*}} {alignment = 64 : i64, nontemporal = true} {{.*}} vector<32xbf16>
 // PAR: } else {
 // PAR: omp.parallel

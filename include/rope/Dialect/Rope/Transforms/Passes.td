@@ -104,18 +104,20 @@ def RopeAlignWorkgroupMemoryPass : Pass<"rope-align-workgroup-memory"> {
   ];
 }
 
-def RopeOmpParallelIfPass : Pass<"rope-omp-parallel-if"> {
-  let summary = "Run single-iteration OpenMP parallel loops on the caller";
+def RopeSequentialSingleTilePass : Pass<"rope-sequential-single-tile"> {
+  let summary = "Run scf.forall loops of one iteration as plain loops";
   let description = [{
-    For every `omp.parallel` whose body is one `omp.wsloop` with bounds
-    defined outside the region, sets the `if` operand to "the loop has more
-    than one iteration". A decode step (one token, one tile) then runs on the
-    calling thread instead of paying the fork/join of a parallel region.
-    Regions that already have an `if` are left alone.
+    Versions every outermost `scf.forall` without results on "it has more
+    than one iteration": the parallel loop stays in the `then` branch, and
+    the `else` branch runs the same body as an `scf.for` (upstream's
+    forall-to-for). Run before the forall becomes an OpenMP region: a decode
+    step (one token, one tile) then does not enter OpenMP at all, which a
+    serialized parallel region still does (about 1 us per call measured on
+    the benchmark machine).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
-    "::mlir::omp::OpenMPDialect",
+    "::mlir::scf::SCFDialect",
   ];
 }
 

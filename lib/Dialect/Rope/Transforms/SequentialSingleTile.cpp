@@ -1,0 +1,60 @@
+//===- SequentialSingleTile.cpp - rope-sequential-single-tile pass --------===//
+
+#include "rope/Dialect/Rope/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPESEQUENTIALSINGLETILEPASS
+#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+
+namespace {
+struct RopeSequentialSingleTilePass
+    : rope::impl::RopeSequentialSingleTilePassBase<
+          RopeSequentialSingleTilePass> {
+  void runOnOperation() override {
+    SmallVector<scf::ForallOp> loops;
+    getOperation()->walk([&](scf::ForallOp loop) {
+      if (loop->getNumResults() == 0 &&
+          !loop->getParentOfType<scf::ForallOp>())
+        loops.push_back(loop);
+    });
+    IRRewriter rewriter(&getContext());
+    for (scf::ForallOp loop : loops) {
+      // iterations = prod ceil((ub - lb) / step); parallel iff > 1.
+      rewriter.setInsertionPoint(loop);
+      Location loc = loop.getLoc();
+      Value total;
+      for (auto [lb, ub, step] :
+           llvm::zip(loop.getMixedLowerBound(), loop.getMixedUpperBound(),
+                     loop.getMixedStep())) {
+        auto value = [&](OpFoldResult v) {
+          return getValueOrCreateConstantIndexOp(rewriter, loc, v);
+        };
+        Value trips = arith::CeilDivSIOp::create(
+            rewriter, loc,
+            arith::SubIOp::create(rewriter, loc, value(ub), value(lb)),
+            value(step));
+        total = total ? arith::MulIOp::create(rewriter, loc, total, trips)
+                      : trips;
+      }
+      Value many = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::sgt, total,
+          arith::ConstantIndexOp::create(rewriter, loc, 1));
+      auto ifOp = scf::IfOp::create(rewriter, loc, many, /*withElse=*/true);
+      rewriter.setInsertionPointToStart(ifOp.thenBlock());
+      rewriter.clone(*loop);
+      rewriter.moveOpBefore(loop, ifOp.elseBlock(), ifOp.elseBlock()->begin());
+      if (failed(scf::forallToForLoop(rewriter, loop)))
+        return signalPassFailure();
+    }
+  }
+};
+} // namespace
