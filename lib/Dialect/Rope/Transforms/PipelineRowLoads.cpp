@@ -32,13 +32,12 @@ static bool isRowStore(Operation *op) {
   return store && isStreamedBuffer(store.getBase());
 }
 
+/// The loop's constant trip count (upstream's), as int64_t.
 static std::optional<int64_t> tripCount(scf::ForOp loop) {
-  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
-  std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
-  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
-  if (!lb || !ub || !step || *step <= 0)
+  std::optional<llvm::APInt> n = loop.getStaticTripCount();
+  if (!n)
     return std::nullopt;
-  return (*ub - *lb + *step - 1) / *step;
+  return n->getSExtValue();
 }
 
 namespace {
@@ -48,9 +47,9 @@ struct RopePipelineRowLoadsPass
 
   void runOnOperation() override {
     // Row loops, outermost first: loops marked as having independent
-    // iterations that load from and store into streamed buffers and whose nested loops are innermost loops of at
-    // most max-unroll iterations (the per-head loop around the loop over a
-    // row's vectors).
+    // iterations that load from and store into streamed buffers and whose
+    // nested loops are innermost loops of at most max-unroll iterations (the
+    // per-head loop around the loop over a row's vectors).
     SmallVector<scf::ForOp> rowLoops;
     getOperation()->walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
       bool stores = false, loads = false, shallow = true;
