@@ -73,6 +73,9 @@ static cl::opt<bool> hugePages(
 static cl::opt<bool> pipelineRowLoads(
     "pipeline-row-loads", cl::init(true),
     cl::desc("rope-cpu-pipeline pipeline-row-loads"));
+static cl::opt<int64_t> pageWalkRows(
+    "page-walk-rows", cl::init(0),
+    cl::desc("rope-cpu-pipeline page-walk-rows (< 2: off)"));
 static cl::opt<bool> parallelTiles(
     "parallel", cl::init(true),
     cl::desc("rope-cpu-pipeline parallel (token tiles on OpenMP threads)"));
@@ -228,6 +231,7 @@ int main(int argc, char **argv) {
     options.vectorWidth = vectorWidth;
     options.prefetchDistance = prefetchDistance;
     options.pipelineRowLoads = pipelineRowLoads;
+    options.pageWalkRows = pageWalkRows;
     options.parallel = parallelTiles;
     rope::buildRopeCPUPipeline(pm, options);
     if (failed(pm.run(*module))) {

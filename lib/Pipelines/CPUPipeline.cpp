@@ -55,10 +55,17 @@ void mlir::rope::buildRopeVectorizationStage(OpPassManager &pm,
   pm.addPass(createRopeVectorizePass(options));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Table reads (pure on tensors) out of the loops over heads.
+  pm.addPass(createLoopInvariantCodeMotionPass());
 }
 
 void mlir::rope::buildRopeParallelizationStage(
     OpPassManager &pm, const RopeCPUPipelineOptions &options) {
+  if (options.pageWalkRows >= 2) {
+    RopePageWalkPassOptions walk;
+    walk.rowsPerIteration = options.pageWalkRows;
+    pm.addPass(createRopePageWalkPass(walk));
+  }
   // Tile tables are static and small: keep them on the stack.
   bufferization::PromoteBuffersToStackPassOptions stack;
   stack.maxAllocSizeInBytes = 64 * 1024;
@@ -122,7 +129,10 @@ void mlir::rope::buildRopeCPULoweringStage(
     pm.addPass(std::make_unique<EmitCInterfacePass>());
   // Without native bf16 conversions LLVM calls compiler-rt's __truncsfbf2,
   // which the JIT cannot resolve; expand bf16 casts to integer arithmetic.
-  pm.addPass(createRopeExpandBF16Pass());
+  // CPU targets (x86, AArch64, RISC-V) have default NaNs with zero low bits.
+  RopeExpandBF16PassOptions bf16Options;
+  bf16Options.defaultNanLowBitsZero = true;
+  pm.addPass(createRopeExpandBF16Pass(bf16Options));
   arith::ArithExpandOpsPassOptions expandOptions;
   expandOptions.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expandOptions));

@@ -27,31 +27,49 @@ static Value i32Constant(OpBuilder &b, Location loc, Type type, int64_t v) {
 
 /// The bits of `x` (f32, scalar or vector) rounded to bf16, in the high 16
 /// bits of an i32 word, nearest even, NaN kept NaN:
-///   r = bits + 0x7fff + ((bits >> 16) & 1)
+///   r = bits + ((bits & 0x10000) ? 0x8000 : 0x7fff)
 ///   r = isnan(x) ? bits | 0x00400000 : r       // quiet NaN, no carry-out
-/// Both select arms are computed values, so LLVM keeps the select on 32-bit
-/// lanes (a constant arm gets folded past a truncation onto bf16 lanes,
-/// which x86 scalarizes).
-static Value roundToBF16Word(OpBuilder &b, Location loc, Value x) {
+/// The bias is selected on a bit test rather than added as
+/// `(bits >> 16) & 1`: with AVX-512 that is one test into a mask register
+/// and a masked add, and no shift (shifts issue on one port only). Both
+/// select arms of the NaN case are computed values, so LLVM keeps the
+/// select on 32-bit lanes (a constant arm gets folded past a truncation
+/// onto bf16 lanes, which x86 scalarizes). `checkNaN = false` drops the
+/// NaN case, for operands whose NaNs have zero low 16 bits (rounding adds
+/// less than 0x10000 to those and cannot reach the exponent).
+static Value roundToBF16Word(OpBuilder &b, Location loc, Value x,
+                             bool checkNaN) {
   Type i32 = b.getI32Type();
   if (auto shaped = dyn_cast<ShapedType>(x.getType()))
     i32 = shaped.clone(i32);
   auto cst = [&](int64_t v) { return i32Constant(b, loc, i32, v); };
   Value bits = arith::BitcastOp::create(b, loc, i32, x);
-  Value lsb = arith::AndIOp::create(
-      b, loc, arith::ShRUIOp::create(b, loc, bits, cst(16)), cst(1));
-  Value rounded = arith::AddIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, bits, cst(0x7fff)), lsb);
+  Value odd = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ne,
+      arith::AndIOp::create(b, loc, bits, cst(0x10000)), cst(0));
+  Value rounded = arith::SelectOp::create(
+      b, loc, odd, arith::AddIOp::create(b, loc, bits, cst(0x8000)),
+      arith::AddIOp::create(b, loc, bits, cst(0x7fff)));
+  if (!checkNaN)
+    return rounded;
   Value isNan =
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
   Value quiet = arith::OrIOp::create(b, loc, bits, cst(0x00400000));
   return arith::SelectOp::create(b, loc, isNan, quiet, rounded);
 }
 
+/// Whether rounding `trunc` needs the NaN case: unless it carries the
+/// caller's `noNaNCheckAttr` (empty: none does).
+static bool needsNaNCheck(arith::TruncFOp trunc, StringRef noNaNCheckAttr) {
+  return noNaNCheckAttr.empty() || !trunc->hasAttr(noNaNCheckAttr);
+}
+
 namespace {
 /// arith.truncf f32 -> bf16: y = bitcast<bf16>(trunci(roundToBF16Word(x) >> 16)).
 struct TruncFToBF16 : OpRewritePattern<arith::TruncFOp> {
-  using OpRewritePattern::OpRewritePattern;
+  TruncFToBF16(MLIRContext *ctx, StringRef noNaNCheckAttr)
+      : OpRewritePattern(ctx), noNaNCheckAttr(noNaNCheckAttr.str()) {}
+  std::string noNaNCheckAttr;
 
   LogicalResult matchAndRewrite(arith::TruncFOp op,
                                 PatternRewriter &rewriter) const override {
@@ -60,7 +78,8 @@ struct TruncFToBF16 : OpRewritePattern<arith::TruncFOp> {
     if (!srcElt.isF32() || !dstElt.isBF16())
       return failure();
     Location loc = op.getLoc();
-    Value word = roundToBF16Word(rewriter, loc, op.getIn());
+    Value word = roundToBF16Word(rewriter, loc, op.getIn(),
+                                 needsNaNCheck(op, noNaNCheckAttr));
     Type i16 = rewriter.getI16Type();
     if (auto shaped = dyn_cast<ShapedType>(op.getType()))
       i16 = shaped.clone(i16);
@@ -127,7 +146,9 @@ struct DeinterleaveBF16Words : OpRewritePattern<vector::DeinterleaveOp> {
 /// interleave(truncf(a), truncf(b)) from f32 to bf16, without shuffles: each
 /// word is (round(b) & 0xffff0000) | (round(a) >> 16).
 struct InterleaveBF16Words : OpRewritePattern<vector::InterleaveOp> {
-  using OpRewritePattern::OpRewritePattern;
+  InterleaveBF16Words(MLIRContext *ctx, StringRef noNaNCheckAttr)
+      : OpRewritePattern(ctx), noNaNCheckAttr(noNaNCheckAttr.str()) {}
+  std::string noNaNCheckAttr;
 
   LogicalResult matchAndRewrite(vector::InterleaveOp op,
                                 PatternRewriter &rewriter) const override {
@@ -140,10 +161,14 @@ struct InterleaveBF16Words : OpRewritePattern<vector::InterleaveOp> {
     Location loc = op.getLoc();
     VectorType wordType = pairWordType(op.getResultVectorType());
     Value low = arith::ShRUIOp::create(
-        rewriter, loc, roundToBF16Word(rewriter, loc, lhs.getIn()),
+        rewriter, loc,
+        roundToBF16Word(rewriter, loc, lhs.getIn(),
+                        needsNaNCheck(lhs, noNaNCheckAttr)),
         i32Constant(rewriter, loc, wordType, 16));
     Value high = arith::AndIOp::create(
-        rewriter, loc, roundToBF16Word(rewriter, loc, rhs.getIn()),
+        rewriter, loc,
+        roundToBF16Word(rewriter, loc, rhs.getIn(),
+                        needsNaNCheck(rhs, noNaNCheckAttr)),
         i32Constant(rewriter, loc, wordType, 0xffff0000));
     Value words = arith::OrIOp::create(rewriter, loc, low, high);
     rewriter.replaceOpWithNewOp<vector::BitCastOp>(op, op.getResultVectorType(),
@@ -153,11 +178,13 @@ struct InterleaveBF16Words : OpRewritePattern<vector::InterleaveOp> {
 };
 } // namespace
 
-void mlir::rope::populateExpandBF16TruncPatterns(RewritePatternSet &patterns) {
-  patterns.add<TruncFToBF16>(patterns.getContext());
+void mlir::rope::populateExpandBF16TruncPatterns(RewritePatternSet &patterns,
+                                                  StringRef noNaNCheckAttr) {
+  patterns.add<TruncFToBF16>(patterns.getContext(), noNaNCheckAttr);
 }
 
-void mlir::rope::populateBF16PairWordPatterns(RewritePatternSet &patterns) {
-  patterns.add<DeinterleaveBF16Words, InterleaveBF16Words>(
-      patterns.getContext());
+void mlir::rope::populateBF16PairWordPatterns(RewritePatternSet &patterns,
+                                               StringRef noNaNCheckAttr) {
+  patterns.add<DeinterleaveBF16Words>(patterns.getContext());
+  patterns.add<InterleaveBF16Words>(patterns.getContext(), noNaNCheckAttr);
 }

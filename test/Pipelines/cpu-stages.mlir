@@ -22,16 +22,28 @@
 // TILED: scf.for %{{.*}} = %c0 to %[[N]] step %c1
 // TILED: scf.for %{{.*}} = %c0 to %c64 step %c16
 // TILED: math.roundeven %{{.*}} : vector<16xf32>
-// TILED: scf.for %{{.*}} = %c0 to %c32 step %c1
-// TILED-NEXT: scf.for %{{.*}} = %c0 to %c64 step %c32
-// TILED: vector.transfer_read %arg0{{.*}} : tensor<?x32x128xbf16>, vector<32xbf16>
+// The loop over a row's 2 chunks is unrolled, so each token's table row is
+// read (and split into even/odd lanes) once, outside the loop over heads.
+// TILED: scf.for %{{.*}} = %c0 to %[[N]] step %c1
+// TILED-COUNT-4: vector.deinterleave %{{.*}} : vector<32xf32> -> vector<16xf32>
+// TILED-NEXT: scf.for %{{.*}} = %c0 to %c32 step %c1
+// TILED-NOT: vector<32xf32>
+// TILED: vector.transfer_read %arg0[{{.*}}, %c0]{{.*}} : tensor<?x32x128xbf16>, vector<32xbf16>
 // TILED: vector.deinterleave %{{.*}} : vector<32xbf16> -> vector<16xbf16>
-// TILED: vector.deinterleave %{{.*}} : vector<32xf32> -> vector<16xf32>
+// TILED: vector.transfer_read %arg0[{{.*}}, %c64]{{.*}} : tensor<?x32x128xbf16>, vector<32xbf16>
 // TILED: math.fma %{{.*}} : vector<16xf32>
 // TILED: vector.interleave %{{.*}} : vector<16xbf16> -> vector<32xbf16>
 // TILED: vector.transfer_write %{{.*}} : vector<32xbf16>, tensor<1x1x2x32xbf16>
-// TILED: scf.for %{{.*}} = %c0 to %c8 step %c1
-// TILED-NEXT: scf.for %{{.*}} = %c0 to %c64 step %c32
+// TILED-NOT: vector<32xf32>
+// TILED: vector.transfer_read %arg0[{{.*}}, %c32]{{.*}} : tensor<?x32x128xbf16>, vector<32xbf16>
+// TILED: vector.transfer_read %arg0[{{.*}}, %c96]{{.*}} : tensor<?x32x128xbf16>, vector<32xbf16>
+// TILED-NOT: vector<32xf32>
+// TILED: scf.yield
+// TILED-NEXT: }
+// TILED-NEXT: scf.yield
+// TILED: scf.for %{{.*}} = %c0 to %[[N]] step %c1
+// TILED-COUNT-4: vector.deinterleave %{{.*}} : vector<32xf32> -> vector<16xf32>
+// TILED-NEXT: scf.for %{{.*}} = %c0 to %c8 step %c1
 // TILED: vector.transfer_read %arg1{{.*}} : tensor<?x8x128xbf16>, vector<32xbf16>
 // TILED: scf.forall.in_parallel
 

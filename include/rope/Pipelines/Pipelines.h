@@ -54,6 +54,13 @@ struct RopeCPUPipelineOptions
       llvm::cl::desc("Software-prefetch streamed inputs this many bytes "
                      "ahead (0: off)"),
       llvm::cl::init(4096)};
+  PassOptions::Option<int64_t> pageWalkRows{
+      *this, "page-walk-rows",
+      llvm::cl::desc("Rows of several tokens, from as many memory pages, "
+                     "interleaved per iteration (rope-page-walk; < 2: off; "
+                     "off by default: it loses when outputs and inputs lie "
+                     "at the same page offset, see docs/performance.md)"),
+      llvm::cl::init(0)};
   PassOptions::Option<bool> pipelineRowLoads{
       *this, "pipeline-row-loads",
       llvm::cl::desc("Load each head's next row before storing this one "

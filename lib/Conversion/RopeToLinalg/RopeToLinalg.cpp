@@ -175,6 +175,16 @@ Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
   SmallVector<utils::IteratorType> iterators(numLoops,
                                              utils::IteratorType::parallel);
 
+  // bf16 data rotated with cos/sin computed here (finite: positions are
+  // integers) or read from bf16 caches: the result's NaNs come from bf16
+  // values or are the default NaN (see RopeDialect::getBF16OperandsAttrName).
+  auto isBF16 = [](Value v) {
+    return getElementTypeOrSelf(v.getType()).isBF16();
+  };
+  const bool bf16Operands =
+      type.getElementType().isBF16() &&
+      (op.getFreqs() || (isBF16(op.getCosCache()) && isBF16(op.getSinCache())));
+
   auto body = [&](OpBuilder &nb, Location nl, ValueRange args) {
     Value i = linalg::IndexOp::create(nb, nl, freqDim);
 
@@ -217,8 +227,13 @@ Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
         nb, nl, first, arith::NegFOp::create(nb, nl, x1), x0);
     Value y = math::FmaOp::create(nb, nl, a, cosV,
                                   arith::MulFOp::create(nb, nl, bv, sinV));
-    if (y.getType() != type.getElementType())
-      y = arith::TruncFOp::create(nb, nl, type.getElementType(), y);
+    if (y.getType() != type.getElementType()) {
+      auto trunc = arith::TruncFOp::create(nb, nl, type.getElementType(), y);
+      if (bf16Operands)
+        trunc->setAttr(RopeDialect::getBF16OperandsAttrName(),
+                       nb.getUnitAttr());
+      y = trunc;
+    }
     linalg::YieldOp::create(nb, nl, y);
   };
 

@@ -34,6 +34,9 @@ func.func @half(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64
 // CHECK: tensor.extract_slice %{{.*}}[0, 0, 0] [%{{.*}}, 8, 32] [1, 1, 2]
 // CHECK: tensor.extract_slice %{{.*}}[0, 0, 1] [%{{.*}}, 8, 32] [1, 1, 2]
 // CHECK: linalg.generic
+// bf16 rotated with cos/sin computed in the kernel: the rounding may skip its
+// NaN case (rope-expand-bf16).
+// CHECK: arith.truncf %{{.*}} {rope.bf16_operands} : f32 to bf16
 func.func @interleaved(%x: tensor<?x8x64xbf16>, %e: tensor<?x8x64xbf16>, %p: tensor<?xi64>) -> tensor<?x8x64xbf16> {
   %y = rope.rotate interleaved thd ins(%x : tensor<?x8x64xbf16>) outs(%e : tensor<?x8x64xbf16>)
       positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
@@ -133,4 +136,18 @@ func.func @negative_static_shapes(%x: tensor<5x8x64xf32>, %e: tensor<5x8x64xf32>
   %y = rope.rotate half thd ins(%x : tensor<5x8x64xf32>) outs(%e : tensor<5x8x64xf32>)
       positions(%p : tensor<5xi64>) freqs(#rope.default<base = 10000.0>)
   return %y : tensor<5x8x64xf32>
+}
+
+// -----
+
+// bf16 data with f32 caches: a NaN in a cache may carry any payload into the
+// result, so the trunc is not marked rope.bf16_operands.
+// CHECK-LABEL: func @bf16_f32_cache
+// CHECK: arith.truncf
+// CHECK-NOT: rope.bf16_operands
+// CHECK-SAME: f32 to bf16
+func.func @bf16_f32_cache(%x: tensor<?x8x8xbf16>, %e: tensor<?x8x8xbf16>, %p: tensor<?xi32>, %c: tensor<?x4xf32>, %s: tensor<?x4xf32>) -> tensor<?x8x8xbf16> {
+  %y = rope.rotate half thd ins(%x : tensor<?x8x8xbf16>) outs(%e : tensor<?x8x8xbf16>)
+      positions(%p : tensor<?xi32>) cache(%c, %s : tensor<?x4xf32>, tensor<?x4xf32>)
+  return %y : tensor<?x8x8xbf16>
 }

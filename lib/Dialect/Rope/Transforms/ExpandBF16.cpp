@@ -1,6 +1,7 @@
 //===- ExpandBF16.cpp - rope-expand-bf16 pass -----------------------------===//
 
 #include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/Dialect/Rope/IR/RopeDialect.h"
 #include "rope/Utils/BF16.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -17,12 +18,17 @@ using namespace mlir;
 namespace {
 struct RopeExpandBF16Pass
     : rope::impl::RopeExpandBF16PassBase<RopeExpandBF16Pass> {
+  using Base::Base;
+
   void runOnOperation() override {
+    StringRef noNaNCheck = defaultNanLowBitsZero
+                               ? rope::RopeDialect::getBF16OperandsAttrName()
+                               : StringRef();
     // Pairs first: they match the truncf ops the second set expands.
     RewritePatternSet pairs(&getContext());
-    rope::populateBF16PairWordPatterns(pairs);
+    rope::populateBF16PairWordPatterns(pairs, noNaNCheck);
     RewritePatternSet truncs(&getContext());
-    rope::populateExpandBF16TruncPatterns(truncs);
+    rope::populateExpandBF16TruncPatterns(truncs, noNaNCheck);
     if (failed(applyPatternsGreedily(getOperation(), std::move(pairs))) ||
         failed(applyPatternsGreedily(getOperation(), std::move(truncs))))
       signalPassFailure();

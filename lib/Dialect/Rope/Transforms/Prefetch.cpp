@@ -1,5 +1,6 @@
 //===- Prefetch.cpp - rope-prefetch pass ----------------------------------===//
 
+#include "rope/Dialect/Rope/IR/RopeDialect.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -33,6 +34,9 @@ static BlockArgument streamedArgument(vector::LoadOp load,
   if (load.getVectorType().getRank() != 1 ||
       !load->getParentOfType<LoopLikeOpInterface>())
     return {};
+  for (Operation *p = load->getParentOp(); p; p = p->getParentOp())
+    if (p->hasAttr(rope::RopeDialect::getPageWalkAttrName()))
+      return {};
   return arg;
 }
 

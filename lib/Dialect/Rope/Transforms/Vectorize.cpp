@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -53,6 +54,13 @@ static int64_t laneCount(int64_t size, int64_t width) {
   return lanes;
 }
 
+/// Whether `op` is the rotation generic (not the table or pass-through ops).
+static bool isRotateStage(Operation *op) {
+  auto stage =
+      op->getAttrOfType<StringAttr>(rope::RopeDialect::getStageAttrName());
+  return stage && stage.getValue() == "rotate";
+}
+
 /// Tile sizes: 1 everywhere, whole for a trailing pair dimension of size 2,
 /// one vector for the innermost other dimension.
 static std::optional<SmallVector<int64_t>> tileSizesFor(linalg::LinalgOp op,
@@ -65,8 +73,7 @@ static std::optional<SmallVector<int64_t>> tileSizesFor(linalg::LinalgOp op,
   // Only the rotation generic has a pair dimension (of size 2): innermost for
   // interleaved pairing ([.., R/2, 2]), next to innermost for half ([.., 2,
   // R/2]). It stays whole; the dimension of frequencies gets the vector.
-  auto stage = op->getAttrOfType<StringAttr>(rope::RopeDialect::getStageAttrName());
-  bool isRotate = stage && stage.getValue() == "rotate";
+  bool isRotate = isRotateStage(op);
   if (isRotate && ranges.size() >= 2 && ranges[inner] == 2) {
     sizes[inner] = 0;
     --inner;
@@ -112,6 +119,14 @@ struct RopeVectorizePass
         return signalPassFailure();
       }
       rewriter.replaceOp(op, tiled->replacements);
+      // The loop over a rotated row's vectors is the innermost one; its
+      // unrolled copies read the tables at constant offsets.
+      // (One loop per non-zero tile size, outermost first.)
+      scf::ForOp rowLoop;
+      if (isRotateStage(op) && !tiled->loops.empty() &&
+          tiled->loops.size() == size_t(llvm::count_if(
+                                     *sizes, [](int64_t s) { return s; })))
+        rowLoop = dyn_cast<scf::ForOp>(tiled->loops.back().getOperation());
       // Every dimension of the rope kernels is parallel: distinct
       // iterations write distinct elements.
       if (llvm::all_of(op.getIteratorTypesArray(), linalg::isParallelIterator))
@@ -139,6 +154,14 @@ struct RopeVectorizePass
           return signalPassFailure();
         }
         rewriter.replaceOp(tiledOp, vectorized->replacements);
+      }
+      if (rowLoop) {
+        std::optional<APInt> trips = rowLoop.getStaticTripCount();
+        if (trips && trips->getZExtValue() <= uint64_t(maxUnroll) &&
+            failed(loopUnrollFull(rowLoop))) {
+          rowLoop->emitOpError("could not be unrolled");
+          return signalPassFailure();
+        }
       }
     }
 

@@ -1,12 +1,22 @@
 // RUN: rope-opt %s -rope-expand-bf16 -split-input-file | FileCheck %s
+// RUN: rope-opt %s -rope-expand-bf16=default-nan-low-bits-zero=1 -split-input-file | FileCheck %s --check-prefix=LOWZERO
 
-// truncf f32 -> bf16: 32-bit rounding to nearest even, NaN select on i32.
+// truncf f32 -> bf16: 32-bit rounding to nearest even (the bias is 0x8000
+// when bit 16 is set, else 0x7fff), NaN select on i32.
 // CHECK-LABEL: func @trunc
 // CHECK-SAME: (%[[X:.*]]: vector<16xf32>)
 // CHECK-DAG: %[[C16:.*]] = arith.constant dense<16> : vector<16xi32>
+// CHECK-DAG: %[[BIT16:.*]] = arith.constant dense<65536> : vector<16xi32>
+// CHECK-DAG: %[[HALF:.*]] = arith.constant dense<32768> : vector<16xi32>
+// CHECK-DAG: %[[BELOW:.*]] = arith.constant dense<32767> : vector<16xi32>
 // CHECK-DAG: %[[BITS:.*]] = arith.bitcast %[[X]] : vector<16xf32> to vector<16xi32>
+// CHECK: %[[B16:.*]] = arith.andi %[[BITS]], %[[BIT16]]
+// CHECK: %[[ODD:.*]] = arith.cmpi ne, %[[B16]]
+// CHECK-DAG: %[[UP:.*]] = arith.addi %[[BITS]], %[[HALF]]
+// CHECK-DAG: %[[DOWN:.*]] = arith.addi %[[BITS]], %[[BELOW]]
+// CHECK: %[[RND:.*]] = arith.select %[[ODD]], %[[UP]], %[[DOWN]]
 // CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[X]], %[[X]]
-// CHECK: %[[R:.*]] = arith.select %[[NAN]], %{{.*}}, %{{.*}} : vector<16xi1>, vector<16xi32>
+// CHECK: %[[R:.*]] = arith.select %[[NAN]], %{{.*}}, %[[RND]] : vector<16xi1>, vector<16xi32>
 // CHECK: %[[HI:.*]] = arith.shrui %[[R]], %[[C16]]
 // CHECK: %[[T:.*]] = arith.trunci %[[HI]] : vector<16xi32> to vector<16xi16>
 // CHECK: arith.bitcast %[[T]] : vector<16xi16> to vector<16xbf16>
@@ -56,9 +66,11 @@ func.func @deinterleave_other_use(%v: vector<64xbf16>) -> (vector<32xbf16>, vect
 // CHECK-SAME: (%[[A:.*]]: vector<32xf32>, %[[B:.*]]: vector<32xf32>)
 // CHECK-DAG: %[[C16:.*]] = arith.constant dense<16> : vector<32xi32>
 // CHECK-DAG: %[[MASK:.*]] = arith.constant dense<-65536> : vector<32xi32>
-// CHECK: %[[RA:.*]] = arith.select {{.*}} : vector<32xi1>, vector<32xi32>
+// CHECK: %[[NANA:.*]] = arith.cmpf uno, %[[A]], %[[A]]
+// CHECK: %[[RA:.*]] = arith.select %[[NANA]], {{.*}} : vector<32xi1>, vector<32xi32>
 // CHECK: %[[LO:.*]] = arith.shrui %[[RA]], %[[C16]]
-// CHECK: %[[RB:.*]] = arith.select {{.*}} : vector<32xi1>, vector<32xi32>
+// CHECK: %[[NANB:.*]] = arith.cmpf uno, %[[B]], %[[B]]
+// CHECK: %[[RB:.*]] = arith.select %[[NANB]], {{.*}} : vector<32xi1>, vector<32xi32>
 // CHECK: %[[HI:.*]] = arith.andi %[[RB]], %[[MASK]]
 // CHECK: %[[W:.*]] = arith.ori %[[LO]], %[[HI]]
 // CHECK: %[[R:.*]] = vector.bitcast %[[W]] : vector<32xi32> to vector<64xbf16>
@@ -69,4 +81,27 @@ func.func @interleave(%a: vector<32xf32>, %b: vector<32xf32>) -> vector<64xbf16>
   %tb = arith.truncf %b : vector<32xf32> to vector<32xbf16>
   %r = vector.interleave %ta, %tb : vector<32xbf16> -> vector<64xbf16>
   return %r : vector<64xbf16>
+}
+
+// -----
+
+// Truncs marked rope.bf16_operands (every NaN they round has zero low 16
+// bits) drop the NaN case when the target's default NaN has zero low bits;
+// unmarked ones keep it, and without the option marked ones keep it too.
+// CHECK-LABEL: func @marked
+// CHECK-COUNT-4: arith.cmpf uno
+// LOWZERO-LABEL: func @marked
+// LOWZERO-SAME: (%[[M:.*]]: vector<16xf32>, %[[U:.*]]: vector<16xf32>, %[[A:.*]]: vector<32xf32>, %[[B:.*]]: vector<32xf32>)
+// LOWZERO-NOT: arith.cmpf uno, %[[M]]
+// LOWZERO: arith.cmpf uno, %[[U]], %[[U]]
+// LOWZERO-NOT: arith.cmpf
+// LOWZERO: return
+func.func @marked(%m: vector<16xf32>, %u: vector<16xf32>, %a: vector<32xf32>,
+                  %b: vector<32xf32>) -> (vector<16xbf16>, vector<16xbf16>, vector<64xbf16>) {
+  %tm = arith.truncf %m {rope.bf16_operands} : vector<16xf32> to vector<16xbf16>
+  %tu = arith.truncf %u : vector<16xf32> to vector<16xbf16>
+  %ta = arith.truncf %a {rope.bf16_operands} : vector<32xf32> to vector<32xbf16>
+  %tb = arith.truncf %b {rope.bf16_operands} : vector<32xf32> to vector<32xbf16>
+  %r = vector.interleave %ta, %tb : vector<32xbf16> -> vector<64xbf16>
+  return %tm, %tu, %r : vector<16xbf16>, vector<16xbf16>, vector<64xbf16>
 }

@@ -71,3 +71,20 @@ func.func @not_streamed(%x: memref<?x128xf32>) -> vector<16xf32> {
   }
   return %r : vector<16xf32>
 }
+
+// -----
+
+// Loads in a loop of rope-page-walk read several pages at once: no prefetch.
+// CHECK-LABEL: func @page_walk
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @page_walk(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = memref.dim %x, %c0 : memref<?x32x128xbf16>
+  scf.for %i = %c0 to %t step %c1 {
+    %v = vector.load %x[%i, %c0, %c0] : memref<?x32x128xbf16>, vector<32xbf16>
+    vector.store %v, %y[%i, %c0, %c0] : memref<?x32x128xbf16>, vector<32xbf16>
+  } {rope.page_walk}
+  return
+}

@@ -57,6 +57,21 @@ def Rope_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getIndependentIterationsAttrName() {
       return "rope.independent_iterations";
     }
+    /// Marks the loops of rope-page-walk, whose iterations read several
+    /// pages at once (rope-prefetch leaves their loads alone).
+    static constexpr ::llvm::StringLiteral getPageWalkAttrName() {
+      return "rope.page_walk";
+    }
+    /// Marks an `arith.truncf` to bf16 whose operand is computed by IEEE
+    /// arithmetic from bf16 values and finite f32 values only (set by the
+    /// lowering on rotations of bf16 data with cos/sin computed in the
+    /// kernel or read from bf16 caches). Any NaN it rounds is then one of
+    /// the bf16 operands or the target's default NaN, so on targets whose
+    /// default NaN has zero low 16 bits, rounding cannot carry a NaN into
+    /// an infinity (read by rope-expand-bf16).
+    static constexpr ::llvm::StringLiteral getBF16OperandsAttrName() {
+      return "rope.bf16_operands";
+    }
   }];
 }
 

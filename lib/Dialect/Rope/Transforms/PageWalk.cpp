@@ -1,0 +1,209 @@
+//===- PageWalk.cpp - rope-page-walk pass ---------------------------------===//
+//
+// Reorders the rows of a token tile so that consecutive rows come from
+// several 4 KiB pages: a token loop over a head loop
+//
+//   scf.for %t = 0 to %n { prologue(%t); scf.for %h = 0 to H { row(%t, %h) } }
+//
+// becomes, for G tokens at a time whose rows span `pages` pages,
+//
+//   scf.for %t0 = 0 to %n - %n mod G step G {
+//     prologue(%t0), ..., prologue(%t0 + G - 1)
+//     scf.for %o = 0 to RP {             // RP rows per page (or H)
+//       row(%t0, %o), row(%t0, RP + %o), ..., row(%t0 + G - 1, .. + %o)
+//     }
+//   }
+//   scf.for %t = %n - %n mod G to %n { original body }
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Dialect/Rope/IR/RopeDialect.h"
+#include "rope/Dialect/Rope/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPEPAGEWALKPASS
+#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+using namespace mlir::rope;
+
+static constexpr int64_t kPageBytes = 4096;
+
+static bool isIndependent(scf::ForOp loop) {
+  return loop->hasAttr(RopeDialect::getIndependentIterationsAttrName());
+}
+
+/// Bytes between the rows of consecutive iterations of `rowLoop`: the
+/// stride of the memref dimension that its induction variable indexes in a
+/// vector load, store or transfer, when static.
+static std::optional<int64_t> rowBytes(scf::ForOp rowLoop) {
+  std::optional<int64_t> result;
+  auto visit = [&](Value base, ValueRange indices) {
+    auto type = dyn_cast<MemRefType>(base.getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (result || !type || failed(type.getStridesAndOffset(strides, offset)))
+      return;
+    for (auto [d, index] : llvm::enumerate(indices))
+      if (index == rowLoop.getInductionVar() &&
+          !ShapedType::isDynamic(strides[d]))
+        result = strides[d] * type.getElementTypeBitWidth() / 8;
+  };
+  rowLoop.getBody()->walk([&](Operation *op) {
+    if (auto xfer = dyn_cast<VectorTransferOpInterface>(op))
+      visit(xfer.getBase(), xfer.getIndices());
+    else if (auto load = dyn_cast<vector::LoadOp>(op))
+      visit(load.getBase(), load.getIndices());
+    else if (auto store = dyn_cast<vector::StoreOp>(op))
+      visit(store.getBase(), store.getIndices());
+  });
+  return result;
+}
+
+/// The head loop of a token loop that can be walked: the token loop runs
+/// from 0 with step 1 and has no results; its body is read-only ops, then
+/// the head loop (0 to a constant, step 1, no results), then the yield.
+static scf::ForOp headLoopOf(scf::ForOp tokenLoop) {
+  if (!isIndependent(tokenLoop) || tokenLoop.getNumResults() != 0 ||
+      !matchPattern(tokenLoop.getLowerBound(), m_Zero()) ||
+      !matchPattern(tokenLoop.getStep(), m_One()))
+    return {};
+  Block *body = tokenLoop.getBody();
+  auto head = dyn_cast<scf::ForOp>(body->getTerminator()->getPrevNode());
+  if (!head || !isIndependent(head) || head.getNumResults() != 0 ||
+      !matchPattern(head.getLowerBound(), m_Zero()) ||
+      !matchPattern(head.getStep(), m_One()) ||
+      !getConstantIntValue(head.getUpperBound()))
+    return {};
+  for (Operation &op : body->without_terminator()) {
+    if (&op == head.getOperation())
+      break;
+    if (op.getNumRegions() != 0 || !isMemoryEffectFree(&op)) {
+      auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+      if (!effects || !effects.onlyHasEffect<MemoryEffects::Read>())
+        return {};
+    }
+  }
+  return head;
+}
+
+/// Whether `op` only reads memory (and has no regions).
+static bool isReadOnly(Operation *op) {
+  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+  return op->getNumRegions() == 0 && effects &&
+         effects.onlyHasEffect<MemoryEffects::Read>();
+}
+
+/// Walks `tokenLoop` (see the file comment); `maxRows` rows per iteration.
+static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows) {
+  std::optional<int64_t> bytes = rowBytes(head);
+  int64_t heads = *getConstantIntValue(head.getUpperBound());
+  if (!bytes || *bytes <= 0 || kPageBytes % *bytes != 0)
+    return;
+  // Rows per page and pages per token; a token smaller than a page keeps
+  // its head loop whole.
+  int64_t perPage = std::min(kPageBytes / *bytes, heads);
+  if (heads % perPage != 0)
+    return;
+  int64_t parts = heads / perPage;
+  int64_t group = maxRows / parts;
+  if (group < 2)
+    return;
+
+  OpBuilder b(tokenLoop);
+  Location loc = tokenLoop.getLoc();
+  Value n = tokenLoop.getUpperBound();
+  Value g = arith::ConstantIndexOp::create(b, loc, group);
+  Value mainEnd = arith::SubIOp::create(b, loc, n,
+                                        arith::RemUIOp::create(b, loc, n, g));
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto main = scf::ForOp::create(b, loc, zero, mainEnd, g);
+  b.setInsertionPointToStart(main.getBody());
+  // One mapping per token of the group: its index and prologue clones.
+  SmallVector<IRMapping> maps(group);
+  for (int64_t k = 0; k < group; ++k) {
+    Value t = arith::AddIOp::create(
+        b, loc, main.getInductionVar(),
+        arith::ConstantIndexOp::create(b, loc, k));
+    maps[k].map(tokenLoop.getInductionVar(), t);
+    for (Operation &op : tokenLoop.getBody()->without_terminator()) {
+      if (&op == head.getOperation())
+        break;
+      b.clone(op, maps[k]);
+    }
+  }
+  auto rows = scf::ForOp::create(
+      b, loc, zero, arith::ConstantIndexOp::create(b, loc, perPage), one);
+  b.setInsertionPointToStart(rows.getBody());
+  SmallVector<Value> headIndex;
+  for (int64_t part = 0; part < parts; ++part)
+    headIndex.push_back(arith::AddIOp::create(
+        b, loc, rows.getInductionVar(),
+        arith::ConstantIndexOp::create(b, loc, part * perPage)));
+  SmallVector<SmallVector<Operation *>> rowOps;
+  for (int64_t k = 0; k < group; ++k) {
+    for (int64_t part = 0; part < parts; ++part) {
+      IRMapping map = maps[k];
+      map.map(head.getInductionVar(), headIndex[part]);
+      rowOps.emplace_back();
+      for (Operation &op : head.getBody()->without_terminator())
+        rowOps.back().push_back(b.clone(op, map));
+    }
+  }
+  // Each row's loads go before the previous row's first store: a load
+  // right after a store to the same offset of another page (the next row
+  // here, when outputs and inputs lie at the same page offset) waits on
+  // the store (4K aliasing). Rows are disjoint, so the order is free.
+  for (size_t r = 1; r < rowOps.size(); ++r) {
+    Operation *firstWrite = nullptr;
+    for (Operation *op : rowOps[r - 1])
+      if (!isMemoryEffectFree(op) && !isReadOnly(op)) {
+        firstWrite = op;
+        break;
+      }
+    if (!firstWrite)
+      continue;
+    for (Operation *op : rowOps[r])
+      if (isReadOnly(op) && !isMemoryEffectFree(op) &&
+          llvm::all_of(op->getOperands(), [&](Value v) {
+            Operation *def = v.getDefiningOp();
+            return !def || def->getBlock() != rows.getBody() ||
+                   def->isBeforeInBlock(firstWrite);
+          }))
+        op->moveBefore(firstWrite);
+  }
+  // Software prefetch would fetch rows this loop already reads.
+  main->setAttr(RopeDialect::getPageWalkAttrName(), b.getUnitAttr());
+  // The rest of the tile's tokens (after `main`), in the original order.
+  tokenLoop.getLowerBoundMutable().assign(mainEnd);
+}
+
+namespace {
+struct RopePageWalkPass
+    : rope::impl::RopePageWalkPassBase<RopePageWalkPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (rowsPerIteration < 2)
+      return;
+    SmallVector<std::pair<scf::ForOp, scf::ForOp>> nests;
+    getOperation()->walk([&](scf::ForOp loop) {
+      if (scf::ForOp head = headLoopOf(loop))
+        nests.push_back({loop, head});
+    });
+    for (auto [tokenLoop, head] : nests)
+      walkPages(tokenLoop, head, rowsPerIteration);
+  }
+};
+} // namespace

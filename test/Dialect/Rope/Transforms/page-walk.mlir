@@ -1,0 +1,86 @@
+// RUN: rope-opt %s -rope-page-walk -split-input-file | FileCheck %s
+// RUN: rope-opt %s -rope-page-walk="rows-per-iteration=0" -split-input-file | FileCheck %s --check-prefix=OFF
+
+// Rows of 256 bytes (128 bf16): 16 per page, 2 pages per token. 8 rows per
+// iteration = 4 tokens x 2 pages: the token loop steps by 4 over n - n mod 4
+// tokens, reads the 4 tokens' tables first, and its inner loop over the 16
+// rows of a page holds one row of each of the 8 pages (heads %o and
+// %o + 16 of each token), each row's loads before the previous row's store;
+// the last n mod 4 tokens run in the original loop.
+// CHECK-LABEL: func @walk
+// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK: %[[R:.*]] = arith.remui %[[N:.*]], %[[C4]]
+// CHECK: %[[END:.*]] = arith.subi %[[N]], %[[R]]
+// CHECK: scf.for %[[T0:.*]] = %{{.*}} to %[[END]] step %[[C4]] {
+// CHECK: %[[TA:.*]] = arith.addi %[[T0]], %{{.*}}
+// CHECK-COUNT-4: vector.load %{{.*}} : memref<16x64xf32>, vector<16xf32>
+// CHECK: scf.for %[[O:.*]] = %{{.*}} to %{{.*}} step
+// CHECK: %[[H0:.*]] = arith.addi %[[O]]
+// CHECK: %[[H1:.*]] = arith.addi %[[O]]
+// CHECK: vector.load %{{.*}}[%[[TA]], %[[H0]], %{{.*}}] : memref<?x32x128xbf16>
+// CHECK: vector.load %{{.*}}[%[[TA]], %[[H1]], %{{.*}}] : memref<?x32x128xbf16>
+// CHECK: vector.store %{{.*}}, %{{.*}}[%[[TA]], %[[H0]], %{{.*}}]
+// CHECK: vector.load
+// CHECK: vector.store %{{.*}}, %{{.*}}[%[[TA]], %[[H1]], %{{.*}}]
+// CHECK-COUNT-6: vector.store
+// CHECK-NOT: vector.store
+// CHECK: } {rope.page_walk}
+// CHECK: scf.for %{{.*}} = %[[END]] to %[[N]] step %c1
+// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1
+// OFF-LABEL: func @walk
+// OFF-NOT: rope.page_walk
+func.func @walk(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %table: memref<16x64xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  scf.for %t = %c0 to %n step %c1 {
+    %c = vector.load %table[%t, %c0] : memref<16x64xf32>, vector<16xf32>
+    scf.for %h = %c0 to %c32 step %c1 {
+      %v = vector.load %x[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
+      %f = arith.extf %v : vector<16xbf16> to vector<16xf32>
+      %m = arith.mulf %f, %c : vector<16xf32>
+      %r = arith.truncf %m : vector<16xf32> to vector<16xbf16>
+      vector.store %r, %y[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
+    } {rope.independent_iterations}
+  } {rope.independent_iterations}
+  return
+}
+
+// -----
+
+// Loops not marked independent, or whose body writes before the head loop,
+// are left alone.
+// CHECK-LABEL: func @not_independent
+// CHECK-NOT: rope.page_walk
+// CHECK: return
+func.func @not_independent(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  scf.for %t = %c0 to %n step %c1 {
+    scf.for %h = %c0 to %c32 step %c1 {
+      %v = vector.load %x[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
+      vector.store %v, %y[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
+    } {rope.independent_iterations}
+  }
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func @writes_first
+// CHECK-NOT: rope.page_walk
+// CHECK: return
+func.func @writes_first(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n: index, %s: vector<16xbf16>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  scf.for %t = %c0 to %n step %c1 {
+    vector.store %s, %y[%t, %c0, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
+    scf.for %h = %c0 to %c32 step %c1 {
+      %v = vector.load %x[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
+      vector.store %v, %y[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
+    } {rope.independent_iterations}
+  } {rope.independent_iterations}
+  return
+}
