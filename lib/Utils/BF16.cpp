@@ -58,18 +58,26 @@ static Value roundToBF16Word(OpBuilder &b, Location loc, Value x,
   return arith::SelectOp::create(b, loc, isNan, quiet, rounded);
 }
 
-/// Whether rounding `trunc` needs the NaN case: unless it carries the
-/// caller's `noNaNCheckAttr` (empty: none does).
-static bool needsNaNCheck(arith::TruncFOp trunc, StringRef noNaNCheckAttr) {
-  return noNaNCheckAttr.empty() || !trunc->hasAttr(noNaNCheckAttr);
-}
-
 namespace {
-/// arith.truncf f32 -> bf16: y = bitcast<bf16>(trunci(roundToBF16Word(x) >> 16)).
-struct TruncFToBF16 : OpRewritePattern<arith::TruncFOp> {
-  TruncFToBF16(MLIRContext *ctx, StringRef noNaNCheckAttr)
-      : OpRewritePattern(ctx), noNaNCheckAttr(noNaNCheckAttr.str()) {}
+/// A pattern that rounds the operands of arith.truncf ops to bf16 words,
+/// with the NaN case unless the trunc carries `noNaNCheckAttr` (empty: none
+/// does).
+template <typename OpTy>
+struct BF16RoundingPattern : OpRewritePattern<OpTy> {
+  BF16RoundingPattern(MLIRContext *ctx, StringRef noNaNCheckAttr)
+      : OpRewritePattern<OpTy>(ctx), noNaNCheckAttr(noNaNCheckAttr.str()) {}
+
+  Value roundOperand(OpBuilder &b, Location loc, arith::TruncFOp trunc) const {
+    bool checkNaN = noNaNCheckAttr.empty() || !trunc->hasAttr(noNaNCheckAttr);
+    return roundToBF16Word(b, loc, trunc.getIn(), checkNaN);
+  }
+
   std::string noNaNCheckAttr;
+};
+
+/// arith.truncf f32 -> bf16: y = bitcast<bf16>(trunci(roundToBF16Word(x) >> 16)).
+struct TruncFToBF16 : BF16RoundingPattern<arith::TruncFOp> {
+  using BF16RoundingPattern::BF16RoundingPattern;
 
   LogicalResult matchAndRewrite(arith::TruncFOp op,
                                 PatternRewriter &rewriter) const override {
@@ -78,8 +86,7 @@ struct TruncFToBF16 : OpRewritePattern<arith::TruncFOp> {
     if (!srcElt.isF32() || !dstElt.isBF16())
       return failure();
     Location loc = op.getLoc();
-    Value word = roundToBF16Word(rewriter, loc, op.getIn(),
-                                 needsNaNCheck(op, noNaNCheckAttr));
+    Value word = roundOperand(rewriter, loc, op);
     Type i16 = rewriter.getI16Type();
     if (auto shaped = dyn_cast<ShapedType>(op.getType()))
       i16 = shaped.clone(i16);
@@ -145,10 +152,8 @@ struct DeinterleaveBF16Words : OpRewritePattern<vector::DeinterleaveOp> {
 
 /// interleave(truncf(a), truncf(b)) from f32 to bf16, without shuffles: each
 /// word is (round(b) & 0xffff0000) | (round(a) >> 16).
-struct InterleaveBF16Words : OpRewritePattern<vector::InterleaveOp> {
-  InterleaveBF16Words(MLIRContext *ctx, StringRef noNaNCheckAttr)
-      : OpRewritePattern(ctx), noNaNCheckAttr(noNaNCheckAttr.str()) {}
-  std::string noNaNCheckAttr;
+struct InterleaveBF16Words : BF16RoundingPattern<vector::InterleaveOp> {
+  using BF16RoundingPattern::BF16RoundingPattern;
 
   LogicalResult matchAndRewrite(vector::InterleaveOp op,
                                 PatternRewriter &rewriter) const override {
@@ -162,13 +167,11 @@ struct InterleaveBF16Words : OpRewritePattern<vector::InterleaveOp> {
     VectorType wordType = pairWordType(op.getResultVectorType());
     Value low = arith::ShRUIOp::create(
         rewriter, loc,
-        roundToBF16Word(rewriter, loc, lhs.getIn(),
-                        needsNaNCheck(lhs, noNaNCheckAttr)),
+        roundOperand(rewriter, loc, lhs),
         i32Constant(rewriter, loc, wordType, 16));
     Value high = arith::AndIOp::create(
         rewriter, loc,
-        roundToBF16Word(rewriter, loc, rhs.getIn(),
-                        needsNaNCheck(rhs, noNaNCheckAttr)),
+        roundOperand(rewriter, loc, rhs),
         i32Constant(rewriter, loc, wordType, 0xffff0000));
     Value words = arith::OrIOp::create(rewriter, loc, low, high);
     rewriter.replaceOpWithNewOp<vector::BitCastOp>(op, op.getResultVectorType(),

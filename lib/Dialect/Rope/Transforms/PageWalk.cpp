@@ -70,6 +70,13 @@ static std::optional<int64_t> rowBytes(scf::ForOp rowLoop) {
   return result;
 }
 
+/// Whether `op` has no regions and at most reads memory.
+static bool isReadOnly(Operation *op) {
+  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+  return op->getNumRegions() == 0 && effects &&
+         effects.onlyHasEffect<MemoryEffects::Read>();
+}
+
 /// The head loop of a token loop that can be walked: the token loop runs
 /// from 0 with step 1 and has no results; its body is read-only ops, then
 /// the head loop (0 to a constant, step 1, no results), then the yield.
@@ -88,20 +95,10 @@ static scf::ForOp headLoopOf(scf::ForOp tokenLoop) {
   for (Operation &op : body->without_terminator()) {
     if (&op == head.getOperation())
       break;
-    if (op.getNumRegions() != 0 || !isMemoryEffectFree(&op)) {
-      auto effects = dyn_cast<MemoryEffectOpInterface>(op);
-      if (!effects || !effects.onlyHasEffect<MemoryEffects::Read>())
-        return {};
-    }
+    if (!isReadOnly(&op))
+      return {};
   }
   return head;
-}
-
-/// Whether `op` only reads memory (and has no regions).
-static bool isReadOnly(Operation *op) {
-  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
-  return op->getNumRegions() == 0 && effects &&
-         effects.onlyHasEffect<MemoryEffects::Read>();
 }
 
 /// Walks `tokenLoop` (see the file comment); `maxRows` rows per iteration.
