@@ -70,7 +70,8 @@ static std::optional<int64_t> rowBytes(scf::ForOp rowLoop) {
   return result;
 }
 
-/// Whether `op` has no regions and at most reads memory.
+/// Whether `op` has no regions and reads memory, and does nothing else.
+/// (Effect-free ops are not read-only: onlyHasEffect needs an effect.)
 static bool isReadOnly(Operation *op) {
   auto effects = dyn_cast<MemoryEffectOpInterface>(op);
   return op->getNumRegions() == 0 && effects &&
@@ -95,7 +96,8 @@ static scf::ForOp headLoopOf(scf::ForOp tokenLoop) {
   for (Operation &op : body->without_terminator()) {
     if (&op == head.getOperation())
       break;
-    if (!isReadOnly(&op))
+    if (op.getNumRegions() != 0 ||
+        (!isMemoryEffectFree(&op) && !isReadOnly(&op)))
       return {};
   }
   return head;

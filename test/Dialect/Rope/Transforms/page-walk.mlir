@@ -14,6 +14,7 @@
 // CHECK: scf.for %[[T0:.*]] = %{{.*}} to %[[END]] step %[[C4]] {
 // CHECK: %[[TA:.*]] = arith.addi %[[T0]], %{{.*}}
 // CHECK-COUNT-4: vector.load %{{.*}} : memref<16x64xf32>, vector<16xf32>
+// CHECK: arith.negf
 // CHECK: scf.for %[[O:.*]] = %{{.*}} to %{{.*}} step
 // CHECK: %[[H0:.*]] = arith.addi %[[O]]
 // CHECK: %[[H1:.*]] = arith.addi %[[O]]
@@ -35,10 +36,11 @@ func.func @walk(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %table: me
   %c32 = arith.constant 32 : index
   scf.for %t = %c0 to %n step %c1 {
     %c = vector.load %table[%t, %c0] : memref<16x64xf32>, vector<16xf32>
+    %cn = arith.negf %c : vector<16xf32>
     scf.for %h = %c0 to %c32 step %c1 {
       %v = vector.load %x[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
       %f = arith.extf %v : vector<16xbf16> to vector<16xf32>
-      %m = arith.mulf %f, %c : vector<16xf32>
+      %m = arith.mulf %f, %cn : vector<16xf32>
       %r = arith.truncf %m : vector<16xf32> to vector<16xbf16>
       vector.store %r, %y[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
     } {rope.independent_iterations}
