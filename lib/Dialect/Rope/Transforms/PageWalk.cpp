@@ -15,6 +15,13 @@
 //   }
 //   scf.for %t = %n - %n mod G to %n { original body }
 //
+// When P tokens share a page (k: 8 heads of 256 bytes, 2 per page), G is
+// P times the row count and a loop %j < P around the prologue and the row
+// loop takes the tokens of a page in turn: row(%t0 + %j, %o),
+// row(%t0 + P + %j, %o), ..., so that every page is still walked in
+// address order (with two interleaved streams per page, Llama k's walk was
+// slower than no walk at all).
+//
 //===----------------------------------------------------------------------===//
 
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
@@ -109,14 +116,21 @@ static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows) {
   int64_t heads = *getConstantIntValue(head.getUpperBound());
   if (!bytes || *bytes <= 0 || kPageBytes % *bytes != 0)
     return;
-  // Rows per page and pages per token; a token smaller than a page keeps
-  // its head loop whole.
+  // A token spans `parts` pages of `perPage` rows each, or a page holds
+  // `perPageTokens` tokens (one of the two is 1).
   int64_t perPage = std::min(kPageBytes / *bytes, heads);
   if (heads % perPage != 0)
     return;
   int64_t parts = heads / perPage;
-  int64_t group = maxRows / parts;
-  if (group < 2)
+  int64_t tokenBytes = heads * *bytes;
+  if (parts == 1 && kPageBytes % tokenBytes != 0)
+    return;
+  int64_t perPageTokens = parts == 1 ? kPageBytes / tokenBytes : 1;
+  // Tokens whose rows one iteration holds (one per page when several
+  // share a page), and tokens per step of the walk.
+  int64_t slots = maxRows / parts;
+  int64_t group = slots * perPageTokens;
+  if (slots < 2)
     return;
 
   OpBuilder b(tokenLoop);
@@ -129,12 +143,23 @@ static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows) {
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
   auto main = scf::ForOp::create(b, loc, zero, mainEnd, g);
   b.setInsertionPointToStart(main.getBody());
-  // One mapping per token of the group: its index and prologue clones.
-  SmallVector<IRMapping> maps(group);
-  for (int64_t k = 0; k < group; ++k) {
+  // Tokens sharing a page are taken one after the other (loop %j), so that
+  // each page is still read and written in address order: slot k holds
+  // token t0 + k * perPageTokens + j, a row from page k.
+  Value first = main.getInductionVar();
+  if (perPageTokens > 1) {
+    auto inPage = scf::ForOp::create(
+        b, loc, zero, arith::ConstantIndexOp::create(b, loc, perPageTokens),
+        one);
+    b.setInsertionPointToStart(inPage.getBody());
+    first = arith::AddIOp::create(b, loc, first, inPage.getInductionVar());
+  }
+  // One mapping per slot: its token and prologue clones.
+  SmallVector<IRMapping> maps(slots);
+  for (int64_t k = 0; k < slots; ++k) {
     Value t = arith::AddIOp::create(
-        b, loc, main.getInductionVar(),
-        arith::ConstantIndexOp::create(b, loc, k));
+        b, loc, first,
+        arith::ConstantIndexOp::create(b, loc, k * perPageTokens));
     maps[k].map(tokenLoop.getInductionVar(), t);
     for (Operation &op : tokenLoop.getBody()->without_terminator()) {
       if (&op == head.getOperation())
@@ -151,7 +176,7 @@ static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows) {
         b, loc, rows.getInductionVar(),
         arith::ConstantIndexOp::create(b, loc, part * perPage)));
   SmallVector<SmallVector<Operation *>> rowOps;
-  for (int64_t k = 0; k < group; ++k) {
+  for (int64_t k = 0; k < slots; ++k) {
     for (int64_t part = 0; part < parts; ++part) {
       IRMapping map = maps[k];
       map.map(head.getInductionVar(), headIndex[part]);

@@ -50,6 +50,41 @@ func.func @walk(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %table: me
 
 // -----
 
+// Tokens of 2 KiB (8 rows of 256 bytes): 2 per page. 8 rows per iteration
+// = one row from each of 8 pages; the walk steps by 16 tokens and takes the
+// two tokens of every page in turn (%j), so that each page is read and
+// written in address order: slot k holds token %t0 + 2k + %j.
+// CHECK-LABEL: func @small_tokens
+// CHECK: %[[C16:.*]] = arith.constant 16 : index
+// CHECK: scf.for %[[T0:.*]] = %{{.*}} to %{{.*}} step %[[C16]] {
+// CHECK-NEXT: %[[C2:.*]] = arith.constant 2 : index
+// CHECK-NEXT: scf.for %[[J:.*]] = %{{.*}} to %[[C2]] step
+// CHECK: %[[F:.*]] = arith.addi %[[T0]], %[[J]]
+// CHECK: %[[TA:.*]] = arith.addi %[[F]], %{{.*}}
+// CHECK: %[[K2:.*]] = arith.constant 2 : index
+// CHECK: %[[TB:.*]] = arith.addi %[[F]], %[[K2]]
+// CHECK: scf.for %[[O:.*]] = %{{.*}} to %{{.*}} step
+// CHECK: %[[H:.*]] = arith.addi %[[O]]
+// CHECK: vector.load %{{.*}}[%[[TA]], %[[H]], %{{.*}}] : memref<?x8x128xbf16>
+// CHECK: vector.load %{{.*}}[%[[TB]], %[[H]], %{{.*}}] : memref<?x8x128xbf16>
+// CHECK-COUNT-8: vector.store
+// CHECK-NOT: vector.store
+// CHECK: } {rope.page_walk}
+func.func @small_tokens(%x: memref<?x8x128xbf16>, %y: memref<?x8x128xbf16>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  scf.for %t = %c0 to %n step %c1 {
+    scf.for %h = %c0 to %c8 step %c1 {
+      %v = vector.load %x[%t, %h, %c0] : memref<?x8x128xbf16>, vector<16xbf16>
+      vector.store %v, %y[%t, %h, %c0] : memref<?x8x128xbf16>, vector<16xbf16>
+    } {rope.independent_iterations}
+  } {rope.independent_iterations}
+  return
+}
+
+// -----
+
 // Loops not marked independent, or whose body writes before the head loop,
 // are left alone.
 // CHECK-LABEL: func @not_independent

@@ -157,8 +157,12 @@ def RopePageWalkPass : Pass<"rope-page-walk"> {
     read-only ops are cloned for each of the G tokens, and a loop over the
     rows of a 4 KiB page holds one row from each page the G tokens span
     (`rows-per-iteration` rows in all: G = rows-per-iteration / pages per
-    token, or G = rows-per-iteration for tokens smaller than a page). The
-    last `n mod G` tokens run in the original loop.
+    token). Tokens smaller than a page (P to a page) are walked
+    `rows-per-iteration` pages at a time, G = P * rows-per-iteration, with
+    a loop over the P tokens of a page around the row loop, so that every
+    page is still read and written in address order (two interleaved
+    streams per page lose the gain). The last `n mod G` tokens run in the
+    original loop.
 
     A copy streams best when it reads and writes several pages at once
     (glibc's large `memcpy` walks 4 pages); a row-by-row walk of RoPE
