@@ -132,6 +132,7 @@ void mlir::rope::buildRopeCPULoweringStage(
   // CPU targets (x86, AArch64, RISC-V) have default NaNs with zero low bits.
   RopeExpandBF16PassOptions bf16Options;
   bf16Options.defaultNanLowBitsZero = true;
+  bf16Options.funnelShiftMerge = true;
   pm.addPass(createRopeExpandBF16Pass(bf16Options));
   arith::ArithExpandOpsPassOptions expandOptions;
   expandOptions.includeBf16 = true;

@@ -10,6 +10,7 @@
 #include "rope/Utils/BF16.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -151,9 +152,16 @@ struct DeinterleaveBF16Words : OpRewritePattern<vector::DeinterleaveOp> {
 };
 
 /// interleave(truncf(a), truncf(b)) from f32 to bf16, without shuffles: each
-/// word is (round(b) & 0xffff0000) | (round(a) >> 16).
+/// word is (round(b) & 0xffff0000) | (round(a) >> 16), or, with
+/// `funnelShift`, fshr(round(b) >> 16, round(a), 16) (the same bits). x86
+/// turns the mask-and-or form into one vpermt2w (3 uops, 2 of them on the
+/// shuffle port, which the rest of the rotation also needs); the funnel
+/// shift becomes vpsrld + vpshrdd with AVX512-VBMI2, and folds back to the
+/// first form on targets without funnel shifts.
 struct InterleaveBF16Words : BF16RoundingPattern<vector::InterleaveOp> {
-  using BF16RoundingPattern::BF16RoundingPattern;
+  InterleaveBF16Words(MLIRContext *ctx, StringRef noNaNCheckAttr,
+                      bool funnelShift)
+      : BF16RoundingPattern(ctx, noNaNCheckAttr), funnelShift(funnelShift) {}
 
   LogicalResult matchAndRewrite(vector::InterleaveOp op,
                                 PatternRewriter &rewriter) const override {
@@ -165,19 +173,27 @@ struct InterleaveBF16Words : BF16RoundingPattern<vector::InterleaveOp> {
       return failure();
     Location loc = op.getLoc();
     VectorType wordType = pairWordType(op.getResultVectorType());
-    Value low = arith::ShRUIOp::create(
-        rewriter, loc,
-        roundOperand(rewriter, loc, lhs),
-        i32Constant(rewriter, loc, wordType, 16));
-    Value high = arith::AndIOp::create(
-        rewriter, loc,
-        roundOperand(rewriter, loc, rhs),
-        i32Constant(rewriter, loc, wordType, 0xffff0000));
-    Value words = arith::OrIOp::create(rewriter, loc, low, high);
+    Value sixteen = i32Constant(rewriter, loc, wordType, 16);
+    Value even = roundOperand(rewriter, loc, lhs);
+    Value odd = roundOperand(rewriter, loc, rhs);
+    Value words;
+    if (funnelShift) {
+      Value oddHigh = arith::ShRUIOp::create(rewriter, loc, odd, sixteen);
+      words = LLVM::FshrOp::create(rewriter, loc, wordType, oddHigh, even,
+                                   sixteen);
+    } else {
+      Value low = arith::ShRUIOp::create(rewriter, loc, even, sixteen);
+      Value high = arith::AndIOp::create(
+          rewriter, loc, odd,
+          i32Constant(rewriter, loc, wordType, 0xffff0000));
+      words = arith::OrIOp::create(rewriter, loc, low, high);
+    }
     rewriter.replaceOpWithNewOp<vector::BitCastOp>(op, op.getResultVectorType(),
                                                    words);
     return success();
   }
+
+  bool funnelShift;
 };
 } // namespace
 
@@ -187,7 +203,9 @@ void mlir::rope::populateExpandBF16TruncPatterns(RewritePatternSet &patterns,
 }
 
 void mlir::rope::populateBF16PairWordPatterns(RewritePatternSet &patterns,
-                                               StringRef noNaNCheckAttr) {
+                                               StringRef noNaNCheckAttr,
+                                               bool funnelShiftMerge) {
   patterns.add<DeinterleaveBF16Words>(patterns.getContext());
-  patterns.add<InterleaveBF16Words>(patterns.getContext(), noNaNCheckAttr);
+  patterns.add<InterleaveBF16Words>(patterns.getContext(), noNaNCheckAttr,
+                                    funnelShiftMerge);
 }

@@ -22,10 +22,12 @@ func.func @rotate(%x: tensor<?x8x64xbf16>, %p: tensor<?xi64>) -> tensor<?x8x64xb
 // Interleaved bf16 pairs are handled as 32-bit words: no bf16 shuffles, and the
 // aligned streaming store is of i16 lanes (a bf16 vector store is split into
 // scalar moves by x86 code generation without AVX512-BF16).
-// Its rounding has no NaN case (every NaN it sees has zero low 16 bits).
+// Its rounding has no NaN case (every NaN it sees has zero low 16 bits), and
+// the rounded halves are merged with a funnel shift (not x86's vpermt2w).
 // CHECK-LABEL: llvm.func @interleaved_bf16
 // CHECK-NOT: llvm.fcmp "uno"
 // CHECK-NOT: llvm.shufflevector {{.*}}xbf16>
+// CHECK: llvm.intr.fshr({{.*}}) : (vector<32xi32>, vector<32xi32>, vector<32xi32>) -> vector<32xi32>
 // CHECK: llvm.store %{{.*}} {alignment = 64 : i64, nontemporal} : vector<64xi16>, !llvm.ptr
 // CHECK-NOT: llvm.shufflevector {{.*}}xbf16>
 // CHECK-LABEL: llvm.func @_mlir_ciface_interleaved_bf16

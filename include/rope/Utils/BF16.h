@@ -18,9 +18,12 @@ void populateExpandBF16TruncPatterns(RewritePatternSet &patterns,
 
 /// Rewrites extf(vector.deinterleave) from bf16 pairs to f32 and
 /// vector.interleave(truncf, truncf) from f32 to bf16 pairs into shifts and
-/// masks on 32-bit words (one word holds a pair), instead of shuffles.
+/// masks on 32-bit words (one word holds a pair), instead of shuffles. With
+/// `funnelShiftMerge`, the two rounded words of an interleave are merged
+/// with `llvm.intr.fshr` (LLVM dialect) instead of a mask and an or.
 void populateBF16PairWordPatterns(RewritePatternSet &patterns,
-                                  llvm::StringRef noNaNCheckAttr = {});
+                                  llvm::StringRef noNaNCheckAttr = {},
+                                  bool funnelShiftMerge = false);
 } // namespace rope
 } // namespace mlir
 

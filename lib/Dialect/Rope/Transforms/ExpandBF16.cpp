@@ -5,6 +5,7 @@
 #include "rope/Utils/BF16.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -26,7 +27,7 @@ struct RopeExpandBF16Pass
                                : StringRef();
     // Pairs first: they match the truncf ops the second set expands.
     RewritePatternSet pairs(&getContext());
-    rope::populateBF16PairWordPatterns(pairs, noNaNCheck);
+    rope::populateBF16PairWordPatterns(pairs, noNaNCheck, funnelShiftMerge);
     RewritePatternSet truncs(&getContext());
     rope::populateExpandBF16TruncPatterns(truncs, noNaNCheck);
     if (failed(applyPatternsGreedily(getOperation(), std::move(pairs))) ||

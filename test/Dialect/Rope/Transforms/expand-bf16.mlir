@@ -1,5 +1,6 @@
 // RUN: rope-opt %s -rope-expand-bf16 -split-input-file | FileCheck %s
 // RUN: rope-opt %s -rope-expand-bf16=default-nan-low-bits-zero=1 -split-input-file | FileCheck %s --check-prefix=LOWZERO
+// RUN: rope-opt %s -rope-expand-bf16=funnel-shift-merge=1 -split-input-file | FileCheck %s --check-prefix=FUNNEL
 
 // truncf f32 -> bf16: 32-bit rounding to nearest even (the bias is 0x8000
 // when bit 16 is set, else 0x7fff), NaN select on i32.
@@ -68,14 +69,28 @@ func.func @deinterleave_other_use(%v: vector<64xbf16>) -> (vector<32xbf16>, vect
 // CHECK-DAG: %[[MASK:.*]] = arith.constant dense<-65536> : vector<32xi32>
 // CHECK: %[[NANA:.*]] = arith.cmpf uno, %[[A]], %[[A]]
 // CHECK: %[[RA:.*]] = arith.select %[[NANA]], {{.*}} : vector<32xi1>, vector<32xi32>
-// CHECK: %[[LO:.*]] = arith.shrui %[[RA]], %[[C16]]
 // CHECK: %[[NANB:.*]] = arith.cmpf uno, %[[B]], %[[B]]
 // CHECK: %[[RB:.*]] = arith.select %[[NANB]], {{.*}} : vector<32xi1>, vector<32xi32>
+// CHECK: %[[LO:.*]] = arith.shrui %[[RA]], %[[C16]]
 // CHECK: %[[HI:.*]] = arith.andi %[[RB]], %[[MASK]]
 // CHECK: %[[W:.*]] = arith.ori %[[LO]], %[[HI]]
 // CHECK: %[[R:.*]] = vector.bitcast %[[W]] : vector<32xi32> to vector<64xbf16>
 // CHECK: return %[[R]]
 // CHECK-NOT: vector.interleave
+// With funnel-shift-merge, the same bits come from fshr(round(b) >> 16,
+// round(a), 16) (vpsrld + vpshrdd on x86 with AVX512-VBMI2, instead of the
+// vpermt2w that x86 makes of the mask and the or).
+// FUNNEL-LABEL: func @interleave
+// FUNNEL-SAME: (%[[A:.*]]: vector<32xf32>, %[[B:.*]]: vector<32xf32>)
+// FUNNEL-DAG: %[[C16:.*]] = arith.constant dense<16> : vector<32xi32>
+// FUNNEL: arith.cmpf uno, %[[A]], %[[A]]
+// FUNNEL: %[[RA:.*]] = arith.select %{{.*}} : vector<32xi1>, vector<32xi32>
+// FUNNEL: arith.cmpf uno, %[[B]], %[[B]]
+// FUNNEL: %[[RB:.*]] = arith.select %{{.*}} : vector<32xi1>, vector<32xi32>
+// FUNNEL: %[[HI:.*]] = arith.shrui %[[RB]], %[[C16]]
+// FUNNEL: %[[W:.*]] = llvm.intr.fshr(%[[HI]], %[[RA]], %[[C16]]) : (vector<32xi32>, vector<32xi32>, vector<32xi32>) -> vector<32xi32>
+// FUNNEL: %[[R:.*]] = vector.bitcast %[[W]] : vector<32xi32> to vector<64xbf16>
+// FUNNEL: return %[[R]]
 func.func @interleave(%a: vector<32xf32>, %b: vector<32xf32>) -> vector<64xbf16> {
   %ta = arith.truncf %a : vector<32xf32> to vector<32xbf16>
   %tb = arith.truncf %b : vector<32xf32> to vector<32xbf16>

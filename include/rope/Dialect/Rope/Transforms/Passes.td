@@ -72,7 +72,12 @@ def RopeExpandBF16Pass : Pass<"rope-expand-bf16"> {
     `vector.interleave` of two `arith.truncf` merges the two rounded words
     with a shift, a mask and an or. No shuffles remain, where LLVM would
     otherwise move the 16-bit lanes through scalar registers. (The word view
-    assumes a little-endian target, as x86, AArch64 and NVPTX are.)
+    assumes a little-endian target, as x86, AArch64 and NVPTX are.) With
+    `funnel-shift-merge`, the merge is `llvm.intr.fshr(odd >> 16, even, 16)`
+    instead: x86 turns the mask-and-or form into one `vpermt2w` (3 uops, 2
+    on the shuffle port), the funnel shift into `vpsrld` + `vpshrdd` with
+    AVX512-VBMI2 (Ice Lake and later); without funnel-shift instructions
+    LLVM expands it back to the mask-and-or form.
 
     The NaN fix-up (a compare and a masked or per vector) is a third of the
     rounding's cost. With `default-nan-low-bits-zero` (the target's
@@ -88,8 +93,13 @@ def RopeExpandBF16Pass : Pass<"rope-expand-bf16"> {
            "The target's arithmetic NaN results have zero low 16 bits unless "
            "an operand's have (skip the NaN fix-up of truncs marked "
            "rope.bf16_operands)">,
+    Option<"funnelShiftMerge", "funnel-shift-merge", "bool",
+           /*default=*/"false",
+           "Merge rounded bf16 pairs with llvm.intr.fshr (LLVM dialect) "
+           "instead of a mask and an or">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
                            "::mlir::vector::VectorDialect"];
 }
 
