@@ -74,8 +74,11 @@ static cl::opt<bool> pipelineRowLoads(
     "pipeline-row-loads", cl::init(true),
     cl::desc("rope-cpu-pipeline pipeline-row-loads"));
 static cl::opt<int64_t> pageWalkRows(
-    "page-walk-rows", cl::init(0),
+    "page-walk-rows", cl::init(8),
     cl::desc("rope-cpu-pipeline page-walk-rows (< 2: off)"));
+static cl::opt<int64_t> pageWalkMinBytes(
+    "page-walk-min-bytes", cl::init(64 << 20),
+    cl::desc("rope-cpu-pipeline page-walk-min-bytes"));
 static cl::opt<bool> parallelTiles(
     "parallel", cl::init(true),
     cl::desc("rope-cpu-pipeline parallel (token tiles on OpenMP threads)"));
@@ -232,6 +235,7 @@ int main(int argc, char **argv) {
     options.prefetchDistance = prefetchDistance;
     options.pipelineRowLoads = pipelineRowLoads;
     options.pageWalkRows = pageWalkRows;
+    options.pageWalkMinBytes = pageWalkMinBytes;
     options.parallel = parallelTiles;
     rope::buildRopeCPUPipeline(pm, options);
     if (failed(pm.run(*module))) {

@@ -64,6 +64,7 @@ void mlir::rope::buildRopeParallelizationStage(
   if (options.pageWalkRows >= 2) {
     RopePageWalkPassOptions walk;
     walk.rowsPerIteration = options.pageWalkRows;
+    walk.minBytes = options.pageWalkMinBytes;
     pm.addPass(createRopePageWalkPass(walk));
   }
   // Tile tables are static and small: keep them on the stack.

@@ -1,7 +1,7 @@
 // RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16})" -split-input-file | FileCheck %s --check-prefix=TILED
 // RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16})" -split-input-file | FileCheck %s --check-prefix=ONCE
 // RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16},rope-bufferization-stage,rope-cpu-parallel-stage)" -split-input-file | FileCheck %s --check-prefix=PAR
-// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16},rope-bufferization-stage,rope-cpu-parallel-stage{page-walk-rows=8})" -split-input-file | FileCheck %s --check-prefix=WALK
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16},rope-bufferization-stage,rope-cpu-parallel-stage)" -split-input-file | FileCheck %s --check-prefix=WALK
 
 // Llama-3-8B q+k, bf16, 16 f32 lanes (AVX-512).
 // Token tiles of 16 run in parallel (fewer tokens per tile below 32 tokens,
@@ -86,10 +86,13 @@
 // PAR: omp.parallel
 // PAR-NOT: memref.copy
 
-// With page-walk-rows=8, the token loops of q (2 pages per token) and k
-// (a page per 2 tokens) walk 8 pages per iteration.
+// The token loops of q (2 pages per token) and k (a page per 2 tokens)
+// walk 8 pages per iteration (page-walk-rows=8), when the tensor holds at
+// least 64 MiB (page-walk-min-bytes, checked at run time).
 // WALK-LABEL: func @llama_qk
+// WALK: arith.cmpi uge, %{{.*}}, %c67108864
 // WALK: } {rope.page_walk}
+// WALK: arith.cmpi uge, %{{.*}}, %c67108864
 // WALK: } {rope.page_walk}
 func.func @llama_qk(%q: tensor<?x32x128xbf16>, %k: tensor<?x8x128xbf16>, %p: tensor<?xi64>)
     -> (tensor<?x32x128xbf16>, tensor<?x8x128xbf16>) {

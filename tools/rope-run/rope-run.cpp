@@ -84,6 +84,11 @@ static cl::opt<int64_t>
               cl::desc("rope-cpu-pipeline token-tile (0: the untiled "
                        "lowering, one generic per input)"),
               cl::init(16));
+static cl::opt<int64_t> pageWalkMinBytes(
+    "page-walk-min-bytes",
+    cl::desc("rope-cpu-pipeline page-walk-min-bytes (default: the "
+             "pipeline's; 0: walk pages for tensors of any size)"),
+    cl::init(0));
 static cl::opt<unsigned> repeat("repeat",
                                 cl::desc("Run N times and report timings"),
                                 cl::init(1));
@@ -305,6 +310,8 @@ int main(int argc, char **argv) {
   } else {
     RopeCPUPipelineOptions options;
     options.tokenTile = tokenTile;
+    if (pageWalkMinBytes.getNumOccurrences())
+      options.pageWalkMinBytes = pageWalkMinBytes;
     buildRopeCPUPipeline(pm, options);
   }
   if (failed(pm.run(*module)))

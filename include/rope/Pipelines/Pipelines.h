@@ -57,10 +57,14 @@ struct RopeCPUPipelineOptions
   PassOptions::Option<int64_t> pageWalkRows{
       *this, "page-walk-rows",
       llvm::cl::desc("Rows of several tokens, from as many memory pages, "
-                     "interleaved per iteration (rope-page-walk; < 2: off; "
-                     "off by default: it loses when outputs and inputs lie "
-                     "at the same page offset, see docs/performance.md)"),
-      llvm::cl::init(0)};
+                     "interleaved per iteration (rope-page-walk; < 2: off)"),
+      llvm::cl::init(8)};
+  PassOptions::Option<int64_t> pageWalkMinBytes{
+      *this, "page-walk-min-bytes",
+      llvm::cl::desc("Walk pages only for tensors of at least this many "
+                     "bytes (checked at run time; cache-resident tensors "
+                     "are faster in row order)"),
+      llvm::cl::init(64 << 20)};
   PassOptions::Option<bool> pipelineRowLoads{
       *this, "pipeline-row-loads",
       llvm::cl::desc("Load each head's next row before storing this one "

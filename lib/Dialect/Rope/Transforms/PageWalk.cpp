@@ -77,6 +77,36 @@ static std::optional<int64_t> rowBytes(scf::ForOp rowLoop) {
   return result;
 }
 
+/// The memref that the rows of `rowLoop` are read from: the base of its
+/// first vector read, when defined outside `tokenLoop` (the whole tensor,
+/// not a per-token view).
+static Value streamedMemRef(scf::ForOp rowLoop, scf::ForOp tokenLoop) {
+  Value result;
+  rowLoop.getBody()->walk([&](Operation *op) {
+    Value base;
+    if (auto read = dyn_cast<vector::TransferReadOp>(op))
+      base = read.getBase();
+    else if (auto load = dyn_cast<vector::LoadOp>(op))
+      base = load.getBase();
+    if (!result && base && isa<MemRefType>(base.getType()) &&
+        !tokenLoop->isAncestor(base.getParentBlock()->getParentOp()))
+      result = base;
+  });
+  return result;
+}
+
+/// Bytes of `memref` (the product of its sizes times the element size),
+/// computed at `b`'s insertion point.
+static Value memrefBytes(OpBuilder &b, Location loc, Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  Value bytes = arith::ConstantIndexOp::create(
+      b, loc, type.getElementTypeBitWidth() / 8);
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    bytes = arith::MulIOp::create(
+        b, loc, bytes, memref::DimOp::create(b, loc, memref, d));
+  return bytes;
+}
+
 /// Whether `op` has no regions and reads memory, and does nothing else.
 /// (Effect-free ops are not read-only: onlyHasEffect needs an effect.)
 static bool isReadOnly(Operation *op) {
@@ -110,9 +140,14 @@ static scf::ForOp headLoopOf(scf::ForOp tokenLoop) {
   return head;
 }
 
-/// Walks `tokenLoop` (see the file comment); `maxRows` rows per iteration.
-static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows) {
+/// Walks `tokenLoop` (see the file comment); `maxRows` rows per iteration,
+/// when the memref the rows are read from holds at least `minBytes`.
+static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows,
+                      int64_t minBytes) {
   std::optional<int64_t> bytes = rowBytes(head);
+  Value streamed = streamedMemRef(head, tokenLoop);
+  if (minBytes > 0 && !streamed)
+    return;
   int64_t heads = *getConstantIntValue(head.getUpperBound());
   if (!bytes || *bytes <= 0 || kPageBytes % *bytes != 0)
     return;
@@ -140,6 +175,14 @@ static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows) {
   Value mainEnd = arith::SubIOp::create(b, loc, n,
                                         arith::RemUIOp::create(b, loc, n, g));
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  // Smaller tensors (cache-resident) are faster in row order: the walk
+  // then runs no iteration and the original loop takes every token.
+  if (minBytes > 0) {
+    Value large = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::uge, memrefBytes(b, loc, streamed),
+        arith::ConstantIndexOp::create(b, loc, minBytes));
+    mainEnd = arith::SelectOp::create(b, loc, large, mainEnd, zero);
+  }
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
   auto main = scf::ForOp::create(b, loc, zero, mainEnd, g);
   b.setInsertionPointToStart(main.getBody());
@@ -227,7 +270,7 @@ struct RopePageWalkPass
         nests.push_back({loop, head});
     });
     for (auto [tokenLoop, head] : nests)
-      walkPages(tokenLoop, head, rowsPerIteration);
+      walkPages(tokenLoop, head, rowsPerIteration, minBytes);
   }
 };
 } // namespace

@@ -1,5 +1,6 @@
 // RUN: rope-opt %s -rope-page-walk -split-input-file | FileCheck %s
 // RUN: rope-opt %s -rope-page-walk="rows-per-iteration=0" -split-input-file | FileCheck %s --check-prefix=OFF
+// RUN: rope-opt %s -rope-page-walk="min-bytes=67108864" -split-input-file | FileCheck %s --check-prefix=MIN
 
 // Rows of 256 bytes (128 bf16): 16 per page, 2 pages per token. 8 rows per
 // iteration = 4 tokens x 2 pages: the token loop steps by 4 over n - n mod 4
@@ -30,6 +31,18 @@
 // CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1
 // OFF-LABEL: func @walk
 // OFF-NOT: rope.page_walk
+// With min-bytes, the walk ends at 0 (the original loop takes every token)
+// unless the memref the rows are read from, %x, holds at least 64 MiB.
+// MIN-LABEL: func @walk
+// MIN-SAME: (%[[X:[^:]*]]: memref<?x32x128xbf16>,
+// MIN: %[[END:.*]] = arith.subi
+// MIN: memref.dim %[[X]], %{{.*}} : memref<?x32x128xbf16>
+// MIN: arith.muli
+// MIN: %[[LARGE:.*]] = arith.cmpi uge, %{{.*}}, %{{.*}}
+// MIN: %[[WALKED:.*]] = arith.select %[[LARGE]], %[[END]], %{{.*}}
+// MIN: scf.for %{{.*}} = %{{.*}} to %[[WALKED]] step
+// MIN: } {rope.page_walk}
+// MIN: scf.for %{{.*}} = %[[WALKED]] to
 func.func @walk(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %table: memref<16x64xf32>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

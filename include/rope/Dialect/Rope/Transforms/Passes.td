@@ -172,7 +172,11 @@ def RopePageWalkPass : Pass<"rope-page-walk"> {
     a loop over the P tokens of a page around the row loop, so that every
     page is still read and written in address order (two interleaved
     streams per page lose the gain). The last `n mod G` tokens run in the
-    original loop.
+    original loop, and so do all of them when the memref the rows are read
+    from holds fewer than `min-bytes` bytes (a run-time check): for tensors
+    that stay in the caches the row order is faster (measured on Ice Lake:
+    bf16 head_dim 64 at 4096 tokens 1.54 -> 1.26 of a copy with the walk,
+    Llama q+k at 512 tokens 0.99 -> 0.88).
 
     A copy streams best when it reads and writes several pages at once
     (glibc's large `memcpy` walks 4 pages); a row-by-row walk of RoPE
@@ -199,8 +203,12 @@ def RopePageWalkPass : Pass<"rope-page-walk"> {
     Option<"rowsPerIteration", "rows-per-iteration", "int64_t",
            /*default=*/"8",
            "Rows (from as many pages) per iteration of the walk (< 2: off)">,
+    Option<"minBytes", "min-bytes", "int64_t", /*default=*/"0",
+           "Walk only when the memref the rows are read from holds at least "
+           "this many bytes (checked at run time; 0: always)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect"];
 }
 
