@@ -3,7 +3,8 @@
 // For each case, in one process and one run: a same-bytes copy (read the
 // inputs, write the outputs; OpenMP, compiler-vectorized, and memcpy: the
 // faster counts), the kernel compiled by rope-cpu-pipeline (JIT, writing
-// into caller buffers), and a plain scalar C++ reference. Prints a table and
+// into caller buffers), the three run in turn so that they share the
+// machine's load, and a plain scalar C++ reference. Prints a table and
 // writes a JSON file. See docs/performance.md.
 //
 //===----------------------------------------------------------------------===//
@@ -42,6 +43,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -146,22 +148,49 @@ void memcpyParallel(const std::vector<Buffer *> &in,
   }
 }
 
-template <typename Fn> double timeIt(Fn fn) {
+static double secondsOf(const std::function<void()> &fn) {
+  auto start = std::chrono::steady_clock::now();
   fn();
-  fn(); // warm up
-  std::vector<double> times;
-  double total = 0;
-  while ((total < minSeconds || times.size() < 5) && times.size() < 1000) {
-    auto start = std::chrono::steady_clock::now();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                       start)
+      .count();
+}
+
+/// Median seconds of each function, run in turn (a, b, c, a, b, c, ...)
+/// until each has had `minSeconds` and at least 5 runs: a copy and the
+/// kernel timed side by side see the same machine load (this shared,
+/// noisy machine drifts by 10% within seconds), so their ratio is stable
+/// where medians taken one after the other are not.
+std::vector<double> timeInterleaved(ArrayRef<std::function<void()>> fns) {
+  std::vector<std::vector<double>> times(fns.size());
+  std::vector<double> total(fns.size(), 0.0);
+  for (const auto &fn : fns) {
     fn();
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                             start)
-                   .count();
-    times.push_back(s);
-    total += s;
+    fn(); // warm up
   }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  auto done = [&] {
+    for (size_t i = 0; i < fns.size(); ++i)
+      if ((total[i] < minSeconds || times[i].size() < 5) &&
+          times[i].size() < 1000)
+        return false;
+    return true;
+  };
+  while (!done())
+    for (size_t i = 0; i < fns.size(); ++i) {
+      double s = secondsOf(fns[i]);
+      times[i].push_back(s);
+      total[i] += s;
+    }
+  std::vector<double> medians;
+  for (std::vector<double> &t : times) {
+    std::sort(t.begin(), t.end());
+    medians.push_back(t[t.size() / 2]);
+  }
+  return medians;
+}
+
+double timeIt(const std::function<void()> &fn) {
+  return timeInterleaved({fn})[0];
 }
 
 std::vector<Case> allCases() {
@@ -324,9 +353,11 @@ int main(int argc, char **argv) {
         maxErr = std::max(maxErr, static_cast<double>(std::fabs(a - r)));
       }
 
-    double copyT = std::min(timeIt([&] { copyLoop(inPtrs, outPtrs); }),
-                            timeIt([&] { memcpyParallel(inPtrs, outPtrs); }));
-    double kernelT = timeIt(kernel);
+    std::vector<double> t =
+        timeInterleaved({[&] { copyLoop(inPtrs, outPtrs); },
+                         [&] { memcpyParallel(inPtrs, outPtrs); }, kernel});
+    double copyT = std::min(t[0], t[1]);
+    double kernelT = t[2];
     double scalarT = timeIt([&] {
       scalarReference(c, invFreq, inData, posP, cosP, sinP, refData);
     });
