@@ -156,18 +156,18 @@ static double secondsOf(const std::function<void()> &fn) {
       .count();
 }
 
-/// Median seconds of each function, run in turn (a, b, c, a, b, c, ...)
-/// until each has had `minSeconds` and at least 5 runs: a copy and the
-/// kernel timed side by side see the same machine load (this shared,
-/// noisy machine drifts by 10% within seconds), so their ratio is stable
-/// where medians taken one after the other are not.
+/// Median seconds of each function, timed in turn in blocks (a a a, b b b,
+/// c c c, a a a, ...; the first run of each block untimed) until each has
+/// had `minSeconds` and at least 5 timed runs. A copy and the kernel timed
+/// side by side see the same machine load (this shared machine drifts by
+/// 10% within seconds), so their ratio is stable where medians taken one
+/// after the other are not; the untimed run leaves the caches as the
+/// function itself leaves them (an output line another function left dirty
+/// in the cache makes a streaming store to it slow).
 std::vector<double> timeInterleaved(ArrayRef<std::function<void()>> fns) {
+  constexpr int kTimedPerBlock = 2;
   std::vector<std::vector<double>> times(fns.size());
   std::vector<double> total(fns.size(), 0.0);
-  for (const auto &fn : fns) {
-    fn();
-    fn(); // warm up
-  }
   auto done = [&] {
     for (size_t i = 0; i < fns.size(); ++i)
       if ((total[i] < minSeconds || times[i].size() < 5) &&
@@ -177,9 +177,12 @@ std::vector<double> timeInterleaved(ArrayRef<std::function<void()>> fns) {
   };
   while (!done())
     for (size_t i = 0; i < fns.size(); ++i) {
-      double s = secondsOf(fns[i]);
-      times[i].push_back(s);
-      total[i] += s;
+      fns[i]();
+      for (int k = 0; k < kTimedPerBlock; ++k) {
+        double s = secondsOf(fns[i]);
+        times[i].push_back(s);
+        total[i] += s;
+      }
     }
   std::vector<double> medians;
   for (std::vector<double> &t : times) {
