@@ -16,8 +16,10 @@
 // pipeline before), bit-test lsb with the NaN case, bit-test lsb without it
 // (the pipeline now), truncation (no rounding: a lower bound).
 // Row orders: seq (token by token, head by head, prefetch 4 KiB ahead: the
-// pipeline), pages8 (8 consecutive pages walked together: rope-page-walk),
-// jamG (the rows of one head of G tokens together).
+// row-order loop), pages8 (8 consecutive pages walked together, one stream
+// per page: rope-page-walk), p8 k2s (pages8 for q, k with two interleaved
+// streams per page: rope-page-walk's first k order), jamG (the rows of one
+// head of G tokens together).
 
 #include <immintrin.h>
 #include <omp.h>
@@ -144,6 +146,30 @@ template <int R> static void pages8() {
   });
 }
 
+// pages8 for q; k (two 2 KiB tokens to a page) walked as rope-page-walk
+// first did: 8 tokens at a time, head by head, so that each of its 4 pages
+// is read as two interleaved streams (rows at o and 2048 + o).
+template <int R> static void pages8k2s() {
+  forEachTile([](const char *in, char *out, size_t tokenBytes, size_t begin,
+                 size_t) {
+    if (tokenBytes == kQBytes) {
+      for (size_t g = begin; g < begin + kTile * tokenBytes; g += 4096 * 8)
+        for (size_t o = g; o < g + 4096; o += kRow)
+          for (size_t p = 0; p < 8; ++p) {
+            size_t at = o + 4096 * p;
+            row<R>(in + at, out + at, loadTab((at - begin) / tokenBytes));
+          }
+      return;
+    }
+    for (size_t t0 = 0; t0 < kTile; t0 += 8)
+      for (size_t h = 0; h < tokenBytes; h += kRow)
+        for (size_t t = t0; t < t0 + 8; ++t) {
+          size_t at = begin + t * tokenBytes + h;
+          row<R>(in + at, out + at, loadTab(t));
+        }
+  });
+}
+
 template <int G, int R> static void jam() {
   forEachTile([](const char *in, char *out, size_t tokenBytes, size_t begin,
                  size_t) {
@@ -187,7 +213,8 @@ int main(int argc, char **argv) {
       {"seq r0", seq<0>},       {"seq r1", seq<1>},
       {"seq r2", seq<2>},       {"seq r3", seq<3>},
       {"pages8 r0", pages8<0>}, {"pages8 r2", pages8<2>},
-      {"pages8 r3", pages8<3>}, {"jam4 r2", jam<4, 2>},
+      {"pages8 r3", pages8<3>}, {"p8 k2s r2", pages8k2s<2>},
+      {"jam4 r2", jam<4, 2>},
       {"jam8 r2", jam<8, 2>},
   };
   int rounds = argc > 1 ? atoi(argv[1]) : 25;
