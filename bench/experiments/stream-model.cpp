@@ -11,6 +11,7 @@
 //
 //   clang++-22 -O3 -march=native -fopenmp stream-model.cpp -o stream-model
 //   ./stream-model 25
+//   (add -DOUT_OFFSET=2048 for outputs off their inputs' page offset)
 //
 // Rounding (r0, r1, r2, r3): shift-and-mask lsb with the NaN case (the
 // pipeline before), bit-test lsb with the NaN case, bit-test lsb without it
@@ -18,8 +19,8 @@
 // Row orders: seq (token by token, head by head, prefetch 4 KiB ahead: the
 // row-order loop), pages8 (8 consecutive pages walked together, one stream
 // per page: rope-page-walk), p8 k2s (pages8 for q, k with two interleaved
-// streams per page: rope-page-walk's first k order), jamG (the rows of one
-// head of G tokens together).
+// streams per page: rope-page-walk's first k order), skewD (page p at row
+// i - D p at step i), jamG (the rows of one head of G tokens together).
 
 #include <immintrin.h>
 #include <omp.h>
@@ -38,13 +39,17 @@ static const size_t kQBytes = 32 * kRow, kKBytes = 8 * kRow; // per token
 struct Buffer {
   char *p;
   size_t n;
-  explicit Buffer(size_t n) : n(n) {
-    p = static_cast<char *>(aligned_alloc(4096, n));
+  explicit Buffer(size_t n, size_t offset = 0) : n(n) {
+    p = static_cast<char *>(aligned_alloc(4096, n + 4096)) + offset;
     memset(p, 0x3f, n); // bf16 0x3f3f: normal values, no denormal assists
   }
 };
+// -DOUT_OFFSET=2048: outputs off their inputs' page offset (no 4K aliasing).
+#ifndef OUT_OFFSET
+#define OUT_OFFSET 0
+#endif
 static Buffer qIn(kTokens * kQBytes), kIn(kTokens * kKBytes),
-    qOut(kTokens * kQBytes), kOut(kTokens * kKBytes);
+    qOut(kTokens * kQBytes, OUT_OFFSET), kOut(kTokens * kKBytes, OUT_OFFSET);
 
 // cos/sin of a tile's tokens, already split into even and odd lanes.
 alignas(64) static float table[kTile][2][64];
@@ -170,6 +175,27 @@ template <int R> static void pages8k2s() {
   });
 }
 
+// A skewed walk over all pages of a tile's tensor: at step i, page p
+// processes its row i - D * p (each page in address order, same-offset
+// rows of different pages D * p steps apart, fewer pages in flight as D
+// grows).
+template <int R, int D> static void skew() {
+  forEachTile([](const char *in, char *out, size_t tokenBytes, size_t begin,
+                 size_t) {
+    long pages = kTile * tokenBytes / 4096, rows = 4096 / kRow;
+    for (long i = 0; i < rows + D * (pages - 1); ++i) {
+      long lo = std::max<long>(0, (i - rows + D) / D);
+      long hi = std::min<long>(pages - 1, i / D);
+      if (i - D * lo >= rows)
+        ++lo;
+      for (long p = lo; p <= hi; ++p) {
+        size_t at = begin + 4096 * p + kRow * (i - D * p);
+        row<R>(in + at, out + at, loadTab((at - begin) / tokenBytes));
+      }
+    }
+  });
+}
+
 template <int G, int R> static void jam() {
   forEachTile([](const char *in, char *out, size_t tokenBytes, size_t begin,
                  size_t) {
@@ -214,6 +240,7 @@ int main(int argc, char **argv) {
       {"seq r2", seq<2>},       {"seq r3", seq<3>},
       {"pages8 r0", pages8<0>}, {"pages8 r2", pages8<2>},
       {"pages8 r3", pages8<3>}, {"p8 k2s r2", pages8k2s<2>},
+      {"skew1 r2", skew<2, 1>}, {"skew3 r2", skew<2, 3>},
       {"jam4 r2", jam<4, 2>},
       {"jam8 r2", jam<8, 2>},
   };
