@@ -78,6 +78,9 @@ static cl::opt<bool> pipelineRowLoads(
 static cl::opt<int64_t> pageWalkRows(
     "page-walk-rows", cl::init(8),
     cl::desc("rope-cpu-pipeline page-walk-rows (< 2: off)"));
+static cl::opt<int64_t> pageWalkMaxElementBytes(
+    "page-walk-max-element-bytes", cl::init(2),
+    cl::desc("rope-cpu-pipeline page-walk-max-element-bytes"));
 static cl::opt<int64_t> pageWalkMinBytes(
     "page-walk-min-bytes", cl::init(64 << 20),
     cl::desc("rope-cpu-pipeline page-walk-min-bytes"));
@@ -268,6 +271,7 @@ int main(int argc, char **argv) {
     options.pipelineRowLoads = pipelineRowLoads;
     options.pageWalkRows = pageWalkRows;
     options.pageWalkMinBytes = pageWalkMinBytes;
+    options.pageWalkMaxElementBytes = pageWalkMaxElementBytes;
     options.parallel = parallelTiles;
     rope::buildRopeCPUPipeline(pm, options);
     if (failed(pm.run(*module))) {

@@ -65,6 +65,7 @@ void mlir::rope::buildRopeParallelizationStage(
     RopePageWalkPassOptions walk;
     walk.rowsPerIteration = options.pageWalkRows;
     walk.minBytes = options.pageWalkMinBytes;
+    walk.maxElementBytes = options.pageWalkMaxElementBytes;
     pm.addPass(createRopePageWalkPass(walk));
   }
   // Tile tables are static and small: keep them on the stack.

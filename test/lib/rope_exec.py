@@ -26,7 +26,8 @@ DEFAULTS = dict(name="case", layout="thd", pairing="half", heads="4", dim="64",
                 truncate="true", cache_rows="64", cache_dtype="", mrope="",
                 inverse="0", roundtrip="0", static="0", expect_error="",
                 report="0", seed="0", device="cpu", token_tile="16",
-                page_walk_min_bytes="", specials="0")
+                page_walk_min_bytes="", page_walk_max_element_bytes="",
+                specials="0")
 
 TOKEN_DIMS = {"thd": [0], "bshd": [0, 1], "bhsd": [0, 2]}
 MLIR_ELT = {"f32": "f32", "f16": "f16", "bf16": "bf16"}
@@ -453,6 +454,9 @@ def main():
            "--token-tile=" + case.s["token_tile"]]
     if case.s["page_walk_min_bytes"]:
         cmd.append("--page-walk-min-bytes=" + case.s["page_walk_min_bytes"])
+    if case.s["page_walk_max_element_bytes"]:
+        cmd.append("--page-walk-max-element-bytes=" +
+                   case.s["page_walk_max_element_bytes"])
     proc = subprocess.run(cmd, capture_output=True, text=True)
     name = case.s["name"]
     if case.s["expect_error"]:

@@ -89,6 +89,11 @@ static cl::opt<int64_t> pageWalkMinBytes(
     cl::desc("rope-cpu-pipeline page-walk-min-bytes (default: the "
              "pipeline's; 0: walk pages for tensors of any size)"),
     cl::init(0));
+static cl::opt<int64_t> pageWalkMaxElementBytes(
+    "page-walk-max-element-bytes",
+    cl::desc("rope-cpu-pipeline page-walk-max-element-bytes (default: the "
+             "pipeline's; 0: any element width)"),
+    cl::init(0));
 static cl::opt<unsigned> repeat("repeat",
                                 cl::desc("Run N times and report timings"),
                                 cl::init(1));
@@ -312,6 +317,8 @@ int main(int argc, char **argv) {
     options.tokenTile = tokenTile;
     if (pageWalkMinBytes.getNumOccurrences())
       options.pageWalkMinBytes = pageWalkMinBytes;
+    if (pageWalkMaxElementBytes.getNumOccurrences())
+      options.pageWalkMaxElementBytes = pageWalkMaxElementBytes;
     buildRopeCPUPipeline(pm, options);
   }
   if (failed(pm.run(*module)))

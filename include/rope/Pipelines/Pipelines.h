@@ -65,6 +65,12 @@ struct RopeCPUPipelineOptions
                      "bytes (checked at run time; cache-resident tensors "
                      "are faster in row order)"),
       llvm::cl::init(64 << 20)};
+  PassOptions::Option<int64_t> pageWalkMaxElementBytes{
+      *this, "page-walk-max-element-bytes",
+      llvm::cl::desc("Walk pages only for elements at most this many bytes "
+                     "wide (0: any; 2 by default: bf16 and f16 gain, f32 "
+                     "does not)"),
+      llvm::cl::init(2)};
   PassOptions::Option<bool> pipelineRowLoads{
       *this, "pipeline-row-loads",
       llvm::cl::desc("Load each head's next row before storing this one "

@@ -141,12 +141,17 @@ static scf::ForOp headLoopOf(scf::ForOp tokenLoop) {
 }
 
 /// Walks `tokenLoop` (see the file comment); `maxRows` rows per iteration,
-/// when the memref the rows are read from holds at least `minBytes`.
+/// when the memref the rows are read from holds at least `minBytes` and its
+/// elements are at most `maxElementBytes` wide (0: any).
 static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows,
-                      int64_t minBytes) {
+                      int64_t minBytes, int64_t maxElementBytes) {
   std::optional<int64_t> bytes = rowBytes(head);
   Value streamed = streamedMemRef(head, tokenLoop);
-  if (minBytes > 0 && !streamed)
+  if ((minBytes > 0 || maxElementBytes > 0) && !streamed)
+    return;
+  if (maxElementBytes > 0 &&
+      cast<MemRefType>(streamed.getType()).getElementTypeBitWidth() >
+          8 * maxElementBytes)
     return;
   int64_t heads = *getConstantIntValue(head.getUpperBound());
   if (!bytes || *bytes <= 0 || kPageBytes % *bytes != 0)
@@ -270,7 +275,8 @@ struct RopePageWalkPass
         nests.push_back({loop, head});
     });
     for (auto [tokenLoop, head] : nests)
-      walkPages(tokenLoop, head, rowsPerIteration, minBytes);
+      walkPages(tokenLoop, head, rowsPerIteration, minBytes,
+                maxElementBytes);
   }
 };
 } // namespace

@@ -1,6 +1,7 @@
 // RUN: rope-opt %s -rope-page-walk -split-input-file | FileCheck %s
 // RUN: rope-opt %s -rope-page-walk="rows-per-iteration=0" -split-input-file | FileCheck %s --check-prefix=OFF
 // RUN: rope-opt %s -rope-page-walk="min-bytes=67108864" -split-input-file | FileCheck %s --check-prefix=MIN
+// RUN: rope-opt %s -rope-page-walk="max-element-bytes=2" -split-input-file | FileCheck %s --check-prefix=ELT
 
 // Rows of 256 bytes (128 bf16): 16 per page, 2 pages per token. 8 rows per
 // iteration = 4 tokens x 2 pages: the token loop steps by 4 over n - n mod 4
@@ -31,6 +32,8 @@
 // CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1
 // OFF-LABEL: func @walk
 // OFF-NOT: rope.page_walk
+// ELT-LABEL: func @walk
+// ELT: } {rope.page_walk}
 // With min-bytes, the walk ends at 0 (the original loop takes every token)
 // unless the memref the rows are read from, %x, holds at least 64 MiB.
 // MIN-LABEL: func @walk
@@ -130,6 +133,28 @@ func.func @writes_first(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n
     scf.for %h = %c0 to %c32 step %c1 {
       %v = vector.load %x[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
       vector.store %v, %y[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
+    } {rope.independent_iterations}
+  } {rope.independent_iterations}
+  return
+}
+
+// -----
+
+// f32 rows of 512 bytes: walked by default, left in row order when the walk
+// is limited to elements of at most 2 bytes (bf16 rows above still walk).
+// CHECK-LABEL: func @f32_rows
+// CHECK: } {rope.page_walk}
+// ELT-LABEL: func @f32_rows
+// ELT-NOT: rope.page_walk
+// ELT: return
+func.func @f32_rows(%x: memref<?x32x128xf32>, %y: memref<?x32x128xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  scf.for %t = %c0 to %n step %c1 {
+    scf.for %h = %c0 to %c32 step %c1 {
+      %v = vector.load %x[%t, %h, %c0] : memref<?x32x128xf32>, vector<16xf32>
+      vector.store %v, %y[%t, %h, %c0] : memref<?x32x128xf32>, vector<16xf32>
     } {rope.independent_iterations}
   } {rope.independent_iterations}
   return
