@@ -35,6 +35,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEPAGEWALKPASS
@@ -78,8 +79,8 @@ static std::optional<int64_t> rowBytes(scf::ForOp rowLoop) {
 }
 
 /// The memref that the rows of `rowLoop` are read from: the base of its
-/// first vector read, when defined outside `tokenLoop` (the whole tensor,
-/// not a per-token view).
+/// first vector read, followed through views (subview, expand_shape, ...)
+/// to the whole tensor, when that is defined outside `tokenLoop`.
 static Value streamedMemRef(scf::ForOp rowLoop, scf::ForOp tokenLoop) {
   Value result;
   rowLoop.getBody()->walk([&](Operation *op) {
@@ -88,7 +89,11 @@ static Value streamedMemRef(scf::ForOp rowLoop, scf::ForOp tokenLoop) {
       base = read.getBase();
     else if (auto load = dyn_cast<vector::LoadOp>(op))
       base = load.getBase();
-    if (!result && base && isa<MemRefType>(base.getType()) &&
+    if (result || !base)
+      return;
+    while (auto view = base.getDefiningOp<ViewLikeOpInterface>())
+      base = view.getViewSource();
+    if (isa<MemRefType>(base.getType()) &&
         !tokenLoop->isAncestor(base.getParentBlock()->getParentOp()))
       result = base;
   });

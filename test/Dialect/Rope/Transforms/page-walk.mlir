@@ -159,3 +159,26 @@ func.func @f32_rows(%x: memref<?x32x128xf32>, %y: memref<?x32x128xf32>, %n: inde
   } {rope.independent_iterations}
   return
 }
+
+// -----
+
+// The size check follows views to the whole tensor: a tile's subview of %x
+// is walked when %x itself holds 64 MiB.
+// MIN-LABEL: func @walk_view
+// MIN-SAME: (%[[X:[^:]*]]: memref<?x32x128xbf16>,
+// MIN: memref.dim %[[X]], %{{.*}} : memref<?x32x128xbf16>
+// MIN: arith.cmpi uge
+// MIN: } {rope.page_walk}
+func.func @walk_view(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n: index, %off: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %tile = memref.subview %x[%off, 0, 0] [%n, 32, 128] [1, 1, 1] : memref<?x32x128xbf16> to memref<?x32x128xbf16, strided<[4096, 128, 1], offset: ?>>
+  scf.for %t = %c0 to %n step %c1 {
+    scf.for %h = %c0 to %c32 step %c1 {
+      %v = vector.load %tile[%t, %h, %c0] : memref<?x32x128xbf16, strided<[4096, 128, 1], offset: ?>>, vector<16xbf16>
+      vector.store %v, %y[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
+    } {rope.independent_iterations}
+  } {rope.independent_iterations}
+  return
+}
