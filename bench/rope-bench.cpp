@@ -52,8 +52,10 @@ using namespace mlir;
 using namespace mlir::rope::bench;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> jsonPath("json", cl::desc("JSON output file"),
-                                     cl::init("bench/results/cpu.json"));
+static cl::opt<std::string>
+    jsonPath("json", cl::desc("JSON output file (none by default; `make "
+                              "bench` writes bench/results/cpu.json)"),
+             cl::init(""));
 static cl::opt<std::string> filter("filter",
                                    cl::desc("Only cases whose name contains"),
                                    cl::init(""));
@@ -251,7 +253,11 @@ int main(int argc, char **argv) {
                                "case", "tokens", "bytes", "copy_us",
                                "kernel_us", "scalar_us", "ratio", "GB/s",
                                "max_err");
-  std::ofstream json(jsonPath);
+  // Without --json the stream stays closed and writes to it do nothing, so
+  // that experiments with --filter leave the recorded results alone.
+  std::ofstream json;
+  if (!jsonPath.empty())
+    json.open(jsonPath);
   json << "{\n  \"host\": \"" << llvm::sys::getHostCPUName().str()
        << "\",\n  \"threads\": " << threads << ",\n  \"cases\": [\n";
   bool firstJson = true;
