@@ -112,12 +112,14 @@ static Value memrefBytes(OpBuilder &b, Location loc, Value memref) {
   return bytes;
 }
 
-/// Whether `op` has no regions and reads memory, and does nothing else.
-/// (Effect-free ops are not read-only: onlyHasEffect needs an effect.)
-static bool isReadOnly(Operation *op) {
-  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
-  return op->getNumRegions() == 0 && effects &&
-         effects.onlyHasEffect<MemoryEffects::Read>();
+/// Whether `op` reads memory and has no other effect.
+static bool isRead(Operation *op) {
+  return hasSingleEffect<MemoryEffects::Read>(op);
+}
+
+/// Whether `op` may have an effect other than reading memory.
+static bool mayWrite(Operation *op) {
+  return !isMemoryEffectFree(op) && !isRead(op);
 }
 
 /// The head loop of a token loop that can be walked: the token loop runs
@@ -138,8 +140,7 @@ static scf::ForOp headLoopOf(scf::ForOp tokenLoop) {
   for (Operation &op : body->without_terminator()) {
     if (&op == head.getOperation())
       break;
-    if (op.getNumRegions() != 0 ||
-        (!isMemoryEffectFree(&op) && !isReadOnly(&op)))
+    if (op.getNumRegions() != 0 || mayWrite(&op))
       return {};
   }
   return head;
@@ -245,14 +246,14 @@ static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows,
   for (size_t r = 1; r < rowOps.size(); ++r) {
     Operation *firstWrite = nullptr;
     for (Operation *op : rowOps[r - 1])
-      if (!isMemoryEffectFree(op) && !isReadOnly(op)) {
+      if (mayWrite(op)) {
         firstWrite = op;
         break;
       }
     if (!firstWrite)
       continue;
     for (Operation *op : rowOps[r])
-      if (isReadOnly(op) && !isMemoryEffectFree(op) &&
+      if (isRead(op) &&
           llvm::all_of(op->getOperands(), [&](Value v) {
             Operation *def = v.getDefiningOp();
             return !def || def->getBlock() != rows.getBody() ||
