@@ -78,14 +78,17 @@ static cl::opt<bool> pipelineRowLoads(
     "pipeline-row-loads", cl::init(true),
     cl::desc("rope-cpu-pipeline pipeline-row-loads"));
 static cl::opt<int64_t> pageWalkRows(
-    "page-walk-rows", cl::init(8),
+    "page-walk-rows", cl::init(4),
     cl::desc("rope-cpu-pipeline page-walk-rows (< 2: off)"));
 static cl::opt<int64_t> pageWalkMaxElementBytes(
-    "page-walk-max-element-bytes", cl::init(2),
+    "page-walk-max-element-bytes", cl::init(0),
     cl::desc("rope-cpu-pipeline page-walk-max-element-bytes"));
 static cl::opt<int64_t> pageWalkMinBytes(
     "page-walk-min-bytes", cl::init(64 << 20),
     cl::desc("rope-cpu-pipeline page-walk-min-bytes"));
+static cl::opt<bool> pageWalkSegments(
+    "page-walk-segments", cl::init(true),
+    cl::desc("rope-cpu-pipeline page-walk-segments"));
 static cl::opt<bool> parallelTiles(
     "parallel", cl::init(true),
     cl::desc("rope-cpu-pipeline parallel (token tiles on OpenMP threads)"));
@@ -278,6 +281,7 @@ int main(int argc, char **argv) {
     options.pageWalkRows = pageWalkRows;
     options.pageWalkMinBytes = pageWalkMinBytes;
     options.pageWalkMaxElementBytes = pageWalkMaxElementBytes;
+    options.pageWalkSegments = pageWalkSegments;
     options.parallel = parallelTiles;
     rope::buildRopeCPUPipeline(pm, options);
     if (failed(pm.run(*module))) {

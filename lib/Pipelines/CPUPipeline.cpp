@@ -66,6 +66,7 @@ void mlir::rope::buildRopeParallelizationStage(
     walk.rowsPerIteration = options.pageWalkRows;
     walk.minBytes = options.pageWalkMinBytes;
     walk.maxElementBytes = options.pageWalkMaxElementBytes;
+    walk.interleaveSegments = options.pageWalkSegments;
     pm.addPass(createRopePageWalkPass(walk));
   }
   // Tile tables are static and small: keep them on the stack.

@@ -87,10 +87,19 @@
 // PAR-NOT: memref.copy
 
 // The token loops of q (2 pages per token) and k (a page per 2 tokens)
-// walk 8 pages per iteration (page-walk-rows=8), when the tensor holds at
-// least 64 MiB (page-walk-min-bytes, checked at run time).
+// walk 4 pages per iteration (page-walk-rows=4), when the tensor holds at
+// least 64 MiB (page-walk-min-bytes, checked at run time), segment by
+// segment: the first 64-byte vectors of both halves of the 4 pages' rows
+// (2 tokens x 2 heads) are loaded before any store, then the second ones.
 // WALK-LABEL: func @llama_qk
 // WALK: arith.cmpi uge, %{{.*}}, %c67108864
+// WALK: scf.for %{{.*}} = %c0 to %c16 step %c1 {
+// WALK-COUNT-8: vector.load %arg0{{.*}} : memref<?x32x128xbf16>, vector<32xbf16>
+// WALK-NOT: vector.load %arg0
+// WALK-COUNT-8: vector.store {{.*}} vector<32xbf16>
+// WALK-COUNT-8: vector.load %arg0{{.*}} : memref<?x32x128xbf16>, vector<32xbf16>
+// WALK-NOT: vector.load %arg0
+// WALK-COUNT-8: vector.store {{.*}} vector<32xbf16>
 // WALK: } {rope.page_walk}
 // WALK: arith.cmpi uge, %{{.*}}, %c67108864
 // WALK: } {rope.page_walk}

@@ -58,7 +58,7 @@ struct RopeCPUPipelineOptions
       *this, "page-walk-rows",
       llvm::cl::desc("Rows of several tokens, from as many memory pages, "
                      "interleaved per iteration (rope-page-walk; < 2: off)"),
-      llvm::cl::init(8)};
+      llvm::cl::init(4)};
   PassOptions::Option<int64_t> pageWalkMinBytes{
       *this, "page-walk-min-bytes",
       llvm::cl::desc("Walk pages only for tensors of at least this many "
@@ -68,9 +68,14 @@ struct RopeCPUPipelineOptions
   PassOptions::Option<int64_t> pageWalkMaxElementBytes{
       *this, "page-walk-max-element-bytes",
       llvm::cl::desc("Walk pages only for elements at most this many bytes "
-                     "wide (0: any; 2 by default: bf16 and f16 gain, f32 "
-                     "does not)"),
-      llvm::cl::init(2)};
+                     "wide (0: any)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<bool> pageWalkSegments{
+      *this, "page-walk-segments",
+      llvm::cl::desc("Walk pages segment by segment: the loads of one "
+                     "vector of every page's row before their stores "
+                     "(rope-page-walk interleave-segments)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> pipelineRowLoads{
       *this, "pipeline-row-loads",
       llvm::cl::desc("Load each head's next row before storing this one "

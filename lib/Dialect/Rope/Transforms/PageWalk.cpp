@@ -22,6 +22,11 @@
 // address order (with two interleaved streams per page, Llama k's walk was
 // slower than no walk at all).
 //
+// With interleave-segments the rows of an iteration are then ordered
+// segment by segment, each segment's reads first (interleaveRowSegments):
+// this, not the page count, is what avoids 4K aliasing between loads and
+// the streamed stores still in the store buffer.
+//
 //===----------------------------------------------------------------------===//
 
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
@@ -36,6 +41,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+
+#include "llvm/ADT/SetVector.h"
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEPAGEWALKPASS
@@ -122,6 +129,93 @@ static bool mayWrite(Operation *op) {
   return !isMemoryEffectFree(op) && !isRead(op);
 }
 
+/// Whether `op` and the pure ops of its block that it depends on, from
+/// `point` on, can move before `point`; collects them in `moved` (operands
+/// first).
+static bool collectHoistable(Operation *op, Operation *point,
+                             llvm::SetVector<Operation *> &moved) {
+  for (Value v : op->getOperands()) {
+    Operation *def = v.getDefiningOp();
+    if (!def || def->getBlock() != point->getBlock() ||
+        def->isBeforeInBlock(point) || moved.contains(def))
+      continue;
+    if (def->getNumRegions() != 0 || !isMemoryEffectFree(def) ||
+        !collectHoistable(def, point, moved))
+      return false;
+  }
+  moved.insert(op);
+  return true;
+}
+
+/// Moves the reads among `ops` (with the pure ops they depend on) before
+/// `point`, where their operands allow.
+static void hoistReads(ArrayRef<Operation *> ops, Operation *point) {
+  for (Operation *op : ops) {
+    if (!isRead(op) || op->getBlock() != point->getBlock() ||
+        op->isBeforeInBlock(point))
+      continue;
+    llvm::SetVector<Operation *> moved;
+    if (collectHoistable(op, point, moved))
+      for (Operation *m : moved)
+        m->moveBefore(point);
+  }
+}
+
+/// The first op among `ops` that may write memory, or null.
+static Operation *firstWrite(ArrayRef<Operation *> ops) {
+  auto it = llvm::find_if(ops, mayWrite);
+  return it == ops.end() ? nullptr : *it;
+}
+
+/// Each row's loads go before the previous row's first store: a load right
+/// after a store to the same offset of another page (the next row here,
+/// when outputs and inputs lie at the same page offset) waits on the store
+/// (4K aliasing). Rows are disjoint, so the order is free.
+static void hoistRowReads(ArrayRef<SmallVector<Operation *>> rowOps) {
+  for (size_t r = 1; r < rowOps.size(); ++r)
+    if (Operation *write = firstWrite(rowOps[r - 1]))
+      hoistReads(rowOps[r], write);
+}
+
+/// Splits each row into segments, a new one at each read that follows a
+/// write (a vectorized row's chunks: the reads, arithmetic and stores of
+/// one vector of each half),
+/// then orders the loop body segment by segment, segment s of every row
+/// together, each group's reads before its first write. Every page's rows
+/// then load a few lines at one page offset before any row stores to it:
+/// the stores still in the store buffer lie at earlier offsets and no load
+/// waits on a 4K-aliased store, which row-at-a-time orders cannot avoid
+/// (the store buffer holds more than a page of streamed lines). Rows are
+/// clones of one body and disjoint in memory; each row keeps its order.
+static void interleaveRowSegments(ArrayRef<SmallVector<Operation *>> rowOps,
+                                  Operation *end) {
+  SmallVector<SmallVector<SmallVector<Operation *>>> segments;
+  for (ArrayRef<Operation *> row : rowOps) {
+    auto &rowSegments = segments.emplace_back(1);
+    bool wrote = false;
+    for (Operation *op : row) {
+      if (wrote && isRead(op)) {
+        rowSegments.emplace_back();
+        wrote = false;
+      }
+      rowSegments.back().push_back(op);
+      wrote |= mayWrite(op);
+    }
+    if (rowSegments.size() != segments.front().size())
+      return;
+  }
+  for (size_t s = 0; s < segments.front().size(); ++s) {
+    SmallVector<Operation *> group;
+    for (auto &rowSegments : segments)
+      for (Operation *op : rowSegments[s]) {
+        op->moveBefore(end);
+        group.push_back(op);
+      }
+    if (Operation *write = firstWrite(group))
+      hoistReads(group, write);
+  }
+}
+
 /// The head loop of a token loop that can be walked: the token loop runs
 /// from 0 with step 1 and has no results; its body is read-only ops, then
 /// the head loop (0 to a constant, step 1, no results), then the yield.
@@ -150,7 +244,8 @@ static scf::ForOp headLoopOf(scf::ForOp tokenLoop) {
 /// when the memref the rows are read from holds at least `minBytes` and its
 /// elements are at most `maxElementBytes` wide (0: any).
 static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows,
-                      int64_t minBytes, int64_t maxElementBytes) {
+                      int64_t minBytes, int64_t maxElementBytes,
+                      bool interleaveSegments) {
   std::optional<int64_t> bytes = rowBytes(head);
   Value streamed = streamedMemRef(head, tokenLoop);
   if ((minBytes > 0 || maxElementBytes > 0) && !streamed)
@@ -176,7 +271,8 @@ static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows,
   // share a page), and tokens per step of the walk.
   int64_t slots = maxRows / parts;
   int64_t group = slots * perPageTokens;
-  if (slots < 2)
+  // One token of several pages is worth walking only segment by segment.
+  if (slots < 1 || (slots == 1 && (parts == 1 || !interleaveSegments)))
     return;
 
   OpBuilder b(tokenLoop);
@@ -239,28 +335,10 @@ static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows,
         rowOps.back().push_back(b.clone(op, map));
     }
   }
-  // Each row's loads go before the previous row's first store: a load
-  // right after a store to the same offset of another page (the next row
-  // here, when outputs and inputs lie at the same page offset) waits on
-  // the store (4K aliasing). Rows are disjoint, so the order is free.
-  for (size_t r = 1; r < rowOps.size(); ++r) {
-    Operation *firstWrite = nullptr;
-    for (Operation *op : rowOps[r - 1])
-      if (mayWrite(op)) {
-        firstWrite = op;
-        break;
-      }
-    if (!firstWrite)
-      continue;
-    for (Operation *op : rowOps[r])
-      if (isRead(op) &&
-          llvm::all_of(op->getOperands(), [&](Value v) {
-            Operation *def = v.getDefiningOp();
-            return !def || def->getBlock() != rows.getBody() ||
-                   def->isBeforeInBlock(firstWrite);
-          }))
-        op->moveBefore(firstWrite);
-  }
+  if (interleaveSegments)
+    interleaveRowSegments(rowOps, rows.getBody()->getTerminator());
+  else
+    hoistRowReads(rowOps);
   // Software prefetch would fetch rows this loop already reads.
   main->setAttr(RopeDialect::getPageWalkAttrName(), b.getUnitAttr());
   // The rest of the tile's tokens (after `main`), in the original order.
@@ -282,7 +360,7 @@ struct RopePageWalkPass
     });
     for (auto [tokenLoop, head] : nests)
       walkPages(tokenLoop, head, rowsPerIteration, minBytes,
-                maxElementBytes);
+                maxElementBytes, interleaveSegments);
   }
 };
 } // namespace

@@ -2,6 +2,7 @@
 // RUN: rope-opt %s -rope-page-walk="rows-per-iteration=0" -split-input-file | FileCheck %s --check-prefix=OFF
 // RUN: rope-opt %s -rope-page-walk="min-bytes=67108864" -split-input-file | FileCheck %s --check-prefix=MIN
 // RUN: rope-opt %s -rope-page-walk="max-element-bytes=2" -split-input-file | FileCheck %s --check-prefix=ELT
+// RUN: rope-opt %s -rope-page-walk="rows-per-iteration=4 interleave-segments=1" -split-input-file | FileCheck %s --check-prefix=SEG
 
 // Rows of 256 bytes (128 bf16): 16 per page, 2 pages per token. 8 rows per
 // iteration = 4 tokens x 2 pages: the token loop steps by 4 over n - n mod 4
@@ -178,6 +179,53 @@ func.func @walk_view(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n: i
     scf.for %h = %c0 to %c32 step %c1 {
       %v = vector.load %tile[%t, %h, %c0] : memref<?x32x128xbf16, strided<[4096, 128, 1], offset: ?>>, vector<16xbf16>
       vector.store %v, %y[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
+    } {rope.independent_iterations}
+  } {rope.independent_iterations}
+  return
+}
+
+// -----
+
+// interleave-segments: f32 tokens of 16 KiB (4 pages), 4 rows per
+// iteration: one token, one row of each of its pages. Each row has two
+// segments (a chunk: two loads, the rotation, two stores); the loop body
+// holds the first segment of all 4 rows, their 8 loads before any store,
+// then the second. The loads of the second chunk use an index computed
+// after the first chunk's stores; it moves with them.
+// SEG-LABEL: func @segments
+// SEG: scf.for %[[T0:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// SEG: %[[T:.*]] = arith.addi %[[T0]]
+// SEG: scf.for %[[O:.*]] = %{{.*}} to %{{.*}} step
+// SEG-COUNT-8: vector.load %{{.*}}[%[[T]], %{{.*}}, %{{.*}}] : memref<?x32x128xf32>
+// SEG-NOT: vector.load
+// SEG-COUNT-8: vector.store
+// SEG-COUNT-8: vector.load %{{.*}}[%[[T]], %{{.*}}, %{{.*}}] : memref<?x32x128xf32>
+// SEG-NOT: vector.load
+// SEG-COUNT-8: vector.store
+// SEG-NOT: vector.store
+// SEG: } {rope.page_walk}
+// Without interleave-segments, 4 rows of one token are not walked.
+// CHECK-LABEL: func @segments
+// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1
+func.func @segments(%x: memref<?x32x128xf32>, %y: memref<?x32x128xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %c16 = arith.constant 16 : index
+  scf.for %t = %c0 to %n step %c1 {
+    scf.for %h = %c0 to %c32 step %c1 {
+      %a = vector.load %x[%t, %h, %c0] : memref<?x32x128xf32>, vector<16xf32>
+      %b = vector.load %x[%t, %h, %c64] : memref<?x32x128xf32>, vector<16xf32>
+      %nb = arith.negf %b : vector<16xf32>
+      vector.store %nb, %y[%t, %h, %c0] : memref<?x32x128xf32>, vector<16xf32>
+      vector.store %a, %y[%t, %h, %c64] : memref<?x32x128xf32>, vector<16xf32>
+      %i = arith.addi %c64, %c16 : index
+      %a2 = vector.load %x[%t, %h, %c16] : memref<?x32x128xf32>, vector<16xf32>
+      %b2 = vector.load %x[%t, %h, %i] : memref<?x32x128xf32>, vector<16xf32>
+      %nb2 = arith.negf %b2 : vector<16xf32>
+      vector.store %nb2, %y[%t, %h, %c16] : memref<?x32x128xf32>, vector<16xf32>
+      vector.store %a2, %y[%t, %h, %i] : memref<?x32x128xf32>, vector<16xf32>
     } {rope.independent_iterations}
   } {rope.independent_iterations}
   return

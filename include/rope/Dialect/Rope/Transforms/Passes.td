@@ -177,23 +177,33 @@ def RopePageWalkPass : Pass<"rope-page-walk"> {
     that stay in the caches the row order is faster (measured on Ice Lake:
     bf16 head_dim 64 at 4096 tokens 1.54 -> 1.26 of a copy with the walk,
     Llama q+k at 512 tokens 0.99 -> 0.88). `max-element-bytes` limits the
-    walk to narrow elements: it pays where the arithmetic per byte is
-    heavy (bf16: conversions and rounding; Llama q+k at 32768 tokens 0.85
-    -> 0.91 of a copy) and not for f32, whose row-order loop already
-    streams like a copy (0.89-0.90 -> 0.88 for THD f32 at 4096 tokens).
+    walk to narrow elements (0: any).
 
     A copy streams best when it reads and writes several pages at once
     (glibc's large `memcpy` walks 4 pages); a row-by-row walk of RoPE
-    streams one page at a time and, measured on Ice Lake with bf16 Llama
-    q+k at 32768 tokens, reaches about 0.85 of a copy's bandwidth, 0.9+
-    with 8 pages walked together.
+    streams one page at a time. Walking the pages row by row is not enough
+    when the outputs lie at their inputs' page offset (as page-aligned
+    buffers do): a load then follows, within the store buffer's reach,
+    stores to the same low 12 address bits and waits on them (4K
+    aliasing). With `interleave-segments` each iteration is ordered segment
+    by segment instead (a row's reads up to its stores, then the next
+    reads up to the next stores: one vector of each half of a vectorized
+    row), segment s of every row together and all of its reads first, as
+    glibc's loop loads a few vectors of each of its 4 pages before storing
+    them. The stores still in flight then lie at lower page offsets than
+    every load, and one token of several pages is worth walking too (G = 1
+    for f32 Llama q, 4 pages). Measured on Ice Lake (copy/kernel, A/B
+    medians): THD f32 at 4096 tokens 0.90 (row order) -> 1.01, f32 q+k at
+    32768 tokens 0.91 -> 0.99, bf16 0.89 (8 pages row by row) -> 0.92 with
+    4 pages segment by segment.
 
     ```mlir
     scf.for %t = %c0 to %n step %c1 {
       %cos = vector.transfer_read %table[%t, %c0] ...
       scf.for %h = %c0 to %c32 step %c1 { row(%t, %h, %cos) }
     }
-    // becomes (bf16 rows of 256 bytes: 16 per page, 2 pages per token, G = 4)
+    // becomes (bf16 rows of 256 bytes: 16 per page, 2 pages per token;
+    // rows-per-iteration=8: G = 4)
     scf.for %t0 = %c0 to %n4 step %c4 {        // %n4 = n - n mod 4
       %cos0 = ... [%t0] ... %cos3 = ... [%t0 + 3]
       scf.for %o = %c0 to %c16 step %c1 {
@@ -201,6 +211,10 @@ def RopePageWalkPass : Pass<"rope-page-walk"> {
       }
     } {rope.page_walk}
     scf.for %t = %n4 to %n step %c1 { ... }
+    // with interleave-segments, the row loop's body holds
+    //   loads(row 0, segment 0) ... loads(row 7, segment 0)
+    //   rest(row 0, segment 0) ... rest(row 7, segment 0)
+    //   loads(row 0, segment 1) ...
     ```
   }];
   let options = [
@@ -214,6 +228,11 @@ def RopePageWalkPass : Pass<"rope-page-walk"> {
            /*default=*/"0",
            "Walk only rows whose elements are at most this many bytes wide "
            "(0: any)">,
+    Option<"interleaveSegments", "interleave-segments", "bool",
+           /*default=*/"false",
+           "Order each iteration segment by segment (the part of every "
+           "row up to its first store, then up to the next, ...), each "
+           "segment's loads first">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect",
