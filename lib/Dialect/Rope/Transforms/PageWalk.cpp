@@ -339,8 +339,11 @@ static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows,
     interleaveRowSegments(rowOps, rows.getBody()->getTerminator());
   else
     hoistRowReads(rowOps);
-  // Software prefetch would fetch rows this loop already reads.
-  main->setAttr(RopeDialect::getPageWalkAttrName(), b.getUnitAttr());
+  // The bytes the walked tensor advances per iteration: rope-prefetch
+  // fetches the same rows of the next iteration (a fixed distance would
+  // fetch rows this iteration already reads).
+  main->setAttr(RopeDialect::getPageWalkAttrName(),
+                b.getI64IntegerAttr(slots * parts * kPageBytes));
   // The rest of the tile's tokens (after `main`), in the original order.
   tokenLoop.getLowerBoundMutable().assign(mainEnd);
 }

@@ -20,9 +20,12 @@ using namespace mlir;
 static constexpr int64_t kLineBytes = 64;
 
 /// The argument of `func` that `load` reads, when it is a contiguous
-/// identity-layout memref of a byte-sized element type.
+/// identity-layout memref of a byte-sized element type, and how far ahead to
+/// prefetch it: `distance`, or in a loop of rope-page-walk the bytes the walk
+/// advances per iteration (with `inPageWalks`; else not at all).
 static BlockArgument streamedArgument(vector::LoadOp load,
-                                      FunctionOpInterface func) {
+                                      FunctionOpInterface func,
+                                      int64_t &distance, bool inPageWalks) {
   auto arg = dyn_cast<BlockArgument>(load.getBase());
   if (!arg || arg.getOwner() != &func.getFunctionBody().front())
     return {};
@@ -34,9 +37,16 @@ static BlockArgument streamedArgument(vector::LoadOp load,
   if (load.getVectorType().getRank() != 1 ||
       !load->getParentOfType<LoopLikeOpInterface>())
     return {};
-  for (Operation *p = load->getParentOp(); p; p = p->getParentOp())
-    if (p->hasAttr(rope::RopeDialect::getPageWalkAttrName()))
+  for (Operation *p = load->getParentOp(); p; p = p->getParentOp()) {
+    Attribute walk = p->getAttr(rope::RopeDialect::getPageWalkAttrName());
+    if (!walk)
+      continue;
+    auto stride = dyn_cast<IntegerAttr>(walk);
+    if (!inPageWalks || !stride || stride.getInt() <= 0)
       return {};
+    distance = stride.getInt();
+    break;
+  }
   return arg;
 }
 
@@ -51,15 +61,17 @@ struct RopePrefetchPass
     getOperation()->walk([&](FunctionOpInterface func) {
       if (func.isExternal())
         return;
-      SmallVector<std::pair<vector::LoadOp, BlockArgument>> loads;
+      SmallVector<std::tuple<vector::LoadOp, BlockArgument, int64_t>> loads;
       func.walk([&](vector::LoadOp load) {
-        if (BlockArgument arg = streamedArgument(load, func))
-          loads.push_back({load, arg});
+        int64_t ahead = distance;
+        if (BlockArgument arg =
+                streamedArgument(load, func, ahead, inPageWalks))
+          loads.push_back({load, arg, ahead});
       });
       // One flat view and last element index per argument, at the entry.
       DenseMap<Value, std::pair<Value, Value>> flat;
       OpBuilder b(func.getFunctionBody());
-      for (auto [load, arg] : loads) {
+      for (auto [load, arg, bytes] : loads) {
         if (flat.count(arg))
           continue;
         Location loc = arg.getLoc();
@@ -73,7 +85,7 @@ struct RopePrefetchPass
             b, loc, count, arith::ConstantIndexOp::create(b, loc, 1));
         flat[arg] = {view, last};
       }
-      for (auto [load, arg] : loads) {
+      for (auto [load, arg, bytes] : loads) {
         auto [view, last] = flat[arg];
         MemRefType type = load.getMemRefType();
         int64_t eltBytes = type.getElementTypeBitWidth() / 8;
@@ -89,7 +101,7 @@ struct RopePrefetchPass
           Value ahead = arith::AddIOp::create(
               lb, loc, linear,
               arith::ConstantIndexOp::create(lb, loc,
-                                             (distance + line) / eltBytes));
+                                             (bytes + line) / eltBytes));
           ahead = arith::MinSIOp::create(lb, loc, ahead, last);
           memref::PrefetchOp::create(lb, loc, view, ValueRange{ahead},
                                      /*isWrite=*/false, /*localityHint=*/3,

@@ -28,13 +28,13 @@
 // CHECK: vector.store %{{.*}}, %{{.*}}[%[[TA]], %[[H1]], %{{.*}}]
 // CHECK-COUNT-6: vector.store
 // CHECK-NOT: vector.store
-// CHECK: } {rope.page_walk}
+// CHECK: } {rope.page_walk = 32768 : i64}
 // CHECK: scf.for %{{.*}} = %[[END]] to %[[N]] step %c1
 // CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1
 // OFF-LABEL: func @walk
 // OFF-NOT: rope.page_walk
 // ELT-LABEL: func @walk
-// ELT: } {rope.page_walk}
+// ELT: } {rope.page_walk = 32768 : i64}
 // With min-bytes, the walk ends at 0 (the original loop takes every token)
 // unless the memref the rows are read from, %x, holds at least 64 MiB.
 // MIN-LABEL: func @walk
@@ -45,7 +45,7 @@
 // MIN: %[[LARGE:.*]] = arith.cmpi uge, %{{.*}}, %{{.*}}
 // MIN: %[[WALKED:.*]] = arith.select %[[LARGE]], %[[END]], %{{.*}}
 // MIN: scf.for %{{.*}} = %{{.*}} to %[[WALKED]] step
-// MIN: } {rope.page_walk}
+// MIN: } {rope.page_walk = 32768 : i64}
 // MIN: scf.for %{{.*}} = %[[WALKED]] to
 func.func @walk(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %table: memref<16x64xf32>, %n: index) {
   %c0 = arith.constant 0 : index
@@ -86,7 +86,7 @@ func.func @walk(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %table: me
 // CHECK: vector.load %{{.*}}[%[[TB]], %[[H]], %{{.*}}] : memref<?x8x128xbf16>
 // CHECK-COUNT-8: vector.store
 // CHECK-NOT: vector.store
-// CHECK: } {rope.page_walk}
+// CHECK: } {rope.page_walk = 32768 : i64}
 func.func @small_tokens(%x: memref<?x8x128xbf16>, %y: memref<?x8x128xbf16>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -144,7 +144,7 @@ func.func @writes_first(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n
 // f32 rows of 512 bytes: walked by default, left in row order when the walk
 // is limited to elements of at most 2 bytes (bf16 rows above still walk).
 // CHECK-LABEL: func @f32_rows
-// CHECK: } {rope.page_walk}
+// CHECK: } {rope.page_walk = 32768 : i64}
 // ELT-LABEL: func @f32_rows
 // ELT-NOT: rope.page_walk
 // ELT: return
@@ -169,7 +169,7 @@ func.func @f32_rows(%x: memref<?x32x128xf32>, %y: memref<?x32x128xf32>, %n: inde
 // MIN-SAME: (%[[X:[^:]*]]: memref<?x32x128xbf16>,
 // MIN: memref.dim %[[X]], %{{.*}} : memref<?x32x128xbf16>
 // MIN: arith.cmpi uge
-// MIN: } {rope.page_walk}
+// MIN: } {rope.page_walk = 32768 : i64}
 func.func @walk_view(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n: index, %off: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -203,7 +203,7 @@ func.func @walk_view(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n: i
 // SEG-NOT: vector.load
 // SEG-COUNT-8: vector.store
 // SEG-NOT: vector.store
-// SEG: } {rope.page_walk}
+// SEG: } {rope.page_walk = 16384 : i64}
 // Without interleave-segments, 4 rows of one token are not walked.
 // CHECK-LABEL: func @segments
 // CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1

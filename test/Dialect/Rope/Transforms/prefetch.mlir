@@ -1,5 +1,6 @@
 // RUN: rope-opt %s -rope-prefetch="distance=4096" -split-input-file | FileCheck %s
 // RUN: rope-opt %s -rope-prefetch="distance=0" -split-input-file | FileCheck %s --check-prefix=OFF
+// RUN: rope-opt %s -rope-prefetch="distance=4096 in-page-walks=false" -split-input-file | FileCheck %s --check-prefix=NOWALK
 
 // A 64-byte load of a streamed argument in a loop: one prefetch 4096 bytes
 // (2048 bf16) ahead in the flattened argument, clamped to its last element.
@@ -74,11 +75,36 @@ func.func @not_streamed(%x: memref<?x128xf32>) -> vector<16xf32> {
 
 // -----
 
-// Loads in a loop of rope-page-walk read several pages at once: no prefetch.
+// Loads in a loop of rope-page-walk read several pages at once: prefetched
+// one iteration of the walk ahead (16384 bytes, 8192 bf16), not `distance`;
+// not at all with in-page-walks=false, or when the walk's stride is not
+// known.
 // CHECK-LABEL: func @page_walk
+// CHECK: %[[C:.*]] = arith.constant 8192 : index
+// CHECK: arith.addi %{{.*}}, %[[C]]
+// CHECK: memref.prefetch
 // CHECK-NOT: memref.prefetch
 // CHECK: return
+// NOWALK-LABEL: func @page_walk
+// NOWALK-NOT: memref.prefetch
+// NOWALK: return
 func.func @page_walk(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = memref.dim %x, %c0 : memref<?x32x128xbf16>
+  scf.for %i = %c0 to %t step %c1 {
+    %v = vector.load %x[%i, %c0, %c0] : memref<?x32x128xbf16>, vector<32xbf16>
+    vector.store %v, %y[%i, %c0, %c0] : memref<?x32x128xbf16>, vector<32xbf16>
+  } {rope.page_walk = 16384 : i64}
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func @page_walk_unknown_stride
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @page_walk_unknown_stride(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %t = memref.dim %x, %c0 : memref<?x32x128xbf16>

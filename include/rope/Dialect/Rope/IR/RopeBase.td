@@ -58,7 +58,8 @@ def Rope_Dialect : Dialect {
       return "rope.independent_iterations";
     }
     /// Marks the loops of rope-page-walk, whose iterations read several
-    /// pages at once (rope-prefetch leaves their loads alone).
+    /// pages at once; its value is the bytes each walked tensor advances
+    /// per iteration, how far ahead rope-prefetch fetches in them.
     static constexpr ::llvm::StringLiteral getPageWalkAttrName() {
       return "rope.page_walk";
     }
