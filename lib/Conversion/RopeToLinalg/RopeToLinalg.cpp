@@ -503,7 +503,7 @@ struct RotateOpLowering : OpRewritePattern<RotateOp> {
   LogicalResult matchAndRewrite(RotateOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RotationContext ctx{op, op.getEffectiveRotaryDim(), {}, {}};
+    RotationContext ctx{op, op.getEffectiveRotaryDim(), {}, {}, {}, {}};
     buildShapeChecks(rewriter, loc, op);
     if (Value offset = op.getOffset())
       ctx.offset = castToI64(rewriter, loc, offset);
