@@ -32,6 +32,7 @@
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -129,35 +130,28 @@ static bool mayWrite(Operation *op) {
   return !isMemoryEffectFree(op) && !isRead(op);
 }
 
-/// Whether `op` and the pure ops of its block that it depends on, from
-/// `point` on, can move before `point`; collects them in `moved` (operands
-/// first).
-static bool collectHoistable(Operation *op, Operation *point,
-                             llvm::SetVector<Operation *> &moved) {
-  for (Value v : op->getOperands()) {
-    Operation *def = v.getDefiningOp();
-    if (!def || def->getBlock() != point->getBlock() ||
-        def->isBeforeInBlock(point) || moved.contains(def))
-      continue;
-    if (def->getNumRegions() != 0 || !isMemoryEffectFree(def) ||
-        !collectHoistable(def, point, moved))
-      return false;
-  }
-  moved.insert(op);
-  return true;
-}
-
-/// Moves the reads among `ops` (with the pure ops they depend on) before
-/// `point`, where their operands allow.
+/// Moves the reads among `ops` before `point`, with the ops of its block
+/// after `point` that they depend on when those are pure.
 static void hoistReads(ArrayRef<Operation *> ops, Operation *point) {
+  BackwardSliceOptions options;
+  options.omitBlockArguments = true;
+  options.filter = [&](Operation *def) {
+    return def->getBlock() == point->getBlock() &&
+           !def->isBeforeInBlock(point);
+  };
   for (Operation *op : ops) {
     if (!isRead(op) || op->getBlock() != point->getBlock() ||
         op->isBeforeInBlock(point))
       continue;
-    llvm::SetVector<Operation *> moved;
-    if (collectHoistable(op, point, moved))
-      for (Operation *m : moved)
-        m->moveBefore(point);
+    llvm::SetVector<Operation *> slice;
+    if (failed(getBackwardSlice(op, &slice, options)) ||
+        !llvm::all_of(slice, [](Operation *def) {
+          return def->getNumRegions() == 0 && isMemoryEffectFree(def);
+        }))
+      continue;
+    for (Operation *def : slice) // topologically sorted
+      def->moveBefore(point);
+    op->moveBefore(point);
   }
 }
 
