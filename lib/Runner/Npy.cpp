@@ -54,22 +54,82 @@ StringRef mlir::rope::npyDescr(NpyDType dtype) {
   llvm_unreachable("unknown dtype");
 }
 
+static std::string shapeText(llvm::ArrayRef<int64_t> shape) {
+  std::string s = "(";
+  for (int64_t d : shape)
+    s += std::to_string(d) + ",";
+  return s + ")";
+}
+
 static llvm::Error fail(StringRef path, const llvm::Twine &what) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  path + ": " + what);
 }
 
-/// Returns the text after `'key':` in a header dict, or an empty ref.
-static StringRef valueOf(StringRef header, StringRef key) {
-  std::string quoted = ("'" + key + "'").str();
-  size_t at = header.find(quoted);
-  if (at == StringRef::npos)
-    return {};
-  StringRef rest = header.drop_front(at + quoted.size()).ltrim();
-  if (!rest.consume_front(":"))
-    return {};
-  return rest.ltrim();
-}
+namespace {
+/// The header of a .npy file is a Python dict literal such as
+/// `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }`. This reads
+/// it token by token, so a key's text inside another value is not a key.
+struct HeaderParser {
+  StringRef text;
+  std::string error;
+
+  void skipSpace() { text = text.ltrim(); }
+  bool consume(char c) {
+    skipSpace();
+    if (text.empty() || text.front() != c)
+      return false;
+    text = text.drop_front();
+    return true;
+  }
+  bool fail(const llvm::Twine &what) {
+    error = what.str();
+    return false;
+  }
+  bool parseString(std::string &out) {
+    skipSpace();
+    if (text.empty() || (text.front() != '\'' && text.front() != '"'))
+      return fail("expected a quoted string");
+    char quote = text.front();
+    size_t close = text.find(quote, 1);
+    if (close == StringRef::npos)
+      return fail("unterminated string");
+    out = text.substr(1, close - 1).str();
+    text = text.drop_front(close + 1);
+    return true;
+  }
+  bool parseBool(bool &out) {
+    skipSpace();
+    if (text.consume_front("True"))
+      return out = true, true;
+    if (text.consume_front("False"))
+      return out = false, true;
+    return fail("expected True or False");
+  }
+  bool parseShape(llvm::SmallVectorImpl<int64_t> &out) {
+    if (!consume('('))
+      return fail("expected a shape tuple");
+    while (!consume(')')) {
+      skipSpace();
+      size_t n = 0;
+      while (n < text.size() && llvm::isDigit(text[n]))
+        ++n;
+      int64_t dim;
+      if (n == 0 || text.take_front(n).getAsInteger(10, dim))
+        return fail("bad dimension '" + text.take_front(std::max<size_t>(n, 1)) +
+                    "'");
+      out.push_back(dim);
+      text = text.drop_front(n);
+      if (!consume(',')) {
+        if (!consume(')'))
+          return fail("expected ',' or ')' in the shape");
+        break;
+      }
+    }
+    return true;
+  }
+};
+} // namespace
 
 static std::optional<NpyDType> parseDescr(StringRef descr) {
   if (descr == "<f4" || descr == "=f4")
@@ -125,53 +185,60 @@ llvm::Expected<NpyArray> mlir::rope::readNpy(StringRef path) {
                           header.take_front(40) + "'");
 
   NpyArray array;
-  // descr
-  StringRef descrText = valueOf(header, "descr");
-  if (descrText.empty() || (descrText[0] != '\'' && descrText[0] != '"'))
+  HeaderParser p{header, {}};
+  bool haveDescr = false, haveOrder = false, haveShape = false;
+  bool fortran = false;
+  p.consume('{');
+  while (!p.consume('}')) {
+    std::string key;
+    if (!p.parseString(key) || !p.consume(':'))
+      return fail(path, "malformed header: expected 'key': value" +
+                            (p.error.empty() ? "" : " (" + p.error + ")"));
+    bool ok;
+    if (key == "descr")
+      ok = p.parseString(array.descr), haveDescr = true;
+    else if (key == "fortran_order")
+      ok = p.parseBool(fortran), haveOrder = true;
+    else if (key == "shape")
+      ok = p.parseShape(array.shape), haveShape = true;
+    else
+      ok = p.fail("unknown key '" + key + "'");
+    if (!ok)
+      return fail(path, "malformed header: " + p.error);
+    if (!p.consume(',')) {
+      if (!p.consume('}'))
+        return fail(path, "malformed header: expected ',' or '}'");
+      break;
+    }
+  }
+  if (!haveDescr)
     return fail(path, "malformed header: missing 'descr'");
-  char quote = descrText[0];
-  size_t close = descrText.find(quote, 1);
-  if (close == StringRef::npos)
-    return fail(path, "malformed header: unterminated 'descr'");
-  array.descr = descrText.substr(1, close - 1).str();
+  if (!haveOrder)
+    return fail(path, "malformed header: missing 'fortran_order'");
+  if (!haveShape)
+    return fail(path, "malformed header: missing 'shape' tuple");
   std::optional<NpyDType> dtype = parseDescr(array.descr);
   if (!dtype)
     return fail(path, "unsupported dtype '" + array.descr +
                           "' (expected little-endian f4, f2, u2/bf16, i4, "
                           "i8 or f8)");
   array.dtype = *dtype;
-
-  // fortran_order
-  StringRef order = valueOf(header, "fortran_order");
-  if (order.starts_with("True"))
+  if (fortran)
     return fail(path, "Fortran-ordered arrays are not supported");
-  if (!order.starts_with("False"))
-    return fail(path, "malformed header: missing 'fortran_order'");
-
-  // shape
-  StringRef shapeText = valueOf(header, "shape");
-  if (!shapeText.consume_front("("))
-    return fail(path, "malformed header: missing 'shape' tuple");
-  size_t end = shapeText.find(')');
-  if (end == StringRef::npos)
-    return fail(path, "malformed header: unterminated 'shape'");
-  llvm::SmallVector<StringRef> parts;
-  shapeText.take_front(end).split(parts, ',');
-  for (StringRef part : parts) {
-    part = part.trim();
-    if (part.empty())
-      continue;
-    int64_t dim;
-    if (part.getAsInteger(10, dim) || dim < 0)
-      return fail(path, "malformed header: bad dimension '" + part + "'");
-    array.shape.push_back(dim);
-  }
 
   // data
   size_t dataStart = headerStart + headerLen;
-  uint64_t expected =
-      static_cast<uint64_t>(array.numElements()) * NpyArray::elementSize(*dtype);
   uint64_t actual = bytes.size() - dataStart;
+  // The byte count, checked for overflow: a shape whose product does not fit
+  // cannot match any file.
+  uint64_t expected = NpyArray::elementSize(*dtype);
+  if (llvm::is_contained(array.shape, 0))
+    expected = 0;
+  for (int64_t d : array.shape)
+    if (__builtin_mul_overflow(expected, static_cast<uint64_t>(d), &expected) ||
+        expected > static_cast<uint64_t>(INT64_MAX))
+      return fail(path, "shape " + shapeText(array.shape) +
+                            " is too large (its byte size overflows)");
   if (actual < expected)
     return fail(path, "truncated data: expected " + llvm::Twine(expected) +
                           " bytes, found " + llvm::Twine(actual));

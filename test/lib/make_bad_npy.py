@@ -21,3 +21,19 @@ open(os.path.join(out, "x_trailing.npy"), "wb").write(raw + b"\0\0\0\0")
 open(os.path.join(out, "x_badmagic.npy"), "wb").write(b"NOTNUMPY" + raw[8:])
 open(os.path.join(out, "x_header.npy"), "wb").write(raw[:10] + b"garbage" + raw[17:])
 open(os.path.join(out, "empty.npy"), "wb").write(b"")
+
+
+def with_header(name, header):
+    """A version 1.0 file with the given header dict text and no data."""
+    text = header.encode() + b" " * ((64 - (10 + len(header) + 1) % 64) % 64) + b"\n"
+    open(os.path.join(out, name), "wb").write(
+        b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text)
+
+
+# A shape whose element count overflows 64 bits, and one hidden in a string.
+with_header("x_overflow.npy",
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (2305843009213693952, 2, 8), }")
+with_header("x_shape_in_string.npy",
+            "{'descr': '<f4', 'fortran_order': False, 'x': \"'shape': (3, 2, 8)\", 'shape': (0, 2, 8), }")
+with_header("x_bad_dim.npy",
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (3, -2, 8), }")

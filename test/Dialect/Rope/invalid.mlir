@@ -311,3 +311,28 @@ func.func private @negative_attention_factor() attributes {f = #rope.default<bas
 
 // expected-error @+1 {{'divisors' entries must be positive and finite, got 0.000000e+00 at index 0}}
 func.func private @zero_divisor() attributes {f = #rope.freq_factors<base = 10000.0, divisors = [0.0, 1.0]>}
+
+// -----
+
+// A head_dim beyond any model's: rejected before the frequencies are built.
+func.func @head_dim_too_large(%x: tensor<?x1x2147483648xf32>, %p: tensor<?xi64>) -> tensor<?x1x2147483648xf32> {
+  // expected-error @+1 {{'ins' #0 has head_dim 2147483648, expected at most 65536}}
+  %y = rope.rotate half thd ins(%x : tensor<?x1x2147483648xf32>) outs(%x : tensor<?x1x2147483648xf32>) positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+  return %y : tensor<?x1x2147483648xf32>
+}
+
+// -----
+
+func.func @inverse_frequency_too_large(%x: tensor<?x1x4xf32>, %p: tensor<?xi64>) -> tensor<?x1x4xf32> {
+  // expected-error @+1 {{inverse frequency 1 is 1.000000e+05, expected a finite value of magnitude at most 6.553600e+04}}
+  %y = rope.rotate half thd ins(%x : tensor<?x1x4xf32>) outs(%x : tensor<?x1x4xf32>) positions(%p : tensor<?xi64>) freqs(#rope.inv_freqs<values = [1.0, 100000.0]>)
+  return %y : tensor<?x1x4xf32>
+}
+
+// -----
+
+func.func @ntk_base_too_small(%x: tensor<?x1x4xf32>, %p: tensor<?xi64>) -> tensor<?x1x4xf32> {
+  // expected-error @+1 {{'base' must be at least 1.525879e-05, got 1.000000e-06}}
+  %y = rope.rotate half thd ins(%x : tensor<?x1x4xf32>) outs(%x : tensor<?x1x4xf32>) positions(%p : tensor<?xi64>) freqs(#rope.dynamic_ntk<base = 0.000001, factor = 2.0, original_max_position = 16>)
+  return %y : tensor<?x1x4xf32>
+}

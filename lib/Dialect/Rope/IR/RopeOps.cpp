@@ -6,6 +6,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::rope;
 
@@ -71,6 +73,29 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
   return s;
 }
 
+/// cos/sin meet their error bound while |p * f| stays far below 2^52, the
+/// range where the f64 angle reduction is exact (see SinCos.h).
+LogicalResult RotateOp::verifyFrequencyRange(FrequencyAttrInterface freqs,
+                                             int64_t rotaryDim) {
+  std::optional<SmallVector<double>> values =
+      freqs.getStaticInverseFrequencies(rotaryDim);
+  if (!values) {
+    // Run-time frequencies (dynamic NTK, LongRoPE selection) are base
+    // powers scaled down: at most max(1, 1 / base).
+    if (auto ntk = dyn_cast<DynamicNTKFreqsAttr>(freqs);
+        ntk && 1.0 / ntk.getBase() > kMaxInverseFrequency)
+      return emitOpError("'base' must be at least ")
+             << 1.0 / kMaxInverseFrequency << ", got " << ntk.getBase();
+    return success();
+  }
+  for (auto [i, f] : llvm::enumerate(*values))
+    if (!std::isfinite(f) || std::fabs(f) > kMaxInverseFrequency)
+      return emitOpError("inverse frequency ")
+             << i << " is " << f << ", expected a finite value of magnitude "
+             << "at most " << kMaxInverseFrequency;
+  return success();
+}
+
 LogicalResult RotateOp::verify() {
   if (getInputs().empty())
     return emitOpError("expects at least one input tensor");
@@ -98,6 +123,12 @@ LogicalResult RotateOp::verify() {
       return emitOpError("'ins' #") << idx << " needs a static head_dim";
     SmallVector<int64_t> tokens = llvm::map_to_vector(
         tokenDims, [&](int64_t dim) { return type.getDimSize(dim); });
+    // Frequencies and tables are built at compile time with R/2 entries:
+    // an absurd head_dim must fail here, not exhaust memory when folding.
+    if (d > kMaxHeadDim)
+      return emitOpError("'ins' #")
+             << idx << " has head_dim " << d << ", expected at most "
+             << kMaxHeadDim;
     if (idx == 0) {
       headDim = d;
       tokenShape = tokens;
@@ -137,6 +168,8 @@ LogicalResult RotateOp::verify() {
     if (!getPositions() && !getOffset())
       return emitOpError("'freqs' needs 'positions' or 'offset'");
     if (failed(freqs.verifyForRotaryDim(r, [&] { return emitOpError(); })))
+      return failure();
+    if (failed(verifyFrequencyRange(freqs, r)))
       return failure();
   }
 

@@ -112,24 +112,36 @@ struct RopeVectorizePass
       rewriter.setInsertionPoint(op);
       scf::SCFTilingOptions options;
       options.setTileSizes(getAsIndexOpFoldResult(&getContext(), *sizes));
-      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      // linalg's TilingInterface is an external model: a driver that did not
+      // register it gets a diagnostic, not a crash.
+      auto tileable = dyn_cast<TilingInterface>(op.getOperation());
+      if (!tileable) {
+        op->emitOpError("does not implement TilingInterface; register "
+                        "linalg::registerTilingInterfaceExternalModels");
+        return signalPassFailure();
+      }
+      FailureOr<scf::SCFTilingResult> tiled =
+          scf::tileUsingSCF(rewriter, tileable, options);
       if (failed(tiled)) {
         op->emitOpError("could not be tiled for vectorization");
         return signalPassFailure();
       }
+      // Read what the op tells before replacing (and so freeing) it.
+      const bool isRotate = isRotateStage(op);
+      const bool allParallel = llvm::all_of(op.getIteratorTypesArray(),
+                                            linalg::isParallelIterator);
       rewriter.replaceOp(op, tiled->replacements);
       // The loop over a rotated row's vectors is the innermost one; its
       // unrolled copies read the tables at constant offsets.
       // (One loop per non-zero tile size, outermost first.)
       scf::ForOp rowLoop;
-      if (isRotateStage(op) && !tiled->loops.empty() &&
+      if (isRotate && !tiled->loops.empty() &&
           tiled->loops.size() == size_t(llvm::count_if(
                                      *sizes, [](int64_t s) { return s; })))
         rowLoop = dyn_cast<scf::ForOp>(tiled->loops.back().getOperation());
       // Every dimension of the rope kernels is parallel: distinct
       // iterations write distinct elements.
-      if (llvm::all_of(op.getIteratorTypesArray(), linalg::isParallelIterator))
+      if (allParallel)
         for (LoopLikeOpInterface loop : tiled->loops)
           loop->setAttr(RopeDialect::getIndependentIterationsAttrName(),
                         rewriter.getUnitAttr());

@@ -59,6 +59,13 @@ def Rope_RotateOp : Rope_Op<"rotate", [
       without positions (ONNX without position ids). Positions outside
       `[0, P)` are an error at run time (see docs/).
 
+    Limits: `head_dim` at most 65536 (verified). With `freqs`, every
+    position `p` must satisfy `|p| < 2^31` (for `offset`, every `offset + s`);
+    cos/sin then meet the f32 error bound of docs/accuracy.md for inverse
+    frequencies up to 2^16 (larger ones are rejected). Positions outside that
+    range stop the program at run time on the CPU and give NaN on the GPU,
+    as cache positions outside `[0, P)` do.
+
     Example (Llama-3.1-8B queries and keys, 32 and 8 heads):
 
     ```mlir
@@ -116,6 +123,12 @@ def Rope_RotateOp : Rope_Op<"rotate", [
   let hasCanonicalizer = 1;
 
   let extraClassDeclaration = [{
+    /// Largest head_dim the verifier accepts.
+    static constexpr int64_t kMaxHeadDim = 65536;
+    /// Positions used with frequencies satisfy |p| < kPositionLimit.
+    static constexpr int64_t kPositionLimit = int64_t(1) << 31;
+    /// Largest inverse frequency accepted (angles stay below 2^47).
+    static constexpr double kMaxInverseFrequency = 65536.0;
     /// Static head dimension D shared by all inputs.
     int64_t getHeadDim();
     /// R: `rotary_dim` when present, else D.
@@ -135,6 +148,11 @@ def Rope_RotateOp : Rope_Op<"rotate", [
     }
     /// Whether positions carry three components (mrope).
     bool isMRope() { return getMropeSection().has_value(); }
+
+  private:
+    ::mlir::LogicalResult verifyFrequencyRange(
+        ::mlir::rope::FrequencyAttrInterface freqs, int64_t rotaryDim);
+  public:
   }];
 }
 
