@@ -3,6 +3,7 @@
 #   make test   install deps, build, run the whole lit suite
 #   make bench  CPU benchmarks (see docs/performance.md)
 #   make bench-gpu  GPU benchmark on CUDA device 0 (docs/performance.md)
+#   make test-sanitized  the lit suite on an ASan+UBSan build ($(SAN_BUILD_DIR))
 #   make docs   regenerate docs/generated from ODS
 
 BUILD_DIR ?= build
@@ -10,7 +11,7 @@ BUILD_TYPE ?= Release
 LLVM_PREFIX ?= /usr/lib/llvm-22
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build demo test docs bench bench-gpu clean
+.PHONY: deps configure build demo test test-sanitized docs bench bench-gpu clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -45,6 +46,15 @@ bench: build
 bench-gpu: build
 	@mkdir -p bench/results
 	$(BUILD_DIR)/bin/rope-bench-gpu --json bench/results/gpu.json | tee bench/results/gpu.txt
+
+# The whole lit suite on a build with AddressSanitizer and UBSan (the CUDA
+# runtime included); any report fails the test that triggered it.
+SAN_BUILD_DIR ?= build-sanitized
+test-sanitized: deps
+	@test -f $(SAN_BUILD_DIR)/build.ninja || $(MAKE) --no-print-directory \
+	  BUILD_DIR=$(SAN_BUILD_DIR) BUILD_TYPE=RelWithDebInfo \
+	  CMAKE_FLAGS="-DROPE_ENABLE_SANITIZERS=ON $(CMAKE_FLAGS)" $(SAN_BUILD_DIR)/build.ninja
+	ninja -C $(SAN_BUILD_DIR) check-rope
 
 docs: configure
 	ninja -C $(BUILD_DIR) rope-doc

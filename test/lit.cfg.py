@@ -19,6 +19,17 @@ config.environment["FILECHECK_OPTS"] = (
     "-enable-var-scope --allow-unused-prefixes=false")
 
 llvm_config.use_default_substitutions()
+
+# Sanitized build: a report aborts (a signal, which `not` does not hide) and
+# fails the test; the suppressions name upstream false positives only.
+if getattr(config, "rope_sanitized", False):
+    config.available_features.add("sanitized")
+    supp = os.path.join(config.test_source_root, "sanitizer-suppressions")
+    config.environment["ASAN_OPTIONS"] = "abort_on_error=1:detect_leaks=1"
+    config.environment["UBSAN_OPTIONS"] = (
+        "abort_on_error=1:halt_on_error=1:print_stacktrace=1")
+    config.environment["LSAN_OPTIONS"] = (
+        "suppressions=%s/lsan.txt:print_suppressions=0" % supp)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 # Python helpers (numpy references) run with Debian's interpreter, which has

@@ -39,6 +39,7 @@ struct EmitCInterfacePass
 
 void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
                                         int64_t tokenTile, int64_t minTiles) {
+  pm.addPass(createRopeCheckDimIndicesPass());
   pm.addPass(createRopeFoldFrequenciesPass());
   ConvertRopeToLinalgPassOptions options;
   options.tokenTile = tokenTile;

@@ -21,6 +21,7 @@ using namespace mlir::rope;
 
 void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
                                      const RopeGPUPipelineOptions &options) {
+  pm.addPass(createRopeCheckDimIndicesPass());
   pm.addPass(createRopeFoldFrequenciesPass());
   ConvertRopeToGPUPassOptions gpuOptions;
   gpuOptions.blockSize = options.blockSize;

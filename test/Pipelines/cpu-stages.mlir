@@ -22,7 +22,7 @@
 // TILED: tensor.extract_slice {{.*}}[0, 0] [%[[N]], 64] [1, 1] : tensor<16x64xf32> to tensor<?x64xf32>
 // TILED: scf.for %{{.*}} = %c0 to %[[N]] step %c1
 // TILED: scf.for %{{.*}} = %c0 to %c64 step %c16
-// TILED: math.roundeven %{{.*}} : vector<16xf32>
+// TILED: math.roundeven %{{.*}} : vector<16xf64>
 // The loop over a row's 2 chunks is unrolled, so each token's table row is
 // read (and split into even/odd lanes) once, outside the loop over heads.
 // TILED: scf.for %{{.*}} = %c0 to %[[N]] step %c1

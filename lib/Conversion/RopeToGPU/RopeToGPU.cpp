@@ -301,34 +301,28 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
                               .getResult()
                         : kb.cIdx(1);
     Value tokens = arith::MulIOp::create(b, loc, batches, seqLen);
-    // Frequencies as hi/lo f32 constants in global memory (outlining copies
-    // them into the kernel's module); a vector constant indexed by the
-    // thread would be spilled to local memory.
-    std::optional<std::pair<memref::GlobalOp, memref::GlobalOp>> freqGlobals;
+    // Frequencies as f64 constants in global memory (outlining copies them
+    // into the kernel's module); a vector constant indexed by the thread
+    // would be spilled to local memory.
+    memref::GlobalOp freqGlobal;
+    auto freqType = MemRefType::get({half}, b.getF64Type());
     if (freqValues) {
-      auto [hi, lo] = splitF64(*freqValues);
       auto module = op->getParentOfType<ModuleOp>();
       SymbolTable symbols(module);
-      auto makeGlobal = [&](StringRef name, ArrayRef<float> data) {
-        OpBuilder::InsertionGuard g(b);
-        b.setInsertionPointToStart(module.getBody());
-        auto type = MemRefType::get({half}, b.getF32Type());
-        auto global = memref::GlobalOp::create(
-            b, loc, name, b.getStringAttr("private"), type,
-            DenseElementsAttr::get(
-                RankedTensorType::get({half}, b.getF32Type()), data),
-            /*constant=*/true, b.getI64IntegerAttr(16));
-        symbols.insert(global); // uniquifies the name
-        return global;
-      };
-      freqGlobals = {makeGlobal("__rope_inv_freq_hi", hi),
-                     makeGlobal("__rope_inv_freq_lo", lo)};
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(module.getBody());
+      freqGlobal = memref::GlobalOp::create(
+          b, loc, "__rope_inv_freq", b.getStringAttr("private"), freqType,
+          DenseElementsAttr::get(RankedTensorType::get({half}, b.getF64Type()),
+                                 ArrayRef<double>(*freqValues)),
+          /*constant=*/true, b.getI64IntegerAttr(16));
+      symbols.insert(freqGlobal); // uniquifies the name
     }
     // Frequencies that depend on the sequence length n (dynamic NTK,
     // run-time LongRoPE): n on the host (a device reduction of explicit
     // positions), the frequencies computed on the host in f64 as on the
     // CPU, then copied into device buffers the kernel reads.
-    Value runtimeHi, runtimeLo;
+    Value runtimeFreqs;
     if (freqs && !freqValues) {
       Value maxPos;
       if (positions) {
@@ -346,20 +340,15 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
           b, loc, maxPos,
           arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1)));
       FrequencyTensors ft = buildFrequencyTensors(b, loc, freqs, r, n);
-      auto toDevice = [&](Value tensor) -> Value {
-        auto type = MemRefType::get({half}, b.getF32Type());
-        Value host = bufferization::ToBufferOp::create(b, loc, type, tensor,
-                                                       /*read_only=*/true);
-        Value dev = gpu::AllocOp::create(b, loc, type, /*asyncToken=*/Type(),
-                                         ValueRange{}, ValueRange{},
-                                         ValueRange{}, /*hostShared=*/UnitAttr())
-                        .getMemref();
-        gpu::MemcpyOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
-                              dev, host);
-        return dev;
-      };
-      runtimeHi = toDevice(ft.hi);
-      runtimeLo = toDevice(ft.lo);
+      Value host = bufferization::ToBufferOp::create(b, loc, freqType, ft.freqs,
+                                                     /*read_only=*/true);
+      runtimeFreqs =
+          gpu::AllocOp::create(b, loc, freqType, /*asyncToken=*/Type(),
+                               ValueRange{}, ValueRange{}, ValueRange{},
+                               /*hostShared=*/UnitAttr())
+              .getMemref();
+      gpu::MemcpyOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
+                            runtimeFreqs, host);
     }
     auto sharedType = MemRefType::get(
         {half}, b.getF32Type(), AffineMap(),
@@ -384,13 +373,10 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
       auto asI64 = [&](Value v) { return castToI64(b, loc, v); };
 
       // 1. cos/sin of this token, once per block, into shared memory.
-      Value fHi = runtimeHi, fLo = runtimeLo;
-      if (freqValues) {
-        fHi = memref::GetGlobalOp::create(b, loc, freqGlobals->first.getType(),
-                                          freqGlobals->first.getSymName());
-        fLo = memref::GetGlobalOp::create(b, loc, freqGlobals->second.getType(),
-                                          freqGlobals->second.getSymName());
-      }
+      Value freqBuffer = runtimeFreqs;
+      if (freqValues)
+        freqBuffer = memref::GetGlobalOp::create(b, loc, freqType,
+                                                 freqGlobal.getSymName());
       auto phase1 = scf::ForOp::create(b, loc, tid, kb.cIdx(half),
                                        kb.cIdx(blockSize));
       {
@@ -411,17 +397,21 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
           pos = arith::AddIOp::create(b, loc, asI64(offset), asI64(seq));
         }
         Value c, s;
-        if (fHi) {
-          Value p = arith::SIToFPOp::create(b, loc, b.getF32Type(), pos);
-          Value hi = memref::LoadOp::create(b, loc, fHi, i);
-          Value lo = memref::LoadOp::create(b, loc, fLo, i);
+        Value nan = arith::ConstantOp::create(
+            b, loc, b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
+        if (freqBuffer) {
+          Value p = arith::SIToFPOp::create(b, loc, b.getF64Type(), pos);
+          Value f = memref::LoadOp::create(b, loc, freqBuffer, i);
           SinCos sc = scaleByAttentionFactor(
               b, loc,
-              buildAccurateSinCosOfProduct(b, loc, p, hi, lo,
+              buildAccurateSinCosOfProduct(b, loc, p, f,
                                            QuadrantRounding::MagicNumber),
               attention);
-          c = sc.cos;
-          s = sc.sin;
+          // Positions outside the accurate range give NaN, as positions
+          // outside a cache do (documented).
+          Value inRange = buildPositionInRange(b, loc, pos);
+          c = arith::SelectOp::create(b, loc, inRange, sc.cos, nan);
+          s = arith::SelectOp::create(b, loc, inRange, sc.sin, nan);
         } else {
           SmallVector<Value> idx;
           Value inRange;
@@ -447,8 +437,6 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
           c = kb.toF32(memref::LoadOp::create(b, loc, cosCache, idx));
           s = kb.toF32(memref::LoadOp::create(b, loc, sinCache, idx));
           if (inRange) {
-            Value nan = arith::ConstantOp::create(
-                b, loc, b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
             c = arith::SelectOp::create(b, loc, inRange, c, nan);
             s = arith::SelectOp::create(b, loc, inRange, s, nan);
           }
@@ -551,10 +539,9 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
       }
       gpu::TerminatorOp::create(b, loc);
     }
-    for (Value buffer : {runtimeHi, runtimeLo})
-      if (buffer)
-        gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
-                               buffer);
+    if (runtimeFreqs)
+      gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
+                             runtimeFreqs);
 
     SmallVector<Value> results;
     for (auto [x, out] : llvm::zip(op.getInputs(), outputs))

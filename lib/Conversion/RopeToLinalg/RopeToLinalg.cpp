@@ -65,10 +65,10 @@ Value toF32(OpBuilder &b, Location loc, Value v) {
 }
 
 /// cos/sin (f32) of frequency `i` at position `pos` (i64): computed from the
-/// frequency tensors' elements `fHi`/`fLo` with the attention factor
-/// applied, or gathered from the op's cache (rows range-checked up front).
+/// frequency tensor's element `f` (f64) with the attention factor applied,
+/// or gathered from the op's cache (rows range-checked up front).
 SinCos cosSinAt(OpBuilder &b, Location loc, const RotationContext &ctx,
-                Value pos, Value i, Value fHi, Value fLo) {
+                Value pos, Value i, Value f) {
   RotateOp op = ctx.op;
   if (!op.getFreqs()) {
     Value row = arith::IndexCastOp::create(b, loc, b.getIndexType(), pos);
@@ -78,9 +78,9 @@ SinCos cosSinAt(OpBuilder &b, Location loc, const RotationContext &ctx,
     };
     return {gather(op.getSinCache()), gather(op.getCosCache())};
   }
-  Value p = arith::SIToFPOp::create(b, loc, b.getF32Type(), pos);
+  Value p = arith::SIToFPOp::create(b, loc, b.getF64Type(), pos);
   return scaleByAttentionFactor(
-      b, loc, buildAccurateSinCosOfProduct(b, loc, p, fHi, fLo),
+      b, loc, buildAccurateSinCosOfProduct(b, loc, p, f),
       ctx.freqs.attentionFactor);
 }
 
@@ -155,8 +155,8 @@ Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
     maps.append(2, projection(dims));
   } else if (op.getFreqs()) {
     freqArg = inputs.size();
-    inputs.append({ctx.freqs.hi, ctx.freqs.lo});
-    maps.append(2, projection({freqDim}));
+    inputs.push_back(ctx.freqs.freqs);
+    maps.push_back(projection({freqDim}));
   }
   Value positions = useTable ? Value() : op.getPositions();
   if (positions) {
@@ -207,8 +207,7 @@ Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
       sinV = toF32(nb, nl, args[cacheArg + 1]);
     } else {
       SinCos sc = cosSinAt(nb, nl, ctx, pos, i,
-                           freqArg >= 0 ? args[freqArg] : Value(),
-                           freqArg >= 0 ? args[freqArg + 1] : Value());
+                           freqArg >= 0 ? args[freqArg] : Value());
       cosV = sc.cos;
       sinV = sc.sin;
     }
@@ -303,8 +302,8 @@ std::pair<Value, Value> buildTileTable(OpBuilder &b, Location loc,
   SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
   if (op.getFreqs()) {
-    inputs.append({ctx.freqs.hi, ctx.freqs.lo});
-    maps.append(2, AffineMap::get(numLoops, 0, getAffineDimExpr(freqDim, mctx)));
+    inputs.push_back(ctx.freqs.freqs);
+    maps.push_back(AffineMap::get(numLoops, 0, getAffineDimExpr(freqDim, mctx)));
   }
   // Static buffers (the stack after bufferization), written only in their
   // first `size` rows. alloc_tensor, not tensor.empty: CSE would merge two
@@ -351,8 +350,7 @@ std::pair<Value, Value> buildTileTable(OpBuilder &b, Location loc,
                                   castToI64(nb, nl, token));
     }
     const bool fromFreqs = static_cast<bool>(op.getFreqs());
-    SinCos sc = cosSinAt(nb, nl, ctx, pos, i, fromFreqs ? args[0] : Value(),
-                         fromFreqs ? args[1] : Value());
+    SinCos sc = cosSinAt(nb, nl, ctx, pos, i, fromFreqs ? args[0] : Value());
     Value cosV = sc.cos, sinV = sc.sin;
     linalg::YieldOp::create(nb, nl, ValueRange{cosV, sinV});
   };
@@ -510,18 +508,23 @@ struct RotateOpLowering : OpRewritePattern<RotateOp> {
 
     FrequencyAttrInterface freqs = op.getFreqsAttr();
     const bool gathersCache = op.hasCache() && !op.hasPerTokenCache();
-    const bool needsRange =
-        gathersCache || (freqs && needsSequenceLength(freqs));
+    // Every rotation from frequencies checks its positions' range.
+    const bool needsRange = gathersCache || freqs;
 
     // Smallest and largest position, for the cache bounds check and for the
     // sequence length n = largest position + 1 of run-time scaling types.
-    Value minPos, maxPos;
+    Value minPos, maxPos, empty;
     if (needsRange) {
       if (Value positions = op.getPositions()) {
         std::tie(minPos, maxPos) = buildMinMax(rewriter, loc, positions);
+        empty = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt,
+                                      minPos, maxPos);
       } else {
         Value seq = tensor::DimOp::create(rewriter, loc, op.getInputs().front(),
                                           op.getTokenDims().back());
+        empty = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::eq, seq,
+            arith::ConstantIndexOp::create(rewriter, loc, 0));
         Value one = arith::ConstantOp::create(rewriter, loc,
                                               rewriter.getI64IntegerAttr(1));
         minPos = ctx.offset;
@@ -535,8 +538,9 @@ struct RotateOpLowering : OpRewritePattern<RotateOp> {
     if (gathersCache)
       buildCacheBoundsCheck(rewriter, loc, op, minPos, maxPos);
     if (freqs) {
+      buildPositionRangeCheck(rewriter, loc, minPos, maxPos, empty);
       Value seqLen;
-      if (maxPos)
+      if (needsSequenceLength(freqs))
         seqLen = arith::AddIOp::create(
             rewriter, loc, maxPos,
             arith::ConstantOp::create(rewriter, loc,

@@ -1,8 +1,6 @@
-//===- FrequencyTensors.cpp - Frequencies as f32 hi/lo tensors ------------===//
+//===- FrequencyTensors.cpp - Frequencies as f64 tensors ------------------===//
 
 #include "rope/Conversion/Utils/FrequencyTensors.h"
-
-#include "rope/Utils/SinCos.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -21,25 +19,18 @@ bool mlir::rope::needsSequenceLength(FrequencyAttrInterface freqs) {
   return longrope && longrope.getFactors() == LongRopeFactors::Dynamic;
 }
 
-/// Constant hi/lo tensors of double-precision frequencies.
-static std::pair<Value, Value> constantSplit(OpBuilder &b, Location loc,
-                                             ArrayRef<double> values) {
-  auto [hi, lo] = splitF64(values);
+/// A constant tensor of double-precision frequencies.
+static Value constantFreqs(OpBuilder &b, Location loc, ArrayRef<double> values) {
   auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
-                                    b.getF32Type());
-  auto make = [&](ArrayRef<float> data) -> Value {
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(type, data));
-  };
-  return {make(hi), make(lo)};
+                                    b.getF64Type());
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
 }
 
 /// Dynamic NTK: base' = base * (factor * n / L0 - (factor - 1))^(R/(R-2))
 /// when n > L0, f_i = base'^(-2i/R). Computed once per call in f64 (R/2
-/// values), then split into hi/lo.
-static std::pair<Value, Value> dynamicNTK(OpBuilder &b, Location loc,
-                                          DynamicNTKFreqsAttr attr,
-                                          int64_t rotaryDim, Value seqLen) {
+/// values).
+static Value dynamicNTK(OpBuilder &b, Location loc, DynamicNTKFreqsAttr attr,
+                        int64_t rotaryDim, Value seqLen) {
   Type f64 = b.getF64Type();
   auto c = [&](double v) -> Value {
     return arith::ConstantOp::create(b, loc, b.getF64FloatAttr(v));
@@ -61,28 +52,18 @@ static std::pair<Value, Value> dynamicNTK(OpBuilder &b, Location loc,
   Value lnBase =
       arith::SelectOp::create(b, loc, longer, scaledLogBase, logBase);
 
-  auto type = RankedTensorType::get({rotaryDim / 2}, b.getF32Type());
-  auto generate = [&](bool wantHi) -> Value {
-    auto gen = tensor::GenerateOp::create(b, loc, type, ValueRange{});
-    OpBuilder::InsertionGuard guard(b);
-    Block *body = b.createBlock(&gen.getBody(), {}, {b.getIndexType()}, {loc});
-    Value i = arith::IndexCastOp::create(b, loc, b.getI64Type(),
-                                         body->getArgument(0));
-    Value exponent = arith::MulFOp::create(
-        b, loc, arith::SIToFPOp::create(b, loc, f64, i), c(-2.0 / r));
-    Value f = math::ExpOp::create(
-        b, loc, arith::MulFOp::create(b, loc, exponent, lnBase));
-    Value hi = arith::TruncFOp::create(b, loc, b.getF32Type(), f);
-    Value result = hi;
-    if (!wantHi) {
-      Value rest = arith::SubFOp::create(
-          b, loc, f, arith::ExtFOp::create(b, loc, f64, hi));
-      result = arith::TruncFOp::create(b, loc, b.getF32Type(), rest);
-    }
-    tensor::YieldOp::create(b, loc, result);
-    return gen;
-  };
-  return {generate(true), generate(false)};
+  auto type = RankedTensorType::get({rotaryDim / 2}, f64);
+  auto gen = tensor::GenerateOp::create(b, loc, type, ValueRange{});
+  OpBuilder::InsertionGuard guard(b);
+  Block *body = b.createBlock(&gen.getBody(), {}, {b.getIndexType()}, {loc});
+  Value i = arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                       body->getArgument(0));
+  Value exponent = arith::MulFOp::create(
+      b, loc, arith::SIToFPOp::create(b, loc, f64, i), c(-2.0 / r));
+  Value f = math::ExpOp::create(
+      b, loc, arith::MulFOp::create(b, loc, exponent, lnBase));
+  tensor::YieldOp::create(b, loc, f);
+  return gen;
 }
 
 FrequencyTensors mlir::rope::buildFrequencyTensors(OpBuilder &b, Location loc,
@@ -93,12 +74,11 @@ FrequencyTensors mlir::rope::buildFrequencyTensors(OpBuilder &b, Location loc,
   result.attentionFactor = freqs.getEffectiveAttentionFactor();
   if (std::optional<SmallVector<double>> values =
           freqs.getStaticInverseFrequencies(rotaryDim)) {
-    std::tie(result.hi, result.lo) = constantSplit(b, loc, *values);
+    result.freqs = constantFreqs(b, loc, *values);
     return result;
   }
   if (auto ntk = dyn_cast<DynamicNTKFreqsAttr>(freqs)) {
-    std::tie(result.hi, result.lo) =
-        dynamicNTK(b, loc, ntk, rotaryDim, seqLen);
+    result.freqs = dynamicNTK(b, loc, ntk, rotaryDim, seqLen);
     return result;
   }
   // LongRoPE with run-time selection: long factors when n > L0.
@@ -108,16 +88,16 @@ FrequencyTensors mlir::rope::buildFrequencyTensors(OpBuilder &b, Location loc,
         b.getContext(), longrope.getBase(), longrope.getOriginalMaxPosition(),
         longrope.getMaxPosition(), longrope.getShortFactor(),
         longrope.getLongFactor(), which, longrope.getAttentionFactor());
-    return constantSplit(b, loc, *fixed.getStaticInverseFrequencies(rotaryDim));
+    return constantFreqs(b, loc,
+                         *fixed.getStaticInverseFrequencies(rotaryDim));
   };
-  auto [shortHi, shortLo] = pick(LongRopeFactors::Short);
-  auto [longHi, longLo] = pick(LongRopeFactors::Long);
   Value l0 = arith::ConstantOp::create(
       b, loc, b.getI64IntegerAttr(longrope.getOriginalMaxPosition()));
   Value longer =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, seqLen, l0);
-  result.hi = arith::SelectOp::create(b, loc, longer, longHi, shortHi);
-  result.lo = arith::SelectOp::create(b, loc, longer, longLo, shortLo);
+  result.freqs = arith::SelectOp::create(b, loc, longer,
+                                         pick(LongRopeFactors::Long),
+                                         pick(LongRopeFactors::Short));
   return result;
 }
 

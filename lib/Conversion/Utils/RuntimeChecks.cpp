@@ -76,3 +76,30 @@ void mlir::rope::buildCacheBoundsCheck(OpBuilder &b, Location loc, RotateOp op,
   cf::AssertOp::create(b, loc, inRange,
                        "rope.rotate: position outside the cos/sin cache");
 }
+
+Value mlir::rope::buildPositionInRange(OpBuilder &b, Location loc, Value pos) {
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
+  };
+  const int64_t limit = RotateOp::kPositionLimit;
+  return arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, pos,
+                            cst(-limit)),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, pos,
+                            cst(limit)));
+}
+
+void mlir::rope::buildPositionRangeCheck(OpBuilder &b, Location loc,
+                                         Value minPos, Value maxPos,
+                                         Value empty) {
+  // Both ends in range: for offset + s, a first position in range means the
+  // last one was computed without wrapping (the token count is below 2^62).
+  Value inRange =
+      arith::AndIOp::create(b, loc, buildPositionInRange(b, loc, minPos),
+                            buildPositionInRange(b, loc, maxPos));
+  cf::AssertOp::create(
+      b, loc, arith::OrIOp::create(b, loc, empty, inRange),
+      "rope.rotate: a position is outside (-2^31, 2^31), the range in which "
+      "cos/sin meet their error bound");
+}

@@ -1,8 +1,9 @@
 // RUN: rope-opt %s -convert-rope-to-linalg -split-input-file | FileCheck %s
 
 // Half pairing: one generic over the [T, H, 2, R/2] view of the output reads
-// the two halves of x as [T, H, R/2] slices; cos/sin come from our
-// range-reduced polynomials (no math.sin/math.cos, no libm).
+// the two halves of x as [T, H, R/2] slices and the f64 frequencies; cos/sin
+// come from our range-reduced polynomials (no math.sin/math.cos, no libm),
+// the angle formed and reduced in f64.
 // CHECK-DAG: #[[$X:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 // CHECK-DAG: #[[$F:.*]] = affine_map<(d0, d1, d2, d3) -> (d3)>
 // CHECK-DAG: #[[$P:.*]] = affine_map<(d0, d1, d2, d3) -> (d0)>
@@ -11,13 +12,15 @@
 // CHECK: %[[OV:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] output_shape [%{{.*}}, 8, 2, 32]
 // CHECK: %[[X0:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0] [%{{.*}}, 8, 32] [1, 1, 1]
 // CHECK: %[[X1:.*]] = tensor.extract_slice %{{.*}}[0, 0, 32] [%{{.*}}, 8, 32] [1, 1, 1]
-// CHECK: linalg.generic {indexing_maps = [#[[$X]], #[[$X]], #[[$F]], #[[$F]], #[[$P]], #[[$ID]]]
-// CHECK-SAME: ins(%[[X0]], %[[X1]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}} :
+// CHECK: linalg.generic {indexing_maps = [#[[$X]], #[[$X]], #[[$F]], #[[$P]], #[[$ID]]]
+// CHECK-SAME: ins(%[[X0]], %[[X1]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}} : tensor<?x8x32xf32>, tensor<?x8x32xf32>, tensor<32xf64>, tensor<?xi64>)
 // CHECK-SAME: outs(%[[OV]] :
 // CHECK-NOT: math.sin
 // CHECK-NOT: math.cos
-// CHECK: math.roundeven
+// CHECK: arith.sitofp %{{.*}} : i64 to f64
+// CHECK: math.roundeven %{{.*}} : f64
 // CHECK: math.fma
+// CHECK: arith.truncf %{{.*}} : f64 to f32
 // CHECK: tensor.collapse_shape
 func.func @half(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
   %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
@@ -83,7 +86,7 @@ func.func @cache(%x: tensor<?x8x8xf16>, %e: tensor<?x8x8xf16>, %p: tensor<?xi32>
 // CHECK-DAG: #[[$P1:.*]] = affine_map<(d0, d1, d2, d3) -> (1, d0)>
 // CHECK-DAG: #[[$P2:.*]] = affine_map<(d0, d1, d2, d3) -> (2, d0)>
 // CHECK-LABEL: func @mrope
-// CHECK: linalg.generic {indexing_maps = [#{{[a-z0-9]+}}, #{{[a-z0-9]+}}, #{{[a-z0-9]+}}, #{{[a-z0-9]+}}, #[[$P0]], #[[$P1]], #[[$P2]], #{{[a-z0-9]+}}]
+// CHECK: linalg.generic {indexing_maps = [#{{[a-z0-9]+}}, #{{[a-z0-9]+}}, #{{[a-z0-9]+}}, #[[$P0]], #[[$P1]], #[[$P2]], #{{[a-z0-9]+}}]
 // CHECK: arith.cmpi ult, %{{.*}}, %c16
 // CHECK: arith.cmpi ult, %{{.*}}, %c40
 func.func @mrope(%x: tensor<?x4x128xf32>, %e: tensor<?x4x128xf32>, %p: tensor<3x?xi64>) -> tensor<?x4x128xf32> {
@@ -112,7 +115,7 @@ func.func @dynamic_ntk(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tenso
 // LongRoPE with run-time selection picks one of two constant tables.
 // CHECK-LABEL: func @longrope_dynamic
 // CHECK: %[[LONG:.*]] = arith.cmpi sgt, %{{.*}}, %c4096
-// CHECK: arith.select %[[LONG]], %{{.*}}, %{{.*}} : tensor<2xf32>
+// CHECK: arith.select %[[LONG]], %{{.*}}, %{{.*}} : tensor<2xf64>
 func.func @longrope_dynamic(%x: tensor<?x8x4xf32>, %e: tensor<?x8x4xf32>, %p: tensor<?xi64>) -> tensor<?x8x4xf32> {
   %y = rope.rotate half thd ins(%x : tensor<?x8x4xf32>) outs(%e : tensor<?x8x4xf32>)
       positions(%p : tensor<?xi64>) freqs(#rope.longrope<base = 10000.0, original_max_position = 4096, max_position = 131072, short_factor = [1.0, 2.0], long_factor = [3.0, 4.0]>)
@@ -125,7 +128,7 @@ func.func @longrope_dynamic(%x: tensor<?x8x4xf32>, %e: tensor<?x8x4xf32>, %p: te
 // CHECK-LABEL: func @shape_checks
 // CHECK: cf.assert %{{.*}}, "rope.rotate: dynamic dimensions of the operands disagree
 // CHECK-LABEL: func @negative_static_shapes
-// CHECK-NOT: cf.assert
+// CHECK-NOT: cf.assert {{.*}}dynamic dimensions
 // CHECK: return
 func.func @shape_checks(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
   %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
@@ -150,4 +153,32 @@ func.func @bf16_f32_cache(%x: tensor<?x8x8xbf16>, %e: tensor<?x8x8xbf16>, %p: te
   %y = rope.rotate half thd ins(%x : tensor<?x8x8xbf16>) outs(%e : tensor<?x8x8xbf16>)
       positions(%p : tensor<?xi32>) cache(%c, %s : tensor<?x4xf32>, tensor<?x4xf32>)
   return %y : tensor<?x8x8xbf16>
+}
+
+// -----
+
+// Positions used with frequencies are checked against (-2^31, 2^31) once
+// per call: from their smallest and largest value (none: no check), or from
+// offset and offset + T - 1.
+// CHECK-LABEL: func @position_range
+// CHECK: %[[MINMAX:.*]]:2 = scf.for
+// CHECK: %[[EMPTY:.*]] = arith.cmpi sgt, %[[MINMAX]]#0, %[[MINMAX]]#1 : i64
+// CHECK: arith.cmpi sgt, %[[MINMAX]]#0, %c-2147483648_i64
+// CHECK: arith.cmpi slt, %[[MINMAX]]#1, %c2147483648_i64
+// CHECK: %[[OK:.*]] = arith.ori %[[EMPTY]]
+// CHECK: cf.assert %[[OK]], "rope.rotate: a position is outside (-2^31, 2^31)
+// CHECK-LABEL: func @position_range_offset
+// CHECK: cf.assert %{{.*}}, "rope.rotate: dynamic dimensions
+// CHECK: %[[SEQ:.*]] = tensor.dim
+// CHECK: arith.cmpi eq, %[[SEQ]], %c0
+// CHECK: cf.assert %{{.*}}, "rope.rotate: a position is outside (-2^31, 2^31)
+func.func @position_range(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
+  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
+      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+  return %y : tensor<?x8x64xf32>
+}
+func.func @position_range_offset(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %o: index) -> tensor<?x8x64xf32> {
+  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
+      offset(%o) freqs(#rope.default<base = 10000.0>)
+  return %y : tensor<?x8x64xf32>
 }

@@ -10,6 +10,12 @@
 // STAGE-LABEL: gpu.module @decode_kernel
 // STAGE: gpu.func @decode_kernel
 // STAGE-SAME: workgroup(%{{.*}} : memref<64xf32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}
+// A position outside (-2^31, 2^31) gives NaN cos/sin, as one outside a cache.
+// STAGE: %[[LO:.*]] = arith.cmpi sgt, %[[POS:.*]], %c-2147483648_i64 : i64
+// STAGE: %[[HI:.*]] = arith.cmpi slt, %[[POS]], %c2147483648_i64 : i64
+// STAGE: %[[IN:.*]] = arith.andi %[[LO]], %[[HI]] : i1
+// STAGE: arith.select %[[IN]], %{{.*}}, %cst{{.*}} : f32
+// STAGE: gpu.barrier
 
 // Host code calls the mgpu* runtime; the kernel is embedded as PTX.
 // CHECK-LABEL: llvm.func @decode

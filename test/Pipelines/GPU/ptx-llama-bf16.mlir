@@ -6,23 +6,26 @@
 // barrier) into 16-byte aligned shared memory and read back with 16-byte
 // loads by every head of q and k; x is read and written 16 bytes at a time.
 // CHECK: .target sm_90
-// CHECK: .global .align 16 .b8 __rope_inv_freq_hi
+// CHECK: .global .align 16 .b8 __rope_inv_freq[512]
 // CHECK-LABEL: .visible .entry llama_qk_kernel(
 // CHECK: .shared .align 16 .b8
 // CHECK: .shared .align 16 .b8
-// Range reduction of the accurate sin/cos (quadrant rounding with the
-// 1.5 * 2^23 constant, no sin.approx, no libdevice), before the barrier only.
+// Range reduction of the accurate sin/cos (the angle in f64, quadrant
+// rounding with the 1.5 * 2^52 constant, no sin.approx, no libdevice),
+// before the barrier only.
 // CHECK-NOT: sin.approx
 // CHECK-NOT: __nv_
-// CHECK: 0f4B400000
+// CHECK: fma.rn.f64
+// CHECK: 0d4338000000000000
+// CHECK: cvt.rn.f32.f64
 // CHECK: st.shared.b32
 // CHECK: bar.sync
-// CHECK-NOT: 0f4B400000
+// CHECK-NOT: 0d4338000000000000
 // CHECK: ld.global.v4.b32
 // CHECK: ld.shared.v4.b32
 // CHECK: cvt.rn.bf16x2.f32
 // CHECK: st.global.v4.b32
-// CHECK-NOT: 0f4B400000
+// CHECK-NOT: 0d4338000000000000
 // CHECK: ret;
 // SM80: .target sm_80
 // SM80: ld.global.v4.b32

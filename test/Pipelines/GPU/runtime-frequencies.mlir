@@ -15,13 +15,10 @@
 // CHECK: memref.load %[[H]]
 // CHECK: math.log
 // CHECK: math.exp
-// CHECK: %[[HI:.*]], %{{.*}} = gpu.alloc async {{.*}} : memref<32xf32>
-// CHECK: gpu.memcpy async {{.*}} %[[HI]], %{{.*}} : memref<32xf32>, memref<32xf32>
-// CHECK: %[[LO:.*]], %{{.*}} = gpu.alloc async {{.*}} : memref<32xf32>
-// CHECK: gpu.memcpy async {{.*}} %[[LO]], %{{.*}} : memref<32xf32>, memref<32xf32>
-// CHECK: gpu.launch_func async {{.*}} args({{.*}}%[[HI]] : memref<32xf32>, %[[LO]] : memref<32xf32>
-// CHECK: gpu.dealloc async {{.*}} %[[HI]]
-// CHECK: gpu.dealloc async {{.*}} %[[LO]]
+// CHECK: %[[F:.*]], %{{.*}} = gpu.alloc async {{.*}} : memref<32xf64>
+// CHECK: gpu.memcpy async {{.*}} %[[F]], %{{.*}} : memref<32xf64>, memref<32xf64>
+// CHECK: gpu.launch_func async {{.*}} args({{.*}}%[[F]] : memref<32xf64>
+// CHECK: gpu.dealloc async {{.*}} %[[F]]
 // CHECK-NOT: memref.alloc(
 // The reduction kernel: strided per-thread maxima into shared memory, then
 // thread 0.

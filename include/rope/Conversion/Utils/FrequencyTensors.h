@@ -1,4 +1,4 @@
-//===- FrequencyTensors.h - Frequencies as f32 hi/lo tensors ----*- C++ -*-===//
+//===- FrequencyTensors.h - Frequencies as f64 tensors ----------*- C++ -*-===//
 //
 // Shared by the CPU (linalg) and GPU lowerings: the inverse frequencies of
 // a frequency attribute as tensors, computed at run time (on the host) for
@@ -15,11 +15,10 @@
 
 namespace mlir::rope {
 
-/// Inverse frequencies as two tensor<R/2 x f32> (hi + lo) and the attention
-/// factor applied to cos and sin.
+/// Inverse frequencies as a tensor<R/2 x f64> (the angle is formed in f64,
+/// see SinCos.h) and the attention factor applied to cos and sin.
 struct FrequencyTensors {
-  Value hi;
-  Value lo;
+  Value freqs;
   double attentionFactor = 1.0;
 };
 

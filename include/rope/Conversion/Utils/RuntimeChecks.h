@@ -23,6 +23,16 @@ void buildShapeChecks(OpBuilder &b, Location loc, RotateOp op);
 void buildCacheBoundsCheck(OpBuilder &b, Location loc, RotateOp op,
                            Value minPos, Value maxPos);
 
+/// Whether the position `pos` (i64) satisfies |pos| < RotateOp::kPositionLimit
+/// (an i1).
+Value buildPositionInRange(OpBuilder &b, Location loc, Value pos);
+
+/// Emits a cf.assert that positions [minPos, maxPos] (i64) used with
+/// frequencies are within RotateOp::kPositionLimit, unless `empty` (i1)
+/// says there are none.
+void buildPositionRangeCheck(OpBuilder &b, Location loc, Value minPos,
+                             Value maxPos, Value empty);
+
 } // namespace mlir::rope
 
 #endif // ROPE_CONVERSION_UTILS_RUNTIMECHECKS_H

@@ -24,6 +24,23 @@ def RopeFoldFrequenciesPass : Pass<"rope-fold-frequencies"> {
   let dependentDialects = ["::mlir::rope::RopeDialect"];
 }
 
+def RopeCheckDimIndicesPass : Pass<"rope-check-dim-indices"> {
+  let summary = "Reject tensor.dim / memref.dim with a constant index out of range";
+  let description = [{
+    A `tensor.dim` or `memref.dim` whose constant index is negative or not
+    below the operand's rank is undefined behaviour that the verifier
+    accepts; upstream folders index the shape with it (the GPU lowering's
+    `memref.dim` of a `gpu.alloc` crashes). Both rope pipelines run this
+    check first, so such IR is an error naming the op instead.
+
+    ```mlir
+    %c = arith.constant -1 : index
+    // error: 'tensor.dim' op index -1 is out of range for a rank-3 operand
+    %d = tensor.dim %x, %c : tensor<?x2x8xf32>
+    ```
+  }];
+}
+
 def RopeVectorizePass : Pass<"rope-vectorize"> {
   let summary = "Tile rope kernels to one vector and vectorize them";
   let description = [{
