@@ -27,7 +27,7 @@ DEFAULTS = dict(name="case", layout="thd", pairing="half", heads="4", dim="64",
                 inverse="0", roundtrip="0", static="0", expect_error="",
                 report="0", seed="0", device="cpu", token_tile="16",
                 page_walk_min_bytes="", page_walk_max_element_bytes="",
-                specials="0")
+                specials="0", inv_freq0="1.0")
 
 TOKEN_DIMS = {"thd": [0], "bshd": [0, 1], "bhsd": [0, 2]}
 MLIR_ELT = {"f32": "f32", "f16": "f16", "bf16": "bf16"}
@@ -120,7 +120,7 @@ class Case:
         return sf, lf
 
     def explicit_freqs(self):
-        return [0.9 ** i for i in range(self.half)]
+        return [float(self.s["inv_freq0"]) * 0.9 ** i for i in range(self.half)]
 
     def divisors(self):
         return [1.0 + (i % 4) for i in range(self.half)]
@@ -173,6 +173,19 @@ class Case:
             p = self.rng.permutation(n) * int(s["pos_stride"])
         elif pattern == "repeated":
             p = self.rng.choice(np.array([0, 3, 3, 17, pmax - 1]), size=n)
+        elif pattern == "sampled":  # |p| < 2^31, both signs, every scale
+            lim = 2 ** 31 - 1
+            special = [0, 1, -1, lim, -lim] + [
+                sign * (2 ** k + d) for k in range(1, 31) for d in (-1, 0, 1)
+                for sign in (1, -1)]
+            mag = np.exp(self.rng.uniform(0.0, np.log(lim), size=n))
+            sign = self.rng.choice(np.array([-1, 1]), size=n)
+            p = np.minimum(mag.astype(np.int64), lim) * sign
+            k = min(n, len(special))
+            p[:k] = special[:k]
+        elif pattern == "limit":  # the last position is 2^31: out of range
+            p = self.rng.integers(0, pmax, size=n)
+            p[-1] = 2 ** 31
         elif pattern == "beyond":  # one position past the cache
             p = self.rng.integers(0, int(s["cache_rows"]), size=n)
             p[-1] = int(s["cache_rows"])
@@ -327,6 +340,11 @@ class Case:
         n = int(p.max()) + 1 if p.size else 0
         f, a = self.reference_freqs(n)
         theta = p.astype(np.float64) * f
+        # Where float64's p * f is coarser than 1e-10, reduce exactly.
+        big = np.abs(theta) >= 2.0 ** 20
+        if big.any():
+            fb = np.broadcast_to(f, theta.shape)
+            theta[big] = ref.reduced_angles(p[big], fb[big])
         return a * np.cos(theta), a * np.sin(theta)
 
     def reference(self, data):
@@ -426,16 +444,16 @@ def compare(case, data, outs, expected):
 
 def report_by_position(case, data, outs, expected):
     """Prints the max f32 error per position bucket (accuracy sweep)."""
-    p = case.positions_f64(data)[..., 0]
+    p = np.abs(case.positions_f64(data)[..., 0])
     got = nu.from_storage(outs[0], case.dtype)
     err = np.abs(got - expected[0]).max(axis=tuple(range(1, got.ndim)))
-    edges = [0] + [2 ** k for k in range(10, 21, 2)] + [2 ** 20 + 1]
-    print("position range        max |y - ref| / max|x|")
+    edges = [0] + [2 ** k for k in range(10, 31, 2)] + [2 ** 31]
+    print("|position| range            max |y - ref| / max|x|")
     xmax = np.abs(nu.from_storage(data["xs"][0], case.dtype)).max()
     for lo, hi in zip(edges[:-1], edges[1:]):
         sel = (p >= lo) & (p < hi)
         if sel.any():
-            print("[%8d, %8d)  %.3e" % (lo, hi, err[sel].max() / xmax))
+            print("[%10d, %10d)  %.3e" % (lo, hi, err[sel].max() / xmax))
 
 
 def main():

@@ -100,3 +100,34 @@ if __name__ == "__main__":
     print("longrope A", mlir_f64(longrope_attention(131072, 4096)))
     show("llama3", llama3_freqs(500000.0, 8.0, 1.0, 4.0, 8192, 32))
     show("freq_factors", freq_factor_freqs(10000.0, [1.0, 2.0, 4.0, 8.0], 8))
+
+
+# 2*pi to 100 digits, for angles whose float64 product p * f is too coarse.
+_PI_100 = ("3.14159265358979323846264338327950288419716939937510"
+           "58209749445923078164062862089986280348253421170679")
+
+
+def reduced_angles(p, f):
+    """theta = p * f reduced to [0, 2 pi), exactly for integer p and float64 f.
+
+    p * f in float64 has an error of ulp(p * f) / 2 (2.4e-7 at 2^31), which
+    is the size of the bound being tested; here frac(p * f / (2 pi)) is taken
+    in 128-bit fixed point with Python integers: F_f = round(f / (2 pi) * 2^128)
+    once per frequency, then (p * F_f) mod 2^128.
+    """
+    import decimal
+    import numpy as np
+    ctx = decimal.Context(prec=90)
+    two_pi = ctx.multiply(decimal.Decimal(_PI_100), 2)
+    scale = decimal.Decimal(2) ** 128
+    turns = {}
+    out = np.empty(len(p), dtype=np.float64)
+    mask = (1 << 128) - 1
+    for j, (pj, fj) in enumerate(zip(p.tolist(), f.tolist())):
+        F = turns.get(fj)
+        if F is None:
+            F = int(ctx.multiply(ctx.divide(decimal.Decimal(fj), two_pi), scale)
+                    .to_integral_value(decimal.ROUND_HALF_EVEN))
+            turns[fj] = F
+        out[j] = ((int(pj) * F) & mask) / 2.0 ** 128 * (2 * math.pi)
+    return out

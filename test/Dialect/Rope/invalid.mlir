@@ -336,3 +336,21 @@ func.func @ntk_base_too_small(%x: tensor<?x1x4xf32>, %p: tensor<?xi64>) -> tenso
   %y = rope.rotate half thd ins(%x : tensor<?x1x4xf32>) outs(%x : tensor<?x1x4xf32>) positions(%p : tensor<?xi64>) freqs(#rope.dynamic_ntk<base = 0.000001, factor = 2.0, original_max_position = 16>)
   return %y : tensor<?x1x4xf32>
 }
+
+// -----
+
+// expected-error @+2 {{expected a number, got '1x6'}}
+// expected-error @+1 {{failed to parse Rope_DefaultFreqsAttr parameter 'base'}}
+func.func private @number_typo() attributes {f = #rope.default<base = 1x6>}
+
+// -----
+
+// expected-error @+2 {{expected true or false, got 'yes'}}
+// expected-error @+1 {{failed to parse Rope_YarnFreqsAttr parameter 'truncate'}}
+func.func private @bool_word() attributes {f = #rope.yarn<base = 10000.0, factor = 4.0, original_max_position = 4096, truncate = yes>}
+
+// -----
+
+// expected-error @+2 {{expected true or false, got 2}}
+// expected-error @+1 {{failed to parse Rope_YarnFreqsAttr parameter 'truncate'}}
+func.func private @bool_integer() attributes {f = #rope.yarn<base = 10000.0, factor = 4.0, original_max_position = 4096, truncate = 2>}

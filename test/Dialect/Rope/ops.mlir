@@ -115,3 +115,23 @@ func.func @cache_with_offset(%x: tensor<1x?x32x128xf32>, %off: index, %cos: tens
       offset(%off) cache(%cos, %sin : tensor<?x64xf32>, tensor<?x64xf32>)
   return %y : tensor<1x?x32x128xf32>
 }
+
+// -----
+
+// Numbers and flags as a person copies them from an HF config.json: integers
+// and exponents (`10000`, `1e6`, `1e-6`), Python/JSON booleans, and
+// `mscale = 0` for "not set".
+// CHECK-LABEL: func private @hf_spellings
+// CHECK-SAME: a = #rope.default<base = 1000000.0>
+// CHECK-SAME: b = #rope.default<base = 10000.0>
+// CHECK-SAME: c = #rope.default<base = 10000.0, attention_factor = 1.0e-06>
+// CHECK-SAME: d = #rope.yarn<base = 10000.0, factor = 4.0, original_max_position = 4096, truncate = false>
+// CHECK-SAME: e = #rope.yarn<base = 10000.0, factor = 4.0, original_max_position = 4096, mscale = 1.0>
+// CHECK-SAME: f = #rope.yarn<base = 10000.0, factor = 4.0, original_max_position = 4096>
+func.func private @hf_spellings() attributes {
+  a = #rope.default<base = 1e6>,
+  b = #rope.default<base = 10000>,
+  c = #rope.default<base = 1E+4, attention_factor = 1e-6>,
+  d = #rope.yarn<base = 10000.0, factor = 4, original_max_position = 4096, truncate = False>,
+  e = #rope.yarn<base = 10000.0, factor = 4.0, original_max_position = 4096, mscale = 1, mscale_all_dim = 0, truncate = true>,
+  f = #rope.yarn<base = 10000.0, factor = 4.0, original_max_position = 4096, mscale = 0.0, truncate = 1>}

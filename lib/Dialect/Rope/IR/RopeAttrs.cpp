@@ -5,6 +5,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -21,19 +22,82 @@ using namespace mlir::rope;
 // Parameter parsing and printing
 //===----------------------------------------------------------------------===//
 
+/// Reads a number as a person copies it from a config: MLIR float literals
+/// (`10000.0`, `1.5e6`), integers (`10000`) and integers with an exponent
+/// (`1e6`, `1e-6`, which MLIR's lexer splits into `1` and `e6`).
 FailureOr<double> mlir::rope::parseF64(AsmParser &parser) {
-  double value;
-  if (parser.parseFloat(value))
+  SMLoc loc = parser.getCurrentLocation();
+  const bool negative = succeeded(parser.parseOptionalMinus());
+  APInt integer;
+  OptionalParseResult isInteger = parser.parseOptionalInteger(integer);
+  if (!isInteger.has_value()) {
+    double value;
+    if (parser.parseFloat(value))
+      return failure();
+    return negative ? -value : value;
+  }
+  if (failed(*isInteger))
     return failure();
-  return value;
+  std::string text = (negative ? "-" : "") +
+                     llvm::toString(integer, 10, /*Signed=*/false);
+  StringRef exponent;
+  if (succeeded(parser.parseOptionalKeyword(&exponent))) {
+    if (exponent.empty() || (exponent[0] != 'e' && exponent[0] != 'E'))
+      return parser.emitError(loc, "expected a number, got '")
+             << text << exponent << "'";
+    StringRef digits = exponent.drop_front();
+    std::string sign;
+    if (digits.empty()) {
+      // `1e-6`, `1e+6`: the sign and the digits are tokens of their own.
+      if (succeeded(parser.parseOptionalMinus()))
+        sign = "-";
+      else if (failed(parser.parseOptionalPlus()))
+        return parser.emitError(loc, "expected an exponent after '")
+               << text << exponent << "'";
+      uint64_t e;
+      if (parser.parseInteger(e))
+        return failure();
+      digits = "";
+      sign += std::to_string(e);
+    }
+    if (!llvm::all_of(digits, llvm::isDigit))
+      return parser.emitError(loc, "expected a number, got '")
+             << text << exponent << "'";
+    text += "e" + sign + digits.str();
+  }
+  return std::strtod(text.c_str(), nullptr);
 }
 
 FailureOr<std::optional<double>>
-mlir::rope::parseOptionalF64(AsmParser &parser) {
+mlir::rope::parseOptionalF64(AsmParser &parser, bool zeroIsUnset) {
   FailureOr<double> value = parseF64(parser);
   if (failed(value))
     return failure();
+  if (zeroIsUnset && *value == 0.0)
+    return std::optional<double>();
   return std::optional<double>(*value);
+}
+
+FailureOr<bool> mlir::rope::parseBool(AsmParser &parser) {
+  SMLoc loc = parser.getCurrentLocation();
+  StringRef word;
+  if (succeeded(parser.parseOptionalKeyword(&word))) {
+    if (word == "true" || word == "True")
+      return true;
+    if (word == "false" || word == "False")
+      return false;
+    return parser.emitError(loc, "expected true or false, got '")
+           << word << "'";
+  }
+  uint64_t integer;
+  OptionalParseResult isInteger = parser.parseOptionalInteger(integer);
+  if (!isInteger.has_value())
+    return parser.emitError(loc, "expected true or false");
+  if (failed(*isInteger))
+    return failure();
+  if (integer > 1)
+    return parser.emitError(loc, "expected true or false, got ") << integer;
+  return integer == 1;
 }
 
 FailureOr<SmallVector<double>> mlir::rope::parseF64List(AsmParser &parser) {

@@ -18,7 +18,9 @@ struct llvm::hashing::detail::is_hashable_data<double> : std::true_type {};
 namespace mlir::rope {
 /// Parameter parsers/printers shared by the frequency attributes.
 FailureOr<double> parseF64(AsmParser &parser);
-FailureOr<std::optional<double>> parseOptionalF64(AsmParser &parser);
+FailureOr<std::optional<double>> parseOptionalF64(AsmParser &parser,
+                                                  bool zeroIsUnset = false);
+FailureOr<bool> parseBool(AsmParser &parser);
 FailureOr<SmallVector<double>> parseF64List(AsmParser &parser);
 void printF64(AsmPrinter &printer, double value);
 void printF64List(AsmPrinter &printer, ArrayRef<double> values);

@@ -62,6 +62,19 @@ class Rope_OptionalF64Parameter<string desc>
   let parser = [{ ::mlir::rope::parseOptionalF64($_parser) }];
   let printer = [{ ::mlir::rope::printF64($_printer, *$_self) }];
 }
+// An optional double where 0 means unset, as in HF configs (`mscale = 0`).
+class Rope_ZeroUnsetF64Parameter<string desc>
+    : Rope_OptionalF64Parameter<desc> {
+  let parser = [{ ::mlir::rope::parseOptionalF64(
+      $_parser, /*zeroIsUnset=*/true) }];
+}
+// A boolean written `true`/`false` (also Python's `True`/`False`, or 0/1).
+class Rope_BoolParameter<string value, string desc>
+    : AttrParameter<"bool", desc> {
+  let parser = [{ ::mlir::rope::parseBool($_parser) }];
+  let printer = [{ $_printer << ($_self ? "true" : "false") }];
+  let defaultValue = value;
+}
 // A bracketed list of doubles: `[1.0, 2.5]`.
 class Rope_F64ArrayParameter<string desc> : ArrayRefParameter<"double", desc> {
   let parser = [{ ::mlir::rope::parseF64List($_parser) }];
@@ -152,10 +165,10 @@ def Rope_YarnFreqsAttr : Rope_FreqAttr<"YarnFreqs", "yarn"> {
       "int64_t":$original_max_position,
       Rope_DefaultF64Parameter<"32.0", "fast rotation boundary">:$beta_fast,
       Rope_DefaultF64Parameter<"1.0", "slow rotation boundary">:$beta_slow,
-      Rope_OptionalF64Parameter<"mscale">:$mscale,
-      Rope_OptionalF64Parameter<"mscale_all_dim">:$mscale_all_dim,
+      Rope_ZeroUnsetF64Parameter<"mscale (0: unset)">:$mscale,
+      Rope_ZeroUnsetF64Parameter<"mscale_all_dim (0: unset)">:$mscale_all_dim,
       Rope_OptionalF64Parameter<"attention factor">:$attention_factor,
-      DefaultValuedParameter<"bool", "true", "floor/ceil the ramp">:$truncate);
+      Rope_BoolParameter<"true", "floor/ceil the ramp">:$truncate);
 }
 
 def Rope_LongRopeFreqsAttr : Rope_FreqAttr<"LongRopeFreqs", "longrope"> {
