@@ -11,7 +11,7 @@ BUILD_TYPE ?= Release
 LLVM_PREFIX ?= /usr/lib/llvm-22
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build demo test test-sanitized docs bench bench-gpu clean
+.PHONY: deps configure build demo test test-sanitized test-random fuzz docs bench bench-gpu clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -53,8 +53,15 @@ SAN_BUILD_DIR ?= build-sanitized
 test-sanitized: deps
 	@test -f $(SAN_BUILD_DIR)/build.ninja || $(MAKE) --no-print-directory \
 	  BUILD_DIR=$(SAN_BUILD_DIR) BUILD_TYPE=RelWithDebInfo \
-	  CMAKE_FLAGS="-DROPE_ENABLE_SANITIZERS=ON $(CMAKE_FLAGS)" $(SAN_BUILD_DIR)/build.ninja
+	  CMAKE_FLAGS="-DROPE_ENABLE_SANITIZERS=ON -DROPE_ENABLE_FUZZERS=ON $(CMAKE_FLAGS)" $(SAN_BUILD_DIR)/build.ninja
 	ninja -C $(SAN_BUILD_DIR) check-rope
+
+# The randomized differential test at length (the suite runs 100 cases).
+CASES ?= 1000
+SEED ?= 0
+test-random: build
+	/usr/bin/python3 test/lib/rope_random.py --rope-run $(BUILD_DIR)/bin/rope-run \
+	  --tmp $(BUILD_DIR)/random --cases $(CASES) --seed $(SEED)
 
 docs: configure
 	ninja -C $(BUILD_DIR) rope-doc

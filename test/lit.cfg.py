@@ -25,7 +25,12 @@ llvm_config.use_default_substitutions()
 if getattr(config, "rope_sanitized", False):
     config.available_features.add("sanitized")
     supp = os.path.join(config.test_source_root, "sanitizer-suppressions")
-    config.environment["ASAN_OPTIONS"] = "abort_on_error=1:detect_leaks=1"
+    # allow_user_poisoning=0: LLVM's BumpPtrAllocator poisons its free space
+    # when inlined into our instrumented code, and the uninstrumented
+    # libMLIR.so then writes into that space through the same allocator
+    # (false use-after-poison in StringAttr::get and the like).
+    config.environment["ASAN_OPTIONS"] = (
+        "abort_on_error=1:detect_leaks=1:allow_user_poisoning=0")
     config.environment["UBSAN_OPTIONS"] = (
         "abort_on_error=1:halt_on_error=1:print_stacktrace=1")
     config.environment["LSAN_OPTIONS"] = (

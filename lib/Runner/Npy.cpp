@@ -154,7 +154,10 @@ llvm::Expected<NpyArray> mlir::rope::readNpy(StringRef path) {
                                               /*RequiresNullTerminator=*/false);
   if (!bufferOr)
     return fail(path, "cannot open file: " + bufferOr.getError().message());
-  StringRef bytes = (*bufferOr)->getBuffer();
+  return parseNpy((*bufferOr)->getBuffer(), path);
+}
+
+llvm::Expected<NpyArray> mlir::rope::parseNpy(StringRef bytes, StringRef path) {
 
   static constexpr char kMagic[] = "\x93NUMPY";
   if (bytes.size() < 10 || !bytes.starts_with(StringRef(kMagic, 6)))

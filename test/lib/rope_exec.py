@@ -337,7 +337,10 @@ class Case:
             sin = nu.from_storage(data["sin"], self.cache_dtype)
             i = np.broadcast_to(np.arange(self.half), p.shape)
             return cos[p, i], sin[p, i]
-        n = int(p.max()) + 1 if p.size else 0
+        # n = largest position + 1 over all position data (with mrope, all
+        # three components, as HF's max(position_ids) + 1).
+        allp = data["pos"] if "pos" in data else p
+        n = int(allp.max()) + 1 if allp.size else 0
         f, a = self.reference_freqs(n)
         theta = p.astype(np.float64) * f
         # Where float64's p * f is coarser than 1e-10, reduce exactly.
@@ -456,18 +459,14 @@ def report_by_position(case, data, outs, expected):
             print("[%10d, %10d)  %.3e" % (lo, hi, err[sel].max() / xmax))
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rope-run", required=True)
-    ap.add_argument("--tmp", required=True)
-    ap.add_argument("spec", nargs="*")
-    opts = ap.parse_args()
-    case = Case(opts.spec)
-    tmp = os.path.join(opts.tmp, case.s["name"])
+def run_case(spec, rope_run, tmp_root, report=False):
+    """Builds, runs and checks one case. Returns (ok, message, case, cmd)."""
+    case = Case(spec)
+    tmp = os.path.join(tmp_root, case.s["name"])
     os.makedirs(tmp, exist_ok=True)
     data, files = case.build(tmp)
     outs_paths = [os.path.join(tmp, "y%d.npy" % i) for i in range(len(case.heads))]
-    cmd = [opts.rope_run, os.path.join(tmp, "case.mlir"), "-i", ",".join(files),
+    cmd = [rope_run, os.path.join(tmp, "case.mlir"), "-i", ",".join(files),
            "-o", ",".join(outs_paths), "--device=" + case.s["device"],
            "--token-tile=" + case.s["token_tile"]]
     if case.s["page_walk_min_bytes"]:
@@ -479,26 +478,33 @@ def main():
     name = case.s["name"]
     if case.s["expect_error"]:
         if proc.returncode != 0 and case.s["expect_error"] in proc.stderr + proc.stdout:
-            print("PASS %s: rope-run failed as expected: %s" % (
-                name, case.s["expect_error"]))
-            return 0
-        print("FAIL %s: expected an error containing '%s', got exit %d\n%s" % (
-            name, case.s["expect_error"], proc.returncode, proc.stderr))
-        return 1
+            return True, "PASS %s: rope-run failed as expected: %s" % (
+                name, case.s["expect_error"]), case, cmd
+        return False, "FAIL %s: expected an error containing '%s', got exit %d\n%s" % (
+            name, case.s["expect_error"], proc.returncode, proc.stderr), case, cmd
     if proc.returncode != 0:
-        print("FAIL %s: rope-run exited %d\n%s\n%s" % (name, proc.returncode, proc.stderr,
-                                                       " ".join(cmd)))
-        return 1
+        return False, "FAIL %s: rope-run exited %d\n%s\n%s" % (
+            name, proc.returncode, proc.stderr, " ".join(cmd)), case, cmd
     outs = [np.load(p) for p in outs_paths]
     if case.s["roundtrip"] == "1":
         expected = [nu.from_storage(x, case.dtype) for x in data["xs"]]
     else:
         with np.errstate(invalid="ignore"):  # inf * 0 and inf - inf: NaN
             expected = case.reference(data)
-    if case.s["report"] == "1":
+    if report or case.s["report"] == "1":
         report_by_position(case, data, outs, expected)
     ok, detail = compare(case, data, outs, expected)
-    print("%s %s: %s" % ("PASS" if ok else "FAIL", name, detail))
+    return ok, "%s %s: %s" % ("PASS" if ok else "FAIL", name, detail), case, cmd
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rope-run", required=True)
+    ap.add_argument("--tmp", required=True)
+    ap.add_argument("spec", nargs="*")
+    opts = ap.parse_args()
+    ok, message, _, _ = run_case(opts.spec, opts.rope_run, opts.tmp)
+    print(message)
     return 0 if ok else 1
 
 

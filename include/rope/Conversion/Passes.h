@@ -6,6 +6,7 @@
 #include "rope/Conversion/RopeToGPU/RopeToGPU.h"
 #include "rope/Conversion/RopeToLinalg/RopeToLinalg.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::rope {

@@ -37,6 +37,9 @@ struct NpyArray {
 /// header, Fortran order, big-endian or unsupported descr, size mismatch.
 llvm::Expected<NpyArray> readNpy(llvm::StringRef path);
 
+/// Reads the contents of a .npy file from memory; `path` names it in errors.
+llvm::Expected<NpyArray> parseNpy(llvm::StringRef bytes, llvm::StringRef path);
+
 /// Writes `array` as a version 1.0 .npy file with the given descr.
 llvm::Error writeNpy(llvm::StringRef path, const NpyArray &array);
 

@@ -10,27 +10,85 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::rope;
 
+/// When `ok` (i1) is false, prints `format` with the sizes `a` and `b`
+/// (index) before the assert that stops the program: a cf.assert message
+/// cannot carry run-time values. printf writes to the stream cf.assert's
+/// message goes to (stdout), so the two appear in order.
+static void printSizesUnless(OpBuilder &b, Location loc, Value ok,
+                             StringRef format, Value a, Value other) {
+  auto module =
+      b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
+  MLIRContext *ctx = b.getContext();
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto i32 = IntegerType::get(ctx, 32), i64 = IntegerType::get(ctx, 64);
+  auto printf = module.lookupSymbol<LLVM::LLVMFuncOp>("printf");
+  if (!printf) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    printf = LLVM::LLVMFuncOp::create(
+        b, loc, "printf",
+        LLVM::LLVMFunctionType::get(i32, {ptr}, /*isVarArg=*/true));
+  }
+  Value failed = arith::XOrIOp::create(
+      b, loc, ok, arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
+  // Globals named by content hash: one per distinct message. (Built outside
+  // the scf.if: createGlobalString needs the insertion point in the module.)
+  std::string name =
+      "__rope_msg_" + std::to_string(llvm::hash_value(format) & 0xffffffff);
+  Value text;
+  if (auto global = module.lookupSymbol<LLVM::GlobalOp>(name))
+    text = LLVM::AddressOfOp::create(b, loc, global);
+  else
+    text = LLVM::createGlobalString(loc, b, name, (format + "\n").str() + '\0',
+                                    LLVM::Linkage::Internal);
+  scf::IfOp::create(b, loc, failed, [&](OpBuilder &tb, Location tl) {
+    auto asI64 = [&](Value v) {
+      return arith::IndexCastOp::create(tb, tl, i64, v).getResult();
+    };
+    LLVM::CallOp::create(tb, tl, printf,
+                         ValueRange{text, asI64(a), asI64(other)});
+    scf::YieldOp::create(tb, tl);
+  });
+}
+
 namespace {
+/// An operand of rope.rotate as a message names it.
+struct Named {
+  Value value;
+  std::string name;
+};
+
 /// Collects `a.dim(i) == b.dim(j)` conditions for dims that are not both
-/// static (static ones were verified).
+/// static (static ones were verified); each mismatch prints both sizes.
 struct DimEqualities {
   OpBuilder &b;
   Location loc;
   Value all;
 
-  void require(Value a, int64_t i, Value other, int64_t j) {
-    auto ta = cast<RankedTensorType>(a.getType());
-    auto tb = cast<RankedTensorType>(other.getType());
-    if (!ta.isDynamicDim(i) && !tb.isDynamicDim(j))
+  void require(const Named &a, int64_t i, const Named &other, int64_t j) {
+    auto ta = cast<RankedTensorType>(a.value.getType());
+    auto tb = cast<RankedTensorType>(other.value.getType());
+    if ((!ta.isDynamicDim(i) && !tb.isDynamicDim(j)) ||
+        (a.value == other.value && i == j))
       return;
-    Value eq = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                     tensor::DimOp::create(b, loc, a, i),
-                                     tensor::DimOp::create(b, loc, other, j));
+    Value da = tensor::DimOp::create(b, loc, a.value, i);
+    Value db = tensor::DimOp::create(b, loc, other.value, j);
+    Value eq =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, da, db);
+    printSizesUnless(b, loc, eq,
+                     (llvm::Twine("rope.rotate: dimension ") + llvm::Twine(i) +
+                      " of " + a.name + " is %lld, but dimension " +
+                      llvm::Twine(j) + " of " + other.name + " is %lld")
+                         .str(),
+                     da, db);
     all = all ? arith::AndIOp::create(b, loc, all, eq) : eq;
   }
 };
@@ -38,25 +96,36 @@ struct DimEqualities {
 
 void mlir::rope::buildShapeChecks(OpBuilder &b, Location loc, RotateOp op) {
   DimEqualities eqs{b, loc, nullptr};
-  Value first = op.getInputs().front();
+  auto named = [](Value v, StringRef what, std::optional<size_t> index = {}) {
+    std::string name = "'" + what.str() + "'";
+    if (index)
+      name += " #" + std::to_string(*index);
+    return Named{v, name};
+  };
+  Named first = named(op.getInputs().front(), "ins", 0);
   SmallVector<int64_t> tokenDims = op.getTokenDims();
-  for (auto [x, init] : llvm::zip(op.getInputs(), op.getInits())) {
+  for (auto [k, x, init] : llvm::enumerate(op.getInputs(), op.getInits())) {
+    Named in = named(x, "ins", k), out = named(init, "outs", k);
     for (int64_t d = 0, e = op.getTensorRank(); d < e; ++d)
-      eqs.require(x, d, init, d);
+      eqs.require(in, d, out, d);
     for (int64_t d : tokenDims)
-      eqs.require(x, d, first, d);
+      eqs.require(in, d, first, d);
   }
   const int64_t lead = op.isMRope() ? 1 : 0;
+  Named cos = named(op.getCosCache(), "cache"), sin = cos;
+  cos.name = "the cos cache";
+  sin.value = op.getSinCache();
+  sin.name = "the sin cache";
   if (Value positions = op.getPositions())
     for (auto [k, d] : llvm::enumerate(tokenDims))
-      eqs.require(positions, lead + k, first, d);
+      eqs.require(named(positions, "positions"), lead + k, first, d);
   if (op.hasPerTokenCache()) {
     for (auto [k, d] : llvm::enumerate(tokenDims)) {
-      eqs.require(op.getCosCache(), k, first, d);
-      eqs.require(op.getSinCache(), k, first, d);
+      eqs.require(cos, k, first, d);
+      eqs.require(sin, k, first, d);
     }
   } else if (op.hasCache()) {
-    eqs.require(op.getSinCache(), 0, op.getCosCache(), 0);
+    eqs.require(sin, 0, cos, 0);
   }
   if (eqs.all)
     cf::AssertOp::create(b, loc, eqs.all,

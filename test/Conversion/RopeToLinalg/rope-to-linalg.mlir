@@ -124,8 +124,16 @@ func.func @longrope_dynamic(%x: tensor<?x8x4xf32>, %e: tensor<?x8x4xf32>, %p: te
 
 // -----
 
-// Dynamic dims shared by operands are compared once at run time.
+// Dynamic dims shared by operands are compared once at run time; a
+// mismatch prints the operands, dimensions and both sizes, then stops.
+// CHECK: llvm.mlir.global internal constant @[[$MSG:__rope_msg_[0-9]+]]("rope.rotate: dimension 0 of 'ins' #0 is %lld, but dimension 0 of 'outs' #0 is %lld\0A\00")
 // CHECK-LABEL: func @shape_checks
+// CHECK: %[[TEXT:.*]] = llvm.mlir.addressof @[[$MSG]]
+// CHECK: %[[EQ:.*]] = arith.cmpi eq, %{{.*}}, %{{.*}} : index
+// CHECK: %[[NE:.*]] = arith.xori %[[EQ]], %true
+// CHECK: %[[P:.*]] = llvm.getelementptr %[[TEXT]]
+// CHECK: scf.if %[[NE]] {
+// CHECK: llvm.call @printf(%[[P]], %{{.*}}, %{{.*}}) vararg
 // CHECK: cf.assert %{{.*}}, "rope.rotate: dynamic dimensions of the operands disagree
 // CHECK-LABEL: func @negative_static_shapes
 // CHECK-NOT: cf.assert {{.*}}dynamic dimensions

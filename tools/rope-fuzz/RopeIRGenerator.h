@@ -1,0 +1,23 @@
+//===- RopeIRGenerator.h - Random valid rope IR for fuzzing -----*- C++ -*-===//
+//
+// Structure-aware fuzzing: the fuzzer's bytes choose an op configuration
+// (layout, pairing, dtypes, shapes, rotary_dim, position source, frequency
+// spec and its parameters) and this writes it as IR that verifies, so most
+// inputs reach the lowerings instead of failing to parse. A few choices
+// (out-of-range parameters) are left for the verifier to reject.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ROPE_TOOLS_ROPE_FUZZ_ROPEIRGENERATOR_H
+#define ROPE_TOOLS_ROPE_FUZZ_ROPEIRGENERATOR_H
+
+#include <fuzzer/FuzzedDataProvider.h>
+
+#include <string>
+
+namespace mlir::rope::fuzz {
+/// One function with one rope.rotate, chosen by `data`.
+std::string generateRopeIR(FuzzedDataProvider &data);
+} // namespace mlir::rope::fuzz
+
+#endif // ROPE_TOOLS_ROPE_FUZZ_ROPEIRGENERATOR_H
