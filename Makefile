@@ -63,6 +63,16 @@ test-random: build
 	/usr/bin/python3 test/lib/rope_random.py --rope-run $(BUILD_DIR)/bin/rope-run \
 	  --tmp $(BUILD_DIR)/random --cases $(CASES) --seed $(SEED)
 
+# The libFuzzer targets on the sanitized build, FUZZ_SECONDS each
+# (docs/fuzzing.md).
+FUZZ_SECONDS ?= 600
+fuzz:
+	@test -f $(SAN_BUILD_DIR)/build.ninja || $(MAKE) --no-print-directory \
+	  BUILD_DIR=$(SAN_BUILD_DIR) BUILD_TYPE=RelWithDebInfo \
+	  CMAKE_FLAGS="-DROPE_ENABLE_SANITIZERS=ON -DROPE_ENABLE_FUZZERS=ON $(CMAKE_FLAGS)" $(SAN_BUILD_DIR)/build.ninja
+	ninja -C $(SAN_BUILD_DIR) rope-fuzz-parse rope-fuzz-lower rope-fuzz-npy
+	bash scripts/fuzz.sh $(SAN_BUILD_DIR) $(FUZZ_SECONDS)
+
 docs: configure
 	ninja -C $(BUILD_DIR) rope-doc
 

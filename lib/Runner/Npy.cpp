@@ -233,15 +233,17 @@ llvm::Expected<NpyArray> mlir::rope::parseNpy(StringRef bytes, StringRef path) {
   size_t dataStart = headerStart + headerLen;
   uint64_t actual = bytes.size() - dataStart;
   // The byte count, checked for overflow: a shape whose product does not fit
-  // cannot match any file.
-  uint64_t expected = NpyArray::elementSize(*dtype);
-  if (llvm::is_contained(array.shape, 0))
-    expected = 0;
+  // cannot match any file. Zero dims are skipped in the check, so that no
+  // partial product (element counts, strides) overflows even when the
+  // array is empty.
+  uint64_t byteSize = NpyArray::elementSize(*dtype);
   for (int64_t d : array.shape)
-    if (__builtin_mul_overflow(expected, static_cast<uint64_t>(d), &expected) ||
-        expected > static_cast<uint64_t>(INT64_MAX))
+    if (d != 0 &&
+        (__builtin_mul_overflow(byteSize, static_cast<uint64_t>(d), &byteSize) ||
+         byteSize > static_cast<uint64_t>(INT64_MAX)))
       return fail(path, "shape " + shapeText(array.shape) +
                             " is too large (its byte size overflows)");
+  uint64_t expected = llvm::is_contained(array.shape, 0) ? 0 : byteSize;
   if (actual < expected)
     return fail(path, "truncated data: expected " + llvm::Twine(expected) +
                           " bytes, found " + llvm::Twine(actual));

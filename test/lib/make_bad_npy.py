@@ -37,3 +37,7 @@ with_header("x_shape_in_string.npy",
             "{'descr': '<f4', 'fortran_order': False, 'x': \"'shape': (3, 2, 8)\", 'shape': (0, 2, 8), }")
 with_header("x_bad_dim.npy",
             "{'descr': '<f4', 'fortran_order': False, 'shape': (3, -2, 8), }")
+# Found by rope-fuzz-npy: an empty array (a zero dim) whose other dims
+# overflow their product.
+with_header("x_zero_overflow.npy",
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 2, 0, 42, 8), }")

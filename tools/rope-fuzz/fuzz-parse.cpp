@@ -20,7 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                       MLIRContext::Threading::DISABLED);
   context.allowUnregisteredDialects(false);
   ScopedDiagnosticHandler quiet(&context, [](Diagnostic &) { return success(); });
-  StringRef text(reinterpret_cast<const char *>(data), size);
+  // MLIR's lexer reads up to a terminating NUL, as every file buffer has
+  // one; libFuzzer's buffer does not, so it is copied into a string.
+  std::string text(reinterpret_cast<const char *>(data), size);
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &context);
   if (module)
     (void)verify(*module);
