@@ -27,11 +27,12 @@ for t in $targets; do
       /usr/bin/python3 "$root/test/lib/make_bad_npy.py" "$corpus" >/dev/null
       extra=(-max_len=1024) ;;
     lower)
-      extra=(-max_len=256) ;;
+      # Each input is a whole configuration: full length from the start.
+      extra=(-max_len=256 -len_control=0) ;;
   esac
   echo "== rope-fuzz-$t: ${seconds}s, corpus $corpus"
   "$build/bin/rope-fuzz-$t" -max_total_time="$seconds" -timeout=60 \
     -artifact_prefix="$work/crashes-$t/" -print_final_stats=1 "${extra[@]}" \
-    "$corpus" 2>&1 | tee "$work/$t.log" | grep -E "^#[0-9]+ +(DONE|INITED)|ERROR|==|stat::" || true
+    "$corpus" 2>&1 | tee "$work/$t.log" | grep -E "^#[0-9]+[[:space:]]+(DONE|INITED)|ERROR|==|stat::" || true
   test "${PIPESTATUS[0]}" -eq 0
 done

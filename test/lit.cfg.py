@@ -29,8 +29,11 @@ if getattr(config, "rope_sanitized", False):
     # when inlined into our instrumented code, and the uninstrumented
     # libMLIR.so then writes into that space through the same allocator
     # (false use-after-poison in StringAttr::get and the like).
+    # verify_asan_link_order=0: the fuzz targets load libFuzzer's runtime
+    # before the shared ASan runtime (-shared-libsan), which is harmless.
     config.environment["ASAN_OPTIONS"] = (
-        "abort_on_error=1:detect_leaks=1:allow_user_poisoning=0")
+        "abort_on_error=1:detect_leaks=1:allow_user_poisoning=0:"
+        "verify_asan_link_order=0")
     config.environment["UBSAN_OPTIONS"] = (
         "abort_on_error=1:halt_on_error=1:print_stacktrace=1")
     config.environment["LSAN_OPTIONS"] = (
@@ -55,6 +58,10 @@ config.substitutions.append(("%rope_exec", "%s %s --rope-run %s" % (
 
 tool_dirs = [config.rope_tools_dir, config.llvm_tools_dir]
 tools = ["rope-opt", "rope-run", "rope-bench-gpu", "mlir-opt", "mlir-runner"]
+fuzzers = ["rope-fuzz-parse", "rope-fuzz-lower", "rope-fuzz-npy"]
+if all(os.path.exists(os.path.join(config.rope_tools_dir, f)) for f in fuzzers):
+    config.available_features.add("fuzzers")
+    tools += fuzzers
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # ---- Features ---------------------------------------------------------------

@@ -8,7 +8,6 @@
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -79,7 +78,7 @@ void mlir::rope::buildRopeParallelizationStage(
       bufferization::createPromoteBuffersToStackPass(stack));
   // Heap buffers that do not escape (the result of one rope op consumed by
   // another) are freed; without this every call leaked them.
-  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createRopeFreeLocalBuffersPass());
   if (options.nontemporalStores)
     pm.addPass(createRopeNontemporalStoresPass());
   // A single tile (a decode step) runs on the caller, outside OpenMP.

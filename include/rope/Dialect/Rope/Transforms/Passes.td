@@ -41,6 +41,31 @@ def RopeCheckDimIndicesPass : Pass<"rope-check-dim-indices"> {
   }];
 }
 
+def RopeFreeLocalBuffersPass : Pass<"rope-free-local-buffers"> {
+  let summary = "Free heap buffers that do not leave their block";
+  let description = [{
+    After bufferization, a `memref.alloc` whose buffer (or a view of it) is
+    only read and written inside its block, never returned, yielded, passed
+    to a call or captured, gets a `memref.dealloc` before the block's
+    terminator. This frees the buffer passed between two rope ops of one
+    function and large tile tables, which leaked on every call otherwise.
+
+    Upstream's ownership-based deallocation does more but, at a public
+    function's boundary, clones every returned buffer it does not own: a
+    full copy of an output written in place into an argument. This pass
+    never copies; a buffer whose use it does not understand is left alone.
+
+    ```mlir
+    %a = memref.alloc(%n) : memref<?xf32>
+    linalg.generic ... outs(%a : memref<?xf32>)
+    linalg.generic ins(%a : memref<?xf32>) outs(%out : memref<?xf32>)
+    memref.dealloc %a : memref<?xf32>   // added
+    return %out : memref<?xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def RopeVectorizePass : Pass<"rope-vectorize"> {
   let summary = "Tile rope kernels to one vector and vectorize them";
   let description = [{
