@@ -14,6 +14,7 @@ public:
   explicit Generator(FuzzedDataProvider &data) : data(data) {}
 
   std::string run();
+  bool invalidAttribute = false;
 
 private:
   FuzzedDataProvider &data;
@@ -62,9 +63,14 @@ std::string Generator::freqs(int half) {
   std::string attention =
       chance(20) ? ", attention_factor = " + number(0.1, 4.0) : "";
   // Rarely an invalid parameter, for the verifier.
-  std::string factor = chance(3) ? number(-2.0, 0.0) : number(1.0, 64.0);
+  bool badFactor = chance(3);
+  std::string factor = badFactor ? number(-2.0, 0.0) : number(1.0, 64.0);
   std::string l0 = std::to_string(pick<int>({1, 256, 2048, 4096, 8192}));
-  switch (data.ConsumeIntegralInRange<int>(0, 7)) {
+  int kind = data.ConsumeIntegralInRange<int>(0, 7);
+  // Kinds 1, 2, 3 and 5 take `factor`.
+  invalidAttribute |= badFactor && (kind == 1 || kind == 2 || kind == 3 ||
+                                    kind == 5);
+  switch (kind) {
   case 0:
     return "#rope.default<base = " + base + attention + ">";
   case 1:
@@ -200,6 +206,10 @@ std::string Generator::run() {
   return ir;
 }
 
-std::string mlir::rope::fuzz::generateRopeIR(FuzzedDataProvider &data) {
-  return Generator(data).run();
+GeneratedIR mlir::rope::fuzz::generateRopeIR(FuzzedDataProvider &data) {
+  Generator generator(data);
+  GeneratedIR result;
+  result.text = generator.run();
+  result.invalidAttribute = generator.invalidAttribute;
+  return result;
 }

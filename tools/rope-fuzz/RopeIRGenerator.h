@@ -16,8 +16,15 @@
 #include <string>
 
 namespace mlir::rope::fuzz {
+struct GeneratedIR {
+  std::string text;
+  /// A parameter was chosen out of range on purpose: the attribute's
+  /// verifier, which runs while parsing, must reject it.
+  bool invalidAttribute = false;
+};
+
 /// One function with one rope.rotate, chosen by `data`.
-std::string generateRopeIR(FuzzedDataProvider &data);
+GeneratedIR generateRopeIR(FuzzedDataProvider &data);
 } // namespace mlir::rope::fuzz
 
 #endif // ROPE_TOOLS_ROPE_FUZZ_ROPEIRGENERATOR_H
