@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/LLVMIR/FunctionCallUtils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -29,14 +30,10 @@ static void printSizesUnless(OpBuilder &b, Location loc, Value ok,
   MLIRContext *ctx = b.getContext();
   auto ptr = LLVM::LLVMPointerType::get(ctx);
   auto i32 = IntegerType::get(ctx, 32), i64 = IntegerType::get(ctx, 64);
-  auto printf = module.lookupSymbol<LLVM::LLVMFuncOp>("printf");
-  if (!printf) {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(module.getBody());
-    printf = LLVM::LLVMFuncOp::create(
-        b, loc, "printf",
-        LLVM::LLVMFunctionType::get(i32, {ptr}, /*isVarArg=*/true));
-  }
+  FailureOr<LLVM::LLVMFuncOp> printf = LLVM::lookupOrCreateFn(
+      b, module, "printf", {ptr}, i32, /*isVarArg=*/true);
+  if (failed(printf))
+    return; // a `printf` of another signature: the assert still stops it
   Value failed = arith::XOrIOp::create(
       b, loc, ok, arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
   // Globals named by content hash: one per distinct message. (Built outside
@@ -53,7 +50,7 @@ static void printSizesUnless(OpBuilder &b, Location loc, Value ok,
     auto asI64 = [&](Value v) {
       return arith::IndexCastOp::create(tb, tl, i64, v).getResult();
     };
-    LLVM::CallOp::create(tb, tl, printf,
+    LLVM::CallOp::create(tb, tl, *printf,
                          ValueRange{text, asI64(a), asI64(other)});
     scf::YieldOp::create(tb, tl);
   });
