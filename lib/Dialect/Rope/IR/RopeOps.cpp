@@ -75,8 +75,10 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
 
 /// cos/sin meet their error bound while |p * f| stays far below 2^52, the
 /// range where the f64 angle reduction is exact (see SinCos.h).
-LogicalResult RotateOp::verifyFrequencyRange(FrequencyAttrInterface freqs,
-                                             int64_t rotaryDim) {
+static LogicalResult verifyFrequencyRange(RotateOp op,
+                                          FrequencyAttrInterface freqs,
+                                          int64_t rotaryDim) {
+  constexpr double kMaxInverseFrequency = RotateOp::kMaxInverseFrequency;
   std::optional<SmallVector<double>> values =
       freqs.getStaticInverseFrequencies(rotaryDim);
   if (!values) {
@@ -84,13 +86,13 @@ LogicalResult RotateOp::verifyFrequencyRange(FrequencyAttrInterface freqs,
     // powers scaled down: at most max(1, 1 / base).
     if (auto ntk = dyn_cast<DynamicNTKFreqsAttr>(freqs);
         ntk && 1.0 / ntk.getBase() > kMaxInverseFrequency)
-      return emitOpError("'base' must be at least ")
+      return op.emitOpError("'base' must be at least ")
              << 1.0 / kMaxInverseFrequency << ", got " << ntk.getBase();
     return success();
   }
   for (auto [i, f] : llvm::enumerate(*values))
     if (!std::isfinite(f) || std::fabs(f) > kMaxInverseFrequency)
-      return emitOpError("inverse frequency ")
+      return op.emitOpError("inverse frequency ")
              << i << " is " << f << ", expected a finite value of magnitude "
              << "at most " << kMaxInverseFrequency;
   return success();
@@ -169,7 +171,7 @@ LogicalResult RotateOp::verify() {
       return emitOpError("'freqs' needs 'positions' or 'offset'");
     if (failed(freqs.verifyForRotaryDim(r, [&] { return emitOpError(); })))
       return failure();
-    if (failed(verifyFrequencyRange(freqs, r)))
+    if (failed(verifyFrequencyRange(*this, freqs, r)))
       return failure();
   }
 

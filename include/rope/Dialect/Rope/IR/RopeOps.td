@@ -148,11 +148,6 @@ def Rope_RotateOp : Rope_Op<"rotate", [
     }
     /// Whether positions carry three components (mrope).
     bool isMRope() { return getMropeSection().has_value(); }
-
-  private:
-    ::mlir::LogicalResult verifyFrequencyRange(
-        ::mlir::rope::FrequencyAttrInterface freqs, int64_t rotaryDim);
-  public:
   }];
 }
 
