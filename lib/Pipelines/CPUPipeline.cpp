@@ -40,11 +40,18 @@ struct EmitCInterfacePass
 void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
                                         int64_t tokenTile, int64_t minTiles) {
   pm.addPass(createRopeCheckDimIndicesPass());
+  pm.addPass(createRopeInsertRuntimeChecksPass());
   pm.addPass(createRopeFoldFrequenciesPass());
-  ConvertRopeToLinalgPassOptions options;
-  options.tokenTile = tokenTile;
-  options.minTiles = minTiles;
-  pm.addPass(createConvertRopeToLinalgPass(options));
+  pm.addPass(createRopeDecomposeRotatePass());
+  // Folds rope.inv_freq of compile-time frequencies to constants.
+  pm.addPass(createCanonicalizerPass());
+  if (tokenTile > 0) {
+    RopeTileAndFusePassOptions tiling;
+    tiling.tokenTile = tokenTile;
+    tiling.minTiles = minTiles;
+    pm.addPass(createRopeTileAndFusePass(tiling));
+  }
+  pm.addPass(createConvertRopeToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

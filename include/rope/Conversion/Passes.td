@@ -6,35 +6,24 @@
 include "mlir/Pass/PassBase.td"
 
 def ConvertRopeToLinalgPass : Pass<"convert-rope-to-linalg"> {
-  let summary = "Lower rope.rotate to linalg, tensor, arith and math";
+  let summary = "Lower the rope ops to linalg, tensor, arith and math";
   let description = [{
-    Lowers every `rope.rotate` in destination-passing style: each rotated
-    tensor becomes one `linalg.generic` over an `expand_shape` view of its
-    rotated part (`[..., 2, R/2]` for half pairing, `[..., R/2, 2]` for
-    interleaved) that writes the `outs` tensor, plus a `linalg.copy` of the
-    pass-through part when `rotary_dim < head_dim`. After one-shot
-    bufferization the only buffers written are the results: no copies, no
-    intermediate allocations, no cos/sin table unless the IR passed a cache.
-
-    cos/sin are computed inside the kernel in f32 from the angle `p * f`
-    kept as a double-float (frequencies split into two f32 constants at
-    compile time), reduced by Cody-Waite and evaluated by polynomials: no
-    libm call per element, error below 2e-7 for positions up to 2^20.
-
-    Positions gathered from a cos/sin cache are checked once per call: a
-    position outside `[0, P)` stops the program through `cf.assert` with the
-    message "rope.rotate: position outside the cos/sin cache".
+    Lowers every rope op, one `linalg.generic` each, in destination-passing
+    style (rope.rotate through its decomposition, see
+    `rope-decompose-rotate`):
+    * `rope.apply`: per input, a generic over an `expand_shape` view of its
+      rotated part (`[..., 2, R/2]` for half pairing, `[..., R/2, 2]` for
+      interleaved) writing the `outs` tensor, plus a `linalg.copy` of the
+      pass-through part when `rotary_dim < head_dim`;
+    * `rope.cos_sin`: the table, cos/sin of the angle `p * f` formed in f64
+      (SinCos.h, error bound in docs/accuracy.md);
+    * `rope.gather`: rows read by position (clamped into the table);
+    * `rope.positions`: `offset + s`; `rope.inv_freq`: a constant or the
+      run-time frequencies of `n = max(positions) + 1`.
+    Applied to tiles of `rope-tile-and-fuse`, each tile computes its cos/sin
+    once for all its heads. Run-time checks are `rope-insert-runtime-checks`'
+    (the pipelines run it first).
   }];
-  let options = [
-    Option<"tokenTile", "token-tile", "int64_t", /*default=*/"0",
-           "Tile tokens by this many in an scf.forall whose tiles compute "
-           "their cos/sin once into a small table shared by all inputs and "
-           "heads (0: one generic per input, cos/sin computed in its body)">,
-    Option<"minTiles", "min-tiles", "int64_t", /*default=*/"1",
-           "With token-tile: split short sequences into tiles of fewer "
-           "tokens so that there are at least this many tiles (for as many "
-           "threads)">,
-  ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",

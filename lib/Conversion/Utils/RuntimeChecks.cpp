@@ -69,6 +69,7 @@ struct DimEqualities {
   OpBuilder &b;
   Location loc;
   Value all;
+  StringRef opName = "rope.rotate";
 
   void require(const Named &a, int64_t i, const Named &other, int64_t j) {
     auto ta = cast<RankedTensorType>(a.value.getType());
@@ -81,7 +82,7 @@ struct DimEqualities {
     Value eq =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, da, db);
     printSizesUnless(b, loc, eq,
-                     (llvm::Twine("rope.rotate: dimension ") + llvm::Twine(i) +
+                     (opName + llvm::Twine(": dimension ") + llvm::Twine(i) +
                       " of " + a.name + " is %lld, but dimension " +
                       llvm::Twine(j) + " of " + other.name + " is %lld")
                          .str(),
@@ -91,14 +92,16 @@ struct DimEqualities {
 };
 } // namespace
 
+static Named named(Value v, StringRef what,
+                   std::optional<size_t> index = std::nullopt) {
+  std::string name = "'" + what.str() + "'";
+  if (index)
+    name += " #" + std::to_string(*index);
+  return Named{v, name};
+}
+
 void mlir::rope::buildShapeChecks(OpBuilder &b, Location loc, RotateOp op) {
   DimEqualities eqs{b, loc, nullptr};
-  auto named = [](Value v, StringRef what, std::optional<size_t> index = {}) {
-    std::string name = "'" + what.str() + "'";
-    if (index)
-      name += " #" + std::to_string(*index);
-    return Named{v, name};
-  };
   Named first = named(op.getInputs().front(), "ins", 0);
   SmallVector<int64_t> tokenDims = op.getTokenDims();
   for (auto [k, x, init] : llvm::enumerate(op.getInputs(), op.getInits())) {
@@ -130,17 +133,71 @@ void mlir::rope::buildShapeChecks(OpBuilder &b, Location loc, RotateOp op) {
                          "disagree (token counts, positions, cache or outs)");
 }
 
+void mlir::rope::buildShapeChecks(OpBuilder &b, Location loc, ApplyOp op) {
+  DimEqualities eqs{b, loc, nullptr, "rope.apply"};
+  Named first = named(op.getInputs().front(), "ins", 0);
+  SmallVector<int64_t> tokenDims = getTokenDims(op.getLayout());
+  for (auto [k, x, init] : llvm::enumerate(op.getInputs(), op.getInits())) {
+    Named in = named(x, "ins", k), out = named(init, "outs", k);
+    for (int64_t d = 0, e = getTensorRank(op.getLayout()); d < e; ++d)
+      eqs.require(in, d, out, d);
+    for (int64_t d : tokenDims)
+      eqs.require(in, d, first, d);
+  }
+  for (auto [k, d] : llvm::enumerate(tokenDims)) {
+    eqs.require(Named{op.getCos(), "the cos table"}, k, first, d);
+    eqs.require(Named{op.getSin(), "the sin table"}, k, first, d);
+  }
+  if (eqs.all)
+    cf::AssertOp::create(b, loc, eqs.all,
+                         "rope.apply: dynamic dimensions of the operands "
+                         "disagree (token counts, tables or outs)");
+}
+
+void mlir::rope::buildTableShapeChecks(OpBuilder &b, Location loc,
+                                       Operation *op, Value positions,
+                                       Value cosInit, Value sinInit,
+                                       bool mrope, Value cosTable,
+                                       Value sinTable) {
+  std::string opName = op->getName().getStringRef().str();
+  DimEqualities eqs{b, loc, nullptr, opName};
+  Named cos = named(cosInit, "outs", 0), sin = named(sinInit, "outs", 1);
+  const int64_t tokenRank =
+      cast<RankedTensorType>(cosInit.getType()).getRank() - 1;
+  for (int64_t d = 0; d <= tokenRank; ++d)
+    eqs.require(sin, d, cos, d);
+  for (int64_t d = 0; d < tokenRank; ++d)
+    eqs.require(named(positions, "positions"), d + (mrope ? 1 : 0), cos, d);
+  if (cosTable) {
+    Named ct{cosTable, "the cos table"}, st{sinTable, "the sin table"};
+    eqs.require(st, 0, ct, 0);
+    eqs.require(ct, 1, cos, tokenRank);
+    eqs.require(st, 1, cos, tokenRank);
+  }
+  if (eqs.all)
+    cf::AssertOp::create(b, loc, eqs.all,
+                         opName + ": dynamic dimensions of the operands "
+                                  "disagree (positions, tables or outs)");
+}
+
 void mlir::rope::buildCacheBoundsCheck(OpBuilder &b, Location loc, RotateOp op,
                                        Value minPos, Value maxPos) {
+  buildCacheBoundsCheck(b, loc, op.getCosCache(), minPos, maxPos,
+                        "rope.rotate");
+}
+
+void mlir::rope::buildCacheBoundsCheck(OpBuilder &b, Location loc,
+                                       Value table, Value minPos,
+                                       Value maxPos, StringRef opName) {
   Value rows = arith::IndexCastOp::create(
-      b, loc, b.getI64Type(), tensor::DimOp::create(b, loc, op.getCosCache(), 0));
+      b, loc, b.getI64Type(), tensor::DimOp::create(b, loc, table, 0));
   Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
   Value inRange = arith::AndIOp::create(
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, minPos, zero),
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, maxPos, rows));
   cf::AssertOp::create(b, loc, inRange,
-                       "rope.rotate: position outside the cos/sin cache");
+                       (opName + ": position outside the cos/sin cache").str());
 }
 
 Value mlir::rope::buildPositionInRange(OpBuilder &b, Location loc, Value pos) {
@@ -158,7 +215,7 @@ Value mlir::rope::buildPositionInRange(OpBuilder &b, Location loc, Value pos) {
 
 void mlir::rope::buildPositionRangeCheck(OpBuilder &b, Location loc,
                                          Value minPos, Value maxPos,
-                                         Value empty) {
+                                         Value empty, StringRef opName) {
   // Both ends in range: for offset + s, a first position in range means the
   // last one was computed without wrapping (the token count is below 2^62).
   Value inRange =
@@ -166,6 +223,7 @@ void mlir::rope::buildPositionRangeCheck(OpBuilder &b, Location loc,
                             buildPositionInRange(b, loc, maxPos));
   cf::AssertOp::create(
       b, loc, arith::OrIOp::create(b, loc, empty, inRange),
-      "rope.rotate: a position is outside (-2^31, 2^31), the range in which "
-      "cos/sin meet their error bound");
+      (opName + ": a position is outside (-2^31, 2^31), the range in which "
+                "cos/sin meet their error bound")
+          .str());
 }

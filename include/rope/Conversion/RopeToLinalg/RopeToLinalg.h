@@ -3,17 +3,14 @@
 #ifndef ROPE_CONVERSION_ROPETOLINALG_ROPETOLINALG_H
 #define ROPE_CONVERSION_ROPETOLINALG_ROPETOLINALG_H
 
-#include <cstdint>
-
 namespace mlir {
 class RewritePatternSet;
 namespace rope {
-/// Adds the patterns that lower rope.rotate to linalg/tensor/arith/math.
-/// With `tokenTile > 0` the lowering is an scf.forall over tiles of that many
-/// tokens, each computing its cos/sin table once for all inputs and heads.
-void populateRopeToLinalgConversionPatterns(RewritePatternSet &patterns,
-                                            int64_t tokenTile = 0,
-                                            int64_t minTiles = 1);
+/// Adds the patterns that lower the rope ops to linalg/tensor/arith/math,
+/// one linalg.generic per op (rope.rotate through its decomposition). The
+/// ops may be tiles of rope-tile-and-fuse; run-time checks are not part of
+/// the lowering (rope-insert-runtime-checks).
+void populateRopeToLinalgConversionPatterns(RewritePatternSet &patterns);
 } // namespace rope
 } // namespace mlir
 

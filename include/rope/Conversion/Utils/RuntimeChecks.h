@@ -18,10 +18,20 @@ namespace mlir::rope {
 /// (token dims of all inputs, inits, positions, per-token caches) agrees.
 void buildShapeChecks(OpBuilder &b, Location loc, RotateOp op);
 
+/// The same for rope.apply: ins vs outs, token counts of ins and tables.
+void buildShapeChecks(OpBuilder &b, Location loc, ApplyOp op);
+/// The same for a table producer (rope.cos_sin, rope.gather): positions vs
+/// outs, and for rope.gather the widths and row counts of its tables.
+void buildTableShapeChecks(OpBuilder &b, Location loc, Operation *op,
+                           Value positions, Value cosInit, Value sinInit,
+                           bool mrope, Value cosTable = {},
+                           Value sinTable = {});
 /// Emits a cf.assert that positions [minPos, maxPos] (i64) index rows of the
 /// cos/sin cache.
 void buildCacheBoundsCheck(OpBuilder &b, Location loc, RotateOp op,
                            Value minPos, Value maxPos);
+void buildCacheBoundsCheck(OpBuilder &b, Location loc, Value table,
+                           Value minPos, Value maxPos, StringRef opName);
 
 /// Whether the position `pos` (i64) satisfies |pos| < RotateOp::kPositionLimit
 /// (an i1).
@@ -31,7 +41,8 @@ Value buildPositionInRange(OpBuilder &b, Location loc, Value pos);
 /// frequencies are within RotateOp::kPositionLimit, unless `empty` (i1)
 /// says there are none.
 void buildPositionRangeCheck(OpBuilder &b, Location loc, Value minPos,
-                             Value maxPos, Value empty);
+                             Value maxPos, Value empty,
+                             StringRef opName = "rope.rotate");
 
 } // namespace mlir::rope
 

@@ -15,12 +15,12 @@ using namespace mlir::rope;
 // Layout helpers
 //===----------------------------------------------------------------------===//
 
-int64_t RotateOp::getTensorRank() {
-  return getLayout() == Layout::THD ? 3 : 4;
+int64_t mlir::rope::getTensorRank(Layout layout) {
+  return layout == Layout::THD ? 3 : 4;
 }
 
-SmallVector<int64_t> RotateOp::getTokenDims() {
-  switch (getLayout()) {
+SmallVector<int64_t> mlir::rope::getTokenDims(Layout layout) {
+  switch (layout) {
   case Layout::THD:
     return {0};
   case Layout::BSHD:
@@ -31,8 +31,18 @@ SmallVector<int64_t> RotateOp::getTokenDims() {
   llvm_unreachable("unknown layout");
 }
 
+int64_t mlir::rope::getHeadCountDim(Layout layout) {
+  return layout == Layout::BHSD ? 1 : getTensorRank(layout) - 2;
+}
+
+int64_t RotateOp::getTensorRank() { return rope::getTensorRank(getLayout()); }
+
+SmallVector<int64_t> RotateOp::getTokenDims() {
+  return rope::getTokenDims(getLayout());
+}
+
 int64_t RotateOp::getHeadCountDim() {
-  return getLayout() == Layout::BHSD ? 1 : getTensorRank() - 2;
+  return rope::getHeadCountDim(getLayout());
 }
 
 int64_t RotateOp::getHeadDim() {
@@ -75,7 +85,7 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
 
 /// cos/sin meet their error bound while |p * f| stays far below 2^52, the
 /// range where the f64 angle reduction is exact (see SinCos.h).
-static LogicalResult verifyFrequencyRange(RotateOp op,
+static LogicalResult verifyFrequencyRange(Operation *op,
                                           FrequencyAttrInterface freqs,
                                           int64_t rotaryDim) {
   constexpr double kMaxInverseFrequency = RotateOp::kMaxInverseFrequency;
@@ -86,74 +96,116 @@ static LogicalResult verifyFrequencyRange(RotateOp op,
     // powers scaled down: at most max(1, 1 / base).
     if (auto ntk = dyn_cast<DynamicNTKFreqsAttr>(freqs);
         ntk && 1.0 / ntk.getBase() > kMaxInverseFrequency)
-      return op.emitOpError("'base' must be at least ")
+      return op->emitOpError("'base' must be at least ")
              << 1.0 / kMaxInverseFrequency << ", got " << ntk.getBase();
     return success();
   }
   for (auto [i, f] : llvm::enumerate(*values))
     if (!std::isfinite(f) || std::fabs(f) > kMaxInverseFrequency)
-      return op.emitOpError("inverse frequency ")
+      return op->emitOpError("inverse frequency ")
              << i << " is " << f << ", expected a finite value of magnitude "
              << "at most " << kMaxInverseFrequency;
   return success();
 }
 
-LogicalResult RotateOp::verify() {
-  if (getInputs().empty())
-    return emitOpError("expects at least one input tensor");
-  if (getInputs().size() != getInits().size())
-    return emitOpError("expects as many 'outs' as 'ins', got ")
-           << getInits().size() << " and " << getInputs().size();
-
-  const int64_t rank = getTensorRank();
-  SmallVector<int64_t> tokenDims = getTokenDims();
-  SmallVector<int64_t> tokenShape;
-  int64_t headDim = 0;
-  for (auto [idx, input, init] :
-       llvm::enumerate(getInputs(), getInits())) {
+/// Checks the rotated tensors of a rope.rotate or rope.apply: as many outs
+/// as ins with their types, the layout's rank, one static head_dim, one token
+/// shape; returns the token shape and head_dim of `ins` #0.
+static LogicalResult verifyRotatedTensors(Operation *op, Layout layout,
+                                          ValueRange inputs, ValueRange inits,
+                                          SmallVectorImpl<int64_t> &tokenShape,
+                                          int64_t &headDim) {
+  auto emitOpError = [&]() { return op->emitOpError(); };
+  if (inputs.empty())
+    return emitOpError() << "expects at least one input tensor";
+  if (inputs.size() != inits.size())
+    return emitOpError() << "expects as many 'outs' as 'ins', got "
+                         << inits.size() << " and " << inputs.size();
+  const int64_t rank = getTensorRank(layout);
+  SmallVector<int64_t> tokenDims = getTokenDims(layout);
+  for (auto [idx, input, init] : llvm::enumerate(inputs, inits)) {
     auto type = cast<RankedTensorType>(input.getType());
     if (type != init.getType())
-      return emitOpError("'outs' #")
-             << idx << " has type " << init.getType()
-             << ", expected the type of 'ins' #" << idx << ": " << type;
+      return emitOpError() << "'outs' #" << idx << " has type "
+                           << init.getType() << ", expected the type of 'ins' #"
+                           << idx << ": " << type;
     if (type.getRank() != rank)
-      return emitOpError("'ins' #")
-             << idx << " has rank " << type.getRank() << ", expected " << rank
-             << " for layout '" << stringifyLayout(getLayout()) << "'";
+      return emitOpError() << "'ins' #" << idx << " has rank "
+                           << type.getRank() << ", expected " << rank
+                           << " for layout '" << stringifyLayout(layout) << "'";
     int64_t d = type.getShape().back();
     if (ShapedType::isDynamic(d))
-      return emitOpError("'ins' #") << idx << " needs a static head_dim";
+      return emitOpError() << "'ins' #" << idx << " needs a static head_dim";
     SmallVector<int64_t> tokens = llvm::map_to_vector(
         tokenDims, [&](int64_t dim) { return type.getDimSize(dim); });
     // Frequencies and tables are built at compile time with R/2 entries:
     // an absurd head_dim must fail here, not exhaust memory when folding.
-    if (d > kMaxHeadDim)
-      return emitOpError("'ins' #")
-             << idx << " has head_dim " << d << ", expected at most "
-             << kMaxHeadDim;
+    if (d > RotateOp::kMaxHeadDim)
+      return emitOpError() << "'ins' #" << idx << " has head_dim " << d
+                           << ", expected at most " << RotateOp::kMaxHeadDim;
     if (idx == 0) {
       headDim = d;
-      tokenShape = tokens;
+      tokenShape.assign(tokens);
       continue;
     }
     if (d != headDim)
-      return emitOpError("all inputs must share head_dim, but 'ins' #")
-             << idx << " has " << d << " and 'ins' #0 has " << headDim;
+      return emitOpError() << "all inputs must share head_dim, but 'ins' #"
+                           << idx << " has " << d << " and 'ins' #0 has "
+                           << headDim;
     if (!compatibleShapes(tokens, tokenShape))
-      return emitOpError("all inputs must share the token shape, but 'ins' #")
-             << idx << " has " << shapeString(tokens) << " and 'ins' #0 has "
+      return emitOpError()
+             << "all inputs must share the token shape, but 'ins' #" << idx
+             << " has " << shapeString(tokens) << " and 'ins' #0 has "
              << shapeString(tokenShape);
   }
+  return success();
+}
 
-  // Rotary dimension.
-  const int64_t r = getEffectiveRotaryDim();
+/// Checks rotary_dim R against head_dim.
+static LogicalResult verifyRotaryDim(Operation *op, int64_t r,
+                                     int64_t headDim) {
   if (r <= 0)
-    return emitOpError("rotary_dim must be positive, got ") << r;
+    return op->emitOpError("rotary_dim must be positive, got ") << r;
   if (r % 2 != 0)
-    return emitOpError("rotary_dim must be even, got ") << r;
+    return op->emitOpError("rotary_dim must be even, got ") << r;
   if (r > headDim)
-    return emitOpError("rotary_dim (")
+    return op->emitOpError("rotary_dim (")
            << r << ") must not exceed head_dim (" << headDim << ")";
+  return success();
+}
+
+/// Checks mrope sections: three non-negative entries summing to R/2.
+static LogicalResult verifyMRopeSection(Operation *op,
+                                        ArrayRef<int64_t> sections,
+                                        int64_t r) {
+  if (sections.size() != 3)
+    return op->emitOpError("'mrope_section' must have 3 entries (temporal, "
+                           "height, width), got ")
+           << sections.size();
+  int64_t sum = 0;
+  for (int64_t s : sections) {
+    if (s < 0)
+      return op->emitOpError(
+                 "'mrope_section' entries must be non-negative, got ")
+             << s;
+    sum += s;
+  }
+  if (sum != r / 2)
+    return op->emitOpError("'mrope_section' must sum to rotary_dim / 2 = ")
+           << r / 2 << ", got " << sum;
+  return success();
+}
+
+LogicalResult RotateOp::verify() {
+  SmallVector<int64_t> tokenShape;
+  int64_t headDim = 0;
+  if (failed(verifyRotatedTensors(*this, getLayout(), getInputs(), getInits(),
+                                  tokenShape, headDim)))
+    return failure();
+
+  const int64_t r = getEffectiveRotaryDim();
+  if (failed(verifyRotaryDim(*this, r, headDim)))
+    return failure();
 
   // Position source.
   if (getPositions() && getOffset())
@@ -179,20 +231,8 @@ LogicalResult RotateOp::verify() {
   if (std::optional<ArrayRef<int64_t>> sections = getMropeSection()) {
     if (!getPositions())
       return emitOpError("'mrope_section' needs explicit 'positions'");
-    if (sections->size() != 3)
-      return emitOpError("'mrope_section' must have 3 entries (temporal, "
-                         "height, width), got ")
-             << sections->size();
-    int64_t sum = 0;
-    for (int64_t s : *sections) {
-      if (s < 0)
-        return emitOpError("'mrope_section' entries must be non-negative, got ")
-               << s;
-      sum += s;
-    }
-    if (sum != r / 2)
-      return emitOpError("'mrope_section' must sum to rotary_dim / 2 = ")
-             << r / 2 << ", got " << sum;
+    if (failed(verifyMRopeSection(*this, *sections, r)))
+      return failure();
   }
   if (Value positions = getPositions()) {
     ArrayRef<int64_t> shape =
@@ -254,6 +294,199 @@ LogicalResult RotateOp::inferReturnTypes(
 MutableOperandRange RotateOp::getDpsInitsMutable() {
   return getInitsMutable();
 }
+
+
+//===----------------------------------------------------------------------===//
+// InvFreqOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult InvFreqOp::verify() {
+  auto type = cast<RankedTensorType>(getType());
+  if (type.isDynamicDim(0))
+    return emitOpError("needs a static number of frequencies");
+  const int64_t r = getRotaryDim();
+  if (r <= 0)
+    return emitOpError("needs at least one frequency");
+  if (r / 2 > RotateOp::kMaxHeadDim / 2)
+    return emitOpError("has ") << r / 2 << " frequencies, expected at most "
+                               << RotateOp::kMaxHeadDim / 2;
+  FrequencyAttrInterface freqs = getFreqs();
+  if (failed(freqs.verifyForRotaryDim(r, [&] { return emitOpError(); })) ||
+      failed(verifyFrequencyRange(*this, freqs, r)))
+    return failure();
+  const bool runtime = !freqs.getStaticInverseFrequencies(r).has_value();
+  if (runtime && !getPositions())
+    return emitOpError("needs 'positions': ")
+           << freqs << " depends on the sequence length";
+  if (!runtime && getPositions())
+    return emitOpError("takes no 'positions': ")
+           << freqs << " does not depend on the sequence length";
+  return success();
+}
+
+OpFoldResult InvFreqOp::fold(FoldAdaptor) {
+  std::optional<SmallVector<double>> values =
+      getFreqs().getStaticInverseFrequencies(getRotaryDim());
+  if (!values)
+    return {};
+  return DenseElementsAttr::get(cast<ShapedType>(getType()),
+                                ArrayRef<double>(*values));
+}
+
+//===----------------------------------------------------------------------===//
+// PositionsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PositionsOp::verify() {
+  int64_t rank = getInit().getType().getRank();
+  if (rank != 1 && rank != 2)
+    return emitOpError("'outs' must have the token shape [tokens] or "
+                       "[batch, seq], got rank ")
+           << rank;
+  return success();
+}
+
+MutableOperandRange PositionsOp::getDpsInitsMutable() {
+  return getInitMutable();
+}
+
+//===----------------------------------------------------------------------===//
+// CosSinOp
+//===----------------------------------------------------------------------===//
+
+/// Checks that `positions` has the token shape of a table (`tableShape`
+/// without its width), with a leading 3 for mrope.
+static LogicalResult verifyPositionsShape(Operation *op, Value positions,
+                                          ArrayRef<int64_t> tableShape,
+                                          bool mrope) {
+  ArrayRef<int64_t> shape =
+      cast<RankedTensorType>(positions.getType()).getShape();
+  SmallVector<int64_t> expected(tableShape.drop_back());
+  if (mrope)
+    expected.insert(expected.begin(), 3);
+  if (!compatibleShapes(shape, expected))
+    return op->emitOpError("'positions' has shape ")
+           << shapeString(shape) << ", expected " << shapeString(expected)
+           << (mrope ? " (3 components, then the token shape of 'outs')"
+                     : " (the token shape of 'outs')");
+  return success();
+}
+
+LogicalResult CosSinOp::verify() {
+  auto type = cast<RankedTensorType>(getCosInit().getType());
+  if (type.getRank() < 2 || type.getRank() > 3)
+    return emitOpError("'outs' must have the token shape plus [R/2], got "
+                       "rank ")
+           << type.getRank();
+  const int64_t half = type.getShape().back();
+  const int64_t freqs = getInvFreq().getType().getDimSize(0);
+  if (!compatibleDims(half, freqs))
+    return emitOpError("'outs' width is ")
+           << half << ", expected the number of frequencies, " << freqs;
+  if (std::optional<ArrayRef<int64_t>> sections = getMropeSection()) {
+    if (ShapedType::isDynamic(freqs))
+      return emitOpError("'mrope_section' needs a static number of "
+                         "frequencies");
+    if (failed(verifyMRopeSection(*this, *sections, 2 * freqs)))
+      return failure();
+  }
+  return verifyPositionsShape(*this, getPositions(), type.getShape(),
+                              isMRope());
+}
+
+MutableOperandRange CosSinOp::getDpsInitsMutable() {
+  return MutableOperandRange(getOperation(), 2, 2);
+}
+
+//===----------------------------------------------------------------------===//
+// GatherOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatherOp::verify() {
+  auto table = cast<RankedTensorType>(getCosTable().getType());
+  auto out = cast<RankedTensorType>(getCosInit().getType());
+  if (table.getRank() != 2)
+    return emitOpError("'tables' must have shape [max_position, width], got ")
+           << shapeString(table.getShape());
+  if (out.getRank() < 2 || out.getRank() > 3)
+    return emitOpError("'outs' must have the token shape plus [width], got "
+                       "rank ")
+           << out.getRank();
+  if (out.getElementType() != table.getElementType())
+    return emitOpError("'outs' element type ")
+           << out.getElementType() << " differs from the tables' "
+           << table.getElementType();
+  if (!compatibleDims(out.getShape().back(), table.getShape().back()))
+    return emitOpError("'outs' width ")
+           << out.getShape().back() << " differs from the tables' "
+           << table.getShape().back();
+  if (std::optional<ArrayRef<int64_t>> sections = getMropeSection()) {
+    if (ShapedType::isDynamic(out.getShape().back()))
+      return emitOpError("'mrope_section' needs a static width");
+    if (failed(verifyMRopeSection(*this, *sections, 2 * out.getShape().back())))
+      return failure();
+  }
+  return verifyPositionsShape(*this, getPositions(), out.getShape(),
+                              isMRope());
+}
+
+MutableOperandRange GatherOp::getDpsInitsMutable() {
+  return MutableOperandRange(getOperation(), 3, 2);
+}
+
+//===----------------------------------------------------------------------===//
+// ApplyOp
+//===----------------------------------------------------------------------===//
+
+int64_t ApplyOp::getHeadDim() {
+  return cast<RankedTensorType>(getInputs().front().getType()).getShape().back();
+}
+
+int64_t ApplyOp::getEffectiveRotaryDim() {
+  if (std::optional<int64_t> r = getRotaryDim())
+    return *r;
+  return getHeadDim();
+}
+
+bool ApplyOp::hasFullWidthTables() {
+  return cast<RankedTensorType>(getCos().getType()).getShape().back() ==
+         getEffectiveRotaryDim();
+}
+
+LogicalResult ApplyOp::verify() {
+  SmallVector<int64_t> tokenShape;
+  int64_t headDim = 0;
+  if (failed(verifyRotatedTensors(*this, getLayout(), getInputs(), getInits(),
+                                  tokenShape, headDim)))
+    return failure();
+  const int64_t r = getEffectiveRotaryDim();
+  if (failed(verifyRotaryDim(*this, r, headDim)))
+    return failure();
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(getCos().getType()).getShape();
+  SmallVector<int64_t> expected(tokenShape);
+  expected.push_back(r / 2);
+  const bool widthOk =
+      !shape.empty() && (shape.back() == r / 2 || shape.back() == r);
+  if (!widthOk || !compatibleShapes(shape.drop_back(),
+                                    ArrayRef(expected).drop_back()))
+    return emitOpError("'cos_sin' tables have shape ")
+           << shapeString(shape) << ", expected the token shape plus R/2 = "
+           << r / 2 << " or R = " << r << ": " << shapeString(expected);
+  return success();
+}
+
+LogicalResult ApplyOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> location,
+    ValueRange operands, DictionaryAttr attributes,
+    OpaqueProperties properties, RegionRange regions,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  ApplyOp::Adaptor adaptor(operands, attributes, properties, regions);
+  for (Value init : adaptor.getInits())
+    inferredReturnTypes.push_back(init.getType());
+  return success();
+}
+
+MutableOperandRange ApplyOp::getDpsInitsMutable() { return getInitsMutable(); }
 
 #define GET_OP_CLASSES
 #include "rope/Dialect/Rope/IR/RopeOps.cpp.inc"

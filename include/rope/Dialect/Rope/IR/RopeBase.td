@@ -37,6 +37,8 @@ def Rope_Dialect : Dialect {
     llama.cpp; `docs/design.md` states them and explains the design.
   }];
   let useDefaultAttributePrinterParser = 1;
+  let hasConstantMaterializer = 1;
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
   let extraClassDeclaration = [{
     /// Registers the attributes (defined next to their storage classes).
     void registerAttributes();

@@ -7,11 +7,21 @@ include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/TilingInterface.td"
 include "rope/Dialect/Rope/IR/RopeBase.td"
 include "rope/Dialect/Rope/IR/RopeAttrs.td"
 
 def Rope_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
 def Rope_PositionTensor : RankedTensorOf<[I32, I64]>;
+def Rope_TableTensor : RankedTensorOf<[F32]>;
+def Rope_FrequencyTensor : TensorRankOf<[F64], [1]>;
+
+// The tiling interface of the ops below: tiles over the token dimensions
+// (and, for rope.apply, the heads), fusable as producers into a tile.
+defvar Rope_TilingMethods = DeclareOpInterfaceMethods<TilingInterface, [
+    "getLoopIteratorTypes", "getIterationDomain", "getTiledImplementation",
+    "getResultTilePosition", "getIterationDomainTileFromResultTile",
+    "generateResultTileValue"]>;
 
 //===----------------------------------------------------------------------===//
 // RotateOp
@@ -23,6 +33,12 @@ def Rope_RotateOp : Rope_Op<"rotate", [
     DeclareOpInterfaceMethods<DestinationStyleOpInterface>]> {
   let summary = "rotary position embedding of one or more tensors";
   let description = [{
+    The one-op form of a rotation: it is exactly the composition
+    `rope.inv_freq` -> `rope.positions` (for `offset`) -> `rope.cos_sin` or
+    `rope.gather` (for a cache) -> `rope.apply` that `rope-decompose-rotate`
+    builds (docs/design.md shows each form both ways), and it is lowered only
+    through that decomposition.
+
     Rotates the first `R = rotary_dim` elements of every head vector of each
     tensor in `ins` (queries, keys, ...) by position-dependent angles and
     writes the results into the matching `outs` tensor (destination-passing
@@ -148,6 +164,247 @@ def Rope_RotateOp : Rope_Op<"rotate", [
     }
     /// Whether positions carry three components (mrope).
     bool isMRope() { return getMropeSection().has_value(); }
+  }];
+}
+
+
+//===----------------------------------------------------------------------===//
+// InvFreqOp
+//===----------------------------------------------------------------------===//
+
+def Rope_InvFreqOp : Rope_Op<"inv_freq", [Pure]> {
+  let summary = "the inverse frequencies of a frequency attribute";
+  let description = [{
+    Materializes the `R/2` inverse frequencies `f_i` of a
+    `FrequencyAttrInterface` attribute as an f64 tensor, `R` being twice the
+    result's size. Frequencies known at compile time fold to a constant.
+    The run-time scaling types (dynamic NTK, LongRoPE with run-time factor
+    selection) depend on the sequence length `n = max(positions) + 1`, as in
+    HF transformers: they take the positions, and only they do.
+
+    The attention factor of the attribute is not part of the result: it is
+    `rope.cos_sin`'s `attention_factor`.
+
+    ```mlir
+    %f = rope.inv_freq #rope.llama3<base = 500000.0, factor = 8.0,
+        low_freq_factor = 1.0, high_freq_factor = 4.0,
+        original_max_position = 8192> : tensor<64xf64>
+    %g = rope.inv_freq #rope.dynamic_ntk<base = 10000.0, factor = 2.0,
+        original_max_position = 4096> positions(%pos : tensor<?xi64>)
+        : tensor<32xf64>
+    ```
+  }];
+  let arguments = (ins Rope_FrequencyAttrInterface:$freqs,
+                       Optional<Rope_PositionTensor>:$positions);
+  let results = (outs Rope_FrequencyTensor:$result);
+  let assemblyFormat = [{
+    $freqs (`positions` `(` $positions^ `:` type($positions) `)`)?
+    attr-dict `:` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// R: twice the number of frequencies.
+    int64_t getRotaryDim() { return 2 * getType().getDimSize(0); }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// PositionsOp
+//===----------------------------------------------------------------------===//
+
+def Rope_PositionsOp : Rope_Op<"positions", [Pure, Rope_TilingMethods,
+    AllTypesMatch<["init", "result"]>,
+    DeclareOpInterfaceMethods<DestinationStyleOpInterface>]> {
+  let summary = "positions `offset + sequence index`";
+  let description = [{
+    Writes into `outs` (the token shape, `[tokens]` or `[batch, seq]`) the
+    position `offset + s` of each token, `s` being its index in the last
+    dimension: the positions of a prefill chunk or a decode step that starts
+    at `offset` in every sequence of the batch.
+
+    ```mlir
+    %p = rope.positions offset(%o) outs(%e : tensor<2x?xi64>)
+    ```
+  }];
+  let arguments = (ins Index:$offset, TensorOf<[I64]>:$init);
+  let results = (outs TensorOf<[I64]>:$result);
+  let assemblyFormat = [{
+    `offset` `(` $offset `)` `outs` `(` $init `:` type($init) `)` attr-dict
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::RankedTensorType getType() {
+      return ::llvm::cast<::mlir::RankedTensorType>(getResult().getType());
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// CosSinOp
+//===----------------------------------------------------------------------===//
+
+def Rope_CosSinOp : Rope_Op<"cos_sin", [Pure, Rope_TilingMethods,
+    AllTypesMatch<["cosInit", "sinInit", "cos", "sin"]>,
+    DeclareOpInterfaceMethods<DestinationStyleOpInterface>]> {
+  let summary = "cos/sin tables of positions and inverse frequencies";
+  let description = [{
+    Computes, for every token and frequency `i < R/2`,
+
+        cos[t, i] = A cos(p_t f_i),   sin[t, i] = A sin(p_t f_i)
+
+    in f32 (the angle is formed and reduced in f64; docs/accuracy.md), with
+    `A = attention_factor` (default 1). The tables have the token shape plus
+    `[R/2]`; `inv_freq` holds the `R/2` frequencies (f64, e.g. from
+    `rope.inv_freq`). Positions (i32/i64) have the token shape, or with
+    `mrope_section = [s0, s1, s2]` (Qwen2-VL) `[3] + token shape`: frequency
+    `i` then uses position component 0 for `i < s0`, 1 for `i < s0 + s1`,
+    else 2.
+
+    Positions must satisfy `|p| < 2^31`; others stop the program at run time
+    (`rope-insert-runtime-checks`).
+
+    ```mlir
+    %cos, %sin = rope.cos_sin positions(%pos : tensor<?xi64>)
+        inv_freq(%f : tensor<64xf64>)
+        outs(%c, %s : tensor<?x64xf32>, tensor<?x64xf32>)
+    ```
+  }];
+  let arguments = (ins Rope_PositionTensor:$positions,
+                       Rope_FrequencyTensor:$inv_freq,
+                       Rope_TableTensor:$cosInit, Rope_TableTensor:$sinInit,
+                       OptionalAttr<DenseI64ArrayAttr>:$mrope_section,
+                       OptionalAttr<F64Attr>:$attention_factor);
+  let results = (outs Rope_TableTensor:$cos, Rope_TableTensor:$sin);
+  let assemblyFormat = [{
+    `positions` `(` $positions `:` type($positions) `)`
+    `inv_freq` `(` $inv_freq `:` type($inv_freq) `)`
+    `outs` `(` $cosInit `,` $sinInit `:` type($cosInit) `,` type($sinInit) `)`
+    (`mrope_section` `=` $mrope_section^)?
+    (`attention_factor` `=` $attention_factor^)?
+    attr-dict
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Rank of the token shape.
+    int64_t getTokenRank() { return getCosInit().getType().getRank() - 1; }
+    /// The attention factor A (1 when absent).
+    double getAttentionFactorOrOne() {
+      std::optional<::llvm::APFloat> a = getAttentionFactor();
+      return a ? a->convertToDouble() : 1.0;
+    }
+    bool isMRope() { return getMropeSection().has_value(); }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// GatherOp
+//===----------------------------------------------------------------------===//
+
+def Rope_GatherOp : Rope_Op<"gather", [Pure, Rope_TilingMethods,
+    AllTypesMatch<["cosTable", "sinTable"]>,
+    AllTypesMatch<["cosInit", "sinInit", "cos", "sin"]>,
+    DeclareOpInterfaceMethods<DestinationStyleOpInterface>]> {
+  let summary = "rows of cos/sin tables gathered by position";
+  let description = [{
+    Gathers, for every token, the row `p_t` of a `[P, W]` cos table and sin
+    table (a precomputed cache: ONNX RotaryEmbedding with position ids, vLLM)
+    into tables with the token shape plus `[W]`; with `mrope_section`,
+    positions are `[3] + token shape` and column `i` is gathered by the
+    component of its section, as in `rope.cos_sin`. Positions must lie in
+    `[0, P)`; others stop the program at run time
+    (`rope-insert-runtime-checks`).
+
+    ```mlir
+    %c, %s = rope.gather positions(%ids : tensor<2x3xi64>)
+        tables(%cos_cache, %sin_cache : tensor<50x4xf16>, tensor<50x4xf16>)
+        outs(%ce, %se : tensor<2x3x4xf16>, tensor<2x3x4xf16>)
+    ```
+  }];
+  let arguments = (ins Rope_PositionTensor:$positions,
+                       Rope_FloatTensor:$cosTable, Rope_FloatTensor:$sinTable,
+                       Rope_FloatTensor:$cosInit, Rope_FloatTensor:$sinInit,
+                       OptionalAttr<DenseI64ArrayAttr>:$mrope_section);
+  let results = (outs Rope_FloatTensor:$cos, Rope_FloatTensor:$sin);
+  let assemblyFormat = [{
+    `positions` `(` $positions `:` type($positions) `)`
+    `tables` `(` $cosTable `,` $sinTable `:` type($cosTable) `,`
+        type($sinTable) `)`
+    `outs` `(` $cosInit `,` $sinInit `:` type($cosInit) `,` type($sinInit) `)`
+    (`mrope_section` `=` $mrope_section^)?
+    attr-dict
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    bool isMRope() { return getMropeSection().has_value(); }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// ApplyOp
+//===----------------------------------------------------------------------===//
+
+def Rope_ApplyOp : Rope_Op<"apply", [Pure, AttrSizedOperandSegments,
+    AllTypesMatch<["cos", "sin"]>,
+    DeclareOpInterfaceMethods<TilingInterface, ["getLoopIteratorTypes",
+        "getIterationDomain", "getTiledImplementation",
+        "getResultTilePosition"]>,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>,
+    DeclareOpInterfaceMethods<DestinationStyleOpInterface>]> {
+  let summary = "rotation of one or more tensors by given cos/sin";
+  let description = [{
+    Rotates the first `R = rotary_dim` (default: `head_dim`) elements of
+    every head vector of each tensor in `ins` by the per-token `cos`/`sin`
+    and writes the results into the matching `outs` tensor; elements
+    `R .. D-1` pass through. Layouts, pairing and `inverse` are those of
+    `rope.rotate`; the inputs share layout, token shape and `head_dim`, and
+    their head counts may differ (queries and keys).
+
+    `cos` and `sin` have the token shape plus a width `W`:
+    * `W = R/2`, one value per pair (ONNX, vLLM, `rope.cos_sin`): the pair
+      `(i, i + R/2)` (or `(2i, 2i + 1)`) uses entry `i`;
+    * `W = R`, the full-width tables HF builds (`cat(freqs, freqs)`): each
+      element `k` uses its own entry `k`, so no equality of the two halves
+      is assumed.
+
+    With `c`/`s` the entries of element `k` and `k'` its partner in the pair
+    (`s` negated with `inverse`):
+
+        y[k] = x[k] * c - x[k'] * s   (first element of the pair)
+        y[k] = x[k] * c + x[k'] * s   (second element)
+
+    ```mlir
+    %q1, %k1 = rope.apply half thd
+        ins(%q, %k : tensor<?x32x128xbf16>, tensor<?x8x128xbf16>)
+        outs(%qi, %ki : tensor<?x32x128xbf16>, tensor<?x8x128xbf16>)
+        cos_sin(%cos, %sin : tensor<?x64xf32>, tensor<?x64xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Variadic<Rope_FloatTensor>:$inputs,
+    Variadic<Rope_FloatTensor>:$inits,
+    Rope_FloatTensor:$cos,
+    Rope_FloatTensor:$sin,
+    Rope_PairingAttr:$pairing,
+    Rope_LayoutAttr:$layout,
+    OptionalAttr<I64Attr>:$rotary_dim,
+    UnitAttr:$inverse
+  );
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = [{
+    $pairing $layout (`inverse` $inverse^)?
+    `ins` `(` $inputs `:` type($inputs) `)`
+    `outs` `(` $inits `:` type($inits) `)`
+    `cos_sin` `(` $cos `,` $sin `:` type($cos) `,` type($sin) `)`
+    (`rotary_dim` `=` $rotary_dim^)?
+    attr-dict
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int64_t getHeadDim();
+    int64_t getEffectiveRotaryDim();
+    /// Whether the tables have one entry per element (W = R).
+    bool hasFullWidthTables();
   }];
 }
 

@@ -24,6 +24,94 @@ def RopeFoldFrequenciesPass : Pass<"rope-fold-frequencies"> {
   let dependentDialects = ["::mlir::rope::RopeDialect"];
 }
 
+def RopeDecomposeRotatePass : Pass<"rope-decompose-rotate"> {
+  let summary = "Rewrite rope.rotate as the composition of the table ops and rope.apply";
+  let description = [{
+    `rope.rotate` is defined as this composition: an `offset` becomes
+    `rope.positions`; frequencies become `rope.inv_freq` (with the positions
+    for run-time scaling types) and `rope.cos_sin` with the attribute's
+    attention factor; a cache gathered by position becomes `rope.gather`, a
+    per-token cache is used as it is; then one `rope.apply` rotates every
+    input by the tables.
+
+    ```mlir
+    %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>)
+        outs(%i : tensor<?x8x64xf32>) positions(%p : tensor<?xi64>)
+        freqs(#rope.default<base = 10000.0>)
+    // becomes
+    %f = rope.inv_freq #rope.default<base = 10000.0> : tensor<32xf64>
+    %cos, %sin = rope.cos_sin positions(%p : tensor<?xi64>)
+        inv_freq(%f : tensor<32xf64>)
+        outs(%c, %s : tensor<?x32xf32>, tensor<?x32xf32>)
+    %y = rope.apply half thd ins(%x : tensor<?x8x64xf32>)
+        outs(%i : tensor<?x8x64xf32>)
+        cos_sin(%cos, %sin : tensor<?x32xf32>, tensor<?x32xf32>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::rope::RopeDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def RopeInsertRuntimeChecksPass : Pass<"rope-insert-runtime-checks"> {
+  let summary = "Check at run time what the verifier cannot: dynamic sizes, positions";
+  let description = [{
+    Before each rope op, emits the checks that only the data can answer and
+    that stop the program (`cf.assert`, with the sizes printed) instead of
+    reading out of bounds or computing outside the error bound:
+    * dynamic dimensions that must agree (token counts of inputs, outputs,
+      positions and tables; head counts of ins and outs);
+    * positions used with frequencies (`rope.rotate` with `freqs`,
+      `rope.cos_sin`) within `(-2^31, 2^31)`;
+    * positions gathered from a table (`rope.rotate` with a cache,
+      `rope.gather`) within `[0, P)`.
+    Both pipelines run it before any other rope pass; the lowerings assume
+    its checks hold.
+
+    ```mlir
+    // rope.rotate: a position is outside (-2^31, 2^31), the range in which
+    // cos/sin meet their error bound
+    %cos, %sin = rope.cos_sin positions(%p : tensor<?xi64>) ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::cf::ControlFlowDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def RopeTileAndFusePass : Pass<"rope-tile-and-fuse"> {
+  let summary = "Tile rope.apply over tokens and heads, fusing its table producers";
+  let description = [{
+    Tiles every `rope.apply` with upstream's
+    `scf::tileConsumerAndFuseProducersUsingSCF` into an `scf.forall` over
+    token tiles (and batch rows), fusing the ops that produce its cos/sin
+    (`rope.cos_sin`, `rope.gather`, `rope.positions`) into each tile: a tile
+    computes its tokens' cos/sin once for every head of every input.
+
+    Tile sizes: `token-tile` tokens, fewer for short sequences so that there
+    are at least `min-tiles` tiles; when even one token per tile leaves fewer
+    than `min-tiles` tiles (a batched decode step of a few tokens), the heads
+    are split too. A single token is never split (its work is smaller than a
+    thread's start-up).
+
+    A fused table's destination becomes a slice of a static
+    `[token-tile, width]` buffer (on the stack after bufferization) instead
+    of a slice of a whole-sequence tensor.
+  }];
+  let options = [
+    Option<"tokenTile", "token-tile", "int64_t", /*default=*/"16",
+           "Tokens per tile">,
+    Option<"minTiles", "min-tiles", "int64_t", /*default=*/"1",
+           "Split short sequences (then heads) into at least this many tiles">,
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def RopeCheckDimIndicesPass : Pass<"rope-check-dim-indices"> {
   let summary = "Reject tensor.dim / memref.dim with a constant index out of range";
   let description = [{

@@ -1,0 +1,126 @@
+//===- InsertRuntimeChecks.cpp - rope-insert-runtime-checks pass ----------===//
+//
+// The verifier checks static shapes; these checks cover what only the data
+// can tell, once per op on whole tensors (before any tiling), so the
+// lowerings and the tiles they produce need not check again.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Conversion/Utils/FrequencyTensors.h"
+#include "rope/Conversion/Utils/LoweringHelpers.h"
+#include "rope/Conversion/Utils/RuntimeChecks.h"
+#include "rope/Dialect/Rope/IR/RopeOps.h"
+#include "rope/Dialect/Rope/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPEINSERTRUNTIMECHECKSPASS
+#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+using namespace mlir::rope;
+
+namespace {
+/// Smallest and largest position (i64) and whether there is none (i1).
+struct PositionRange {
+  Value min, max, empty;
+};
+
+Value i64Constant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
+}
+
+/// `offset + s` for s < S: [offset, offset + S - 1], empty when S = 0 (or
+/// the batch is empty); other positions are scanned.
+PositionRange positionRange(OpBuilder &b, Location loc, Value positions) {
+  if (auto implicit = positions.getDefiningOp<PositionsOp>()) {
+    Value offset = castToI64(b, loc, implicit.getOffset());
+    Value init = implicit.getInit();
+    int64_t rank = implicit.getType().getRank();
+    Value count = arith::ConstantIndexOp::create(b, loc, 1);
+    for (int64_t d = 0; d < rank; ++d)
+      count = arith::MulIOp::create(b, loc, count,
+                                    tensor::DimOp::create(b, loc, init, d));
+    Value seq = castToI64(b, loc, tensor::DimOp::create(b, loc, init, rank - 1));
+    Value last = arith::SubIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, offset, seq), i64Constant(b, loc, 1));
+    Value empty = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq, count,
+        arith::ConstantIndexOp::create(b, loc, 0));
+    return {offset, last, empty};
+  }
+  auto [minPos, maxPos] = buildMinMax(b, loc, positions);
+  Value empty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                      minPos, maxPos);
+  return {minPos, maxPos, empty};
+}
+
+void checkRotate(OpBuilder &b, RotateOp op) {
+  Location loc = op.getLoc();
+  buildShapeChecks(b, loc, op);
+  const bool gathersCache = op.hasCache() && !op.hasPerTokenCache();
+  if (!gathersCache && !op.getFreqs())
+    return;
+  PositionRange range;
+  if (Value positions = op.getPositions()) {
+    range = positionRange(b, loc, positions);
+  } else {
+    Value offset = castToI64(b, loc, op.getOffset());
+    Value seq = tensor::DimOp::create(b, loc, op.getInputs().front(),
+                                      op.getTokenDims().back());
+    range.empty = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq, seq,
+        arith::ConstantIndexOp::create(b, loc, 0));
+    range.min = offset;
+    range.max = arith::SubIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, offset, castToI64(b, loc, seq)),
+        i64Constant(b, loc, 1));
+  }
+  if (gathersCache)
+    buildCacheBoundsCheck(b, loc, op, range.min, range.max);
+  else
+    buildPositionRangeCheck(b, loc, range.min, range.max, range.empty);
+}
+
+struct RopeInsertRuntimeChecksPass
+    : rope::impl::RopeInsertRuntimeChecksPassBase<
+          RopeInsertRuntimeChecksPass> {
+  void runOnOperation() override {
+    SmallVector<Operation *> ops;
+    getOperation()->walk([&](Operation *op) {
+      if (isa<RotateOp, ApplyOp, CosSinOp, GatherOp>(op))
+        ops.push_back(op);
+    });
+    OpBuilder b(&getContext());
+    for (Operation *op : ops) {
+      b.setInsertionPoint(op);
+      Location loc = op->getLoc();
+      if (auto rotate = dyn_cast<RotateOp>(op)) {
+        checkRotate(b, rotate);
+      } else if (auto apply = dyn_cast<ApplyOp>(op)) {
+        buildShapeChecks(b, loc, apply);
+      } else if (auto cosSin = dyn_cast<CosSinOp>(op)) {
+        buildTableShapeChecks(b, loc, op, cosSin.getPositions(),
+                              cosSin.getCosInit(), cosSin.getSinInit(),
+                              cosSin.isMRope());
+        PositionRange r = positionRange(b, loc, cosSin.getPositions());
+        buildPositionRangeCheck(b, loc, r.min, r.max, r.empty, "rope.cos_sin");
+      } else if (auto gather = dyn_cast<GatherOp>(op)) {
+        buildTableShapeChecks(b, loc, op, gather.getPositions(),
+                              gather.getCosInit(), gather.getSinInit(),
+                              gather.isMRope(), gather.getCosTable(),
+                              gather.getSinTable());
+        PositionRange r = positionRange(b, loc, gather.getPositions());
+        buildCacheBoundsCheck(b, loc, gather.getCosTable(), r.min, r.max,
+                              "rope.gather");
+      }
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,251 @@
+//===- TileAndFuse.cpp - rope-tile-and-fuse pass --------------------------===//
+//
+// Upstream tile-and-fuse on rope.apply: the tiling, the loop and the fusion
+// of the cos/sin producers are scf::tileConsumerAndFuseProducersUsingSCF's;
+// only the choice of tile sizes and the tables' tile buffers are ours.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Dialect/Rope/IR/RopeOps.h"
+#include "rope/Dialect/Rope/Transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPETILEANDFUSEPASS
+#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+using namespace mlir::rope;
+
+namespace {
+
+/// Tile sizes over (batch?, tokens, heads), computed before the loop:
+///   tokens: clamp(ceil(T / ceil(minTiles / B)), 1, tokenTile), batch: 1;
+///   heads: whole, or with fewer than minTiles token tiles of a batch of at
+///   least two tokens, ceil(H / ceil(minTiles / tokenTiles)).
+SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ApplyOp op,
+                                    int64_t tokenTile, int64_t minTiles) {
+  Location loc = op.getLoc();
+  SmallVector<Range> domain =
+      cast<TilingInterface>(op.getOperation()).getIterationDomain(b);
+  const bool batched = domain.size() == 3;
+  SmallVector<OpFoldResult> sizes;
+  if (batched)
+    sizes.push_back(b.getIndexAttr(1));
+  if (minTiles <= 1) {
+    sizes.push_back(b.getIndexAttr(tokenTile));
+    sizes.push_back(b.getIndexAttr(0));
+    return sizes;
+  }
+  auto value = [&](OpFoldResult v) {
+    return getValueOrCreateConstantIndexOp(b, loc, v);
+  };
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value one = cst(1);
+  Value batches = batched ? value(domain[0].size) : one;
+  Value tokens = value(domain[domain.size() - 2].size);
+  Value heads = value(domain.back().size);
+  Value perSequence = arith::CeilDivUIOp::create(b, loc, cst(minTiles), batches);
+  Value step = arith::MaxUIOp::create(
+      b, loc, one,
+      arith::MinUIOp::create(
+          b, loc, arith::CeilDivUIOp::create(b, loc, tokens, perSequence),
+          cst(tokenTile)));
+  sizes.push_back(step);
+  Value tokenTiles = arith::MaxUIOp::create(
+      b, loc, one,
+      arith::MulIOp::create(b, loc, batches,
+                            arith::CeilDivUIOp::create(b, loc, tokens, step)));
+  Value splits = arith::CeilDivUIOp::create(b, loc, cst(minTiles), tokenTiles);
+  Value headStep = arith::MaxUIOp::create(
+      b, loc, one, arith::CeilDivUIOp::create(b, loc, heads, splits));
+  Value fewTokens = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::uge,
+      arith::MulIOp::create(b, loc, batches, tokens), cst(2));
+  sizes.push_back(arith::SelectOp::create(
+                      b, loc, fewTokens, headStep,
+                      arith::MaxUIOp::create(b, loc, one, heads))
+                      .getResult());
+  return sizes;
+}
+
+/// The largest power of two, at most 64, that divides the byte size of
+/// every row segment the kernel writes (rows, halves, the pass-through
+/// part): with outputs aligned to it, every segment starts on such a
+/// boundary and vector stores of that size can be aligned streaming stores
+/// (see rope-nontemporal-stores). 0 below 16 bytes.
+int64_t rowSegmentAlignment(ApplyOp op) {
+  const int64_t rotaryDim = op.getEffectiveRotaryDim();
+  int64_t segment =
+      op.getPairing() == Pairing::Half ? rotaryDim / 2 : rotaryDim;
+  int64_t alignment = 64;
+  for (Value x : op.getInputs()) {
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t bytes = type.getElementTypeBitWidth() / 8;
+    int64_t d = type.getShape().back();
+    for (int64_t size : {d * bytes, segment * bytes, (d - rotaryDim) * bytes})
+      while (size % alignment)
+        alignment /= 2;
+  }
+  return alignment >= 16 ? alignment : 0;
+}
+
+/// Gives a fused table producer's destinations static tile buffers
+/// ([1?, tokenTile, W], written in their first rows): the slice of a
+/// whole-sequence tensor.empty they had would be one large heap buffer.
+/// alloc_tensor, not tensor.empty: CSE would merge two identical empties and
+/// the cos and sin tables would then share one buffer.
+void useTileBuffers(RewriterBase &rewriter, Operation *table,
+                    int64_t tokenTile) {
+  for (OpOperand &init :
+       cast<DestinationStyleOpInterface>(table).getDpsInitsMutable()) {
+    auto slice = init.get().getDefiningOp<tensor::ExtractSliceOp>();
+    if (!slice || !slice.getSource().getDefiningOp<tensor::EmptyOp>() ||
+        !slice.hasUnitStride())
+      continue;
+    RankedTensorType type = slice.getType();
+    SmallVector<int64_t> shape(type.getShape());
+    const int64_t tokenDim = type.getRank() - 2;
+    if (ShapedType::isDynamic(shape.back()))
+      continue;
+    for (int64_t d = 0; d < tokenDim; ++d)
+      shape[d] = 1;
+    shape[tokenDim] = tokenTile;
+    rewriter.setInsertionPoint(table);
+    Location loc = table->getLoc();
+    Value buffer = bufferization::AllocTensorOp::create(
+        rewriter, loc, type.clone(shape), ValueRange{});
+    SmallVector<OpFoldResult> zeros(type.getRank(), rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> ones(type.getRank(), rewriter.getIndexAttr(1));
+    Value rows = tensor::ExtractSliceOp::create(
+        rewriter, loc, buffer, zeros, slice.getMixedSizes(), ones);
+    rewriter.modifyOpInPlace(table, [&] { init.set(rows); });
+  }
+}
+
+/// Whether `a` and `b` are the same value or equal slices of one value.
+bool sameValue(Value a, Value b) {
+  if (a == b)
+    return true;
+  auto sa = a.getDefiningOp<tensor::ExtractSliceOp>();
+  auto sb = b.getDefiningOp<tensor::ExtractSliceOp>();
+  return sa && sb && sa.getSource() == sb.getSource() &&
+         sa.getType() == sb.getType() &&
+         sa.getMixedOffsets() == sb.getMixedOffsets() &&
+         sa.getMixedSizes() == sb.getMixedSizes() &&
+         sa.getMixedStrides() == sb.getMixedStrides();
+}
+
+/// Upstream fusion fuses a producer once per slice of its results: the cos
+/// and the sin slice each get a copy of the table op. The copies compute
+/// the same tables (equal inputs, equal attributes); keep the first.
+/// Returns the table ops that remain.
+SmallVector<Operation *> mergeFusedCopies(RewriterBase &rewriter,
+                                          ArrayRef<Operation *> tiledOps) {
+  SmallVector<Operation *> kept;
+  for (Operation *op : tiledOps) {
+    if (!isa<CosSinOp, GatherOp, PositionsOp>(op) || op->use_empty())
+      continue;
+    auto dps = cast<DestinationStyleOpInterface>(op);
+    Operation *same = nullptr;
+    for (Operation *k : kept) {
+      if (k->getName() != op->getName() ||
+          k->getAttrDictionary() != op->getAttrDictionary() ||
+          k->getPropertiesAsAttribute() != op->getPropertiesAsAttribute() ||
+          k->getResultTypes() != op->getResultTypes())
+        continue;
+      bool equal = true;
+      for (OpOperand *input : dps.getDpsInputOperands())
+        equal &= sameValue(input->get(), k->getOperand(input->getOperandNumber()));
+      if (equal) {
+        same = k;
+        break;
+      }
+    }
+    if (!same) {
+      kept.push_back(op);
+      continue;
+    }
+    if (same->isBeforeInBlock(op) || same->getBlock() != op->getBlock()) {
+      rewriter.replaceOp(op, same->getResults());
+    } else {
+      rewriter.replaceOp(same, op->getResults());
+      std::replace(kept.begin(), kept.end(), same, op);
+    }
+  }
+  return kept;
+}
+
+struct RopeTileAndFusePass
+    : rope::impl::RopeTileAndFusePassBase<RopeTileAndFusePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (tokenTile <= 0) {
+      getOperation()->emitError("rope-tile-and-fuse needs token-tile > 0");
+      return signalPassFailure();
+    }
+    SmallVector<ApplyOp> ops;
+    getOperation()->walk([&](ApplyOp op) {
+      if (!op->getParentOfType<scf::ForallOp>())
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (ApplyOp op : ops) {
+      scf::SCFTilingOptions tiling;
+      tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+      int64_t tile = tokenTile, min = minTiles;
+      tiling.setTileSizeComputationFunction(
+          [tile, min](OpBuilder &b, Operation *op) {
+            return tileSizes(b, cast<ApplyOp>(op), tile, min);
+          });
+      scf::SCFTileAndFuseOptions options;
+      options.setTilingOptions(tiling);
+      // Fuse the table producers (not the destinations' producers).
+      options.setFusionControlFn(
+          [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
+              -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+            if (isDestination ||
+                !isa<CosSinOp, GatherOp, PositionsOp>(producer.getOwner()))
+              return std::nullopt;
+            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+          });
+      const int64_t alignment = rowSegmentAlignment(op);
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTileAndFuseResult> result =
+          scf::tileConsumerAndFuseProducersUsingSCF(
+              rewriter, cast<TilingInterface>(op.getOperation()), options);
+      if (failed(result)) {
+        op.emitOpError("could not be tiled");
+        return signalPassFailure();
+      }
+      for (Operation *table : mergeFusedCopies(
+               rewriter, result->tiledAndFusedOps.getArrayRef()))
+        if (isa<CosSinOp, GatherOp>(table))
+          useTileBuffers(rewriter, table, tokenTile);
+      if (alignment && !result->loops.empty())
+        result->loops.front()->setAttr(
+            RopeDialect::getStoreAlignmentAttrName(),
+            rewriter.getI64IntegerAttr(alignment));
+      for (OpResult res : op->getResults())
+        rewriter.replaceAllUsesWith(res, result->replacements.lookup(res));
+      rewriter.eraseOp(op);
+      // The untiled producers, now unused (consumers come first).
+      for (Operation *producer : result->fusedProducers)
+        if (producer->use_empty())
+          rewriter.eraseOp(producer);
+    }
+  }
+};
+} // namespace
