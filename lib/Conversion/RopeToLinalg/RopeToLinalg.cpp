@@ -285,6 +285,10 @@ linalg::GenericOp buildTableGeneric(
           b, loc, componentType, positions, offsets, sizes, ones));
     }
   }
+  // Positions `offset + s` are computed in place, not read from a buffer.
+  auto implicit = positions.getDefiningOp<PositionsOp>();
+  if (implicit)
+    components.clear();
   for (Value c : components) {
     inputs.push_back(c);
     maps.push_back(AffineMap::get(numLoops, 0, tokens, mctx));
@@ -299,9 +303,15 @@ linalg::GenericOp buildTableGeneric(
       [&](OpBuilder &nb, Location nl, ValueRange args) {
         Value i = linalg::IndexOp::create(nb, nl, freqDim);
         ValueRange pos = args.slice(numExtra, numPositions);
-        Value p = mropeSection
-                      ? selectMRopeSection(nb, nl, i, *mropeSection, pos)
-                      : pos.front();
+        Value p;
+        if (implicit)
+          p = arith::AddIOp::create(
+              nb, nl, castToI64(nb, nl, implicit.getOffset()),
+              castToI64(nb, nl, linalg::IndexOp::create(nb, nl, freqDim - 1)));
+        else
+          p = mropeSection
+                  ? selectMRopeSection(nb, nl, i, *mropeSection, pos)
+                  : pos.front();
         linalg::YieldOp::create(
             nb, nl,
             body(nb, nl, castToI64(nb, nl, p), i, args.take_front(numExtra)));

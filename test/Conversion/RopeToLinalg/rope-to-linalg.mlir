@@ -1,192 +1,200 @@
 // RUN: rope-opt %s -convert-rope-to-linalg -split-input-file | FileCheck %s
 
-// Half pairing: one generic over the [T, H, 2, R/2] view of the output reads
-// the two halves of x as [T, H, R/2] slices and the f64 frequencies; cos/sin
-// come from our range-reduced polynomials (no math.sin/math.cos, no libm),
-// the angle formed and reduced in f64.
-// CHECK-DAG: #[[$X:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
-// CHECK-DAG: #[[$F:.*]] = affine_map<(d0, d1, d2, d3) -> (d3)>
-// CHECK-DAG: #[[$P:.*]] = affine_map<(d0, d1, d2, d3) -> (d0)>
-// CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
-// CHECK-LABEL: func @half
-// CHECK: %[[OV:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] output_shape [%{{.*}}, 8, 2, 32]
-// CHECK: %[[X0:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0] [%{{.*}}, 8, 32] [1, 1, 1]
-// CHECK: %[[X1:.*]] = tensor.extract_slice %{{.*}}[0, 0, 32] [%{{.*}}, 8, 32] [1, 1, 1]
-// CHECK: linalg.generic {indexing_maps = [#[[$X]], #[[$X]], #[[$F]], #[[$P]], #[[$ID]]]
-// CHECK-SAME: ins(%[[X0]], %[[X1]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}} : tensor<?x8x32xf32>, tensor<?x8x32xf32>, tensor<32xf64>, tensor<?xi64>)
-// CHECK-SAME: outs(%[[OV]] :
+// rope.cos_sin: one generic over the [T, R/2] tables reading the f64
+// frequencies and the positions; our range-reduced polynomials (no
+// math.sin/math.cos, no libm), the angle formed and reduced in f64.
+// CHECK-DAG: #[[$F:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG: #[[$P:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func @cos_sin
+// CHECK: linalg.generic {indexing_maps = [#[[$F]], #[[$P]], #[[$ID]], #[[$ID]]]
+// CHECK-SAME: ins(%arg1, %arg0 : tensor<32xf64>, tensor<?xi64>)
+// CHECK-SAME: rope.stage = "table"
 // CHECK-NOT: math.sin
 // CHECK-NOT: math.cos
 // CHECK: arith.sitofp %{{.*}} : i64 to f64
 // CHECK: math.roundeven %{{.*}} : f64
-// CHECK: math.fma
 // CHECK: arith.truncf %{{.*}} : f64 to f32
+// CHECK: arith.mulf %{{.*}}, %cst{{.*}} : f32
+func.func @cos_sin(%p: tensor<?xi64>, %f: tensor<32xf64>, %c: tensor<?x32xf32>, %s: tensor<?x32xf32>) -> (tensor<?x32xf32>, tensor<?x32xf32>) {
+  %cos, %sin = rope.cos_sin positions(%p : tensor<?xi64>) inv_freq(%f : tensor<32xf64>)
+      outs(%c, %s : tensor<?x32xf32>, tensor<?x32xf32>) attention_factor = 0.5
+  return %cos, %sin : tensor<?x32xf32>, tensor<?x32xf32>
+}
+
+// -----
+
+// mrope reads the three position components as slices and picks one per
+// frequency section.
+// CHECK-LABEL: func @cos_sin_mrope
+// CHECK-DAG: tensor.extract_slice %arg0[0, 0] [1, %{{.*}}] [1, 1] : tensor<3x?xi64> to tensor<?xi64>
+// CHECK-DAG: tensor.extract_slice %arg0[1, 0] [1, %{{.*}}] [1, 1] : tensor<3x?xi64> to tensor<?xi64>
+// CHECK-DAG: tensor.extract_slice %arg0[2, 0] [1, %{{.*}}] [1, 1] : tensor<3x?xi64> to tensor<?xi64>
+// CHECK: linalg.generic
+// CHECK: arith.cmpi ult, %{{.*}}, %c16
+// CHECK: arith.cmpi ult, %{{.*}}, %c40
+func.func @cos_sin_mrope(%p: tensor<3x?xi64>, %f: tensor<64xf64>, %c: tensor<?x64xf32>, %s: tensor<?x64xf32>) -> (tensor<?x64xf32>, tensor<?x64xf32>) {
+  %cos, %sin = rope.cos_sin positions(%p : tensor<3x?xi64>) inv_freq(%f : tensor<64xf64>)
+      outs(%c, %s : tensor<?x64xf32>, tensor<?x64xf32>) mrope_section = [16, 24, 24]
+  return %cos, %sin : tensor<?x64xf32>, tensor<?x64xf32>
+}
+
+// -----
+
+// Positions `offset + s` are computed in the table's body, not stored.
+// CHECK-LABEL: func @cos_sin_of_offset
+// CHECK-NOT: tensor<2x?xi64>
+// CHECK: linalg.generic
+// CHECK: %[[S:.*]] = linalg.index 1 : index
+// CHECK: arith.index_cast %[[S]] : index to i64
+// CHECK: arith.addi
+func.func @cos_sin_of_offset(%o: index, %n: index, %f: tensor<4xf64>) -> (tensor<2x?x4xf32>, tensor<2x?x4xf32>) {
+  %e = tensor.empty(%n) : tensor<2x?xi64>
+  %p = rope.positions offset(%o) outs(%e : tensor<2x?xi64>)
+  %c = tensor.empty(%n) : tensor<2x?x4xf32>
+  %cos, %sin = rope.cos_sin positions(%p : tensor<2x?xi64>) inv_freq(%f : tensor<4xf64>)
+      outs(%c, %c : tensor<2x?x4xf32>, tensor<2x?x4xf32>)
+  return %cos, %sin : tensor<2x?x4xf32>, tensor<2x?x4xf32>
+}
+
+// -----
+
+// rope.gather reads rows by position, clamped into the table.
+// CHECK-LABEL: func @gather
+// CHECK: linalg.generic
+// CHECK: arith.minsi
+// CHECK: arith.maxsi
+// CHECK: tensor.extract %arg1[%{{.*}}, %{{.*}}] : tensor<?x4xf16>
+// CHECK: tensor.extract %arg2[%{{.*}}, %{{.*}}] : tensor<?x4xf16>
+func.func @gather(%p: tensor<?xi32>, %ct: tensor<?x4xf16>, %st: tensor<?x4xf16>, %c: tensor<?x4xf16>, %s: tensor<?x4xf16>) -> (tensor<?x4xf16>, tensor<?x4xf16>) {
+  %cos, %sin = rope.gather positions(%p : tensor<?xi32>) tables(%ct, %st : tensor<?x4xf16>, tensor<?x4xf16>)
+      outs(%c, %s : tensor<?x4xf16>, tensor<?x4xf16>)
+  return %cos, %sin : tensor<?x4xf16>, tensor<?x4xf16>
+}
+
+// -----
+
+// Half pairing: one generic over the [T, H, 2, R/2] view of the output reads
+// the two halves of x as [T, H, R/2] slices and the tables at (token, i).
+// CHECK-DAG: #[[$X:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG: #[[$T:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3)>
+// CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func @apply_half
+// CHECK: %[[OV:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] output_shape [%{{.*}}, 8, 2, 32]
+// CHECK: %[[X0:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0] [%{{.*}}, 8, 32] [1, 1, 1]
+// CHECK: %[[X1:.*]] = tensor.extract_slice %{{.*}}[0, 0, 32] [%{{.*}}, 8, 32] [1, 1, 1]
+// CHECK: linalg.generic {indexing_maps = [#[[$X]], #[[$X]], #[[$T]], #[[$T]], #[[$ID]]]
+// CHECK-SAME: ins(%[[X0]], %[[X1]], %arg2, %arg3 :
+// CHECK-SAME: outs(%[[OV]] :
+// CHECK-SAME: rope.stage = "rotate"
+// CHECK: math.fma
 // CHECK: tensor.collapse_shape
-func.func @half(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
-  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
-      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+func.func @apply_half(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %c: tensor<?x32xf32>, %s: tensor<?x32xf32>) -> tensor<?x8x64xf32> {
+  %y = rope.apply half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
+      cos_sin(%c, %s : tensor<?x32xf32>, tensor<?x32xf32>)
+  return %y : tensor<?x8x64xf32>
+}
+
+// -----
+
+// Full-width (HF) tables are viewed like the head, [T, 2, R/2], and read at
+// (token, pair element, i): each element its own entry.
+// CHECK-DAG: #[[$T:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
+// CHECK-LABEL: func @apply_full_width
+// CHECK: tensor.expand_shape %arg2 {{\[}}[0], [1, 2]] output_shape [%{{.*}}, 2, 32]
+// CHECK: tensor.expand_shape %arg3 {{\[}}[0], [1, 2]] output_shape [%{{.*}}, 2, 32]
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #[[$T]], #[[$T]], #{{.*}}]
+func.func @apply_full_width(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %c: tensor<?x64xf32>, %s: tensor<?x64xf32>) -> tensor<?x8x64xf32> {
+  %y = rope.apply half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
+      cos_sin(%c, %s : tensor<?x64xf32>, tensor<?x64xf32>)
   return %y : tensor<?x8x64xf32>
 }
 
 // -----
 
 // Interleaved pairing views the head as [R/2, 2] and reads x's even and odd
-// elements through stride-2 slices.
-// CHECK-LABEL: func @interleaved
+// elements through stride-2 slices. bf16 rotated by tables rope.cos_sin
+// computed: the rounding may skip its NaN case (rope-expand-bf16).
+// CHECK-LABEL: func @apply_interleaved_bf16
 // CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] output_shape [%{{.*}}, 8, 32, 2]
 // CHECK: tensor.extract_slice %{{.*}}[0, 0, 0] [%{{.*}}, 8, 32] [1, 1, 2]
 // CHECK: tensor.extract_slice %{{.*}}[0, 0, 1] [%{{.*}}, 8, 32] [1, 1, 2]
-// CHECK: linalg.generic
-// bf16 rotated with cos/sin computed in the kernel: the rounding may skip its
-// NaN case (rope-expand-bf16).
+// CHECK: linalg.generic {{.*}}rope.stage = "rotate"
 // CHECK: arith.truncf %{{.*}} {rope.bf16_operands} : f32 to bf16
-func.func @interleaved(%x: tensor<?x8x64xbf16>, %e: tensor<?x8x64xbf16>, %p: tensor<?xi64>) -> tensor<?x8x64xbf16> {
-  %y = rope.rotate interleaved thd ins(%x : tensor<?x8x64xbf16>) outs(%e : tensor<?x8x64xbf16>)
-      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+func.func @apply_interleaved_bf16(%x: tensor<?x8x64xbf16>, %e: tensor<?x8x64xbf16>, %p: tensor<?xi64>, %f: tensor<32xf64>, %c: tensor<?x32xf32>) -> tensor<?x8x64xbf16> {
+  %cos, %sin = rope.cos_sin positions(%p : tensor<?xi64>) inv_freq(%f : tensor<32xf64>)
+      outs(%c, %c : tensor<?x32xf32>, tensor<?x32xf32>)
+  %y = rope.apply interleaved thd ins(%x : tensor<?x8x64xbf16>) outs(%e : tensor<?x8x64xbf16>)
+      cos_sin(%cos, %sin : tensor<?x32xf32>, tensor<?x32xf32>)
   return %y : tensor<?x8x64xbf16>
 }
 
 // -----
 
+// bf16 data with f32 tables from elsewhere: a NaN in a table may carry any
+// payload into the result, so the trunc is not marked rope.bf16_operands.
+// CHECK-LABEL: func @negative_bf16_f32_tables
+// CHECK: arith.truncf
+// CHECK-NOT: rope.bf16_operands
+// CHECK-SAME: f32 to bf16
+func.func @negative_bf16_f32_tables(%x: tensor<?x8x8xbf16>, %e: tensor<?x8x8xbf16>, %c: tensor<?x4xf32>, %s: tensor<?x4xf32>) -> tensor<?x8x8xbf16> {
+  %y = rope.apply half thd ins(%x : tensor<?x8x8xbf16>) outs(%e : tensor<?x8x8xbf16>)
+      cos_sin(%c, %s : tensor<?x4xf32>, tensor<?x4xf32>)
+  return %y : tensor<?x8x8xbf16>
+}
+
+// -----
+
 // Partial rotary copies the pass-through part [R, D) and rotates [0, R).
-// CHECK-LABEL: func @partial
+// CHECK-LABEL: func @apply_partial
 // CHECK: %[[PASS:.*]] = tensor.extract_slice %[[X:.*]][0, 0, 16] [%{{.*}}, 8, 48] [1, 1, 1]
 // CHECK: %[[COPY:.*]] = linalg.copy ins(%[[PASS]] :
 // CHECK: %[[D:.*]] = tensor.insert_slice %[[COPY]] into %{{.*}}[0, 0, 16] [%{{.*}}, 8, 48] [1, 1, 1]
 // CHECK: tensor.extract_slice %[[X]][0, 0, 0] [%{{.*}}, 8, 16] [1, 1, 1]
 // CHECK: linalg.generic
 // CHECK: tensor.insert_slice %{{.*}} into %[[D]][0, 0, 0] [%{{.*}}, 8, 16] [1, 1, 1]
-func.func @partial(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
-  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
-      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>) rotary_dim = 16
+func.func @apply_partial(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %c: tensor<?x8xf32>, %s: tensor<?x8xf32>) -> tensor<?x8x64xf32> {
+  %y = rope.apply half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
+      cos_sin(%c, %s : tensor<?x8xf32>, tensor<?x8xf32>) rotary_dim = 16
   return %y : tensor<?x8x64xf32>
 }
 
 // -----
 
-// A cache gathered by position: one range check per call, then tensor.extract.
-// CHECK-LABEL: func @cache
-// CHECK: scf.for
-// CHECK: arith.minsi
-// CHECK: arith.maxsi
-// CHECK: cf.assert %{{.*}}, "rope.rotate: position outside the cos/sin cache"
-// CHECK: linalg.generic
-// CHECK: tensor.extract %{{.*}}[%{{.*}}, %{{.*}}] : tensor<?x4xf16>
-// CHECK: arith.extf
-func.func @cache(%x: tensor<?x8x8xf16>, %e: tensor<?x8x8xf16>, %p: tensor<?xi32>, %c: tensor<?x4xf16>, %s: tensor<?x4xf16>) -> tensor<?x8x8xf16> {
-  %y = rope.rotate half thd ins(%x : tensor<?x8x8xf16>) outs(%e : tensor<?x8x8xf16>)
-      positions(%p : tensor<?xi32>) cache(%c, %s : tensor<?x4xf16>, tensor<?x4xf16>)
-  return %y : tensor<?x8x8xf16>
-}
-
-// -----
-
-// mrope reads three position components and picks one per frequency section.
-// CHECK-DAG: #[[$P0:.*]] = affine_map<(d0, d1, d2, d3) -> (0, d0)>
-// CHECK-DAG: #[[$P1:.*]] = affine_map<(d0, d1, d2, d3) -> (1, d0)>
-// CHECK-DAG: #[[$P2:.*]] = affine_map<(d0, d1, d2, d3) -> (2, d0)>
-// CHECK-LABEL: func @mrope
-// CHECK: linalg.generic {indexing_maps = [#{{[a-z0-9]+}}, #{{[a-z0-9]+}}, #{{[a-z0-9]+}}, #[[$P0]], #[[$P1]], #[[$P2]], #{{[a-z0-9]+}}]
-// CHECK: arith.cmpi ult, %{{.*}}, %c16
-// CHECK: arith.cmpi ult, %{{.*}}, %c40
-func.func @mrope(%x: tensor<?x4x128xf32>, %e: tensor<?x4x128xf32>, %p: tensor<3x?xi64>) -> tensor<?x4x128xf32> {
-  %y = rope.rotate half thd ins(%x : tensor<?x4x128xf32>) outs(%e : tensor<?x4x128xf32>)
-      positions(%p : tensor<3x?xi64>) freqs(#rope.default<base = 1000000.0>) mrope_section = [16, 24, 24]
-  return %y : tensor<?x4x128xf32>
-}
-
-// -----
-
-// Dynamic NTK computes its R/2 frequencies once per call from n.
-// CHECK-LABEL: func @dynamic_ntk
+// Dynamic NTK computes its R/2 frequencies once per call from
+// n = max(positions) + 1.
+// CHECK-LABEL: func @inv_freq_dynamic_ntk
 // CHECK: scf.for
 // CHECK: math.log
 // CHECK: tensor.generate
 // CHECK: math.exp
-// CHECK: linalg.generic
-func.func @dynamic_ntk(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
-  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
-      positions(%p : tensor<?xi64>) freqs(#rope.dynamic_ntk<base = 10000.0, factor = 2.0, original_max_position = 4096>)
-  return %y : tensor<?x8x64xf32>
+func.func @inv_freq_dynamic_ntk(%p: tensor<?xi64>) -> tensor<32xf64> {
+  %f = rope.inv_freq #rope.dynamic_ntk<base = 10000.0, factor = 2.0, original_max_position = 4096>
+      positions(%p : tensor<?xi64>) : tensor<32xf64>
+  return %f : tensor<32xf64>
 }
 
 // -----
 
 // LongRoPE with run-time selection picks one of two constant tables.
-// CHECK-LABEL: func @longrope_dynamic
+// CHECK-LABEL: func @inv_freq_longrope_dynamic
 // CHECK: %[[LONG:.*]] = arith.cmpi sgt, %{{.*}}, %c4096
 // CHECK: arith.select %[[LONG]], %{{.*}}, %{{.*}} : tensor<2xf64>
-func.func @longrope_dynamic(%x: tensor<?x8x4xf32>, %e: tensor<?x8x4xf32>, %p: tensor<?xi64>) -> tensor<?x8x4xf32> {
-  %y = rope.rotate half thd ins(%x : tensor<?x8x4xf32>) outs(%e : tensor<?x8x4xf32>)
-      positions(%p : tensor<?xi64>) freqs(#rope.longrope<base = 10000.0, original_max_position = 4096, max_position = 131072, short_factor = [1.0, 2.0], long_factor = [3.0, 4.0]>)
-  return %y : tensor<?x8x4xf32>
+func.func @inv_freq_longrope_dynamic(%p: tensor<?xi64>) -> tensor<2xf64> {
+  %f = rope.inv_freq #rope.longrope<base = 10000.0, original_max_position = 4096, max_position = 131072, short_factor = [1.0, 2.0], long_factor = [3.0, 4.0]>
+      positions(%p : tensor<?xi64>) : tensor<2xf64>
+  return %f : tensor<2xf64>
 }
 
 // -----
 
-// Dynamic dims shared by operands are compared once at run time; a
-// mismatch prints the operands, dimensions and both sizes, then stops.
-// CHECK: llvm.mlir.global internal constant @[[$MSG:__rope_msg_[0-9]+]]("rope.rotate: dimension 0 of 'ins' #0 is %lld, but dimension 0 of 'outs' #0 is %lld\0A\00")
-// CHECK-LABEL: func @shape_checks
-// CHECK: %[[TEXT:.*]] = llvm.mlir.addressof @[[$MSG]]
-// CHECK: %[[EQ:.*]] = arith.cmpi eq, %{{.*}}, %{{.*}} : index
-// CHECK: %[[NE:.*]] = arith.xori %[[EQ]], %true
-// CHECK: %[[P:.*]] = llvm.getelementptr %[[TEXT]]
-// CHECK: scf.if %[[NE]] {
-// CHECK: llvm.call @printf(%[[P]], %{{.*}}, %{{.*}}) vararg
-// CHECK: cf.assert %{{.*}}, "rope.rotate: dynamic dimensions of the operands disagree
-// CHECK-LABEL: func @negative_static_shapes
-// CHECK-NOT: cf.assert {{.*}}dynamic dimensions
-// CHECK: return
-func.func @shape_checks(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
+// rope.rotate lowers through its decomposition: a table, then the rotation.
+// CHECK-LABEL: func @rotate
+// CHECK: linalg.generic {{.*}}rope.stage = "table"
+// CHECK: linalg.generic {{.*}}rope.stage = "rotate"
+// CHECK-NOT: rope.
+func.func @rotate(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
   %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
       positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
-  return %y : tensor<?x8x64xf32>
-}
-func.func @negative_static_shapes(%x: tensor<5x8x64xf32>, %e: tensor<5x8x64xf32>, %p: tensor<5xi64>) -> tensor<5x8x64xf32> {
-  %y = rope.rotate half thd ins(%x : tensor<5x8x64xf32>) outs(%e : tensor<5x8x64xf32>)
-      positions(%p : tensor<5xi64>) freqs(#rope.default<base = 10000.0>)
-  return %y : tensor<5x8x64xf32>
-}
-
-// -----
-
-// bf16 data with f32 caches: a NaN in a cache may carry any payload into the
-// result, so the trunc is not marked rope.bf16_operands.
-// CHECK-LABEL: func @bf16_f32_cache
-// CHECK: arith.truncf
-// CHECK-NOT: rope.bf16_operands
-// CHECK-SAME: f32 to bf16
-func.func @bf16_f32_cache(%x: tensor<?x8x8xbf16>, %e: tensor<?x8x8xbf16>, %p: tensor<?xi32>, %c: tensor<?x4xf32>, %s: tensor<?x4xf32>) -> tensor<?x8x8xbf16> {
-  %y = rope.rotate half thd ins(%x : tensor<?x8x8xbf16>) outs(%e : tensor<?x8x8xbf16>)
-      positions(%p : tensor<?xi32>) cache(%c, %s : tensor<?x4xf32>, tensor<?x4xf32>)
-  return %y : tensor<?x8x8xbf16>
-}
-
-// -----
-
-// Positions used with frequencies are checked against (-2^31, 2^31) once
-// per call: from their smallest and largest value (none: no check), or from
-// offset and offset + T - 1.
-// CHECK-LABEL: func @position_range
-// CHECK: %[[MINMAX:.*]]:2 = scf.for
-// CHECK: %[[EMPTY:.*]] = arith.cmpi sgt, %[[MINMAX]]#0, %[[MINMAX]]#1 : i64
-// CHECK: arith.cmpi sgt, %[[MINMAX]]#0, %c-2147483648_i64
-// CHECK: arith.cmpi slt, %[[MINMAX]]#1, %c2147483648_i64
-// CHECK: %[[OK:.*]] = arith.ori %[[EMPTY]]
-// CHECK: cf.assert %[[OK]], "rope.rotate: a position is outside (-2^31, 2^31)
-// CHECK-LABEL: func @position_range_offset
-// CHECK: cf.assert %{{.*}}, "rope.rotate: dynamic dimensions
-// CHECK: %[[SEQ:.*]] = tensor.dim
-// CHECK: arith.cmpi eq, %[[SEQ]], %c0
-// CHECK: cf.assert %{{.*}}, "rope.rotate: a position is outside (-2^31, 2^31)
-func.func @position_range(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
-  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
-      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
-  return %y : tensor<?x8x64xf32>
-}
-func.func @position_range_offset(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %o: index) -> tensor<?x8x64xf32> {
-  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
-      offset(%o) freqs(#rope.default<base = 10000.0>)
   return %y : tensor<?x8x64xf32>
 }

@@ -29,9 +29,9 @@ using namespace mlir::rope;
 namespace {
 
 /// Tile sizes over (batch?, tokens, heads), computed before the loop:
-///   tokens: clamp(ceil(T / ceil(minTiles / B)), 1, tokenTile), batch: 1;
-///   heads: whole, or with fewer than minTiles token tiles of a batch of at
-///   least two tokens, ceil(H / ceil(minTiles / tokenTiles)).
+/// batch 1, tokens clamp(ceil(T / ceil(minTiles / B)), 1, tokenTile), heads
+/// whole (their loops keep static trip counts, which the CPU passes after
+/// vectorization need).
 SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ApplyOp op,
                                     int64_t tokenTile, int64_t minTiles) {
   Location loc = op.getLoc();
@@ -43,40 +43,27 @@ SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ApplyOp op,
     sizes.push_back(b.getIndexAttr(1));
   if (minTiles <= 1) {
     sizes.push_back(b.getIndexAttr(tokenTile));
-    sizes.push_back(b.getIndexAttr(0));
-    return sizes;
+  } else {
+    auto value = [&](OpFoldResult v) {
+      return getValueOrCreateConstantIndexOp(b, loc, v);
+    };
+    auto cst = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    Value batches = batched ? value(domain[0].size) : cst(1);
+    Value tokens = value(domain[domain.size() - 2].size);
+    Value perSequence =
+        arith::CeilDivUIOp::create(b, loc, cst(minTiles), batches);
+    sizes.push_back(
+        arith::MaxUIOp::create(
+            b, loc,
+            arith::MinUIOp::create(
+                b, loc, arith::CeilDivUIOp::create(b, loc, tokens, perSequence),
+                cst(tokenTile)),
+            cst(1))
+            .getResult());
   }
-  auto value = [&](OpFoldResult v) {
-    return getValueOrCreateConstantIndexOp(b, loc, v);
-  };
-  auto cst = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
-  Value one = cst(1);
-  Value batches = batched ? value(domain[0].size) : one;
-  Value tokens = value(domain[domain.size() - 2].size);
-  Value heads = value(domain.back().size);
-  Value perSequence = arith::CeilDivUIOp::create(b, loc, cst(minTiles), batches);
-  Value step = arith::MaxUIOp::create(
-      b, loc, one,
-      arith::MinUIOp::create(
-          b, loc, arith::CeilDivUIOp::create(b, loc, tokens, perSequence),
-          cst(tokenTile)));
-  sizes.push_back(step);
-  Value tokenTiles = arith::MaxUIOp::create(
-      b, loc, one,
-      arith::MulIOp::create(b, loc, batches,
-                            arith::CeilDivUIOp::create(b, loc, tokens, step)));
-  Value splits = arith::CeilDivUIOp::create(b, loc, cst(minTiles), tokenTiles);
-  Value headStep = arith::MaxUIOp::create(
-      b, loc, one, arith::CeilDivUIOp::create(b, loc, heads, splits));
-  Value fewTokens = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::uge,
-      arith::MulIOp::create(b, loc, batches, tokens), cst(2));
-  sizes.push_back(arith::SelectOp::create(
-                      b, loc, fewTokens, headStep,
-                      arith::MaxUIOp::create(b, loc, one, heads))
-                      .getResult());
+  sizes.push_back(b.getIndexAttr(0));
   return sizes;
 }
 

@@ -89,11 +89,9 @@ def RopeTileAndFusePass : Pass<"rope-tile-and-fuse"> {
     (`rope.cos_sin`, `rope.gather`, `rope.positions`) into each tile: a tile
     computes its tokens' cos/sin once for every head of every input.
 
-    Tile sizes: `token-tile` tokens, fewer for short sequences so that there
-    are at least `min-tiles` tiles; when even one token per tile leaves fewer
-    than `min-tiles` tiles (a batched decode step of a few tokens), the heads
-    are split too. A single token is never split (its work is smaller than a
-    thread's start-up).
+    Tile sizes: one batch row and `token-tile` tokens, fewer for short
+    sequences so that there are at least `min-tiles` tiles; heads whole (the
+    op tiles over heads too, e.g. from a transform script).
 
     A fused table's destination becomes a slice of a static
     `[token-tile, width]` buffer (on the stack after bufferization) instead
@@ -103,7 +101,7 @@ def RopeTileAndFusePass : Pass<"rope-tile-and-fuse"> {
     Option<"tokenTile", "token-tile", "int64_t", /*default=*/"16",
            "Tokens per tile">,
     Option<"minTiles", "min-tiles", "int64_t", /*default=*/"1",
-           "Split short sequences (then heads) into at least this many tiles">,
+           "Split short sequences into at least this many tiles">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",
