@@ -27,7 +27,7 @@ DEFAULTS = dict(name="case", layout="thd", pairing="half", heads="4", dim="64",
                 inverse="0", roundtrip="0", static="0", expect_error="",
                 report="0", seed="0", device="cpu", token_tile="16",
                 page_walk_min_bytes="", page_walk_max_element_bytes="",
-                specials="0", inv_freq0="1.0")
+                specials="0", inv_freq0="1.0", transform="")
 
 TOKEN_DIMS = {"thd": [0], "bshd": [0, 1], "bhsd": [0, 2]}
 MLIR_ELT = {"f32": "f32", "f16": "f16", "bf16": "bf16"}
@@ -466,7 +466,24 @@ def run_case(spec, rope_run, tmp_root, report=False):
     os.makedirs(tmp, exist_ok=True)
     data, files = case.build(tmp)
     outs_paths = [os.path.join(tmp, "y%d.npy" % i) for i in range(len(case.heads))]
-    cmd = [rope_run, os.path.join(tmp, "case.mlir"), "-i", ",".join(files),
+    ir_path = os.path.join(tmp, "case.mlir")
+    if case.s["transform"]:
+        # Decompose, then apply the transform script (a library defining
+        # @__transform_main) to the rope ops before running the result.
+        rope_opt = os.path.join(os.path.dirname(rope_run), "rope-opt")
+        out_path = os.path.join(tmp, "case-transformed.mlir")
+        proc = subprocess.run(
+            [rope_opt, ir_path,
+             "--pass-pipeline=builtin.module(rope-decompose-rotate,canonicalize,"
+             "transform-preload-library{"
+             "transform-library-paths=%s},transform-interpreter)" %
+             case.s["transform"], "-o", out_path],
+            capture_output=True, text=True)
+        if proc.returncode != 0:
+            return (False, "FAIL %s: transform failed: %s" %
+                    (case.s["name"], proc.stderr.strip()), case, [])
+        ir_path = out_path
+    cmd = [rope_run, ir_path, "-i", ",".join(files),
            "-o", ",".join(outs_paths), "--device=" + case.s["device"],
            "--token-tile=" + case.s["token_tile"]]
     if case.s["page_walk_min_bytes"]:

@@ -169,7 +169,7 @@ func.func @apply_partial(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %c: ten
 // CHECK: tensor.generate
 // CHECK: math.exp
 func.func @inv_freq_dynamic_ntk(%p: tensor<?xi64>) -> tensor<32xf64> {
-  %f = rope.inv_freq #rope.dynamic_ntk<base = 10000.0, factor = 2.0, original_max_position = 4096>
+  %f = rope.inv_freq freqs(#rope.dynamic_ntk<base = 10000.0, factor = 2.0, original_max_position = 4096>)
       positions(%p : tensor<?xi64>) : tensor<32xf64>
   return %f : tensor<32xf64>
 }
@@ -181,7 +181,7 @@ func.func @inv_freq_dynamic_ntk(%p: tensor<?xi64>) -> tensor<32xf64> {
 // CHECK: %[[LONG:.*]] = arith.cmpi sgt, %{{.*}}, %c4096
 // CHECK: arith.select %[[LONG]], %{{.*}}, %{{.*}} : tensor<2xf64>
 func.func @inv_freq_longrope_dynamic(%p: tensor<?xi64>) -> tensor<2xf64> {
-  %f = rope.inv_freq #rope.longrope<base = 10000.0, original_max_position = 4096, max_position = 131072, short_factor = [1.0, 2.0], long_factor = [3.0, 4.0]>
+  %f = rope.inv_freq freqs(#rope.longrope<base = 10000.0, original_max_position = 4096, max_position = 131072, short_factor = [1.0, 2.0], long_factor = [3.0, 4.0]>)
       positions(%p : tensor<?xi64>) : tensor<2xf64>
   return %f : tensor<2xf64>
 }

@@ -186,11 +186,11 @@ def Rope_InvFreqOp : Rope_Op<"inv_freq", [Pure]> {
     `rope.cos_sin`'s `attention_factor`.
 
     ```mlir
-    %f = rope.inv_freq #rope.llama3<base = 500000.0, factor = 8.0,
+    %f = rope.inv_freq freqs(#rope.llama3<base = 500000.0, factor = 8.0,
         low_freq_factor = 1.0, high_freq_factor = 4.0,
-        original_max_position = 8192> : tensor<64xf64>
-    %g = rope.inv_freq #rope.dynamic_ntk<base = 10000.0, factor = 2.0,
-        original_max_position = 4096> positions(%pos : tensor<?xi64>)
+        original_max_position = 8192>) : tensor<64xf64>
+    %g = rope.inv_freq freqs(#rope.dynamic_ntk<base = 10000.0, factor = 2.0,
+        original_max_position = 4096>) positions(%pos : tensor<?xi64>)
         : tensor<32xf64>
     ```
   }];
@@ -198,7 +198,8 @@ def Rope_InvFreqOp : Rope_Op<"inv_freq", [Pure]> {
                        Optional<Rope_PositionTensor>:$positions);
   let results = (outs Rope_FrequencyTensor:$result);
   let assemblyFormat = [{
-    $freqs (`positions` `(` $positions^ `:` type($positions) `)`)?
+    `freqs` `(` $freqs `)`
+    (`positions` `(` $positions^ `:` type($positions) `)`)?
     attr-dict `:` type($result)
   }];
   let hasVerifier = 1;

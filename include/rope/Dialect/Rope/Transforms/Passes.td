@@ -39,7 +39,7 @@ def RopeDecomposeRotatePass : Pass<"rope-decompose-rotate"> {
         outs(%i : tensor<?x8x64xf32>) positions(%p : tensor<?xi64>)
         freqs(#rope.default<base = 10000.0>)
     // becomes
-    %f = rope.inv_freq #rope.default<base = 10000.0> : tensor<32xf64>
+    %f = rope.inv_freq freqs(#rope.default<base = 10000.0>) : tensor<32xf64>
     %cos, %sin = rope.cos_sin positions(%p : tensor<?xi64>)
         inv_freq(%f : tensor<32xf64>)
         outs(%c, %s : tensor<?x32xf32>, tensor<?x32xf32>)
