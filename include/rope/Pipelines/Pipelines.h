@@ -13,6 +13,7 @@
 #include <string>
 
 namespace mlir {
+class DialectRegistry;
 class OpPassManager;
 namespace rope {
 
@@ -148,6 +149,12 @@ void buildRopeToGPUStage(OpPassManager &pm,
 /// Sin/cos stay accurate: no fast-math anywhere.
 void buildRopeGPUPipeline(OpPassManager &pm,
                           const RopeGPUPipelineOptions &options);
+
+/// Registers everything the two pipelines need in a context: the rope
+/// dialect, the dialects they produce and the external interface models of
+/// upstream passes they run. A driver registering this (and its own
+/// dialects) runs both pipelines; see docs/integration.md.
+void registerRopePipelineDependencies(DialectRegistry &registry);
 
 /// Registers `rope-cpu-pipeline` and its stages.
 void registerRopePipelines();

@@ -234,8 +234,9 @@ Value lowerInput(OpBuilder &b, Location loc, const RotationContext &ctx,
       tensor::ExtractSliceOp::create(b, loc, x, passOffsets, passSizes, ones);
   Value destPass = tensor::ExtractSliceOp::create(b, loc, init, passOffsets,
                                                   passSizes, ones);
-  Value copied =
-      linalg::CopyOp::create(b, loc, xPass, destPass).getResult(0);
+  auto copy = linalg::CopyOp::create(b, loc, xPass, destPass);
+  copy->setAttr(RopeDialect::getStageAttrName(), b.getStringAttr("copy"));
+  Value copied = copy.getResult(0);
   Value dest = tensor::InsertSliceOp::create(b, loc, copied, init,
                                              passOffsets, passSizes, ones);
 

@@ -100,7 +100,8 @@ struct RopeVectorizePass
     int64_t width = vectorWidth > 0 ? vectorWidth : hostVectorWidth();
     SmallVector<linalg::LinalgOp> targets;
     getOperation()->walk([&](linalg::LinalgOp op) {
-      if (op->hasAttr(rope::RopeDialect::getStageAttrName()) || isa<linalg::CopyOp>(op))
+      // Only the ops of the rope lowering, never a user's.
+      if (op->hasAttr(rope::RopeDialect::getStageAttrName()))
         targets.push_back(op);
     });
 

@@ -44,7 +44,8 @@ def Rope_Dialect : Dialect {
     void registerAttributes();
 
     /// Discardable attributes the lowering leaves for later rope passes:
-    /// the role of a linalg op ("table" or "rotate", read by rope-vectorize)
+    /// the role of a linalg op ("table", "rotate" or "copy" of the pass-through
+    /// part; read by rope-vectorize, which touches no other op)
     /// and the byte alignment of the rows a token-tile loop writes (read by
     /// rope-nontemporal-stores).
     static constexpr ::llvm::StringLiteral getStageAttrName() {
