@@ -2,6 +2,7 @@
 
 #include "rope/Pipelines/Pipelines.h"
 
+#include "rope/Codegen/CPU/Passes.h"
 #include "rope/Conversion/Passes.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
@@ -35,6 +36,38 @@ struct EmitCInterfacePass
                       UnitAttr::get(&getContext()));
   }
 };
+/// Stops a pipeline whose options are malformed, with the message.
+struct ReportErrorPass : PassWrapper<ReportErrorPass, OperationPass<>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ReportErrorPass)
+  explicit ReportErrorPass(std::string message) : message(std::move(message)) {}
+  StringRef getArgument() const final { return "rope-report-error"; }
+  void runOnOperation() override {
+    getOperation()->emitError(message);
+    signalPassFailure();
+  }
+  std::string message;
+};
+
+/// The target of `options`, or null after adding a pass that reports why
+/// there is none.
+std::optional<CPUTarget> resolveTarget(OpPassManager &pm,
+                                       const RopeCPUPipelineOptions &options) {
+  std::string error;
+  FailureOr<CPUTarget> target =
+      CPUTarget::resolve(options.cpu, options.cpuFeatures, error);
+  if (failed(target)) {
+    pm.addPass(std::make_unique<ReportErrorPass>(
+        "rope-cpu-pipeline: cpu-features: " + error));
+    return std::nullopt;
+  }
+  return *target;
+}
+
+int64_t vectorWidthOf(const RopeCPUPipelineOptions &options,
+                      const CPUTarget &target) {
+  return options.vectorWidth > 0 ? int64_t(options.vectorWidth)
+                                 : target.f32Lanes();
+}
 } // namespace
 
 void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
@@ -68,9 +101,11 @@ void mlir::rope::buildRopeVectorizationStage(OpPassManager &pm,
 }
 
 void mlir::rope::buildRopeParallelizationStage(
-    OpPassManager &pm, const RopeCPUPipelineOptions &options) {
+    OpPassManager &pm, const RopeCPUPipelineOptions &options,
+    const CPUTarget &target) {
   if (options.pageWalkRows >= 2) {
     RopePageWalkPassOptions walk;
+    walk.pageBytes = target.pageBytes;
     walk.rowsPerIteration = options.pageWalkRows;
     walk.minBytes = options.pageWalkMinBytes;
     walk.maxElementBytes = options.pageWalkMaxElementBytes;
@@ -102,6 +137,7 @@ void mlir::rope::buildRopeParallelizationStage(
   if (options.prefetchDistance > 0) {
     RopePrefetchPassOptions prefetch;
     prefetch.distance = options.prefetchDistance;
+    prefetch.lineBytes = target.cacheLineBytes;
     pm.addPass(createRopePrefetchPass(prefetch));
   }
   if (options.pipelineRowLoads) {
@@ -126,7 +162,8 @@ void mlir::rope::buildRopeBufferizationStage(OpPassManager &pm) {
 }
 
 void mlir::rope::buildRopeCPULoweringStage(
-    OpPassManager &pm, const RopeCPUPipelineOptions &options) {
+    OpPassManager &pm, const RopeCPUPipelineOptions &options,
+    const CPUTarget &target) {
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // 2-D transfers (the pair dimension) unroll into 1-D loads and stores
   // instead of going through a stack buffer.
@@ -146,7 +183,7 @@ void mlir::rope::buildRopeCPULoweringStage(
   // CPU targets (x86, AArch64, RISC-V) have default NaNs with zero low bits.
   RopeExpandBF16PassOptions bf16Options;
   bf16Options.defaultNanLowBitsZero = true;
-  bf16Options.funnelShiftMerge = true;
+  bf16Options.funnelShiftMerge = target.hasFunnelShifts();
   pm.addPass(createRopeExpandBF16Pass(bf16Options));
   arith::ArithExpandOpsPassOptions expandOptions;
   expandOptions.includeBf16 = true;
@@ -168,13 +205,16 @@ void mlir::rope::buildRopeCPULoweringStage(
 
 void mlir::rope::buildRopeCPUPipeline(OpPassManager &pm,
                                       const RopeCPUPipelineOptions &options) {
+  std::optional<CPUTarget> target = resolveTarget(pm, options);
+  if (!target)
+    return;
   buildRopeToLinalgStage(pm, options.tokenTile,
                          options.parallel ? options.minTiles : 1);
   if (options.tokenTile > 0)
-    buildRopeVectorizationStage(pm, options.vectorWidth);
+    buildRopeVectorizationStage(pm, vectorWidthOf(options, *target));
   buildRopeBufferizationStage(pm);
-  buildRopeParallelizationStage(pm, options);
-  buildRopeCPULoweringStage(pm, options);
+  buildRopeParallelizationStage(pm, options, *target);
+  buildRopeCPULoweringStage(pm, options, *target);
 }
 
 void mlir::rope::registerRopePipelines() {
@@ -191,14 +231,20 @@ void mlir::rope::registerRopePipelines() {
       "rope-cpu-tiled-stage",
       "CPU pipeline stages 1 and 1b: rope to token-tiled linalg, vectorized",
       [](OpPassManager &pm, const RopeCPUPipelineOptions &options) {
+        std::optional<CPUTarget> target = resolveTarget(pm, options);
+        if (!target)
+          return;
         buildRopeToLinalgStage(pm, options.tokenTile,
                                options.parallel ? options.minTiles : 1);
-        buildRopeVectorizationStage(pm, options.vectorWidth);
+        buildRopeVectorizationStage(pm, vectorWidthOf(options, *target));
       });
   PassPipelineRegistration<RopeCPUPipelineOptions>(
       "rope-cpu-parallel-stage",
       "CPU pipeline stage 2b: tables to the stack, token tiles to OpenMP",
-      buildRopeParallelizationStage);
+      [](OpPassManager &pm, const RopeCPUPipelineOptions &options) {
+        if (std::optional<CPUTarget> target = resolveTarget(pm, options))
+          buildRopeParallelizationStage(pm, options, *target);
+      });
   PassPipelineRegistration<>(
       "rope-bufferization-stage",
       "Pipeline stage 2: one-shot bufferization with identity-layout "

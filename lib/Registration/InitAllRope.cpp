@@ -3,6 +3,7 @@
 #include "rope/InitAllRope.h"
 
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
+#include "rope/Codegen/CPU/Passes.h"
 #include "rope/Conversion/Passes.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 #include "rope/Pipelines/Pipelines.h"
@@ -25,6 +26,7 @@ void mlir::rope::registerAllRopeDialects(DialectRegistry &registry) {
 void mlir::rope::registerAllRopePasses() {
   mlir::registerAllPasses();
   registerRopePasses();
+  registerRopeCPUPasses();
   registerRopeConversionPasses();
   registerRopePipelines();
 }

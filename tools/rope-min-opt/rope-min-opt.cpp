@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "rope/Codegen/CPU/Passes.h"
 #include "rope/Conversion/Passes.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 #include "rope/Pipelines/Pipelines.h"
@@ -27,6 +28,7 @@ int main(int argc, char **argv) {
                   mlir::math::MathDialect>();
   mlir::rope::registerRopePipelineDependencies(registry);
   mlir::rope::registerRopePasses();
+  mlir::rope::registerRopeCPUPasses();
   mlir::rope::registerRopeConversionPasses();
   mlir::rope::registerRopePipelines();
   return mlir::asMainReturnCode(mlir::MlirOptMain(

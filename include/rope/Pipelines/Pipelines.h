@@ -8,6 +8,8 @@
 #ifndef ROPE_PIPELINES_PIPELINES_H
 #define ROPE_PIPELINES_PIPELINES_H
 
+#include "rope/Codegen/CPU/CPUTarget.h"
+
 #include "mlir/Pass/PassOptions.h"
 
 #include <string>
@@ -31,9 +33,21 @@ struct RopeCPUPipelineOptions
                      "into at least this many smaller tiles, so that they "
                      "run on as many threads"),
       llvm::cl::init(2)};
+  PassOptions::Option<std::string> cpu{
+      *this, "cpu",
+      llvm::cl::desc("Target CPU as LLVM names it, or host (its name and "
+                     "features); the target facts the CPU passes use are "
+                     "resolved from it once, by the pipeline builder"),
+      llvm::cl::init("host")};
+  PassOptions::Option<std::string> cpuFeatures{
+      *this, "cpu-features",
+      llvm::cl::desc("LLVM target features added to the CPU's, e.g. "
+                     "+avx512f,+avx512vbmi2 (they set the vector width)"),
+      llvm::cl::init("")};
   PassOptions::Option<int64_t> vectorWidth{
       *this, "vector-width",
-      llvm::cl::desc("f32 lanes per vector (0: the host's native width)"),
+      llvm::cl::desc("f32 lanes per vector (0: the target's widest "
+                     "register)"),
       llvm::cl::init(0)};
   PassOptions::Option<unsigned> numThreads{
       *this, "num-threads",
@@ -108,11 +122,13 @@ void buildRopeBufferizationStage(OpPassManager &pm);
 /// Stage 2b, parallelization: tile-local tables to the stack, scf.forall to
 /// OpenMP. Post-condition: omp.parallel/omp.wsloop over token tiles.
 void buildRopeParallelizationStage(OpPassManager &pm,
-                                   const RopeCPUPipelineOptions &options);
+                                   const RopeCPUPipelineOptions &options,
+                                   const CPUTarget &target);
 
 /// Stage 3, loops to the LLVM dialect. Post-condition: LLVM dialect only.
 void buildRopeCPULoweringStage(OpPassManager &pm,
-                               const RopeCPUPipelineOptions &options);
+                               const RopeCPUPipelineOptions &options,
+                               const CPUTarget &target);
 
 /// The whole CPU pipeline: rope ops to the LLVM dialect.
 void buildRopeCPUPipeline(OpPassManager &pm,

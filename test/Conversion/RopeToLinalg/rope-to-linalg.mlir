@@ -148,7 +148,7 @@ func.func @negative_bf16_f32_tables(%x: tensor<?x8x8xbf16>, %e: tensor<?x8x8xbf1
 // Partial rotary copies the pass-through part [R, D) and rotates [0, R).
 // CHECK-LABEL: func @apply_partial
 // CHECK: %[[PASS:.*]] = tensor.extract_slice %[[X:.*]][0, 0, 16] [%{{.*}}, 8, 48] [1, 1, 1]
-// CHECK: %[[COPY:.*]] = linalg.copy ins(%[[PASS]] :
+// CHECK: %[[COPY:.*]] = linalg.copy {rope.stage = "copy"} ins(%[[PASS]] :
 // CHECK: %[[D:.*]] = tensor.insert_slice %[[COPY]] into %{{.*}}[0, 0, 16] [%{{.*}}, 8, 48] [1, 1, 1]
 // CHECK: tensor.extract_slice %[[X]][0, 0, 0] [%{{.*}}, 8, 16] [1, 1, 1]
 // CHECK: linalg.generic

@@ -1,6 +1,7 @@
 //===- PipelineRowLoads.cpp - rope-pipeline-row-loads pass ----------------===//
 
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/Codegen/CPU/Passes.h"
+#include "rope/Dialect/Rope/IR/RopeDialect.h"
 
 #include "BufferRoots.h"
 
@@ -15,7 +16,7 @@
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEPIPELINEROWLOADSPASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;

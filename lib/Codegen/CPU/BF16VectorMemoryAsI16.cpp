@@ -1,13 +1,14 @@
 //===- BF16VectorMemoryAsI16.cpp - rope-bf16-vector-memory-as-i16 ---------===//
 
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/Codegen/CPU/Passes.h"
+#include "rope/Dialect/Rope/IR/RopeDialect.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEBF16VECTORMEMORYASI16PASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;

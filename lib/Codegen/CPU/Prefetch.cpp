@@ -1,7 +1,7 @@
 //===- Prefetch.cpp - rope-prefetch pass ----------------------------------===//
 
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -12,12 +12,11 @@
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEPREFETCHPASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;
 
-static constexpr int64_t kLineBytes = 64;
 
 /// The argument of `func` that `load` reads, when it is a contiguous
 /// identity-layout memref of a byte-sized element type, and how far ahead to
@@ -97,7 +96,7 @@ struct RopePrefetchPass
           basis.push_back(memref::getMixedSize(lb, loc, load.getBase(), d));
         Value linear = affine::AffineLinearizeIndexOp::create(
             lb, loc, load.getIndices(), basis, /*disjoint=*/true);
-        for (int64_t line = 0; line < loadBytes; line += kLineBytes) {
+        for (int64_t line = 0; line < loadBytes; line += lineBytes) {
           Value ahead = arith::AddIOp::create(
               lb, loc, linear,
               arith::ConstantIndexOp::create(lb, loc,

@@ -30,7 +30,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/Codegen/CPU/Passes.h"
 
 #include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -47,13 +47,12 @@
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEPAGEWALKPASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;
 using namespace mlir::rope;
 
-static constexpr int64_t kPageBytes = 4096;
 
 static bool isIndependent(scf::ForOp loop) {
   return loop->hasAttr(RopeDialect::getIndependentIterationsAttrName());
@@ -239,7 +238,7 @@ static scf::ForOp headLoopOf(scf::ForOp tokenLoop) {
 /// elements are at most `maxElementBytes` wide (0: any).
 static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows,
                       int64_t minBytes, int64_t maxElementBytes,
-                      bool interleaveSegments) {
+                      bool interleaveSegments, int64_t kPageBytes) {
   std::optional<int64_t> bytes = rowBytes(head);
   Value streamed = streamedMemRef(head, tokenLoop);
   if ((minBytes > 0 || maxElementBytes > 0) && !streamed)
@@ -357,7 +356,7 @@ struct RopePageWalkPass
     });
     for (auto [tokenLoop, head] : nests)
       walkPages(tokenLoop, head, rowsPerIteration, minBytes,
-                maxElementBytes, interleaveSegments);
+                maxElementBytes, interleaveSegments, pageBytes);
   }
 };
 } // namespace

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/Codegen/CPU/Passes.h"
 
 #include "VectorizeRotation.h"
 
@@ -26,25 +26,14 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include "llvm/ADT/StringMap.h"
-#include "llvm/TargetParser/Host.h"
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEVECTORIZEPASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;
 using namespace mlir::rope;
-
-/// f32 lanes of the host's widest vector unit.
-static int64_t hostVectorWidth() {
-  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-  if (features.lookup("avx512f"))
-    return 16;
-  if (features.lookup("avx") || features.lookup("avx2"))
-    return 8;
-  return 4;
-}
 
 /// Largest power of two <= `width` dividing `size`.
 static int64_t laneCount(int64_t size, int64_t width) {
@@ -97,7 +86,12 @@ struct RopeVectorizePass
   using Base::Base;
 
   void runOnOperation() override {
-    int64_t width = vectorWidth > 0 ? vectorWidth : hostVectorWidth();
+    if (vectorWidth <= 0) {
+      getOperation()->emitError("rope-vectorize needs vector-width > 0 (the "
+                                "pipeline resolves it from the target)");
+      return signalPassFailure();
+    }
+    int64_t width = vectorWidth;
     SmallVector<linalg::LinalgOp> targets;
     getOperation()->walk([&](linalg::LinalgOp op) {
       // Only the ops of the rope lowering, never a user's.

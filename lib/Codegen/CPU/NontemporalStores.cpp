@@ -10,7 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/Codegen/CPU/Passes.h"
+#include "rope/Dialect/Rope/IR/RopeDialect.h"
 
 #include "BufferRoots.h"
 
@@ -28,7 +29,7 @@
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPENONTEMPORALSTORESPASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;

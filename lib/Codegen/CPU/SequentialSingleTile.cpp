@@ -1,6 +1,7 @@
 //===- SequentialSingleTile.cpp - rope-sequential-single-tile pass --------===//
 
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/Codegen/CPU/Passes.h"
+#include "rope/Dialect/Rope/IR/RopeDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -10,7 +11,7 @@
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPESEQUENTIALSINGLETILEPASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;

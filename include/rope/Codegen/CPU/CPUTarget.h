@@ -1,0 +1,46 @@
+//===- CPUTarget.h - The target facts of the CPU backend --------*- C++ -*-===//
+//
+// What the CPU passes need to know about the target, resolved once from a
+// description (a CPU name and an LLVM feature string; "host" for the
+// machine compiling) by the pipeline builder and handed to the passes as
+// options. No pass probes the host.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ROPE_CODEGEN_CPU_CPUTARGET_H
+#define ROPE_CODEGEN_CPU_CPUTARGET_H
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <cstdint>
+#include <string>
+
+namespace mlir::rope {
+
+struct CPUTarget {
+  /// CPU name as LLVM spells it (e.g. "sapphirerapids", "neoverse-v2").
+  std::string cpu;
+  /// LLVM features, e.g. {"avx512f": true}.
+  llvm::StringMap<bool> features;
+  /// Bits of the widest vector register the code uses.
+  int64_t vectorBits = 128;
+  int64_t cacheLineBytes = 64;
+  int64_t pageBytes = 4096;
+
+  /// f32 lanes of one vector register.
+  int64_t f32Lanes() const { return vectorBits / 32; }
+  bool hasFeature(StringRef name) const { return features.lookup(name); }
+  /// Funnel shifts on 32-bit lanes are one instruction (AVX512-VBMI2).
+  bool hasFunnelShifts() const { return hasFeature("avx512vbmi2"); }
+
+  /// `cpu` "host" takes the host's name and features; otherwise the
+  /// features are `featureString` ("+avx512f,+avx512vbmi2,-avx512bf16").
+  /// Fails with a message on a malformed feature string.
+  static FailureOr<CPUTarget> resolve(StringRef cpu, StringRef featureString,
+                                      std::string &error);
+};
+
+} // namespace mlir::rope
+
+#endif // ROPE_CODEGEN_CPU_CPUTARGET_H

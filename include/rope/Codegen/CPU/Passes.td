@@ -1,0 +1,278 @@
+//===- Passes.td - CPU code generation passes --------------*- tablegen -*-===//
+//
+// Passes of the CPU backend: they run on the loops and vector ops that the
+// rope lowering produced (ops marked rope.stage, loops of rope-tile-and-fuse)
+// and tune them for the target's vector unit and memory system. Target
+// facts come as options, resolved once by the pipeline builder from the
+// target description (see CPUTarget.h); no pass probes the host.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ROPE_CODEGEN_CPU_PASSES_TD
+#define ROPE_CODEGEN_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def RopeVectorizePass : Pass<"rope-vectorize"> {
+  let summary = "Tile rope kernels to one vector and vectorize them";
+  let description = [{
+    Works on the linalg ops that `convert-rope-to-linalg` produces (generics
+    tagged `rope.stage` and the pass-through `linalg.copy`): tiles every
+    dimension to 1 except the innermost rotated one, which gets one vector of
+    `vector-width` f32 lanes (the largest power of two that divides its size,
+    so head dims 64/128/256 have no remainder), and the pair dimension of
+    size 2, which stays whole. Each tile is vectorized with upstream's linalg
+    vectorizer, then the vector cleanups drop unit dims and turn transfers
+    into plain loads and stores. `vector-width = 0` uses the host's width
+    (16 with AVX-512, 8 with AVX2, else 4).
+
+    The loop over the vectors of a rotated row is unrolled when it has at
+    most `max-unroll` iterations: the reads of the per-token cos/sin tables
+    (and, for bf16, their even/odd split) then no longer depend on any loop
+    inside the token loop, and loop-invariant code motion moves them out of
+    the loops over heads, so each token's table row is loaded once for all
+    its heads instead of once per head.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"4",
+           "f32 lanes of one vector register (the pipeline takes it from "
+           "the target: 16 with AVX-512, 8 with AVX2, 4 with SSE/NEON)">,
+    Option<"maxUnroll", "max-unroll", "int64_t", /*default=*/"8",
+           "Unroll loops over a row's vectors with at most this many "
+           "iterations (0: never)">,
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def RopeNontemporalStoresPass : Pass<"rope-nontemporal-stores"> {
+  let summary = "Version token-tile loops to use aligned streaming stores";
+  let description = [{
+    For every bufferized token-tile `scf.forall` that the rope lowering
+    marked `rope.store_alignment = N` (all written row segments start on
+    N-byte boundaries of an N-byte aligned output), emits a run-time check
+    that every output buffer is N-byte aligned and, when it is, runs a clone
+    whose vector stores to those buffers are `nontemporal` with their
+    alignment set; otherwise the original loop runs. Streaming stores skip
+    the read-for-ownership of each output line, which otherwise adds half
+    the written bytes to the memory traffic. Stores to stack tables stay
+    ordinary.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def RopeSequentialSingleTilePass : Pass<"rope-sequential-single-tile"> {
+  let summary = "Run scf.forall loops of one iteration as plain loops";
+  let description = [{
+    Versions every outermost `scf.forall` without results on "it has more
+    than one iteration": the parallel loop stays in the `then` branch, and
+    the `else` branch runs the same body as an `scf.for` (upstream's
+    forall-to-for). Run before the forall becomes an OpenMP region: a decode
+    step (one token, one tile) then does not enter OpenMP at all, which a
+    serialized parallel region still does (about 1 us per call measured on
+    the benchmark machine).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
+def RopePageWalkPass : Pass<"rope-page-walk"> {
+  let summary = "Interleave the rows of several tokens across memory pages";
+  let description = [{
+    Works on the bufferized token-tile loops of the rope lowering: a loop
+    over tokens (from 0, step 1, marked `rope.independent_iterations`)
+    whose body is read-only ops (the token's cos/sin table reads) followed
+    by a loop over heads (0 to a constant, step 1, also marked). It walks
+    the rows of G tokens together: the token loop steps by G, the
+    read-only ops are cloned for each of the G tokens, and a loop over the
+    rows of a 4 KiB page holds one row from each page the G tokens span
+    (`rows-per-iteration` rows in all: G = rows-per-iteration / pages per
+    token). Tokens smaller than a page (P to a page) are walked
+    `rows-per-iteration` pages at a time, G = P * rows-per-iteration, with
+    a loop over the P tokens of a page around the row loop, so that every
+    page is still read and written in address order (two interleaved
+    streams per page lose the gain). The last `n mod G` tokens run in the
+    original loop, and so do all of them when the memref the rows are read
+    from holds fewer than `min-bytes` bytes (a run-time check): for tensors
+    that stay in the caches the row order is faster (measured on Ice Lake:
+    bf16 head_dim 64 at 4096 tokens 1.54 -> 1.26 of a copy with the walk,
+    Llama q+k at 512 tokens 0.99 -> 0.88). `max-element-bytes` limits the
+    walk to narrow elements (0: any).
+
+    A copy streams best when it reads and writes several pages at once
+    (glibc's large `memcpy` walks 4 pages); a row-by-row walk of RoPE
+    streams one page at a time. Walking the pages row by row is not enough
+    when the outputs lie at their inputs' page offset (as page-aligned
+    buffers do): a load then follows, within the store buffer's reach,
+    stores to the same low 12 address bits and waits on them (4K
+    aliasing). With `interleave-segments` each iteration is ordered segment
+    by segment instead (a row's reads up to its stores, then the next
+    reads up to the next stores: one vector of each half of a vectorized
+    row), segment s of every row together and all of its reads first, as
+    glibc's loop loads a few vectors of each of its 4 pages before storing
+    them. The stores still in flight then lie at lower page offsets than
+    every load, and one token of several pages is worth walking too (G = 1
+    for f32 Llama q, 4 pages). Measured on Ice Lake (copy/kernel, A/B
+    medians): THD f32 at 4096 tokens 0.90 (row order) -> 1.01, f32 q+k at
+    32768 tokens 0.91 -> 0.99, bf16 0.89 (8 pages row by row) -> 0.92 with
+    4 pages segment by segment.
+
+    ```mlir
+    scf.for %t = %c0 to %n step %c1 {
+      %cos = vector.transfer_read %table[%t, %c0] ...
+      scf.for %h = %c0 to %c32 step %c1 { row(%t, %h, %cos) }
+    }
+    // becomes (bf16 rows of 256 bytes: 16 per page, 2 pages per token;
+    // rows-per-iteration=8: G = 4)
+    scf.for %t0 = %c0 to %n4 step %c4 {        // %n4 = n - n mod 4
+      %cos0 = ... [%t0] ... %cos3 = ... [%t0 + 3]
+      scf.for %o = %c0 to %c16 step %c1 {
+        row(%t0, %o, %cos0) row(%t0, %o + 16, %cos0) ... row(%t0 + 3, %o + 16, %cos3)
+      }
+    } {rope.page_walk = 32768 : i64}        // 8 pages per iteration
+    scf.for %t = %n4 to %n step %c1 { ... }
+    // with interleave-segments, the row loop's body holds
+    //   loads(row 0, segment 0) ... loads(row 7, segment 0)
+    //   rest(row 0, segment 0) ... rest(row 7, segment 0)
+    //   loads(row 0, segment 1) ...
+    ```
+  }];
+  let options = [
+    Option<"pageBytes", "page-bytes", "int64_t", /*default=*/"4096",
+           "Bytes of a memory page of the target">,
+    Option<"rowsPerIteration", "rows-per-iteration", "int64_t",
+           /*default=*/"8",
+           "Rows (from as many pages) per iteration of the walk (< 2: off)">,
+    Option<"minBytes", "min-bytes", "int64_t", /*default=*/"0",
+           "Walk only when the memref the rows are read from holds at least "
+           "this many bytes (checked at run time; 0: always)">,
+    Option<"maxElementBytes", "max-element-bytes", "int64_t",
+           /*default=*/"0",
+           "Walk only rows whose elements are at most this many bytes wide "
+           "(0: any)">,
+    Option<"interleaveSegments", "interleave-segments", "bool",
+           /*default=*/"false",
+           "Order each iteration segment by segment (the part of every "
+           "row up to its first store, then up to the next, ...), each "
+           "segment's loads first">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def RopePrefetchPass : Pass<"rope-prefetch"> {
+  let summary = "Software prefetch of streamed function arguments";
+  let description = [{
+    For every `vector.load` inside a loop that reads a function argument
+    (a contiguous, identity-layout memref), adds a `memref.prefetch` of the
+    data `distance` bytes further on in that argument (one per 64-byte line
+    of the load), clamped to the argument's last element so that every
+    prefetched address is in bounds.
+
+    RoPE streams its inputs once, with enough arithmetic between a load and
+    its store that the out-of-order window covers fewer outstanding lines
+    than a copy loop does; prefetching a few KiB ahead hides the memory
+    latency instead. Function arguments that are loaded outside loops, tables
+    on the stack and constants are left alone. In loops of `rope-page-walk`
+    (`rope.page_walk = N`: the walk advances N bytes per iteration), which
+    already read several pages at once, a fixed distance would fetch rows
+    the same iteration reads: with `in-page-walks` their loads prefetch the
+    same rows of the next iteration, N bytes ahead (measured on Ice Lake,
+    copy/kernel A/B medians: THD f32 at 4096 tokens 1.00 -> 1.02, bf16
+    Llama q+k at 32768 tokens 0.91 -> 0.94); without it they are left
+    alone.
+
+    ```mlir
+    %v = vector.load %x[%t, %h, %d] : memref<?x32x128xbf16>, vector<32xbf16>
+    // gains, with distance = 4096 (2048 elements):
+    %i = affine.linearize_index [%t, %h, %d] by (%T, 32, 128) : index
+    %j = arith.minsi(%i + 2048, %T * 4096 - 1)
+    memref.prefetch %flat[%j], read, locality<3>, data : memref<?xbf16>
+    ```
+  }];
+  let options = [
+    Option<"lineBytes", "line-bytes", "int64_t", /*default=*/"64",
+           "Bytes of a cache line of the target (one prefetch per line)">,
+    Option<"distance", "distance", "int64_t", /*default=*/"4096",
+           "Bytes ahead of the load to prefetch (0: off)">,
+    Option<"inPageWalks", "in-page-walks", "bool", /*default=*/"true",
+           "Prefetch in loops of rope-page-walk too, one walk iteration "
+           "ahead">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
+def RopePipelineRowLoadsPass : Pass<"rope-pipeline-row-loads"> {
+  let summary = "Load the next row before storing this one";
+  let description = [{
+    Software-pipelines the loops that stream rows from buffers in memory
+    (function arguments, heap allocations) into such buffers: the per-head
+    loops of the lowered rotation and pass-through copies. Only loops marked
+    `rope.independent_iterations` (set by `rope-vectorize` on the tile loops
+    of parallel dimensions) are touched: moving a load before the previous
+    iteration's stores is only valid when iterations touch disjoint memory. Inner loops of at
+    most `max-unroll` iterations are unrolled, then the loop is split with
+    upstream's `scf` pipeliner into stage 0, the vector loads of streamed
+    buffers (with their address computations and prefetches), and stage 1,
+    everything else, so that iteration i + 1's loads are issued before
+    iteration i's stores. Stack tables and constants are not streamed.
+
+    Why: when an output lies a little after its input modulo 4 KiB (say 64
+    bytes, a common outcome of heap allocation), every load of a row
+    otherwise follows a store of the previous row to an address with the
+    same low 12 bits, and the CPU delays the load until the store's address
+    is fully compared (4K aliasing): measured 30% slower on Ice Lake. Loads
+    one row ahead no longer follow those stores.
+
+    ```mlir
+    scf.for %h = %c0 to %c32 step %c1 {
+      %x = vector.load %in[%t, %h, %c0] ...   // stage 0
+      %y = <rotate %x>                        // stage 1
+      vector.store %y, %out[%t, %h, %c0] ...  // stage 1
+    }
+    // becomes: load(0); for h in [0, 31): { load(h + 1); rotate+store(h) };
+    //          rotate+store(31)
+    ```
+  }];
+  let options = [
+    Option<"maxUnroll", "max-unroll", "int64_t", /*default=*/"8",
+           "Largest trip count of inner loops unrolled into the row loop">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def RopeBF16VectorMemoryAsI16Pass : Pass<"rope-bf16-vector-memory-as-i16"> {
+  let summary = "Load and store LLVM vectors of bf16 as vectors of i16";
+  let description = [{
+    Rewrites `llvm.load` and `llvm.store` of vectors of `bf16` into the same
+    accesses on vectors of `i16` plus `llvm.bitcast`. The bytes are the same;
+    the point is code generation: x86 without AVX512-BF16 has no legal bf16
+    vector type, and when LLVM's shuffle combining turns the producer of a
+    stored bf16 vector into a 16-bit shuffle, the store is split into scalar
+    moves. As i16 the store stays one (streaming) vector store.
+
+    ```mlir
+    llvm.store %v, %p {alignment = 64 : i64, nontemporal} : vector<32xbf16>, !llvm.ptr
+    // becomes
+    %i = llvm.bitcast %v : vector<32xbf16> to vector<32xi16>
+    llvm.store %i, %p {alignment = 64 : i64, nontemporal} : vector<32xi16>, !llvm.ptr
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+#endif // ROPE_CODEGEN_CPU_PASSES_TD
