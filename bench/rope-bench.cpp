@@ -63,36 +63,14 @@ static cl::opt<std::string> filter("filter",
 static cl::opt<double> minSeconds("min-time",
                                   cl::desc("Seconds to time each variant"),
                                   cl::init(0.3));
-static cl::opt<int64_t> tokenTile("token-tile", cl::init(16),
-                                  cl::desc("rope-cpu-pipeline token-tile"));
-static cl::opt<int64_t> vectorWidth(
-    "vector-width", cl::init(0),
-    cl::desc("rope-cpu-pipeline vector-width (0: the host's)"));
-static cl::opt<int64_t> prefetchDistance(
-    "prefetch", cl::init(4096),
-    cl::desc("rope-cpu-pipeline prefetch-distance (bytes, 0: off)"));
+static cl::opt<std::string> pipelineOptions(
+    "pipeline-options", cl::init(""),
+    cl::desc("Options of rope-cpu-pipeline, as its pass-pipeline string "
+             "takes them (e.g. \"prefetch-distance=0 parallel=false\")"));
 static cl::opt<bool> hugePages(
     "huge-pages", cl::init(false),
     cl::desc("Back buffers with transparent huge pages (madvise), for the "
              "copy and the kernel alike"));
-static cl::opt<bool> pipelineRowLoads(
-    "pipeline-row-loads", cl::init(true),
-    cl::desc("rope-cpu-pipeline pipeline-row-loads"));
-static cl::opt<int64_t> pageWalkRows(
-    "page-walk-rows", cl::init(4),
-    cl::desc("rope-cpu-pipeline page-walk-rows (< 2: off)"));
-static cl::opt<int64_t> pageWalkMaxElementBytes(
-    "page-walk-max-element-bytes", cl::init(0),
-    cl::desc("rope-cpu-pipeline page-walk-max-element-bytes"));
-static cl::opt<int64_t> pageWalkMinBytes(
-    "page-walk-min-bytes", cl::init(64 << 20),
-    cl::desc("rope-cpu-pipeline page-walk-min-bytes"));
-static cl::opt<bool> pageWalkSegments(
-    "page-walk-segments", cl::init(true),
-    cl::desc("rope-cpu-pipeline page-walk-segments"));
-static cl::opt<bool> parallelTiles(
-    "parallel", cl::init(true),
-    cl::desc("rope-cpu-pipeline parallel (token tiles on OpenMP threads)"));
 static cl::opt<unsigned> outputOffset(
     "output-offset", cl::init(0),
     cl::desc("Bytes (a multiple of 64) by which output buffers start after "
@@ -282,23 +260,19 @@ int main(int argc, char **argv) {
   std::mt19937 rng(0);
   std::normal_distribution<float> normal;
 
+  auto options = rope::RopeCPUPipelineOptions::createFromString(pipelineOptions);
+  if (!options) {
+    llvm::errs() << "rope-bench: malformed --pipeline-options '"
+                 << pipelineOptions << "'\n";
+    return 1;
+  }
   for (const Case &c : allCases()) {
     if (!filter.empty() && c.name.find(filter) == std::string::npos)
       continue;
     // Compile.
     OwningOpRef<ModuleOp> module = buildKernel(ctx, c);
     PassManager pm(&ctx);
-    rope::RopeCPUPipelineOptions options;
-    options.tokenTile = tokenTile;
-    options.vectorWidth = vectorWidth;
-    options.prefetchDistance = prefetchDistance;
-    options.pipelineRowLoads = pipelineRowLoads;
-    options.pageWalkRows = pageWalkRows;
-    options.pageWalkMinBytes = pageWalkMinBytes;
-    options.pageWalkMaxElementBytes = pageWalkMaxElementBytes;
-    options.pageWalkSegments = pageWalkSegments;
-    options.parallel = parallelTiles;
-    rope::buildRopeCPUPipeline(pm, options);
+    rope::buildRopeCPUPipeline(pm, *options);
     if (failed(pm.run(*module))) {
       llvm::errs() << c.name << ": lowering failed\n";
       return 1;

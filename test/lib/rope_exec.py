@@ -485,12 +485,14 @@ def run_case(spec, rope_run, tmp_root, report=False):
         ir_path = out_path
     cmd = [rope_run, ir_path, "-i", ",".join(files),
            "-o", ",".join(outs_paths), "--device=" + case.s["device"],
-           "--token-tile=" + case.s["token_tile"]]
+           ]
+    options = ["token-tile=" + case.s["token_tile"]]
     if case.s["page_walk_min_bytes"]:
-        cmd.append("--page-walk-min-bytes=" + case.s["page_walk_min_bytes"])
+        options.append("page-walk-min-bytes=" + case.s["page_walk_min_bytes"])
     if case.s["page_walk_max_element_bytes"]:
-        cmd.append("--page-walk-max-element-bytes=" +
-                   case.s["page_walk_max_element_bytes"])
+        options.append("page-walk-max-element-bytes=" +
+                       case.s["page_walk_max_element_bytes"])
+    cmd.append("--cpu-pipeline-options=" + " ".join(options))
     proc = subprocess.run(cmd, capture_output=True, text=True)
     name = case.s["name"]
     if case.s["expect_error"]:

@@ -79,21 +79,16 @@ static cl::opt<std::string>
             cl::desc("SM to compile for with --device=cuda (default: the "
                      "device's)"),
             cl::init(""));
-static cl::opt<int64_t>
-    tokenTile("token-tile",
-              cl::desc("rope-cpu-pipeline token-tile (0: the untiled "
-                       "lowering, one generic per input)"),
-              cl::init(16));
-static cl::opt<int64_t> pageWalkMinBytes(
-    "page-walk-min-bytes",
-    cl::desc("rope-cpu-pipeline page-walk-min-bytes (default: the "
-             "pipeline's; 0: walk pages for tensors of any size)"),
-    cl::init(0));
-static cl::opt<int64_t> pageWalkMaxElementBytes(
-    "page-walk-max-element-bytes",
-    cl::desc("rope-cpu-pipeline page-walk-max-element-bytes (default: the "
-             "pipeline's; 0: any element width)"),
-    cl::init(0));
+static cl::opt<std::string> cpuPipelineOptions(
+    "cpu-pipeline-options",
+    cl::desc("Options of rope-cpu-pipeline, as its pass-pipeline string "
+             "takes them (e.g. \"token-tile=0 cpu=host\")"),
+    cl::init(""));
+static cl::opt<std::string> gpuPipelineOptions(
+    "gpu-pipeline-options",
+    cl::desc("Options of rope-gpu-pipeline (with --device=cuda; chip "
+             "defaults to the device's, format to isa)"),
+    cl::init(""));
 static cl::opt<unsigned> repeat("repeat",
                                 cl::desc("Run N times and report timings"),
                                 cl::init(1));
@@ -308,18 +303,19 @@ int main(int argc, char **argv) {
                  UnitAttr::get(&context));
   PassManager pm(&context);
   if (cuda) {
-    RopeGPUPipelineOptions options;
-    options.chip = gpuChip.empty() ? cuda->chip() : gpuChip.getValue();
-    options.format = "isa"; // PTX, JIT-compiled by the driver
-    buildRopeGPUPipeline(pm, options);
+    auto options = RopeGPUPipelineOptions::createFromString(gpuPipelineOptions);
+    if (!options)
+      die("malformed --gpu-pipeline-options '" + gpuPipelineOptions + "'");
+    if (gpuPipelineOptions.find("chip") == std::string::npos)
+      options->chip = gpuChip.empty() ? cuda->chip() : gpuChip.getValue();
+    if (gpuPipelineOptions.find("format") == std::string::npos)
+      options->format = "isa"; // PTX, JIT-compiled by the driver
+    buildRopeGPUPipeline(pm, *options);
   } else {
-    RopeCPUPipelineOptions options;
-    options.tokenTile = tokenTile;
-    if (pageWalkMinBytes.getNumOccurrences())
-      options.pageWalkMinBytes = pageWalkMinBytes;
-    if (pageWalkMaxElementBytes.getNumOccurrences())
-      options.pageWalkMaxElementBytes = pageWalkMaxElementBytes;
-    buildRopeCPUPipeline(pm, options);
+    auto options = RopeCPUPipelineOptions::createFromString(cpuPipelineOptions);
+    if (!options)
+      die("malformed --cpu-pipeline-options '" + cpuPipelineOptions + "'");
+    buildRopeCPUPipeline(pm, *options);
   }
   if (failed(pm.run(*module)))
     die("lowering " + inputFile + " failed");
