@@ -22,6 +22,8 @@ using namespace mlir::rope;
 void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
                                      const RopeGPUPipelineOptions &options) {
   pm.addPass(createRopeCheckDimIndicesPass());
+  // The GPU lowering takes the one-op form.
+  pm.addPass(createRopeComposeRotatePass());
   pm.addPass(createRopeFoldFrequenciesPass());
   ConvertRopeToGPUPassOptions gpuOptions;
   gpuOptions.blockSize = options.blockSize;

@@ -501,11 +501,7 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
           Value x1 = kb.toF32(load(in, idx1, vt));
           Value c = load(sharedCos, {e}, f32v);
           Value s = load(sharedSin, {e}, f32v);
-          Value y0 = math::FmaOp::create(
-              b, loc, x0, c,
-              arith::NegFOp::create(b, loc, arith::MulFOp::create(b, loc, x1, s)));
-          Value y1 = math::FmaOp::create(b, loc, x1, c,
-                                         arith::MulFOp::create(b, loc, x0, s));
+          auto [y0, y1] = buildPairRotation(b, loc, x0, x1, c, s);
           store(truncTo(y0), idx0);
           store(truncTo(y1), idx1);
           continue;
@@ -531,10 +527,9 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
         Value sign = arith::ConstantOp::create(
             b, loc, DenseElementsAttr::get(f32v, ArrayRef<float>(signs)));
         Value swapped = vector::ShuffleOp::create(b, loc, x, x, swap);
-        Value y = math::FmaOp::create(
-            b, loc, x, cDup,
-            arith::MulFOp::create(b, loc, swapped,
-                                  arith::MulFOp::create(b, loc, sDup, sign)));
+        // The partner with its sign: -x[k+1] for even k, x[k-1] for odd k.
+        Value partner = arith::MulFOp::create(b, loc, swapped, sign);
+        Value y = buildPairElementRotation(b, loc, x, partner, cDup, sDup);
         store(truncTo(y), idx);
       }
       gpu::TerminatorOp::create(b, loc);
@@ -563,7 +558,16 @@ struct ConvertRopeToGPUPass
     // A walk, not the greedy driver: it would hoist the kernel's constants
     // out of the gpu.launch, and outlining would pass them as arguments.
     walkAndApplyPatterns(getOperation(), std::move(patterns));
-    WalkResult left = getOperation()->walk([](RotateOp op) {
+    // A rotate left has reported why; other rope ops are not lowered here.
+    WalkResult left = getOperation()->walk([](Operation *op) {
+      if (isa<RotateOp>(op))
+        return WalkResult::interrupt();
+      if (!isa<RopeDialect>(op->getDialect()))
+        return WalkResult::advance();
+      op->emitOpError("is not supported by the GPU lowering, which takes "
+                      "rope.rotate and the ops rope-compose-rotate turns into "
+                      "it (not full-width tables or run-time frequency "
+                      "tensors)");
       return WalkResult::interrupt();
     });
     if (left.wasInterrupted())

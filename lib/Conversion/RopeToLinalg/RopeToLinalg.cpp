@@ -191,8 +191,7 @@ Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
     Value a = arith::SelectOp::create(nb, nl, first, x0, x1);
     Value bv = arith::SelectOp::create(
         nb, nl, first, arith::NegFOp::create(nb, nl, x1), x0);
-    Value y = math::FmaOp::create(nb, nl, a, cosV,
-                                  arith::MulFOp::create(nb, nl, bv, sinV));
+    Value y = buildPairElementRotation(nb, nl, a, bv, cosV, sinV);
     if (y.getType() != type.getElementType()) {
       auto trunc = arith::TruncFOp::create(nb, nl, type.getElementType(), y);
       if (bf16Operands)

@@ -3,6 +3,7 @@
 #include "rope/Conversion/Utils/LoweringHelpers.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 
 using namespace mlir;
 
@@ -39,4 +40,18 @@ Value mlir::rope::castToI64(OpBuilder &b, Location loc, Value v) {
   if (v.getType() != i64)
     return arith::ExtSIOp::create(b, loc, i64, v);
   return v;
+}
+
+Value mlir::rope::buildPairElementRotation(OpBuilder &b, Location loc, Value x,
+                                           Value p, Value c, Value s) {
+  return math::FmaOp::create(b, loc, x, c, arith::MulFOp::create(b, loc, p, s));
+}
+
+std::pair<Value, Value> mlir::rope::buildPairRotation(OpBuilder &b,
+                                                      Location loc, Value x0,
+                                                      Value x1, Value c,
+                                                      Value s) {
+  return {buildPairElementRotation(b, loc, x0,
+                                   arith::NegFOp::create(b, loc, x1), c, s),
+          buildPairElementRotation(b, loc, x1, x0, c, s)};
 }

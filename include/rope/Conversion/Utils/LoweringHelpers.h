@@ -22,6 +22,16 @@ Value castToI64(OpBuilder &b, Location loc, Value v);
 /// `a`; no-op for a = 1.
 SinCos scaleByAttentionFactor(OpBuilder &b, Location loc, SinCos sc, double a);
 
+/// The rotation of one element of a pair, the one formula of every lowering:
+/// y = fma(x, c, p * s), where `p` is `-x1` for the first element of the
+/// pair (x = x0) and `x0` for the second (x = x1), so that
+///   y0 = x0 c - x1 s,   y1 = x1 c + x0 s.
+/// f32 scalars or vectors; `s` already negated for the inverse rotation.
+Value buildPairElementRotation(OpBuilder &b, Location loc, Value x, Value p,
+                               Value c, Value s);
+/// Both elements of a pair (x0, x1): (x0 c - x1 s, x1 c + x0 s).
+std::pair<Value, Value> buildPairRotation(OpBuilder &b, Location loc, Value x0,
+                                          Value x1, Value c, Value s);
 } // namespace mlir::rope
 
 #endif // ROPE_CONVERSION_UTILS_LOWERINGHELPERS_H
