@@ -121,8 +121,11 @@ void mlir::rope::buildRopeParallelizationStage(
   // Heap buffers that do not escape (the result of one rope op consumed by
   // another) are freed; without this every call leaked them.
   pm.addPass(createRopeFreeLocalBuffersPass());
-  if (options.nontemporalStores)
-    pm.addPass(createRopeNontemporalStoresPass());
+  if (options.nontemporalStores) {
+    RopeNontemporalStoresPassOptions streaming;
+    streaming.minBytes = target.l2Bytes;
+    pm.addPass(createRopeNontemporalStoresPass(streaming));
+  }
   // A single tile (a decode step) runs on the caller, outside OpenMP.
   if (options.parallel)
     pm.addPass(createRopeSequentialSingleTilePass());

@@ -3,10 +3,29 @@
 #include "rope/Codegen/CPU/CPUTarget.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
 using namespace mlir::rope;
+
+/// The host's per-core L2 size from sysfs ("2048K"), if it tells.
+static std::optional<int64_t> hostL2Bytes() {
+  auto file = llvm::MemoryBuffer::getFile(
+      "/sys/devices/system/cpu/cpu0/cache/index2/size", /*IsText=*/true);
+  if (!file)
+    return std::nullopt;
+  StringRef text = (*file)->getBuffer().trim();
+  int64_t scale = 1;
+  if (text.consume_back("K"))
+    scale = 1024;
+  else if (text.consume_back("M"))
+    scale = 1024 * 1024;
+  int64_t value;
+  if (text.getAsInteger(10, value) || value <= 0)
+    return std::nullopt;
+  return value * scale;
+}
 
 FailureOr<CPUTarget> CPUTarget::resolve(StringRef cpu, StringRef featureString,
                                         std::string &error) {
@@ -14,6 +33,8 @@ FailureOr<CPUTarget> CPUTarget::resolve(StringRef cpu, StringRef featureString,
   if (cpu.empty() || cpu == "host") {
     target.cpu = llvm::sys::getHostCPUName().str();
     target.features = llvm::sys::getHostCPUFeatures();
+    if (std::optional<int64_t> l2 = hostL2Bytes())
+      target.l2Bytes = *l2;
   } else {
     target.cpu = cpu.str();
   }

@@ -39,6 +39,7 @@ using mlir::rope::rootBuffer;
 namespace {
 struct RopeNontemporalStoresPass
     : rope::impl::RopeNontemporalStoresPassBase<RopeNontemporalStoresPass> {
+  using Base::Base;
   void runOnOperation() override {
     SmallVector<scf::ForallOp> loops;
     getOperation()->walk([&](scf::ForallOp loop) {
@@ -76,6 +77,23 @@ struct RopeNontemporalStoresPass
           b, loc, arith::CmpIPredicate::eq,
           arith::RemUIOp::create(b, loc, ptr, align), zero);
       ok = ok ? arith::AndIOp::create(b, loc, ok, aligned) : aligned;
+    }
+    // ... and, with min-bytes, the outputs are that large in all.
+    if (minBytes > 0) {
+      Value total = zero;
+      for (Value out : outputs) {
+        auto type = cast<MemRefType>(out.getType());
+        Value bytes = arith::ConstantIndexOp::create(
+            b, loc, type.getElementTypeBitWidth() / 8);
+        for (int64_t d = 0; d < type.getRank(); ++d)
+          bytes = arith::MulIOp::create(b, loc, bytes,
+                                        memref::DimOp::create(b, loc, out, d));
+        total = arith::AddIOp::create(b, loc, total, bytes);
+      }
+      ok = arith::AndIOp::create(
+          b, loc, ok,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, total,
+                                arith::ConstantIndexOp::create(b, loc, minBytes)));
     }
     auto ifOp = scf::IfOp::create(b, loc, ok, /*withElseRegion=*/true);
     b.setInsertionPointToStart(ifOp.thenBlock());

@@ -27,6 +27,9 @@ struct CPUTarget {
   int64_t vectorBits = 128;
   int64_t cacheLineBytes = 64;
   int64_t pageBytes = 4096;
+  /// Per-core L2 cache (the host's from sysfs, else 1 MiB): outputs that
+  /// fit are written with ordinary stores.
+  int64_t l2Bytes = 1 << 20;
 
   /// f32 lanes of one vector register.
   int64_t f32Lanes() const { return vectorBits / 32; }

@@ -58,8 +58,16 @@ def RopeNontemporalStoresPass : Pass<"rope-nontemporal-stores"> {
     alignment set; otherwise the original loop runs. Streaming stores skip
     the read-for-ownership of each output line, which otherwise adds half
     the written bytes to the memory traffic. Stores to stack tables stay
-    ordinary.
+    ordinary. With `min-bytes`, the clone runs only when the outputs hold at
+    least that many bytes (checked at run time): outputs that fit in the
+    cache are faster written there (bf16 Llama-3-8B q+k at 16 tokens: 0.51
+    -> 0.59 of a copy).
   }];
+  let options = [
+    Option<"minBytes", "min-bytes", "int64_t", /*default=*/"0",
+           "Stream only outputs of at least this many bytes in all (the "
+           "pipeline passes the target's per-core L2 size; 0: any)">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::memref::MemRefDialect",
