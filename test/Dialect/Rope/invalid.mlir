@@ -354,3 +354,131 @@ func.func private @bool_word() attributes {f = #rope.yarn<base = 10000.0, factor
 // expected-error @+2 {{expected true or false, got 2}}
 // expected-error @+1 {{failed to parse Rope_YarnFreqsAttr parameter 'truncate'}}
 func.func private @bool_integer() attributes {f = #rope.yarn<base = 10000.0, factor = 4.0, original_max_position = 4096, truncate = 2>}
+
+// -----
+
+func.func @inv_freq_needs_positions() -> tensor<4xf64> {
+  // expected-error @+1 {{'rope.inv_freq' op needs 'positions'}}
+  %f = rope.inv_freq freqs(#rope.dynamic_ntk<base = 10000.0, factor = 2.0, original_max_position = 4096>) : tensor<4xf64>
+  return %f : tensor<4xf64>
+}
+
+// -----
+
+func.func @inv_freq_no_positions(%p: tensor<?xi64>) -> tensor<4xf64> {
+  // expected-error @+1 {{'rope.inv_freq' op takes no 'positions'}}
+  %f = rope.inv_freq freqs(#rope.default<base = 10000.0>) positions(%p : tensor<?xi64>) : tensor<4xf64>
+  return %f : tensor<4xf64>
+}
+
+// -----
+
+func.func @inv_freq_dynamic_count() -> tensor<?xf64> {
+  // expected-error @+1 {{'rope.inv_freq' op needs a static number of frequencies}}
+  %f = rope.inv_freq freqs(#rope.default<base = 10000.0>) : tensor<?xf64>
+  return %f : tensor<?xf64>
+}
+
+// -----
+
+func.func @inv_freq_list_length() -> tensor<4xf64> {
+  // expected-error @+1 {{'rope.inv_freq' op}}
+  %f = rope.inv_freq freqs(#rope.inv_freqs<values = [1.0, 0.5]>) : tensor<4xf64>
+  return %f : tensor<4xf64>
+}
+
+// -----
+
+func.func @positions_rank(%o: index, %e: tensor<2x3x4xi64>) -> tensor<2x3x4xi64> {
+  // expected-error @+1 {{'rope.positions' op 'outs' must have the token shape [tokens] or [batch, seq], got rank 3}}
+  %p = rope.positions offset(%o) outs(%e : tensor<2x3x4xi64>)
+  return %p : tensor<2x3x4xi64>
+}
+
+// -----
+
+func.func @cos_sin_width(%p: tensor<?xi64>, %f: tensor<8xf64>, %e: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{'rope.cos_sin' op 'outs' width is 4, expected the number of frequencies, 8}}
+  %c, %s = rope.cos_sin positions(%p : tensor<?xi64>) inv_freq(%f : tensor<8xf64>) outs(%e, %e : tensor<?x4xf32>, tensor<?x4xf32>)
+  return %c : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @cos_sin_positions(%p: tensor<5xi64>, %f: tensor<4xf64>, %e: tensor<6x4xf32>) -> tensor<6x4xf32> {
+  // expected-error @+1 {{'rope.cos_sin' op 'positions' has shape [5], expected [6] (the token shape of 'outs')}}
+  %c, %s = rope.cos_sin positions(%p : tensor<5xi64>) inv_freq(%f : tensor<4xf64>) outs(%e, %e : tensor<6x4xf32>, tensor<6x4xf32>)
+  return %c : tensor<6x4xf32>
+}
+
+// -----
+
+func.func @cos_sin_mrope(%p: tensor<3x?xi64>, %f: tensor<4xf64>, %e: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{'rope.cos_sin' op 'mrope_section' must sum to rotary_dim / 2 = 4, got 5}}
+  %c, %s = rope.cos_sin positions(%p : tensor<3x?xi64>) inv_freq(%f : tensor<4xf64>) outs(%e, %e : tensor<?x4xf32>, tensor<?x4xf32>) mrope_section = [1, 2, 2]
+  return %c : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @cos_sin_f16(%p: tensor<?xi64>, %f: tensor<4xf64>, %e: tensor<?x4xf16>) -> tensor<?x4xf16> {
+  // expected-error @+1 {{'rope.cos_sin' op operand #2 must be ranked tensor of 32-bit float values}}
+  %c, %s = rope.cos_sin positions(%p : tensor<?xi64>) inv_freq(%f : tensor<4xf64>) outs(%e, %e : tensor<?x4xf16>, tensor<?x4xf16>)
+  return %c : tensor<?x4xf16>
+}
+
+// -----
+
+func.func @gather_table_rank(%p: tensor<?xi64>, %t: tensor<2x50x4xf32>, %e: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{'rope.gather' op 'tables' must have shape [max_position, width], got [2, 50, 4]}}
+  %c, %s = rope.gather positions(%p : tensor<?xi64>) tables(%t, %t : tensor<2x50x4xf32>, tensor<2x50x4xf32>) outs(%e, %e : tensor<?x4xf32>, tensor<?x4xf32>)
+  return %c : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @gather_element_type(%p: tensor<?xi64>, %t: tensor<50x4xf16>, %e: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{'rope.gather' op 'outs' element type 'f32' differs from the tables' 'f16'}}
+  %c, %s = rope.gather positions(%p : tensor<?xi64>) tables(%t, %t : tensor<50x4xf16>, tensor<50x4xf16>) outs(%e, %e : tensor<?x4xf32>, tensor<?x4xf32>)
+  return %c : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @gather_width(%p: tensor<?xi64>, %t: tensor<50x4xf32>, %e: tensor<?x2xf32>) -> tensor<?x2xf32> {
+  // expected-error @+1 {{'rope.gather' op 'outs' width 2 differs from the tables' 4}}
+  %c, %s = rope.gather positions(%p : tensor<?xi64>) tables(%t, %t : tensor<50x4xf32>, tensor<50x4xf32>) outs(%e, %e : tensor<?x2xf32>, tensor<?x2xf32>)
+  return %c : tensor<?x2xf32>
+}
+
+// -----
+
+func.func @apply_table_width(%x: tensor<?x8x64xf32>, %c: tensor<?x48xf32>) -> tensor<?x8x64xf32> {
+  // expected-error @+1 {{'rope.apply' op 'cos_sin' tables have shape [?, 48], expected the token shape plus R/2 = 32 or R = 64: [?, 32]}}
+  %y = rope.apply half thd ins(%x : tensor<?x8x64xf32>) outs(%x : tensor<?x8x64xf32>) cos_sin(%c, %c : tensor<?x48xf32>, tensor<?x48xf32>)
+  return %y : tensor<?x8x64xf32>
+}
+
+// -----
+
+func.func @apply_table_tokens(%x: tensor<5x8x64xf32>, %c: tensor<6x32xf32>) -> tensor<5x8x64xf32> {
+  // expected-error @+1 {{'rope.apply' op 'cos_sin' tables have shape [6, 32]}}
+  %y = rope.apply half thd ins(%x : tensor<5x8x64xf32>) outs(%x : tensor<5x8x64xf32>) cos_sin(%c, %c : tensor<6x32xf32>, tensor<6x32xf32>)
+  return %y : tensor<5x8x64xf32>
+}
+
+// -----
+
+func.func @apply_outs(%x: tensor<5x8x64xf32>, %o: tensor<5x4x64xf32>, %c: tensor<5x32xf32>) -> tensor<5x4x64xf32> {
+  // expected-error @+1 {{'rope.apply' op 'outs' #0 has type 'tensor<5x4x64xf32>', expected the type of 'ins' #0: 'tensor<5x8x64xf32>'}}
+  %y = rope.apply half thd ins(%x : tensor<5x8x64xf32>) outs(%o : tensor<5x4x64xf32>) cos_sin(%c, %c : tensor<5x32xf32>, tensor<5x32xf32>)
+  return %y : tensor<5x4x64xf32>
+}
+
+// -----
+
+func.func @apply_rotary_dim(%x: tensor<5x8x64xf32>, %c: tensor<5x20xf32>) -> tensor<5x8x64xf32> {
+  // expected-error @+1 {{'rope.apply' op rotary_dim must be even, got 41}}
+  %y = rope.apply half thd ins(%x : tensor<5x8x64xf32>) outs(%x : tensor<5x8x64xf32>) cos_sin(%c, %c : tensor<5x20xf32>, tensor<5x20xf32>) rotary_dim = 41
+  return %y : tensor<5x8x64xf32>
+}

@@ -135,3 +135,30 @@ func.func private @hf_spellings() attributes {
   d = #rope.yarn<base = 10000.0, factor = 4, original_max_position = 4096, truncate = False>,
   e = #rope.yarn<base = 10000.0, factor = 4.0, original_max_position = 4096, mscale = 1, mscale_all_dim = 0, truncate = true>,
   f = #rope.yarn<base = 10000.0, factor = 4.0, original_max_position = 4096, mscale = 0.0, truncate = 1>}
+
+// The decomposed ops.
+// CHECK-LABEL: func @decomposed
+func.func @decomposed(%q: tensor<?x4x64xbf16>, %k: tensor<?x2x64xbf16>, %o: index, %t: index,
+                      %p3: tensor<3x?xi64>, %ct: tensor<50x32xf16>) -> (tensor<?x4x64xbf16>, tensor<?x2x64xbf16>, tensor<?x4x64xbf16>) {
+  // CHECK: rope.inv_freq freqs(#rope.default<base = 10000.0>) : tensor<32xf64>
+  %f = rope.inv_freq freqs(#rope.default<base = 10000.0>) : tensor<32xf64>
+  // CHECK: rope.inv_freq freqs(#rope.dynamic_ntk<{{.*}}>) positions(%{{.*}} : tensor<3x?xi64>) : tensor<32xf64>
+  %g = rope.inv_freq freqs(#rope.dynamic_ntk<base = 10000.0, factor = 2.0, original_max_position = 4096>) positions(%p3 : tensor<3x?xi64>) : tensor<32xf64>
+  %pe = tensor.empty(%t) : tensor<?xi64>
+  // CHECK: rope.positions offset(%{{.*}}) outs(%{{.*}} : tensor<?xi64>)
+  %p = rope.positions offset(%o) outs(%pe : tensor<?xi64>)
+  %e = tensor.empty(%t) : tensor<?x32xf32>
+  // CHECK: rope.cos_sin positions(%{{.*}} : tensor<?xi64>) inv_freq(%{{.*}} : tensor<32xf64>) outs(%{{.*}}, %{{.*}} : tensor<?x32xf32>, tensor<?x32xf32>) attention_factor = 5.000000e-01
+  %c, %s = rope.cos_sin positions(%p : tensor<?xi64>) inv_freq(%f : tensor<32xf64>) outs(%e, %e : tensor<?x32xf32>, tensor<?x32xf32>) attention_factor = 0.5
+  // CHECK: rope.cos_sin {{.*}} mrope_section = [8, 12, 12]
+  %mc, %ms = rope.cos_sin positions(%p3 : tensor<3x?xi64>) inv_freq(%g : tensor<32xf64>) outs(%e, %e : tensor<?x32xf32>, tensor<?x32xf32>) mrope_section = [8, 12, 12]
+  %ge = tensor.empty(%t) : tensor<?x32xf16>
+  // CHECK: rope.gather positions(%{{.*}} : tensor<?xi64>) tables(%{{.*}}, %{{.*}} : tensor<50x32xf16>, tensor<50x32xf16>) outs(%{{.*}}, %{{.*}} : tensor<?x32xf16>, tensor<?x32xf16>)
+  %gc, %gs = rope.gather positions(%p : tensor<?xi64>) tables(%ct, %ct : tensor<50x32xf16>, tensor<50x32xf16>) outs(%ge, %ge : tensor<?x32xf16>, tensor<?x32xf16>)
+  // CHECK: rope.apply half thd inverse ins(%{{.*}}, %{{.*}} : tensor<?x4x64xbf16>, tensor<?x2x64xbf16>) outs({{.*}}) cos_sin(%{{.*}}, %{{.*}} : tensor<?x32xf32>, tensor<?x32xf32>)
+  %q1, %k1 = rope.apply half thd inverse ins(%q, %k : tensor<?x4x64xbf16>, tensor<?x2x64xbf16>) outs(%q, %k : tensor<?x4x64xbf16>, tensor<?x2x64xbf16>) cos_sin(%mc, %ms : tensor<?x32xf32>, tensor<?x32xf32>)
+  // Full-width (HF) tables and partial rotary.
+  // CHECK: rope.apply interleaved thd {{.*}} cos_sin(%{{.*}}, %{{.*}} : tensor<?x32xf16>, tensor<?x32xf16>) rotary_dim = 32
+  %q2 = rope.apply interleaved thd ins(%q : tensor<?x4x64xbf16>) outs(%q : tensor<?x4x64xbf16>) cos_sin(%gc, %gs : tensor<?x32xf16>, tensor<?x32xf16>) rotary_dim = 32
+  return %q1, %k1, %q2 : tensor<?x4x64xbf16>, tensor<?x2x64xbf16>, tensor<?x4x64xbf16>
+}

@@ -372,6 +372,21 @@ static LogicalResult verifyPositionsShape(Operation *op, Value positions,
   return success();
 }
 
+/// The positions and mrope sections of a table op whose outs have shape
+/// `tableShape` (token shape + [R/2]).
+static LogicalResult
+verifyTablePositions(Operation *op, Value positions,
+                     ArrayRef<int64_t> tableShape,
+                     std::optional<ArrayRef<int64_t>> sections) {
+  if (sections) {
+    if (ShapedType::isDynamic(tableShape.back()))
+      return op->emitOpError("'mrope_section' needs a static table width");
+    if (failed(verifyMRopeSection(op, *sections, 2 * tableShape.back())))
+      return failure();
+  }
+  return verifyPositionsShape(op, positions, tableShape, sections.has_value());
+}
+
 LogicalResult CosSinOp::verify() {
   auto type = cast<RankedTensorType>(getCosInit().getType());
   if (type.getRank() < 2 || type.getRank() > 3)
@@ -383,15 +398,8 @@ LogicalResult CosSinOp::verify() {
   if (!compatibleDims(half, freqs))
     return emitOpError("'outs' width is ")
            << half << ", expected the number of frequencies, " << freqs;
-  if (std::optional<ArrayRef<int64_t>> sections = getMropeSection()) {
-    if (ShapedType::isDynamic(freqs))
-      return emitOpError("'mrope_section' needs a static number of "
-                         "frequencies");
-    if (failed(verifyMRopeSection(*this, *sections, 2 * freqs)))
-      return failure();
-  }
-  return verifyPositionsShape(*this, getPositions(), type.getShape(),
-                              isMRope());
+  return verifyTablePositions(*this, getPositions(), type.getShape(),
+                              getMropeSection());
 }
 
 MutableOperandRange CosSinOp::getDpsInitsMutable() {
@@ -420,14 +428,8 @@ LogicalResult GatherOp::verify() {
     return emitOpError("'outs' width ")
            << out.getShape().back() << " differs from the tables' "
            << table.getShape().back();
-  if (std::optional<ArrayRef<int64_t>> sections = getMropeSection()) {
-    if (ShapedType::isDynamic(out.getShape().back()))
-      return emitOpError("'mrope_section' needs a static width");
-    if (failed(verifyMRopeSection(*this, *sections, 2 * out.getShape().back())))
-      return failure();
-  }
-  return verifyPositionsShape(*this, getPositions(), out.getShape(),
-                              isMRope());
+  return verifyTablePositions(*this, getPositions(), out.getShape(),
+                              getMropeSection());
 }
 
 MutableOperandRange GatherOp::getDpsInitsMutable() {
