@@ -19,6 +19,8 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
+#include "llvm/Support/Threading.h"
+
 using namespace mlir;
 using namespace mlir::rope;
 
@@ -61,6 +63,17 @@ std::optional<CPUTarget> resolveTarget(OpPassManager &pm,
     return std::nullopt;
   }
   return *target;
+}
+
+/// Tiles to aim for: min-tiles, else the threads the tiles will run on.
+int64_t minTilesOf(const RopeCPUPipelineOptions &options) {
+  if (!options.parallel)
+    return 1;
+  if (options.minTiles > 0)
+    return options.minTiles;
+  if (options.numThreads > 0)
+    return options.numThreads;
+  return std::max<int64_t>(1, llvm::hardware_concurrency().compute_thread_count());
 }
 
 int64_t vectorWidthOf(const RopeCPUPipelineOptions &options,
@@ -212,7 +225,7 @@ void mlir::rope::buildRopeCPUPipeline(OpPassManager &pm,
   if (!target)
     return;
   buildRopeToLinalgStage(pm, options.tokenTile,
-                         options.parallel ? options.minTiles : 1);
+                         minTilesOf(options));
   if (options.tokenTile > 0)
     buildRopeVectorizationStage(pm, vectorWidthOf(options, *target));
   buildRopeBufferizationStage(pm);
@@ -238,7 +251,7 @@ void mlir::rope::registerRopePipelines() {
         if (!target)
           return;
         buildRopeToLinalgStage(pm, options.tokenTile,
-                               options.parallel ? options.minTiles : 1);
+                               minTilesOf(options));
         buildRopeVectorizationStage(pm, vectorWidthOf(options, *target));
       });
   PassPipelineRegistration<RopeCPUPipelineOptions>(

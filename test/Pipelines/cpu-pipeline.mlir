@@ -1,4 +1,4 @@
-// RUN: rope-opt %s --rope-cpu-pipeline="vector-width=16" -split-input-file | FileCheck %s
+// RUN: rope-opt %s --rope-cpu-pipeline="vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2" -split-input-file | FileCheck %s
 
 // The CPU pipeline takes rope ops to the LLVM dialect with a C interface.
 // CHECK-NOT: rope.rotate {{half|interleaved}}

@@ -1,7 +1,7 @@
-// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16})" -split-input-file | FileCheck %s --check-prefix=TILED
-// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16})" -split-input-file | FileCheck %s --check-prefix=ONCE
-// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16},rope-bufferization-stage,rope-cpu-parallel-stage)" -split-input-file | FileCheck %s --check-prefix=PAR
-// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16},rope-bufferization-stage,rope-cpu-parallel-stage)" -split-input-file | FileCheck %s --check-prefix=WALK
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2})" -split-input-file | FileCheck %s --check-prefix=TILED
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2})" -split-input-file | FileCheck %s --check-prefix=ONCE
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2},rope-bufferization-stage,rope-cpu-parallel-stage{min-tiles=2})" -split-input-file | FileCheck %s --check-prefix=PAR
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2},rope-bufferization-stage,rope-cpu-parallel-stage{min-tiles=2})" -split-input-file | FileCheck %s --check-prefix=WALK
 
 // Llama-3-8B q+k, bf16, 16 f32 lanes (AVX-512).
 // Token tiles of 16 run in parallel (fewer tokens per tile below 32 tokens,

@@ -27,7 +27,8 @@ DEFAULTS = dict(name="case", layout="thd", pairing="half", heads="4", dim="64",
                 inverse="0", roundtrip="0", static="0", expect_error="",
                 report="0", seed="0", device="cpu", token_tile="16",
                 page_walk_min_bytes="", page_walk_max_element_bytes="",
-                specials="0", inv_freq0="1.0", transform="")
+                specials="0", inv_freq0="1.0", transform="",
+                pipeline_options="")
 
 TOKEN_DIMS = {"thd": [0], "bshd": [0, 1], "bhsd": [0, 2]}
 MLIR_ELT = {"f32": "f32", "f16": "f16", "bf16": "bf16"}
@@ -492,6 +493,8 @@ def run_case(spec, rope_run, tmp_root, report=False):
     if case.s["page_walk_max_element_bytes"]:
         options.append("page-walk-max-element-bytes=" +
                        case.s["page_walk_max_element_bytes"])
+    if case.s["pipeline_options"]:
+        options.append(case.s["pipeline_options"])
     cmd.append("--cpu-pipeline-options=" + " ".join(options))
     proc = subprocess.run(cmd, capture_output=True, text=True)
     name = case.s["name"]

@@ -30,9 +30,11 @@ struct RopeCPUPipelineOptions
   PassOptions::Option<int64_t> minTiles{
       *this, "min-tiles",
       llvm::cl::desc("Split sequences shorter than min-tiles * token-tile "
-                     "into at least this many smaller tiles, so that they "
-                     "run on as many threads"),
-      llvm::cl::init(2)};
+                     "into at least this many smaller tiles, and batches of "
+                     "fewer tokens their heads, so that they run on as many "
+                     "threads (0: num-threads, else the host's hardware "
+                     "threads, resolved by the pipeline builder)"),
+      llvm::cl::init(0)};
   PassOptions::Option<std::string> cpu{
       *this, "cpu",
       llvm::cl::desc("Target CPU as LLVM names it, or host (its name and "

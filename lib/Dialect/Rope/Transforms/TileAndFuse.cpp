@@ -67,6 +67,47 @@ SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ApplyOp op,
   return sizes;
 }
 
+/// Tile sizes of a batch of few tokens (B * T < minTiles): one token, and
+/// the heads split so that there are about minTiles tiles in all:
+/// ceil(H / ceil(minTiles / (B * T))).
+SmallVector<OpFoldResult> headSplitSizes(OpBuilder &b, ApplyOp op,
+                                         int64_t minTiles) {
+  Location loc = op.getLoc();
+  SmallVector<Range> domain =
+      cast<TilingInterface>(op.getOperation()).getIterationDomain(b);
+  auto value = [&](OpFoldResult v) {
+    return getValueOrCreateConstantIndexOp(b, loc, v);
+  };
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  SmallVector<OpFoldResult> sizes(domain.size() - 1, b.getIndexAttr(1));
+  Value tokens = cst(1);
+  for (const Range &r : ArrayRef(domain).drop_back())
+    tokens = arith::MulIOp::create(b, loc, tokens, value(r.size));
+  Value splits = arith::CeilDivUIOp::create(
+      b, loc, cst(minTiles), arith::MaxUIOp::create(b, loc, tokens, cst(1)));
+  sizes.push_back(arith::MaxUIOp::create(
+                      b, loc,
+                      arith::CeilDivUIOp::create(b, loc, value(domain.back().size),
+                                                 splits),
+                      cst(1))
+                      .getResult());
+  return sizes;
+}
+
+/// B * T of `op`, as an index.
+Value tokenCount(OpBuilder &b, ApplyOp op) {
+  Location loc = op.getLoc();
+  SmallVector<Range> domain =
+      cast<TilingInterface>(op.getOperation()).getIterationDomain(b);
+  Value tokens = arith::ConstantIndexOp::create(b, loc, 1);
+  for (const Range &r : ArrayRef(domain).drop_back())
+    tokens = arith::MulIOp::create(
+        b, loc, tokens, getValueOrCreateConstantIndexOp(b, loc, r.size));
+  return tokens;
+}
+
 /// The largest power of two, at most 64, that divides the byte size of
 /// every row segment the kernel writes (rows, halves, the pass-through
 /// part): with outputs aligned to it, every segment starts on such a
@@ -174,6 +215,54 @@ SmallVector<Operation *> mergeFusedCopies(RewriterBase &rewriter,
   return kept;
 }
 
+using SizeFn =
+    std::function<SmallVector<OpFoldResult>(OpBuilder &, ApplyOp)>;
+
+/// Tiles `op` with tile sizes `sizes` into an scf.forall, fusing its table
+/// producers, and replaces it.
+LogicalResult tileAndFuse(RewriterBase &rewriter, ApplyOp op, SizeFn sizes,
+                          int64_t tokenTile) {
+  scf::SCFTilingOptions tiling;
+  tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  tiling.setTileSizeComputationFunction(
+      [sizes](OpBuilder &b, Operation *op) {
+        return sizes(b, cast<ApplyOp>(op));
+      });
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  // Fuse the table producers (not the destinations' producers).
+  options.setFusionControlFn(
+      [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
+          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (isDestination ||
+            !isa<CosSinOp, GatherOp, PositionsOp>(producer.getOwner()))
+          return std::nullopt;
+        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+      });
+  const int64_t alignment = rowSegmentAlignment(op);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(result))
+    return op.emitOpError("could not be tiled");
+  for (Operation *table :
+       mergeFusedCopies(rewriter, result->tiledAndFusedOps.getArrayRef()))
+    if (isa<CosSinOp, GatherOp>(table))
+      useTileBuffers(rewriter, table, tokenTile);
+  if (alignment && !result->loops.empty())
+    result->loops.front()->setAttr(RopeDialect::getStoreAlignmentAttrName(),
+                                   rewriter.getI64IntegerAttr(alignment));
+  for (OpResult res : op->getResults())
+    rewriter.replaceAllUsesWith(res, result->replacements.lookup(res));
+  rewriter.eraseOp(op);
+  // The untiled producers, once unused (consumers come first).
+  for (Operation *producer : result->fusedProducers)
+    if (producer->use_empty())
+      rewriter.eraseOp(producer);
+  return success();
+}
+
 struct RopeTileAndFusePass
     : rope::impl::RopeTileAndFusePassBase<RopeTileAndFusePass> {
   using Base::Base;
@@ -189,49 +278,50 @@ struct RopeTileAndFusePass
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
+    int64_t tile = tokenTile, min = minTiles;
+    SizeFn tokenSizes = [tile, min](OpBuilder &b, ApplyOp op) {
+      return tileSizes(b, op, tile, min);
+    };
     for (ApplyOp op : ops) {
-      scf::SCFTilingOptions tiling;
-      tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
-      int64_t tile = tokenTile, min = minTiles;
-      tiling.setTileSizeComputationFunction(
-          [tile, min](OpBuilder &b, Operation *op) {
-            return tileSizes(b, cast<ApplyOp>(op), tile, min);
-          });
-      scf::SCFTileAndFuseOptions options;
-      options.setTilingOptions(tiling);
-      // Fuse the table producers (not the destinations' producers).
-      options.setFusionControlFn(
-          [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
-              -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-            if (isDestination ||
-                !isa<CosSinOp, GatherOp, PositionsOp>(producer.getOwner()))
-              return std::nullopt;
-            return scf::SCFTileAndFuseOptions::ControlFnResult{};
-          });
-      const int64_t alignment = rowSegmentAlignment(op);
-      rewriter.setInsertionPoint(op);
-      FailureOr<scf::SCFTileAndFuseResult> result =
-          scf::tileConsumerAndFuseProducersUsingSCF(
-              rewriter, cast<TilingInterface>(op.getOperation()), options);
-      if (failed(result)) {
-        op.emitOpError("could not be tiled");
-        return signalPassFailure();
+      // With min-tiles <= 2 there is no batch of 2 .. min-tiles - 1 tokens.
+      if (minTiles <= 2 || !splitHeads) {
+        if (failed(tileAndFuse(rewriter, op, tokenSizes, tokenTile)))
+          return signalPassFailure();
+        continue;
       }
-      for (Operation *table : mergeFusedCopies(
-               rewriter, result->tiledAndFusedOps.getArrayRef()))
-        if (isa<CosSinOp, GatherOp>(table))
-          useTileBuffers(rewriter, table, tokenTile);
-      if (alignment && !result->loops.empty())
-        result->loops.front()->setAttr(
-            RopeDialect::getStoreAlignmentAttrName(),
-            rewriter.getI64IntegerAttr(alignment));
-      for (OpResult res : op->getResults())
-        rewriter.replaceAllUsesWith(res, result->replacements.lookup(res));
-      rewriter.eraseOp(op);
-      // The untiled producers, now unused (consumers come first).
-      for (Operation *producer : result->fusedProducers)
-        if (producer->use_empty())
-          rewriter.eraseOp(producer);
+      // A batch of 2 .. minTiles - 1 tokens splits its heads too; other
+      // sizes (a decode step, longer sequences) keep heads whole, and with
+      // them the static head loops of the common case.
+      Location loc = op.getLoc();
+      rewriter.setInsertionPoint(op);
+      Value tokens = tokenCount(rewriter, op);
+      Value few = arith::AndIOp::create(
+          rewriter, loc,
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
+                                tokens,
+                                arith::ConstantIndexOp::create(rewriter, loc,
+                                                               minTiles)),
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::uge,
+                                tokens,
+                                arith::ConstantIndexOp::create(rewriter, loc,
+                                                               2)));
+      auto ifOp = scf::IfOp::create(rewriter, loc, op->getResultTypes(), few,
+                                    /*withElseRegion=*/true);
+      auto cloneInto = [&](Block *block) {
+        rewriter.setInsertionPointToStart(block);
+        auto copy = cast<ApplyOp>(rewriter.clone(*op));
+        scf::YieldOp::create(rewriter, loc, copy->getResults());
+        return copy;
+      };
+      ApplyOp split = cloneInto(ifOp.thenBlock());
+      ApplyOp whole = cloneInto(ifOp.elseBlock());
+      rewriter.replaceOp(op, ifOp.getResults());
+      SizeFn headSizes = [min](OpBuilder &b, ApplyOp op) {
+        return headSplitSizes(b, op, min);
+      };
+      if (failed(tileAndFuse(rewriter, split, headSizes, tokenTile)) ||
+          failed(tileAndFuse(rewriter, whole, tokenSizes, tokenTile)))
+        return signalPassFailure();
     }
   }
 };

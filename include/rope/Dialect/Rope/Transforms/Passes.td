@@ -103,8 +103,12 @@ def RopeTileAndFusePass : Pass<"rope-tile-and-fuse"> {
     computes its tokens' cos/sin once for every head of every input.
 
     Tile sizes: one batch row and `token-tile` tokens, fewer for short
-    sequences so that there are at least `min-tiles` tiles; heads whole (the
-    op tiles over heads too, e.g. from a transform script).
+    sequences so that there are at least `min-tiles` tiles, heads whole.
+    With `split-heads`, a batch of 2 to `min-tiles - 1` tokens in all (too
+    few tokens for the threads) takes a second version, chosen at run time
+    by an `scf.if`: one token per tile and the heads split into
+    `ceil(min-tiles / tokens)` parts. A decode step (one token) and longer
+    sequences keep the first, whose head loops have static trip counts.
 
     A fused table's destination becomes a slice of a static
     `[token-tile, width]` buffer (on the stack after bufferization) instead
@@ -115,6 +119,9 @@ def RopeTileAndFusePass : Pass<"rope-tile-and-fuse"> {
            "Tokens per tile">,
     Option<"minTiles", "min-tiles", "int64_t", /*default=*/"1",
            "Split short sequences into at least this many tiles">,
+    Option<"splitHeads", "split-heads", "bool", /*default=*/"true",
+           "Split the heads of batches of fewer than min-tiles tokens (but "
+           "at least 2)">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",
