@@ -98,19 +98,3 @@ func.func @page_walk(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>) {
   } {rope.page_walk = 16384 : i64}
   return
 }
-
-// -----
-
-// CHECK-LABEL: func @page_walk_unknown_stride
-// CHECK-NOT: memref.prefetch
-// CHECK: return
-func.func @page_walk_unknown_stride(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>) {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %t = memref.dim %x, %c0 : memref<?x32x128xbf16>
-  scf.for %i = %c0 to %t step %c1 {
-    %v = vector.load %x[%i, %c0, %c0] : memref<?x32x128xbf16>, vector<32xbf16>
-    vector.store %v, %y[%i, %c0, %c0] : memref<?x32x128xbf16>, vector<32xbf16>
-  } {rope.page_walk}
-  return
-}

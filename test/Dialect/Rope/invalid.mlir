@@ -482,3 +482,38 @@ func.func @apply_rotary_dim(%x: tensor<5x8x64xf32>, %c: tensor<5x20xf32>) -> ten
   %y = rope.apply half thd ins(%x : tensor<5x8x64xf32>) outs(%x : tensor<5x8x64xf32>) cos_sin(%c, %c : tensor<5x20xf32>, tensor<5x20xf32>) rotary_dim = 41
   return %y : tensor<5x8x64xf32>
 }
+
+// -----
+
+// The discardable rope.* attributes are checked.
+func.func @stage_value(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'rope.stage' must be "table", "rotate" or "copy"}}
+  %0 = linalg.copy {rope.stage = "tabel"} ins(%x : tensor<4xf32>) outs(%x : tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @unknown_attr(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{unknown rope attribute 'rope.stages'}}
+  %0 = linalg.copy {rope.stages = "table"} ins(%x : tensor<4xf32>) outs(%x : tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @alignment_value(%n: index) {
+  // expected-error @+1 {{'rope.store_alignment' must be a positive integer power of two}}
+  scf.forall (%i) in (%n) {
+  } {rope.store_alignment = 48 : i64}
+  return
+}
+
+// -----
+
+func.func @page_walk_value(%n: index) {
+  // expected-error @+1 {{'rope.page_walk' must be a positive integer}}
+  scf.forall (%i) in (%n) {
+  } {rope.page_walk}
+  return
+}
