@@ -6,6 +6,7 @@
 
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 
+#include <cstdlib>
 #include <cstring>
 
 using namespace mlir;
@@ -25,6 +26,9 @@ mlir::rope::createHostExecutionEngine(ModuleOp module,
   options.transformer = transformer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   options.sharedLibPaths = sharedLibs;
+  // ROPE_PERF_JIT=1: jitdump files for `perf record -k 1` + `perf inject
+  // --jit`, which then names the JIT-compiled kernels.
+  options.enablePerfNotificationListener = std::getenv("ROPE_PERF_JIT");
   return ExecutionEngine::create(module, options, std::move(*tm));
 }
 
