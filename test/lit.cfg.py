@@ -49,6 +49,7 @@ config.substitutions.append(("%test_lib", os.path.join(config.test_source_root, 
 shared = os.path.normpath(os.path.join(config.rope_src_root, "..", "shared"))
 config.substitutions.append(("%shared", shared))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+config.substitutions.append(("%rope_plugin", os.path.join(config.rope_obj_root, "lib", "RopeMLIRPlugin.so")))
 config.substitutions.append(("%rope_run_path", os.path.join(config.rope_tools_dir, "rope-run")))
 # Execution-test driver: builds a rope.rotate case, runs it with rope-run and
 # compares with the float64 numpy reference. Use as `%rope_exec --tmp %t k=v`.
