@@ -33,8 +33,9 @@ struct RopeCPUPipelineOptions
                      "into at least this many smaller tiles, and batches of "
                      "fewer tokens their heads, so that they run on as many "
                      "threads (0: num-threads, else the host's hardware "
-                     "threads, resolved by the pipeline builder)"),
-      llvm::cl::init(0)};
+                     "threads, resolved by the pipeline builder; batches "
+                     "split heads only with more than 2)"),
+      llvm::cl::init(2)};
   PassOptions::Option<std::string> cpu{
       *this, "cpu",
       llvm::cl::desc("Target CPU as LLVM names it, or host (its name and "
