@@ -306,9 +306,9 @@ int main(int argc, char **argv) {
     auto options = RopeGPUPipelineOptions::createFromString(gpuPipelineOptions);
     if (!options)
       die("malformed --gpu-pipeline-options '" + gpuPipelineOptions + "'");
-    if (gpuPipelineOptions.find("chip") == std::string::npos)
+    if (!options->chip.hasValue())
       options->chip = gpuChip.empty() ? cuda->chip() : gpuChip.getValue();
-    if (gpuPipelineOptions.find("format") == std::string::npos)
+    if (!options->format.hasValue())
       options->format = "isa"; // PTX, JIT-compiled by the driver
     buildRopeGPUPipeline(pm, *options);
   } else {

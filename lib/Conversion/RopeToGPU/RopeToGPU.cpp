@@ -422,16 +422,11 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
             // a clamped row and poison cos/sin with NaN (documented).
             Value rows = asI64(memref::DimOp::create(b, loc, cosCache, 0));
             Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
-            Value last = arith::SubIOp::create(
-                b, loc, rows,
-                arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1)));
             inRange = arith::AndIOp::create(
                 b, loc,
                 arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, pos, zero),
                 arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, pos, rows));
-            Value row = arith::MaxSIOp::create(
-                b, loc, arith::MinSIOp::create(b, loc, pos, last), zero);
-            idx.push_back(arith::IndexCastOp::create(b, loc, b.getIndexType(), row));
+            idx.push_back(buildClampedRow(b, loc, pos, rows));
           }
           idx.push_back(i);
           c = kb.toF32(memref::LoadOp::create(b, loc, cosCache, idx));

@@ -25,10 +25,7 @@
 #include "rope/Dialect/Rope/Transforms/Transforms.h"
 #include "rope/Utils/SinCos.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -48,8 +45,6 @@ using namespace mlir::rope;
 namespace {
 
 constexpr StringLiteral kStageAttr = RopeDialect::getStageAttrName();
-constexpr StringLiteral kStoreAlignmentAttr =
-    RopeDialect::getStoreAlignmentAttrName();
 
 /// Values shared by the rotation of every input of one rope.apply.
 struct RotationContext {
@@ -361,13 +356,7 @@ struct GatherOpLowering : OpRewritePattern<GatherOp> {
         {op.getCosInit(), op.getSinInit()},
         [&](OpBuilder &b, Location l, Value pos, Value i,
             ValueRange) -> SmallVector<Value> {
-          Value zero = arith::ConstantOp::create(b, l, b.getI64IntegerAttr(0));
-          Value last = arith::SubIOp::create(
-              b, l, rows, arith::ConstantOp::create(b, l, b.getI64IntegerAttr(1)));
-          Value clamped = arith::MaxSIOp::create(
-              b, l, zero, arith::MinSIOp::create(b, l, pos, last));
-          Value row =
-              arith::IndexCastOp::create(b, l, b.getIndexType(), clamped);
+          Value row = buildClampedRow(b, l, pos, rows);
           return {tensor::ExtractOp::create(b, l, cosTable, ValueRange{row, i}),
                   tensor::ExtractOp::create(b, l, sinTable, ValueRange{row, i})};
         });
@@ -406,7 +395,8 @@ struct InvFreqOpLowering : OpRewritePattern<InvFreqOp> {
     Location loc = op.getLoc();
     Value seqLen;
     if (Value positions = op.getPositions()) {
-      Value maxPos = buildMinMax(rewriter, loc, positions).second;
+      // (Closed form for offset + s: no positions buffer to scan.)
+      Value maxPos = buildPositionRange(rewriter, loc, positions).max;
       seqLen = arith::AddIOp::create(
           rewriter, loc, maxPos,
           arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(1)));

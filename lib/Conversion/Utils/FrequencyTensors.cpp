@@ -2,6 +2,9 @@
 
 #include "rope/Conversion/Utils/FrequencyTensors.h"
 
+#include "rope/Conversion/Utils/LoweringHelpers.h"
+#include "rope/Dialect/Rope/IR/RopeOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -126,4 +129,37 @@ std::pair<Value, Value> mlir::rope::buildMinMax(OpBuilder &b, Location loc,
                 arith::MaxSIOp::create(nb, nl, iters[1], v)};
       });
   return {nest.results[0], nest.results[1]};
+}
+
+rope::PositionRange mlir::rope::buildOffsetPositionRange(OpBuilder &b,
+                                                         Location loc,
+                                                         Value offset,
+                                                         Value seqLen) {
+  Value last = arith::SubIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, offset, castToI64(b, loc, seqLen)),
+      arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1)));
+  return {offset, last, Value()};
+}
+
+rope::PositionRange mlir::rope::buildPositionRange(OpBuilder &b, Location loc,
+                                                   Value positions) {
+  if (auto implicit = positions.getDefiningOp<PositionsOp>()) {
+    Value init = implicit.getInit();
+    int64_t rank = implicit.getType().getRank();
+    Value count = arith::ConstantIndexOp::create(b, loc, 1);
+    for (int64_t d = 0; d < rank; ++d)
+      count = arith::MulIOp::create(b, loc, count,
+                                    tensor::DimOp::create(b, loc, init, d));
+    PositionRange range = buildOffsetPositionRange(
+        b, loc, castToI64(b, loc, implicit.getOffset()),
+        tensor::DimOp::create(b, loc, init, rank - 1));
+    range.empty = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq, count,
+        arith::ConstantIndexOp::create(b, loc, 0));
+    return range;
+  }
+  auto [minPos, maxPos] = buildMinMax(b, loc, positions);
+  Value empty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                      minPos, maxPos);
+  return {minPos, maxPos, empty};
 }

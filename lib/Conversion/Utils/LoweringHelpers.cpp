@@ -55,3 +55,13 @@ std::pair<Value, Value> mlir::rope::buildPairRotation(OpBuilder &b,
                                    arith::NegFOp::create(b, loc, x1), c, s),
           buildPairElementRotation(b, loc, x1, x0, c, s)};
 }
+
+Value mlir::rope::buildClampedRow(OpBuilder &b, Location loc, Value pos,
+                                  Value rows) {
+  Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+  Value last = arith::SubIOp::create(
+      b, loc, rows, arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1)));
+  Value row = arith::MaxSIOp::create(
+      b, loc, arith::MinSIOp::create(b, loc, pos, last), zero);
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), row);
+}

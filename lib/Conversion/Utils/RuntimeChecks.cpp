@@ -100,17 +100,26 @@ static Named named(Value v, StringRef what,
   return Named{v, name};
 }
 
-void mlir::rope::buildShapeChecks(OpBuilder &b, Location loc, RotateOp op) {
-  DimEqualities eqs{b, loc, nullptr};
-  Named first = named(op.getInputs().front(), "ins", 0);
-  SmallVector<int64_t> tokenDims = op.getTokenDims();
-  for (auto [k, x, init] : llvm::enumerate(op.getInputs(), op.getInits())) {
+/// ins #k vs outs #k in every dimension, and the token dims of every input
+/// vs those of ins #0 (rope.rotate and rope.apply alike); returns ins #0.
+static Named requireRotatedTensors(DimEqualities &eqs, Layout layout,
+                                   ValueRange inputs, ValueRange inits) {
+  Named first = named(inputs.front(), "ins", 0);
+  for (auto [k, x, init] : llvm::enumerate(inputs, inits)) {
     Named in = named(x, "ins", k), out = named(init, "outs", k);
-    for (int64_t d = 0, e = op.getTensorRank(); d < e; ++d)
+    for (int64_t d = 0, e = getTensorRank(layout); d < e; ++d)
       eqs.require(in, d, out, d);
-    for (int64_t d : tokenDims)
+    for (int64_t d : getTokenDims(layout))
       eqs.require(in, d, first, d);
   }
+  return first;
+}
+
+void mlir::rope::buildShapeChecks(OpBuilder &b, Location loc, RotateOp op) {
+  DimEqualities eqs{b, loc, nullptr};
+  SmallVector<int64_t> tokenDims = op.getTokenDims();
+  Named first =
+      requireRotatedTensors(eqs, op.getLayout(), op.getInputs(), op.getInits());
   const int64_t lead = op.isMRope() ? 1 : 0;
   Named cos = named(op.getCosCache(), "cache"), sin = cos;
   cos.name = "the cos cache";
@@ -135,15 +144,9 @@ void mlir::rope::buildShapeChecks(OpBuilder &b, Location loc, RotateOp op) {
 
 void mlir::rope::buildShapeChecks(OpBuilder &b, Location loc, ApplyOp op) {
   DimEqualities eqs{b, loc, nullptr, "rope.apply"};
-  Named first = named(op.getInputs().front(), "ins", 0);
   SmallVector<int64_t> tokenDims = getTokenDims(op.getLayout());
-  for (auto [k, x, init] : llvm::enumerate(op.getInputs(), op.getInits())) {
-    Named in = named(x, "ins", k), out = named(init, "outs", k);
-    for (int64_t d = 0, e = getTensorRank(op.getLayout()); d < e; ++d)
-      eqs.require(in, d, out, d);
-    for (int64_t d : tokenDims)
-      eqs.require(in, d, first, d);
-  }
+  Named first =
+      requireRotatedTensors(eqs, op.getLayout(), op.getInputs(), op.getInits());
   for (auto [k, d] : llvm::enumerate(tokenDims)) {
     eqs.require(Named{op.getCos(), "the cos table"}, k, first, d);
     eqs.require(Named{op.getSin(), "the sin table"}, k, first, d);

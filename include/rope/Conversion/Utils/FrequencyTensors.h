@@ -35,6 +35,18 @@ FrequencyTensors buildFrequencyTensors(OpBuilder &b, Location loc,
 /// a loop nest without allocating. Empty tensors give (INT64_MAX, INT64_MIN).
 std::pair<Value, Value> buildMinMax(OpBuilder &b, Location loc, Value tensor);
 
+/// Smallest and largest position (i64) and whether there is none (i1).
+struct PositionRange {
+  Value min, max, empty;
+};
+/// The range of `positions`: for rope.positions `offset + s`, offset and
+/// offset + S - 1 without reading them; otherwise a scan (buildMinMax).
+PositionRange buildPositionRange(OpBuilder &b, Location loc, Value positions);
+/// [offset, offset + seqLen - 1] of positions `offset + s` (offset i64,
+/// seqLen index); `empty` is left to the caller.
+PositionRange buildOffsetPositionRange(OpBuilder &b, Location loc,
+                                       Value offset, Value seqLen);
+
 } // namespace mlir::rope
 
 #endif // ROPE_CONVERSION_UTILS_FREQUENCYTENSORS_H

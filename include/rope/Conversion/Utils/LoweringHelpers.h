@@ -22,6 +22,10 @@ Value castToI64(OpBuilder &b, Location loc, Value v);
 /// `a`; no-op for a = 1.
 SinCos scaleByAttentionFactor(OpBuilder &b, Location loc, SinCos sc, double a);
 
+/// The row (index) of position `pos` (i64) in a table of `rows` rows (i64),
+/// clamped into [0, rows - 1] so that no position reads out of bounds.
+Value buildClampedRow(OpBuilder &b, Location loc, Value pos, Value rows);
+
 /// The rotation of one element of a pair, the one formula of every lowering:
 /// y = fma(x, c, p * s), where `p` is `-x1` for the first element of the
 /// pair (x = x0) and `x0` for the second (x = x1), so that

@@ -286,8 +286,7 @@ LogicalResult RotateOp::inferReturnTypes(
     OpaqueProperties properties, RegionRange regions,
     SmallVectorImpl<Type> &inferredReturnTypes) {
   RotateOp::Adaptor adaptor(operands, attributes, properties, regions);
-  for (Value init : adaptor.getInits())
-    inferredReturnTypes.push_back(init.getType());
+  llvm::append_range(inferredReturnTypes, adaptor.getInits().getTypes());
   return success();
 }
 
@@ -483,8 +482,7 @@ LogicalResult ApplyOp::inferReturnTypes(
     OpaqueProperties properties, RegionRange regions,
     SmallVectorImpl<Type> &inferredReturnTypes) {
   ApplyOp::Adaptor adaptor(operands, attributes, properties, regions);
-  for (Value init : adaptor.getInits())
-    inferredReturnTypes.push_back(init.getType());
+  llvm::append_range(inferredReturnTypes, adaptor.getInits().getTypes());
   return success();
 }
 

@@ -27,40 +27,6 @@ using namespace mlir;
 using namespace mlir::rope;
 
 namespace {
-/// Smallest and largest position (i64) and whether there is none (i1).
-struct PositionRange {
-  Value min, max, empty;
-};
-
-Value i64Constant(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
-}
-
-/// `offset + s` for s < S: [offset, offset + S - 1], empty when S = 0 (or
-/// the batch is empty); other positions are scanned.
-PositionRange positionRange(OpBuilder &b, Location loc, Value positions) {
-  if (auto implicit = positions.getDefiningOp<PositionsOp>()) {
-    Value offset = castToI64(b, loc, implicit.getOffset());
-    Value init = implicit.getInit();
-    int64_t rank = implicit.getType().getRank();
-    Value count = arith::ConstantIndexOp::create(b, loc, 1);
-    for (int64_t d = 0; d < rank; ++d)
-      count = arith::MulIOp::create(b, loc, count,
-                                    tensor::DimOp::create(b, loc, init, d));
-    Value seq = castToI64(b, loc, tensor::DimOp::create(b, loc, init, rank - 1));
-    Value last = arith::SubIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, offset, seq), i64Constant(b, loc, 1));
-    Value empty = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::eq, count,
-        arith::ConstantIndexOp::create(b, loc, 0));
-    return {offset, last, empty};
-  }
-  auto [minPos, maxPos] = buildMinMax(b, loc, positions);
-  Value empty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
-                                      minPos, maxPos);
-  return {minPos, maxPos, empty};
-}
-
 void checkRotate(OpBuilder &b, RotateOp op) {
   Location loc = op.getLoc();
   buildShapeChecks(b, loc, op);
@@ -69,18 +35,15 @@ void checkRotate(OpBuilder &b, RotateOp op) {
     return;
   PositionRange range;
   if (Value positions = op.getPositions()) {
-    range = positionRange(b, loc, positions);
+    range = buildPositionRange(b, loc, positions);
   } else {
-    Value offset = castToI64(b, loc, op.getOffset());
     Value seq = tensor::DimOp::create(b, loc, op.getInputs().front(),
                                       op.getTokenDims().back());
+    range = buildOffsetPositionRange(b, loc, castToI64(b, loc, op.getOffset()),
+                                     seq);
     range.empty = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::eq, seq,
         arith::ConstantIndexOp::create(b, loc, 0));
-    range.min = offset;
-    range.max = arith::SubIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, offset, castToI64(b, loc, seq)),
-        i64Constant(b, loc, 1));
   }
   if (gathersCache)
     buildCacheBoundsCheck(b, loc, op, range.min, range.max);
@@ -109,14 +72,14 @@ struct RopeInsertRuntimeChecksPass
         buildTableShapeChecks(b, loc, op, cosSin.getPositions(),
                               cosSin.getCosInit(), cosSin.getSinInit(),
                               cosSin.isMRope());
-        PositionRange r = positionRange(b, loc, cosSin.getPositions());
+        PositionRange r = buildPositionRange(b, loc, cosSin.getPositions());
         buildPositionRangeCheck(b, loc, r.min, r.max, r.empty, "rope.cos_sin");
       } else if (auto gather = dyn_cast<GatherOp>(op)) {
         buildTableShapeChecks(b, loc, op, gather.getPositions(),
                               gather.getCosInit(), gather.getSinInit(),
                               gather.isMRope(), gather.getCosTable(),
                               gather.getSinTable());
-        PositionRange r = positionRange(b, loc, gather.getPositions());
+        PositionRange r = buildPositionRange(b, loc, gather.getPositions());
         buildCacheBoundsCheck(b, loc, gather.getCosTable(), r.min, r.max,
                               "rope.gather");
       }

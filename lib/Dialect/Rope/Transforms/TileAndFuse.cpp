@@ -16,7 +16,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/CSE.h"
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPETILEANDFUSEPASS
@@ -67,6 +69,18 @@ SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ApplyOp op,
   return sizes;
 }
 
+/// B * T of `op`, as an index.
+Value tokenCount(OpBuilder &b, ApplyOp op) {
+  Location loc = op.getLoc();
+  SmallVector<Range> domain =
+      cast<TilingInterface>(op.getOperation()).getIterationDomain(b);
+  Value tokens = arith::ConstantIndexOp::create(b, loc, 1);
+  for (const Range &r : ArrayRef(domain).drop_back())
+    tokens = arith::MulIOp::create(
+        b, loc, tokens, getValueOrCreateConstantIndexOp(b, loc, r.size));
+  return tokens;
+}
+
 /// Tile sizes of a batch of few tokens (B * T < minTiles): one token, and
 /// the heads split so that there are about minTiles tiles in all:
 /// ceil(H / ceil(minTiles / (B * T))).
@@ -82,9 +96,7 @@ SmallVector<OpFoldResult> headSplitSizes(OpBuilder &b, ApplyOp op,
     return arith::ConstantIndexOp::create(b, loc, v);
   };
   SmallVector<OpFoldResult> sizes(domain.size() - 1, b.getIndexAttr(1));
-  Value tokens = cst(1);
-  for (const Range &r : ArrayRef(domain).drop_back())
-    tokens = arith::MulIOp::create(b, loc, tokens, value(r.size));
+  Value tokens = tokenCount(b, op);
   Value splits = arith::CeilDivUIOp::create(
       b, loc, cst(minTiles), arith::MaxUIOp::create(b, loc, tokens, cst(1)));
   sizes.push_back(arith::MaxUIOp::create(
@@ -94,18 +106,6 @@ SmallVector<OpFoldResult> headSplitSizes(OpBuilder &b, ApplyOp op,
                       cst(1))
                       .getResult());
   return sizes;
-}
-
-/// B * T of `op`, as an index.
-Value tokenCount(OpBuilder &b, ApplyOp op) {
-  Location loc = op.getLoc();
-  SmallVector<Range> domain =
-      cast<TilingInterface>(op.getOperation()).getIterationDomain(b);
-  Value tokens = arith::ConstantIndexOp::create(b, loc, 1);
-  for (const Range &r : ArrayRef(domain).drop_back())
-    tokens = arith::MulIOp::create(
-        b, loc, tokens, getValueOrCreateConstantIndexOp(b, loc, r.size));
-  return tokens;
 }
 
 /// The largest power of two, at most 64, that divides the byte size of
@@ -162,59 +162,6 @@ void useTileBuffers(RewriterBase &rewriter, Operation *table,
   }
 }
 
-/// Whether `a` and `b` are the same value or equal slices of one value.
-bool sameValue(Value a, Value b) {
-  if (a == b)
-    return true;
-  auto sa = a.getDefiningOp<tensor::ExtractSliceOp>();
-  auto sb = b.getDefiningOp<tensor::ExtractSliceOp>();
-  return sa && sb && sa.getSource() == sb.getSource() &&
-         sa.getType() == sb.getType() &&
-         sa.getMixedOffsets() == sb.getMixedOffsets() &&
-         sa.getMixedSizes() == sb.getMixedSizes() &&
-         sa.getMixedStrides() == sb.getMixedStrides();
-}
-
-/// Upstream fusion fuses a producer once per slice of its results: the cos
-/// and the sin slice each get a copy of the table op. The copies compute
-/// the same tables (equal inputs, equal attributes); keep the first.
-/// Returns the table ops that remain.
-SmallVector<Operation *> mergeFusedCopies(RewriterBase &rewriter,
-                                          ArrayRef<Operation *> tiledOps) {
-  SmallVector<Operation *> kept;
-  for (Operation *op : tiledOps) {
-    if (!isa<CosSinOp, GatherOp, PositionsOp>(op) || op->use_empty())
-      continue;
-    auto dps = cast<DestinationStyleOpInterface>(op);
-    Operation *same = nullptr;
-    for (Operation *k : kept) {
-      if (k->getName() != op->getName() ||
-          k->getAttrDictionary() != op->getAttrDictionary() ||
-          k->getPropertiesAsAttribute() != op->getPropertiesAsAttribute() ||
-          k->getResultTypes() != op->getResultTypes())
-        continue;
-      bool equal = true;
-      for (OpOperand *input : dps.getDpsInputOperands())
-        equal &= sameValue(input->get(), k->getOperand(input->getOperandNumber()));
-      if (equal) {
-        same = k;
-        break;
-      }
-    }
-    if (!same) {
-      kept.push_back(op);
-      continue;
-    }
-    if (same->isBeforeInBlock(op) || same->getBlock() != op->getBlock()) {
-      rewriter.replaceOp(op, same->getResults());
-    } else {
-      rewriter.replaceOp(same, op->getResults());
-      std::replace(kept.begin(), kept.end(), same, op);
-    }
-  }
-  return kept;
-}
-
 using SizeFn =
     std::function<SmallVector<OpFoldResult>(OpBuilder &, ApplyOp)>;
 
@@ -246,13 +193,21 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, ApplyOp op, SizeFn sizes,
           rewriter, cast<TilingInterface>(op.getOperation()), options);
   if (failed(result))
     return op.emitOpError("could not be tiled");
-  for (Operation *table :
-       mergeFusedCopies(rewriter, result->tiledAndFusedOps.getArrayRef()))
-    if (isa<CosSinOp, GatherOp>(table))
-      useTileBuffers(rewriter, table, tokenTile);
-  if (alignment && !result->loops.empty())
-    result->loops.front()->setAttr(RopeDialect::getStoreAlignmentAttrName(),
-                                   rewriter.getI64IntegerAttr(alignment));
+  // Upstream fusion fuses a producer once per slice of its results: the cos
+  // and the sin slice each get a copy of the table op, on equal slices. CSE
+  // merges them (and the slices) before the tables get their buffers.
+  if (!result->loops.empty()) {
+    Operation *loop = result->loops.front().getOperation();
+    DominanceInfo dominance;
+    eliminateCommonSubExpressions(rewriter, dominance, loop);
+    loop->walk([&](Operation *table) {
+      if (isa<CosSinOp, GatherOp>(table))
+        useTileBuffers(rewriter, table, tokenTile);
+    });
+    if (alignment)
+      loop->setAttr(RopeDialect::getStoreAlignmentAttrName(),
+                    rewriter.getI64IntegerAttr(alignment));
+  }
   for (OpResult res : op->getResults())
     rewriter.replaceAllUsesWith(res, result->replacements.lookup(res));
   rewriter.eraseOp(op);
