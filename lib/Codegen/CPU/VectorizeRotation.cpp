@@ -87,6 +87,17 @@ static Value cloneBodyOnVectors(RewriterBase &rewriter, linalg::GenericOp tile,
   return map.lookup(body.getTerminator()->getOperand(0));
 }
 
+/// Whether an input of the rotation tile is indexed by the pair dimension:
+/// full-width (HF) tables, one entry per element. The vectorizers here read
+/// each table once per pair; such tiles go to upstream's vectorizer.
+static bool readsPairDim(linalg::GenericOp tile, unsigned pairDim) {
+  AffineExpr pair = getAffineDimExpr(pairDim, tile.getContext());
+  return llvm::any_of(tile.getDpsInputOperands(), [&](OpOperand *in) {
+    return llvm::is_contained(tile.getMatchingIndexingMap(in).getResults(),
+                              pair);
+  });
+}
+
 FailureOr<Value>
 mlir::rope::vectorizeInterleavedRotation(RewriterBase &rewriter,
                                          linalg::GenericOp tile) {
@@ -94,7 +105,7 @@ mlir::rope::vectorizeInterleavedRotation(RewriterBase &rewriter,
   SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
   if (!stage || stage.getValue() != "rotate" || ranges.size() < 2 ||
       ranges.back() != 2 || tile.getNumDpsInputs() != 4 ||
-      tile.getNumDpsInits() != 1)
+      tile.getNumDpsInits() != 1 || readsPairDim(tile, ranges.size() - 1))
     return failure();
   int64_t lanes = ranges[ranges.size() - 2];
   for (int64_t r : ArrayRef(ranges).drop_back(2))
@@ -171,7 +182,7 @@ FailureOr<Value> mlir::rope::vectorizeHalfRotationBF16(RewriterBase &rewriter,
   SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
   if (!stage || stage.getValue() != "rotate" || ranges.size() < 2 ||
       ranges[ranges.size() - 2] != 2 || tile.getNumDpsInputs() != 4 ||
-      tile.getNumDpsInits() != 1)
+      tile.getNumDpsInits() != 1 || readsPairDim(tile, ranges.size() - 2))
     return failure();
   const int64_t lanes = ranges.back();
   if (ShapedType::isDynamic(lanes) || lanes % 2 || lanes < 4)
