@@ -65,6 +65,22 @@ std::optional<CPUTarget> resolveTarget(OpPassManager &pm,
   return *target;
 }
 
+/// Dialects both pipelines take as input: the rope ops among ordinary
+/// tensor computations.
+const char *const kInputDialects[] = {
+    "builtin", "func",   "rope",  "arith", "math",          "tensor",
+    "linalg",  "scf",    "cf",    "index", "bufferization", "memref",
+    "vector",  "affine", "ub",    "complex"};
+
+void addCheck(OpPassManager &pm, ArrayRef<const char *> dialects,
+              StringRef pipeline, bool input) {
+  RopeCheckDialectsPassOptions check;
+  check.dialects = llvm::to_vector_of<std::string>(dialects);
+  check.pipeline = pipeline.str();
+  check.input = input;
+  pm.addPass(createRopeCheckDialectsPass(check));
+}
+
 /// Tiles to aim for: min-tiles, else the threads the tiles will run on.
 int64_t minTilesOf(const RopeCPUPipelineOptions &options) {
   if (!options.parallel)
@@ -224,6 +240,7 @@ void mlir::rope::buildRopeCPUPipeline(OpPassManager &pm,
   std::optional<CPUTarget> target = resolveTarget(pm, options);
   if (!target)
     return;
+  addRopePipelineInputCheck(pm, "rope-cpu-pipeline");
   buildRopeToLinalgStage(pm, options.tokenTile,
                          minTilesOf(options));
   if (options.tokenTile > 0)
@@ -231,6 +248,19 @@ void mlir::rope::buildRopeCPUPipeline(OpPassManager &pm,
   buildRopeBufferizationStage(pm);
   buildRopeParallelizationStage(pm, options, *target);
   buildRopeCPULoweringStage(pm, options, *target);
+  addRopePipelineOutputCheck(pm, {"builtin", "llvm", "omp"},
+                             "rope-cpu-pipeline");
+}
+
+void mlir::rope::addRopePipelineInputCheck(OpPassManager &pm,
+                                           StringRef pipeline) {
+  addCheck(pm, kInputDialects, pipeline, /*input=*/true);
+}
+
+void mlir::rope::addRopePipelineOutputCheck(OpPassManager &pm,
+                                            ArrayRef<const char *> dialects,
+                                            StringRef pipeline) {
+  addCheck(pm, dialects, pipeline, /*input=*/false);
 }
 
 void mlir::rope::registerRopePipelines() {

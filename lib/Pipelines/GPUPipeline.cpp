@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/Pipelines/Passes.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -21,6 +22,8 @@ using namespace mlir::rope;
 
 void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
                                      const RopeGPUPipelineOptions &options) {
+  addRopePipelineInputCheck(pm, "rope-gpu-pipeline");
+  pm.addPass(createRopeCheckGPUHostOpsPass());
   pm.addPass(createRopeCheckDimIndicesPass());
   // The GPU lowering takes the one-op form.
   pm.addPass(createRopeComposeRotatePass());
@@ -39,6 +42,9 @@ void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
   stack.maxAllocSizeInBytes = 64 * 1024;
   pm.addNestedPass<func::FuncOp>(
       bufferization::createPromoteBuffersToStackPass(stack));
+  // Host code of the run-time frequency types (a linalg.map over the
+  // frequencies) to loops, which the NVVM pipeline lowers with the rest.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Chain gpu.alloc and gpu.launch_func as async ops on one stream: the
   // form gpu-to-llvm lowers to the mgpu* runtime calls.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
@@ -57,4 +63,6 @@ void mlir::rope::buildRopeGPUPipeline(OpPassManager &pm,
   nvvm.cubinFormat = options.format.getValue();
   nvvm.optLevel = 3;
   gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+  addRopePipelineOutputCheck(pm, {"builtin", "llvm", "gpu"},
+                             "rope-gpu-pipeline");
 }

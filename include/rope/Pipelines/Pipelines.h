@@ -169,6 +169,14 @@ void buildRopeToGPUStage(OpPassManager &pm,
 void buildRopeGPUPipeline(OpPassManager &pm,
                           const RopeGPUPipelineOptions &options);
 
+/// Pipeline pre- and post-conditions as checks (rope-check-dialects): an op
+/// of a dialect the pipelines do not take, or one left unlowered at the end
+/// of `pipeline`, is an error naming it.
+void addRopePipelineInputCheck(OpPassManager &pm, llvm::StringRef pipeline);
+void addRopePipelineOutputCheck(OpPassManager &pm,
+                                llvm::ArrayRef<const char *> dialects,
+                                llvm::StringRef pipeline);
+
 /// Registers everything the two pipelines need in a context: the rope
 /// dialect, the dialects they produce and the external interface models of
 /// upstream passes they run. A driver registering this (and its own

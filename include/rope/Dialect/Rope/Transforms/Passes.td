@@ -147,6 +147,52 @@ def RopeCheckDimIndicesPass : Pass<"rope-check-dim-indices"> {
   }];
 }
 
+def RopeCheckDialectsPass : Pass<"rope-check-dialects", "ModuleOp"> {
+  let summary = "Reject ops outside a list of dialects, naming the op";
+  let description = [{
+    A pipeline's pre- or post-condition as a check. At the start of a
+    pipeline (`input=true`) an op of a dialect the pipeline cannot lower is
+    an error that names it and says what to convert it to first; at the end
+    (`input=false`) an op that no stage lowered is an error naming it, instead
+    of output that fails later in `mlir-translate`.
+
+    ```mlir
+    // rope-check-dialects{dialects=builtin,llvm,omp pipeline=rope-cpu-pipeline}
+    linalg.softmax dimension(1) ins(%a : memref<16x256xf32>) outs(%b : memref<16x256xf32>)
+    // error: 'linalg.softmax' op was left unlowered by rope-cpu-pipeline,
+    // whose output has ops of the builtin, llvm, omp dialects only
+    ```
+  }];
+  let options = [
+    ListOption<"dialects", "dialects", "std::string",
+               "Dialects whose ops pass">,
+    Option<"pipeline", "pipeline", "std::string", /*default=*/"\"\"",
+           "Pipeline named in the messages">,
+    Option<"input", "input", "bool", /*default=*/"false",
+           "Check a pipeline's input (else its output)">
+  ];
+}
+
+def RopeCheckGPUHostOpsPass : Pass<"rope-check-gpu-host-ops", "ModuleOp"> {
+  let summary = "Reject tensor ops the GPU pipeline has no host code for";
+  let description = [{
+    The GPU pipeline turns each rope op into a kernel on device buffers and
+    generates no code for other computations on tensors: their host code
+    would read and write device memory. So in the functions it lowers, every
+    op with a tensor operand or result must be a rope op, a bufferization op
+    (caller buffers), `tensor.empty`, `tensor.dim` or the `func.return` of
+    the results; anything else (a
+    `linalg.matmul` beside `rope.rotate`) is an error naming the op. Run such
+    functions through the CPU pipeline, or split them.
+
+    ```mlir
+    %x = linalg.matmul ins(%a, %w : tensor<16x64xf32>, tensor<64x256xf32>)
+        outs(%f : tensor<16x256xf32>) -> tensor<16x256xf32>
+    // error: 'linalg.matmul' op cannot be lowered by rope-gpu-pipeline: ...
+    ```
+  }];
+}
+
 def RopeFreeLocalBuffersPass : Pass<"rope-free-local-buffers"> {
   let summary = "Free heap buffers that do not leave their block";
   let description = [{
