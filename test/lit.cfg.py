@@ -49,6 +49,14 @@ config.substitutions.append(("%test_lib", os.path.join(config.test_source_root, 
 shared = os.path.normpath(os.path.join(config.rope_src_root, "..", "shared"))
 config.substitutions.append(("%shared", shared))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+config.substitutions.append(("%rope_obj", config.rope_obj_root))
+# A downstream CMake project configured against an installed rope-mlir.
+config.substitutions.append(("%cmake_downstream", (
+    "%s -G Ninja -DCMAKE_MAKE_PROGRAM=%s -DCMAKE_C_COMPILER=%s "
+    "-DCMAKE_CXX_COMPILER=%s") % (config.cmake_command, config.make_program,
+                                  config.c_compiler, config.cxx_compiler)))
+config.substitutions.append(("%cmake", config.cmake_command))
+config.substitutions.append(("%ninja", config.make_program))
 config.substitutions.append(("%rope_plugin", os.path.join(config.rope_obj_root, "lib", "RopeMLIRPlugin.so")))
 config.substitutions.append(("%rope_run_path", os.path.join(config.rope_tools_dir, "rope-run")))
 # Execution-test driver: builds a rope.rotate case, runs it with rope-run and

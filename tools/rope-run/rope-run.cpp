@@ -34,6 +34,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -74,6 +75,21 @@ static cl::opt<std::string>
     cudaRuntime("cuda-runtime",
                 cl::desc("Path of librope_cuda_runtime (with --device=cuda)"),
                 cl::init(ROPE_CUDA_RUNTIME));
+
+/// --cuda-runtime, else the library installed beside this executable
+/// (`<prefix>/lib`), else the build tree's.
+static std::string cudaRuntimePath() {
+  if (cudaRuntime.getNumOccurrences())
+    return cudaRuntime;
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      nullptr, reinterpret_cast<void *>(&cudaRuntimePath));
+  llvm::SmallString<256> installed(llvm::sys::path::parent_path(
+      llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(installed, "lib", "librope_cuda_runtime.so");
+  if (llvm::sys::fs::exists(installed))
+    return std::string(installed);
+  return cudaRuntime;
+}
 static cl::opt<std::string>
     gpuChip("gpu-chip",
             cl::desc("SM to compile for with --device=cuda (default: the "
@@ -275,7 +291,7 @@ int main(int argc, char **argv) {
     die("unknown --device=" + device + " (expected cpu or cuda)");
   std::optional<CudaDevice> cuda;
   if (onCuda) {
-    llvm::Expected<CudaDevice> opened = CudaDevice::open(cudaRuntime);
+    llvm::Expected<CudaDevice> opened = CudaDevice::open(cudaRuntimePath());
     if (!opened)
       die(llvm::toString(opened.takeError()));
     cuda = std::move(*opened);
@@ -329,7 +345,7 @@ int main(int argc, char **argv) {
     if (llvm::sys::fs::exists(*lib))
       libs.push_back(*lib);
   if (cuda)
-    libs.push_back(cudaRuntime);
+    libs.push_back(cudaRuntimePath());
   auto engine = createHostExecutionEngine(*module, libs);
   if (!engine)
     die("JIT compilation failed: " + llvm::toString(engine.takeError()));
