@@ -48,7 +48,7 @@ if(TARGET rope_cuda_runtime)
   install(TARGETS rope_cuda_runtime LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 endif()
 install(FILES ${PROJECT_SOURCE_DIR}/cmake/RopeMLIRKernel.cmake
-        DESTINATION ${ROPE_CMAKE_INSTALL_DIR} OPTIONAL)
+        DESTINATION ${ROPE_CMAKE_INSTALL_DIR})
 
 configure_package_config_file(
   ${PROJECT_SOURCE_DIR}/cmake/RopeMLIRConfig.cmake.in

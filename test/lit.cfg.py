@@ -56,6 +56,7 @@ config.substitutions.append(("%cmake_downstream", (
     "-DCMAKE_CXX_COMPILER=%s") % (config.cmake_command, config.make_program,
                                   config.c_compiler, config.cxx_compiler)))
 config.substitutions.append(("%cmake", config.cmake_command))
+config.substitutions.append(("%cc", config.c_compiler))
 config.substitutions.append(("%ninja", config.make_program))
 config.substitutions.append(("%rope_plugin", os.path.join(config.rope_obj_root, "lib", "RopeMLIRPlugin.so")))
 config.substitutions.append(("%rope_run_path", os.path.join(config.rope_tools_dir, "rope-run")))

@@ -196,6 +196,8 @@ void mlir::rope::buildRopeBufferizationStage(OpPassManager &pm) {
 void mlir::rope::buildRopeCPULoweringStage(
     OpPassManager &pm, const RopeCPUPipelineOptions &options,
     const CPUTarget &target) {
+  if (options.statusChecks)
+    pm.addPass(createRopeChecksToStatusPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // 2-D transfers (the pair dimension) unroll into 1-D loads and stores
   // instead of going through a stack buffer.
@@ -241,6 +243,8 @@ void mlir::rope::buildRopeCPUPipeline(OpPassManager &pm,
   if (!target)
     return;
   addRopePipelineInputCheck(pm, "rope-cpu-pipeline");
+  if (options.destinationResults)
+    pm.addPass(createRopeDestinationResultsPass());
   buildRopeToLinalgStage(pm, options.tokenTile,
                          minTilesOf(options));
   if (options.tokenTile > 0)

@@ -99,6 +99,18 @@ struct RopeCPUPipelineOptions
       llvm::cl::desc("Load each head's next row before storing this one "
                      "(avoids 4K-aliasing stalls between input and output)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> destinationResults{
+      *this, "destination-results",
+      llvm::cl::desc("Public functions write their tensor results into "
+                     "caller-provided buffers, trailing memref arguments "
+                     "(rope-destination-results; the ahead-of-time ABI)"),
+      llvm::cl::init(false)};
+  PassOptions::Option<bool> statusChecks{
+      *this, "status-checks",
+      llvm::cl::desc("A failed run-time check returns its number as an i32 "
+                     "status (the last result; 0: success) instead of "
+                     "aborting the process (rope-checks-to-status)"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> emitCInterface{
       *this, "emit-c-interface",
       llvm::cl::desc("Add llvm.emit_c_interface to public functions so that "

@@ -2,6 +2,8 @@
 
 #include "rope/Codegen/CPU/CPUTarget.h"
 
+#include "llvm/TargetParser/X86TargetParser.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/TargetParser/Host.h"
@@ -37,6 +39,14 @@ FailureOr<CPUTarget> CPUTarget::resolve(StringRef cpu, StringRef featureString,
       target.l2Bytes = *l2;
   } else {
     target.cpu = cpu.str();
+    // An x86 CPU name implies its features (znver4: AVX-512); other
+    // targets' CPUs take theirs from the feature string alone.
+    if (llvm::X86::parseArchX86(cpu) != llvm::X86::CK_None) {
+      SmallVector<StringRef> implied;
+      llvm::X86::getFeaturesForCPU(cpu, implied);
+      for (StringRef feature : implied)
+        target.features[feature] = true;
+    }
   }
   SmallVector<StringRef> items;
   featureString.split(items, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);

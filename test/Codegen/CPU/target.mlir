@@ -1,10 +1,14 @@
 // The CPU target description sets the vector width: AVX-512 16 f32 lanes,
-// AVX2 8, baseline x86-64 (SSE) 4; vector-width overrides it. A malformed
+// AVX2 8, baseline x86-64 (SSE) 4, from the CPU's features and the explicit ones; vector-width overrides it. A malformed
 // feature string is an error.
 // RUN: rope-opt %s --rope-cpu-tiled-stage="cpu=sapphirerapids cpu-features=+avx512f" | FileCheck %s --check-prefix=AVX512
 // RUN: rope-opt %s --rope-cpu-tiled-stage="cpu=haswell cpu-features=+avx2,-avx512f" | FileCheck %s --check-prefix=AVX2
 // RUN: rope-opt %s --rope-cpu-tiled-stage="cpu=x86-64 cpu-features=-avx512f,-avx2,-avx" | FileCheck %s --check-prefix=SSE
 // RUN: rope-opt %s --rope-cpu-tiled-stage="cpu=x86-64 cpu-features=+avx512f vector-width=4" | FileCheck %s --check-prefix=SSE
+// An x86 CPU name alone implies its features.
+// RUN: rope-opt %s --rope-cpu-tiled-stage="cpu=znver4" | FileCheck %s --check-prefix=AVX512
+// RUN: rope-opt %s --rope-cpu-tiled-stage="cpu=haswell" | FileCheck %s --check-prefix=AVX2
+// RUN: rope-opt %s --rope-cpu-tiled-stage="cpu=x86-64" | FileCheck %s --check-prefix=SSE
 // RUN: not rope-opt %s --rope-cpu-pipeline="cpu=x86-64 cpu-features=avx2" 2>&1 | FileCheck %s --check-prefix=BAD
 
 // AVX512-LABEL: func @f

@@ -63,5 +63,11 @@ LogicalResult RopeDialect::verifyOperationAttribute(Operation *op,
       return op->emitOpError("'") << name << "' must be a unit attribute";
     return success();
   }
+  if (name == getStatusMessagesAttrName()) {
+    auto messages = dyn_cast<ArrayAttr>(value);
+    if (!messages || !llvm::all_of(messages, llvm::IsaPred<StringAttr>))
+      return op->emitOpError("'") << name << "' must be an array of strings";
+    return success();
+  }
   return op->emitOpError("unknown rope attribute '") << name << "'";
 }

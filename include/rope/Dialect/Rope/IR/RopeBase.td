@@ -78,6 +78,12 @@ def Rope_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getBF16OperandsAttrName() {
       return "rope.bf16_operands";
     }
+    /// On a function whose failed run-time checks return a status
+    /// (rope-checks-to-status): the message of status k at index k-1, an
+    /// array of strings, for the ahead-of-time header.
+    static constexpr ::llvm::StringLiteral getStatusMessagesAttrName() {
+      return "rope.status_messages";
+    }
   }];
 }
 

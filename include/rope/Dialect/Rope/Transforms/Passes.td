@@ -193,6 +193,58 @@ def RopeCheckGPUHostOpsPass : Pass<"rope-check-gpu-host-ops", "ModuleOp"> {
   }];
 }
 
+def RopeDestinationResultsPass : Pass<"rope-destination-results", "ModuleOp"> {
+  let summary = "Tensor results of public functions to caller-provided buffers";
+  let description = [{
+    The ABI of an ahead-of-time kernel: each tensor result of a public
+    function becomes a trailing memref argument (identity layout) that the
+    result is written into with `bufferization.materialize_in_destination`
+    (`restrict writable`), and the function returns nothing. After
+    empty-tensor elimination a rope op whose `outs` is a `tensor.empty`
+    computes straight into the caller's buffer; nothing is allocated for
+    results and the caller owns every buffer. A buffer whose dynamic sizes
+    differ from the result's fails a run-time check (`cf.assert`).
+
+    ```mlir
+    func.func @f(%x: tensor<?x8x64xf32>) -> tensor<?x8x64xf32>
+    // becomes
+    func.func @f(%x: tensor<?x8x64xf32>, %out: memref<?x8x64xf32>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::cf::ControlFlowDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def RopeChecksToStatusPass : Pass<"rope-checks-to-status", "ModuleOp"> {
+  let summary = "Failed run-time checks return a status instead of aborting";
+  let description = [{
+    For callers that must not lose their process to a bad input (a library,
+    an ahead-of-time kernel): each `cf.assert` in the body block of a public
+    function (where `rope-insert-runtime-checks` puts them) becomes a branch
+    to a return of status `k` (the k-th check, from 1); the function gets an
+    `i32` result, last, which is 0 when every check held (other results are
+    poison on failure). The sizes printed before a failed shape check are
+    dropped (a library reports by its status); the messages are kept, in
+    order, in the function's `rope.status_messages`. Runs on memrefs, after
+    bufferization; a `cf.assert` nested in a region is an error.
+
+    ```mlir
+    cf.assert %ok, "rope.rotate: dynamic dimensions of the operands disagree"
+    // becomes
+    cf.cond_br %ok, ^continue, ^failed
+    ^failed:
+      %c1 = arith.constant 1 : i32
+      return %c1 : i32
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::cf::ControlFlowDialect",
+                           "::mlir::ub::UBDialect"];
+}
+
 def RopeFreeLocalBuffersPass : Pass<"rope-free-local-buffers"> {
   let summary = "Free heap buffers that do not leave their block";
   let description = [{

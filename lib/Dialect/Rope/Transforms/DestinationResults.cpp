@@ -1,0 +1,114 @@
+//===- DestinationResults.cpp - rope-destination-results pass -------------===//
+//
+// Tensor results of public functions become caller-provided memrefs, the
+// ABI of ahead-of-time kernels: the caller owns every buffer.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Dialect/Rope/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPEDESTINATIONRESULTSPASS
+#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+
+namespace {
+struct RopeDestinationResultsPass
+    : rope::impl::RopeDestinationResultsPassBase<RopeDestinationResultsPass> {
+  void runOnOperation() override {
+    for (auto func : getOperation().getOps<func::FuncOp>()) {
+      if (!func.isPublic() || func.isExternal())
+        continue;
+      if (failed(rewrite(func)))
+        return signalPassFailure();
+    }
+  }
+
+  /// A caller buffer of another size would be written out of bounds, so
+  /// its dynamic sizes are checked before anything writes it: before the
+  /// destination-style op computing `value` (against its init's sizes), or
+  /// else before the copy at `ret`.
+  void buildSizeCheck(Value value, Operation *ret, Value buffer,
+                      unsigned index) {
+    Operation *at = ret;
+    Value sized = value;
+    if (auto dps = value.getDefiningOp<DestinationStyleOpInterface>()) {
+      at = dps;
+      sized = dps.getTiedOpOperand(cast<OpResult>(value))->get();
+    }
+    OpBuilder b(at);
+    Location loc = ret->getLoc();
+    auto type = cast<RankedTensorType>(value.getType());
+    Value agree;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d))
+        continue;
+      Value eq = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::eq,
+          tensor::DimOp::create(b, loc, sized, d),
+          memref::DimOp::create(b, loc, buffer, d));
+      agree = agree ? arith::AndIOp::create(b, loc, agree, eq) : eq;
+    }
+    if (agree)
+      cf::AssertOp::create(b, loc, agree,
+                           "result " + std::to_string(index) +
+                               ": the caller's output buffer has another "
+                               "size than the result");
+  }
+
+  LogicalResult rewrite(func::FuncOp func) {
+    FunctionType type = func.getFunctionType();
+    if (type.getNumResults() == 0)
+      return success();
+    SmallVector<Type> outs;
+    for (Type result : type.getResults()) {
+      auto tensor = dyn_cast<RankedTensorType>(result);
+      if (!tensor)
+        return func.emitOpError("result of type ")
+               << result << " cannot be a caller-provided buffer: "
+               << "every result must be a ranked tensor";
+      outs.push_back(
+          MemRefType::get(tensor.getShape(), tensor.getElementType()));
+    }
+    Block &body = func.getBody().front();
+    if (!func.getBody().hasOneBlock())
+      return func.emitOpError("expected a single-block body");
+    unsigned first = type.getNumInputs();
+    for (Type out : outs)
+      body.addArgument(out, func.getLoc());
+    auto ret = cast<func::ReturnOp>(body.getTerminator());
+    OpBuilder b(ret);
+    for (auto [value, i] : llvm::zip(ret.getOperands(),
+                                     llvm::seq<unsigned>(0, outs.size()))) {
+      buildSizeCheck(value, ret, body.getArgument(first + i), i);
+      auto store = bufferization::MaterializeInDestinationOp::create(
+          b, ret.getLoc(), TypeRange{}, value, body.getArgument(first + i));
+      store.setRestrict(true);
+      store.setWritable(true);
+    }
+    func::ReturnOp::create(b, ret.getLoc());
+    ret.erase();
+    SmallVector<Type> inputs(type.getInputs());
+    inputs.append(outs);
+    func.setFunctionType(FunctionType::get(&getContext(), inputs, {}));
+    // Arguments' attributes (none for the new ones).
+    if (ArrayAttr args = func.getAllArgAttrs()) {
+      SmallVector<Attribute> all(args.getValue());
+      all.resize(inputs.size(), DictionaryAttr::get(&getContext()));
+      func.setAllArgAttrs(all);
+    }
+    func.removeResAttrsAttr();
+    return success();
+  }
+};
+} // namespace

@@ -1,0 +1,36 @@
+// RUN: rope-opt %s --rope-destination-results -split-input-file -verify-diagnostics | FileCheck %s
+
+// Results become trailing memref arguments written by
+// materialize_in_destination; a dynamic size is checked before the op that
+// writes the buffer.
+// CHECK-LABEL: func.func @f(
+// CHECK-SAME: %[[X:.*]]: tensor<?x8x64xf32>, %[[P:.*]]: tensor<?xi64>, %[[OUT:.*]]: memref<?x8x64xf32>) {
+// CHECK: %[[E:.*]] = tensor.empty
+// CHECK: %[[D:.*]] = tensor.dim %[[E]], %{{.*}}
+// CHECK: %[[B:.*]] = memref.dim %[[OUT]], %{{.*}}
+// CHECK: %[[EQ:.*]] = arith.cmpi eq, %[[D]], %[[B]]
+// CHECK: cf.assert %[[EQ]], "result 0: the caller's output buffer has another size than the result"
+// CHECK: %[[Y:.*]] = rope.rotate
+// CHECK: bufferization.materialize_in_destination %[[Y]] in restrict writable %[[OUT]]
+// CHECK: return{{$}}
+func.func @f(%x: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x8x64xf32>
+  %e = tensor.empty(%t) : tensor<?x8x64xf32>
+  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)
+      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+  return %y : tensor<?x8x64xf32>
+}
+
+// Private functions keep their results.
+// CHECK-LABEL: func.func private @g(%{{.*}}: tensor<4xf32>) -> tensor<4xf32>
+func.func private @g(%x: tensor<4xf32>) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op result of type 'f32' cannot be a caller-provided buffer: every result must be a ranked tensor}}
+func.func @scalar(%x: f32) -> f32 {
+  return %x : f32
+}
