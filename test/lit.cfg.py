@@ -59,6 +59,7 @@ config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%cc", config.c_compiler))
 config.substitutions.append(("%ninja", config.make_program))
 config.substitutions.append(("%rope_plugin", os.path.join(config.rope_obj_root, "lib", "RopeMLIRPlugin.so")))
+config.substitutions.append(("%rope_opt_path", os.path.join(config.rope_tools_dir, "rope-opt")))
 config.substitutions.append(("%rope_run_path", os.path.join(config.rope_tools_dir, "rope-run")))
 # Execution-test driver: builds a rope.rotate case, runs it with rope-run and
 # compares with the float64 numpy reference. Use as `%rope_exec --tmp %t k=v`.

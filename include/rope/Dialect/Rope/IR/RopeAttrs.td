@@ -100,6 +100,13 @@ def Rope_DefaultFreqsAttr : Rope_FreqAttr<"DefaultFreqs", "default"> {
     `i = 0 .. R/2-1`, where `R` is the op's `rotary_dim`. `attention_factor`
     (default 1) scales cos and sin.
 
+    Parameters, with their names in a Hugging Face `config.json`:
+
+    | parameter | HF name | default |
+    |---|---|---|
+    | `base` | `rope_theta` (GPT-NeoX: `rotary_emb_base`) | none: required |
+    | `attention_factor` | `rope_scaling.attention_factor` | 1 |
+
     ```mlir
     #rope.default<base = 10000.0>
     #rope.default<base = 1000000.0>   // Qwen2
@@ -113,6 +120,14 @@ def Rope_LinearFreqsAttr : Rope_FreqAttr<"LinearFreqs", "linear"> {
   let summary = "position interpolation: `f_i = base^(-2i/R) / factor`";
   let description = [{
     Linear scaling (position interpolation, HF `rope_type = "linear"`).
+
+    Parameters, with their names in a Hugging Face `config.json`:
+
+    | parameter | HF name | default |
+    |---|---|---|
+    | `base` | `rope_theta` (GPT-NeoX: `rotary_emb_base`) | none: required |
+    | `factor` | `rope_scaling.factor` | none: required |
+    | `attention_factor` | `rope_scaling.attention_factor` | 1 |
 
     ```mlir
     #rope.linear<base = 10000.0, factor = 4.0>
@@ -130,6 +145,15 @@ def Rope_DynamicNTKFreqsAttr : Rope_FreqAttr<"DynamicNTKFreqs", "dynamic_ntk"> {
     position + 1), when `n > original_max_position` the base becomes
     `base * ((factor * n / L0) - (factor - 1)) ^ (R / (R - 2))`, otherwise
     it stays. The frequencies depend on run-time data and do not fold.
+
+    Parameters, with their names in a Hugging Face `config.json`:
+
+    | parameter | HF name | default |
+    |---|---|---|
+    | `base` | `rope_theta` (GPT-NeoX: `rotary_emb_base`) | none: required |
+    | `factor` | `rope_scaling.factor` | none: required |
+    | `original_max_position` | `max_position_embeddings` (HF's `L0` for `dynamic`) | none: required |
+    | `attention_factor` | `rope_scaling.attention_factor` | 1 |
 
     ```mlir
     #rope.dynamic_ntk<base = 10000.0, factor = 2.0, original_max_position = 4096>
@@ -152,6 +176,20 @@ def Rope_YarnFreqsAttr : Rope_FreqAttr<"YarnFreqs", "yarn"> {
     (DeepSeek-V2/V3), else `m(factor, 1)`, with
     `m(s, k) = s <= 1 ? 1 : 0.1 * k * ln(s) + 1`, unless `attention_factor`
     is given.
+
+    Parameters, with their names in a Hugging Face `config.json`:
+
+    | parameter | HF name | default |
+    |---|---|---|
+    | `base` | `rope_theta` (GPT-NeoX: `rotary_emb_base`) | none: required |
+    | `factor` | `rope_scaling.factor` | none: required |
+    | `original_max_position` | `rope_scaling.original_max_position_embeddings`, else `max_position_embeddings` | none: required |
+    | `beta_fast` | `rope_scaling.beta_fast` | 32 |
+    | `beta_slow` | `rope_scaling.beta_slow` | 1 |
+    | `mscale` | `rope_scaling.mscale` | unset |
+    | `mscale_all_dim` | `rope_scaling.mscale_all_dim` | unset |
+    | `attention_factor` | `rope_scaling.attention_factor` | from `mscale`, `mscale_all_dim` (above) |
+    | `truncate` | `rope_scaling.truncate` | true |
 
     ```mlir
     // DeepSeek-V3
@@ -182,6 +220,18 @@ def Rope_LongRopeFreqsAttr : Rope_FreqAttr<"LongRopeFreqs", "longrope"> {
     `sqrt(1 + ln(s) / ln(L0))` with `s = max_position / L0` (1 if `s <= 1`),
     unless `attention_factor` is given.
 
+    Parameters, with their names in a Hugging Face `config.json`:
+
+    | parameter | HF name | default |
+    |---|---|---|
+    | `base` | `rope_theta` (GPT-NeoX: `rotary_emb_base`) | none: required |
+    | `original_max_position` | `original_max_position_embeddings` (top level, Phi-3) or `rope_scaling.original_max_position_embeddings` | none: required |
+    | `max_position` | `max_position_embeddings` | none: required |
+    | `short_factor` | `rope_scaling.short_factor` | none: required |
+    | `long_factor` | `rope_scaling.long_factor` | none: required |
+    | `factors` | (none: HF chooses at run time) | `dynamic` |
+    | `attention_factor` | `rope_scaling.attention_factor` | from `max_position` (above) |
+
     ```mlir
     #rope.longrope<base = 10000.0, original_max_position = 4096,
                    max_position = 131072, short_factor = [1.0, 1.02],
@@ -207,6 +257,17 @@ def Rope_Llama3FreqsAttr : Rope_FreqAttr<"Llama3Freqs", "llama3"> {
     `L0 / low_freq_factor` use `f_i / factor`, and the band between
     interpolates smoothly.
 
+    Parameters, with their names in a Hugging Face `config.json`:
+
+    | parameter | HF name | default |
+    |---|---|---|
+    | `base` | `rope_theta` (GPT-NeoX: `rotary_emb_base`) | none: required |
+    | `factor` | `rope_scaling.factor` | none: required |
+    | `low_freq_factor` | `rope_scaling.low_freq_factor` | none: required |
+    | `high_freq_factor` | `rope_scaling.high_freq_factor` | none: required |
+    | `original_max_position` | `rope_scaling.original_max_position_embeddings` | none: required |
+    | `attention_factor` | `rope_scaling.attention_factor` | 1 |
+
     ```mlir
     // Llama-3.1-8B
     #rope.llama3<base = 500000.0, factor = 8.0, low_freq_factor = 1.0,
@@ -228,6 +289,13 @@ def Rope_InvFreqsAttr : Rope_FreqAttr<"InvFreqs", "inv_freqs"> {
     (default 1). Every frequency specification known at compile time
     canonicalizes to this form, computed in double precision.
 
+    Parameters, with their names in a Hugging Face `config.json`:
+
+    | parameter | HF name | default |
+    |---|---|---|
+    | `values` | (none: HF computes `inv_freq` from the above) | none: required |
+    | `attention_factor` | `attention_scaling` of HF's rotary embedding | 1 |
+
     ```mlir
     #rope.inv_freqs<values = [1.0, 0.1, 0.01, 0.001], attention_factor = 1.2>
     ```
@@ -240,6 +308,14 @@ def Rope_FreqFactorsAttr : Rope_FreqAttr<"FreqFactors", "freq_factors"> {
   let summary = "RoFormer frequencies with per-frequency divisors";
   let description = [{
     llama.cpp `freq_factors`: `f_i = base^(-2i/R) / divisors[i]`.
+
+    Parameters, with their names in a Hugging Face `config.json`:
+
+    | parameter | HF name | default |
+    |---|---|---|
+    | `base` | `rope_theta` (GPT-NeoX: `rotary_emb_base`) | none: required |
+    | `divisors` | (llama.cpp `rope_freqs`; none in HF) | none: required |
+    | `attention_factor` | `rope_scaling.attention_factor` | 1 |
 
     ```mlir
     #rope.freq_factors<base = 10000.0, divisors = [1.0, 1.0, 2.0, 4.0]>

@@ -57,6 +57,16 @@ def Rope_RotateOp : Rope_Op<"rotate", [
 
     or with `interleaved` pairing the same for elements `2i` and `2i + 1`.
 
+    From a Hugging Face `config.json` (scripts/hf-config-to-rope.py writes
+    the op): `D` is `head_dim`, else `hidden_size / num_attention_heads`
+    (DeepSeek-V2/V3: `qk_rope_head_dim`); `rotary_dim` is
+    `D * partial_rotary_factor` (GPT-NeoX: `rotary_pct`; default `D`);
+    `mrope_section` is `rope_scaling.mrope_section`; the head counts of q and
+    k are `num_attention_heads` and `num_key_value_heads` (default: the
+    former); `half` is HF's `rotate_half`, `interleaved` DeepSeek's and
+    GPT-J's pairing; `freqs` from `rope_theta` and `rope_scaling` (the
+    frequency attributes list each HF name and default).
+
     Layouts: `thd` is `[tokens, heads, D]`; `bshd` is `[batch, seq, heads, D]`;
     `bhsd` is `[batch, heads, seq, D]`. The *token shape* is `[tokens]` or
     `[batch, seq]`.
