@@ -3,6 +3,7 @@
 #   make test   install deps, build, run the whole lit suite
 #   make bench  CPU benchmarks (see docs/performance.md)
 #   make bench-gpu  GPU benchmark on CUDA device 0 (docs/performance.md)
+#   make gpu-bundle the self-contained GPU check bundle (build/gpu-bundle)
 #   make test-sanitized  the lit suite on an ASan+UBSan build ($(SAN_BUILD_DIR))
 #   make docs   regenerate docs/generated from ODS
 
@@ -11,7 +12,7 @@ BUILD_TYPE ?= Release
 LLVM_PREFIX ?= /usr/lib/llvm-22
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build demo test test-sanitized test-random fuzz docs bench bench-gpu clean
+.PHONY: gpu-bundle deps configure build demo test test-sanitized test-random fuzz docs bench bench-gpu clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -46,6 +47,12 @@ bench: build
 bench-gpu: build
 	@mkdir -p bench/results
 	$(BUILD_DIR)/bin/rope-bench-gpu --json bench/results/gpu.json | tee bench/results/gpu.txt
+
+# The GPU check bundle (no GPU needed to build it): $(BUILD_DIR)/gpu-bundle/,
+# run there with `sh run.sh` (bench/gpu-bundle/README.md, docs/gpu.md).
+gpu-bundle: build
+	ninja -C $(BUILD_DIR) rope-gpu-bundle
+	@du -sh $(BUILD_DIR)/gpu-bundle
 
 # The whole lit suite on a build with AddressSanitizer and UBSan (the CUDA
 # runtime included); any report fails the test that triggered it.

@@ -85,6 +85,8 @@ def _has_numpy():
 
 if _has_numpy():
     config.available_features.add("numpy")
+if os.path.exists(os.path.join(config.rope_obj_root, "gpu-bundle", "rope-gpu-runner")):
+    config.available_features.add("gpu-bundle")
 if os.path.isdir(os.path.join(shared, "conformance")):
     config.available_features.add("conformance-data")
 

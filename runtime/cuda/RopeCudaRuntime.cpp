@@ -9,11 +9,16 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include <cuda.h>
+#include "CudaDriver.h"
+
+#ifdef ROPE_CUDA_DLOPEN
+#include <dlfcn.h>
+#endif
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 namespace {
 /// Kernel timing for benchmarks (ropeCudaKernelTimingBegin/End).
@@ -31,8 +36,8 @@ void check(CUresult result, const char *what) {
   if (result == CUDA_SUCCESS)
     return;
   const char *name = nullptr, *text = nullptr;
-  cuGetErrorName(result, &name);
-  cuGetErrorString(result, &text);
+  ROPE_CU(cuGetErrorName)(result, &name);
+  ROPE_CU(cuGetErrorString)(result, &text);
   std::fprintf(stderr, "rope-cuda-runtime: %s failed: %s (%s)\n", what,
                name ? name : "?", text ? text : "?");
   std::abort();
@@ -43,43 +48,103 @@ void ensureContext() {
   thread_local bool ready = false;
   if (ready)
     return;
-  check(cuInit(0), "cuInit");
+  if (const char *error = ropeCudaLoadDriver()) {
+    std::fprintf(stderr, "rope-cuda-runtime: %s\n", error);
+    std::abort();
+  }
+  check(ROPE_CU(cuInit)(0), "cuInit");
   CUdevice device;
-  check(cuDeviceGet(&device, 0), "cuDeviceGet");
+  check(ROPE_CU(cuDeviceGet)(&device, 0), "cuDeviceGet");
   CUcontext context;
-  check(cuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain");
-  check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+  check(ROPE_CU(cuDevicePrimaryCtxRetain)(&context, device), "cuDevicePrimaryCtxRetain");
+  check(ROPE_CU(cuCtxSetCurrent)(context), "cuCtxSetCurrent");
   ready = true;
 }
 } // namespace
 
 #define ROPE_RT_EXPORT extern "C" __attribute__((visibility("default")))
 
+#ifdef ROPE_CUDA_DLOPEN
+rope_cuda::Driver &rope_cuda::driver() {
+  static Driver d;
+  return d;
+}
+
+#define ROPE_CU_STR2(x) #x
+#define ROPE_CU_STR(x) ROPE_CU_STR2(x)
+ROPE_RT_EXPORT const char *ropeCudaLoadDriver() {
+  static std::string error;
+  static bool loaded = [] {
+    void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+      const char *why = dlerror();
+      error = std::string("no CUDA driver: ") + (why ? why : "libcuda.so.1");
+      return false;
+    }
+    rope_cuda::Driver &d = rope_cuda::driver();
+#define ROPE_CU_LOAD(name)                                                     \
+  d.name = reinterpret_cast<decltype(d.name)>(dlsym(lib, ROPE_CU_STR(name)));  \
+  if (!d.name) {                                                               \
+    error = "the CUDA driver lacks " ROPE_CU_STR(name);                        \
+    return false;                                                              \
+  }
+    ROPE_CU_FUNCTIONS(ROPE_CU_LOAD)
+#undef ROPE_CU_LOAD
+    return true;
+  }();
+  return loaded ? nullptr : error.c_str();
+}
+#else
+ROPE_RT_EXPORT const char *ropeCudaLoadDriver() { return nullptr; }
+#endif
+
+extern "C" int ropeCudaDeviceCount();
+
+namespace {
+/// Whether modules can be loaded now. Host code loads its modules from
+/// global constructors, before main: a program built with ROPE_CUDA_DLOPEN
+/// (the bundle's runner) must get to main where there is no driver or
+/// device, to say so; its modules are null then and never launched.
+bool canLoadModules() {
+#ifdef ROPE_CUDA_DLOPEN
+  return ropeCudaDeviceCount() > 0;
+#else
+  return true;
+#endif
+}
+} // namespace
+
 ROPE_RT_EXPORT CUmodule mgpuModuleLoad(void *data, size_t /*size*/) {
+  if (!canLoadModules())
+    return nullptr;
   ensureContext();
   CUmodule module;
-  check(cuModuleLoadData(&module, data), "cuModuleLoadData");
+  check(ROPE_CU(cuModuleLoadData)(&module, data), "cuModuleLoadData");
   return module;
 }
 
 ROPE_RT_EXPORT CUmodule mgpuModuleLoadJIT(void *data, int optLevel) {
+  if (!canLoadModules())
+    return nullptr;
   ensureContext();
   CUmodule module;
   CUjit_option options[] = {CU_JIT_OPTIMIZATION_LEVEL};
   void *values[] = {reinterpret_cast<void *>(static_cast<intptr_t>(optLevel))};
-  check(cuModuleLoadDataEx(&module, data, 1, options, values),
+  check(ROPE_CU(cuModuleLoadDataEx)(&module, data, 1, options, values),
         "cuModuleLoadDataEx (PTX JIT)");
   return module;
 }
 
 ROPE_RT_EXPORT void mgpuModuleUnload(CUmodule module) {
-  check(cuModuleUnload(module), "cuModuleUnload");
+  if (!module)
+    return;
+  check(ROPE_CU(cuModuleUnload)(module), "cuModuleUnload");
 }
 
 ROPE_RT_EXPORT CUfunction mgpuModuleGetFunction(CUmodule module,
                                                 const char *name) {
   CUfunction function;
-  check(cuModuleGetFunction(&function, module, name), "cuModuleGetFunction");
+  check(ROPE_CU(cuModuleGetFunction)(&function, module, name), "cuModuleGetFunction");
   return function;
 }
 
@@ -93,15 +158,15 @@ ROPE_RT_EXPORT void mgpuLaunchKernel(CUfunction function, intptr_t gridX,
     return; // no tokens: nothing to launch
   LaunchTiming &timing = launchTiming();
   if (timing.enabled)
-    check(cuEventRecord(timing.start, stream), "cuEventRecord");
-  check(cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ,
+    check(ROPE_CU(cuEventRecord)(timing.start, stream), "cuEventRecord");
+  check(ROPE_CU(cuLaunchKernel)(function, gridX, gridY, gridZ, blockX, blockY, blockZ,
                        smem, stream, params, extra),
         "cuLaunchKernel");
   if (timing.enabled) {
-    check(cuEventRecord(timing.stop, stream), "cuEventRecord");
-    check(cuEventSynchronize(timing.stop), "cuEventSynchronize");
+    check(ROPE_CU(cuEventRecord)(timing.stop, stream), "cuEventRecord");
+    check(ROPE_CU(cuEventSynchronize)(timing.stop), "cuEventSynchronize");
     float ms = 0;
-    check(cuEventElapsedTime(&ms, timing.start, timing.stop),
+    check(ROPE_CU(cuEventElapsedTime)(&ms, timing.start, timing.stop),
           "cuEventElapsedTime");
     timing.totalMs += ms;
   }
@@ -110,39 +175,39 @@ ROPE_RT_EXPORT void mgpuLaunchKernel(CUfunction function, intptr_t gridX,
 ROPE_RT_EXPORT CUstream mgpuStreamCreate() {
   ensureContext();
   CUstream stream;
-  check(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+  check(ROPE_CU(cuStreamCreate)(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
   return stream;
 }
 
 ROPE_RT_EXPORT void mgpuStreamDestroy(CUstream stream) {
-  check(cuStreamDestroy(stream), "cuStreamDestroy");
+  check(ROPE_CU(cuStreamDestroy)(stream), "cuStreamDestroy");
 }
 
 ROPE_RT_EXPORT void mgpuStreamSynchronize(CUstream stream) {
-  check(cuStreamSynchronize(stream), "cuStreamSynchronize");
+  check(ROPE_CU(cuStreamSynchronize)(stream), "cuStreamSynchronize");
 }
 
 ROPE_RT_EXPORT void mgpuStreamWaitEvent(CUstream stream, CUevent event) {
-  check(cuStreamWaitEvent(stream, event, 0), "cuStreamWaitEvent");
+  check(ROPE_CU(cuStreamWaitEvent)(stream, event, 0), "cuStreamWaitEvent");
 }
 
 ROPE_RT_EXPORT CUevent mgpuEventCreate() {
   ensureContext();
   CUevent event;
-  check(cuEventCreate(&event, CU_EVENT_DISABLE_TIMING), "cuEventCreate");
+  check(ROPE_CU(cuEventCreate)(&event, CU_EVENT_DISABLE_TIMING), "cuEventCreate");
   return event;
 }
 
 ROPE_RT_EXPORT void mgpuEventDestroy(CUevent event) {
-  check(cuEventDestroy(event), "cuEventDestroy");
+  check(ROPE_CU(cuEventDestroy)(event), "cuEventDestroy");
 }
 
 ROPE_RT_EXPORT void mgpuEventSynchronize(CUevent event) {
-  check(cuEventSynchronize(event), "cuEventSynchronize");
+  check(ROPE_CU(cuEventSynchronize)(event), "cuEventSynchronize");
 }
 
 ROPE_RT_EXPORT void mgpuEventRecord(CUevent event, CUstream stream) {
-  check(cuEventRecord(event, stream), "cuEventRecord");
+  check(ROPE_CU(cuEventRecord)(event, stream), "cuEventRecord");
 }
 
 ROPE_RT_EXPORT void *mgpuMemAlloc(uint64_t bytes, CUstream /*stream*/,
@@ -152,45 +217,45 @@ ROPE_RT_EXPORT void *mgpuMemAlloc(uint64_t bytes, CUstream /*stream*/,
   if (bytes == 0)
     return nullptr;
   if (isHostShared)
-    check(cuMemAllocManaged(&ptr, bytes, CU_MEM_ATTACH_GLOBAL),
+    check(ROPE_CU(cuMemAllocManaged)(&ptr, bytes, CU_MEM_ATTACH_GLOBAL),
           "cuMemAllocManaged");
   else
-    check(cuMemAlloc(&ptr, bytes), "cuMemAlloc");
+    check(ROPE_CU(cuMemAlloc)(&ptr, bytes), "cuMemAlloc");
   return reinterpret_cast<void *>(ptr);
 }
 
 ROPE_RT_EXPORT void mgpuMemFree(void *ptr, CUstream /*stream*/) {
   if (ptr)
-    check(cuMemFree(reinterpret_cast<CUdeviceptr>(ptr)), "cuMemFree");
+    check(ROPE_CU(cuMemFree)(reinterpret_cast<CUdeviceptr>(ptr)), "cuMemFree");
 }
 
 ROPE_RT_EXPORT void mgpuMemcpy(void *dst, void *src, size_t bytes,
                                CUstream stream) {
-  check(cuMemcpyAsync(reinterpret_cast<CUdeviceptr>(dst),
+  check(ROPE_CU(cuMemcpyAsync)(reinterpret_cast<CUdeviceptr>(dst),
                       reinterpret_cast<CUdeviceptr>(src), bytes, stream),
         "cuMemcpyAsync");
 }
 
 ROPE_RT_EXPORT void mgpuMemset32(void *dst, unsigned int value, size_t count,
                                  CUstream stream) {
-  check(cuMemsetD32Async(reinterpret_cast<CUdeviceptr>(dst), value, count,
+  check(ROPE_CU(cuMemsetD32Async)(reinterpret_cast<CUdeviceptr>(dst), value, count,
                          stream),
         "cuMemsetD32Async");
 }
 
 ROPE_RT_EXPORT void mgpuMemset16(void *dst, unsigned short value,
                                  size_t count, CUstream stream) {
-  check(cuMemsetD16Async(reinterpret_cast<CUdeviceptr>(dst), value, count,
+  check(ROPE_CU(cuMemsetD16Async)(reinterpret_cast<CUdeviceptr>(dst), value, count,
                          stream),
         "cuMemsetD16Async");
 }
 
 /// Helpers for hosts such as rope-run: synchronous copies and device query.
 ROPE_RT_EXPORT int ropeCudaDeviceCount() {
-  if (cuInit(0) != CUDA_SUCCESS)
+  if (ropeCudaLoadDriver() || ROPE_CU(cuInit)(0) != CUDA_SUCCESS)
     return 0;
   int count = 0;
-  if (cuDeviceGetCount(&count) != CUDA_SUCCESS)
+  if (ROPE_CU(cuDeviceGetCount)(&count) != CUDA_SUCCESS)
     return 0;
   return count;
 }
@@ -201,10 +266,10 @@ ROPE_RT_EXPORT int ropeCudaChip(char *buffer, int size) {
     return 1;
   CUdevice device;
   int major = 0, minor = 0;
-  if (cuDeviceGet(&device, 0) != CUDA_SUCCESS ||
-      cuDeviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
+  if (ROPE_CU(cuDeviceGet)(&device, 0) != CUDA_SUCCESS ||
+      ROPE_CU(cuDeviceGetAttribute)(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
                            device) != CUDA_SUCCESS ||
-      cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
+      ROPE_CU(cuDeviceGetAttribute)(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
                            device) != CUDA_SUCCESS)
     return 1;
   std::snprintf(buffer, size, "sm_%d%d", major, minor);
@@ -218,10 +283,10 @@ ROPE_RT_EXPORT void ropeCudaCopy(void *dst, const void *src, size_t bytes,
   if (bytes == 0)
     return;
   if (kind == 0)
-    check(cuMemcpyHtoD(reinterpret_cast<CUdeviceptr>(dst), src, bytes),
+    check(ROPE_CU(cuMemcpyHtoD)(reinterpret_cast<CUdeviceptr>(dst), src, bytes),
           "cuMemcpyHtoD");
   else
-    check(cuMemcpyDtoH(dst, reinterpret_cast<CUdeviceptr>(src), bytes),
+    check(ROPE_CU(cuMemcpyDtoH)(dst, reinterpret_cast<CUdeviceptr>(src), bytes),
           "cuMemcpyDtoH");
 }
 
@@ -230,8 +295,8 @@ ROPE_RT_EXPORT int ropeCudaDeviceName(char *buffer, int size) {
   if (ropeCudaDeviceCount() == 0)
     return 1;
   CUdevice device;
-  if (cuDeviceGet(&device, 0) != CUDA_SUCCESS ||
-      cuDeviceGetName(buffer, size, device) != CUDA_SUCCESS)
+  if (ROPE_CU(cuDeviceGet)(&device, 0) != CUDA_SUCCESS ||
+      ROPE_CU(cuDeviceGetName)(buffer, size, device) != CUDA_SUCCESS)
     return 1;
   return 0;
 }
@@ -246,8 +311,8 @@ ROPE_RT_EXPORT void ropeCudaKernelTimingBegin() {
   ensureContext();
   LaunchTiming &timing = launchTiming();
   if (!timing.start) {
-    check(cuEventCreate(&timing.start, CU_EVENT_DEFAULT), "cuEventCreate");
-    check(cuEventCreate(&timing.stop, CU_EVENT_DEFAULT), "cuEventCreate");
+    check(ROPE_CU(cuEventCreate)(&timing.start, CU_EVENT_DEFAULT), "cuEventCreate");
+    check(ROPE_CU(cuEventCreate)(&timing.stop, CU_EVENT_DEFAULT), "cuEventCreate");
   }
   timing.enabled = true;
   timing.totalMs = 0;
@@ -268,22 +333,22 @@ ROPE_RT_EXPORT double ropeCudaTimedCopy(void **dst, void **src,
   ensureContext();
   CUstream stream;
   CUevent start, stop;
-  check(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-  check(cuEventCreate(&start, CU_EVENT_DEFAULT), "cuEventCreate");
-  check(cuEventCreate(&stop, CU_EVENT_DEFAULT), "cuEventCreate");
-  check(cuEventRecord(start, stream), "cuEventRecord");
+  check(ROPE_CU(cuStreamCreate)(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+  check(ROPE_CU(cuEventCreate)(&start, CU_EVENT_DEFAULT), "cuEventCreate");
+  check(ROPE_CU(cuEventCreate)(&stop, CU_EVENT_DEFAULT), "cuEventCreate");
+  check(ROPE_CU(cuEventRecord)(start, stream), "cuEventRecord");
   for (int i = 0; i < n; ++i)
-    check(cuMemcpyDtoDAsync(reinterpret_cast<CUdeviceptr>(dst[i]),
+    check(ROPE_CU(cuMemcpyDtoDAsync)(reinterpret_cast<CUdeviceptr>(dst[i]),
                             reinterpret_cast<CUdeviceptr>(src[i]), bytes[i],
                             stream),
           "cuMemcpyDtoDAsync");
-  check(cuEventRecord(stop, stream), "cuEventRecord");
-  check(cuEventSynchronize(stop), "cuEventSynchronize");
+  check(ROPE_CU(cuEventRecord)(stop, stream), "cuEventRecord");
+  check(ROPE_CU(cuEventSynchronize)(stop), "cuEventSynchronize");
   float ms = 0;
-  check(cuEventElapsedTime(&ms, start, stop), "cuEventElapsedTime");
-  cuEventDestroy(start);
-  cuEventDestroy(stop);
-  cuStreamDestroy(stream);
+  check(ROPE_CU(cuEventElapsedTime)(&ms, start, stop), "cuEventElapsedTime");
+  ROPE_CU(cuEventDestroy)(start);
+  ROPE_CU(cuEventDestroy)(stop);
+  ROPE_CU(cuStreamDestroy)(stream);
   return ms;
 }
 
@@ -295,13 +360,13 @@ ROPE_RT_EXPORT void ropeCudaFlushL2() {
   if (!scratch) {
     CUdevice device;
     int l2 = 0;
-    check(cuDeviceGet(&device, 0), "cuDeviceGet");
-    check(cuDeviceGetAttribute(&l2, CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE, device),
-          "cuDeviceGetAttribute(L2_CACHE_SIZE)");
+    check(ROPE_CU(cuDeviceGet)(&device, 0), "cuDeviceGet");
+    check(ROPE_CU(cuDeviceGetAttribute)(&l2, CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE, device),
+          "ROPE_CU(cuDeviceGetAttribute)(L2_CACHE_SIZE)");
     words = (2 * static_cast<size_t>(l2) + 3) / 4;
-    check(cuMemAlloc(&scratch, words * 4), "cuMemAlloc");
+    check(ROPE_CU(cuMemAlloc)(&scratch, words * 4), "cuMemAlloc");
   }
   static unsigned value = 0;
-  check(cuMemsetD32(scratch, ++value, words), "cuMemsetD32");
-  check(cuCtxSynchronize(), "cuCtxSynchronize");
+  check(ROPE_CU(cuMemsetD32)(scratch, ++value, words), "cuMemsetD32");
+  check(ROPE_CU(cuCtxSynchronize)(), "cuCtxSynchronize");
 }

@@ -29,7 +29,7 @@ bool isSupportedType(mlir::Type type, std::string &why);
 /// arguments' element types and shapes, status codes and their messages.
 void writeHeader(llvm::raw_ostream &os, llvm::StringRef guard,
                  llvm::StringRef description,
-                 llvm::ArrayRef<KernelSignature> kernels);
+                 llvm::ArrayRef<KernelSignature> kernels, bool returnsStatus);
 } // namespace rope_aot
 
 #endif // ROPE_TOOLS_ROPE_AOT_AOTHEADER_H

@@ -9,7 +9,8 @@
 // (destination-results: caller-provided output buffers; status-checks: a
 // failed run-time check is a returned status, not an abort), compiles it
 // with LLVM for that target and writes an object file and a C header
-// declaring each kernel. docs/aot.md.
+// declaring each kernel. --target=cuda does the same with rope-gpu-pipeline
+// (the GPU check bundle's kernels). docs/aot.md.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +18,7 @@
 
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
 #include "rope/InitAllRope.h"
+#include "rope/Dialect/Rope/Transforms/Passes.h"
 #include "rope/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -69,6 +71,16 @@ static cl::opt<std::string>
     triple("triple", cl::desc("Target triple (default: LLVM's default "
                               "target triple)"),
            cl::init(""));
+static cl::opt<std::string>
+    target("target", cl::desc("cpu: rope-cpu-pipeline kernels; cuda: "
+                              "rope-gpu-pipeline kernels (host code for --cpu "
+                              "with the PTX/cubin embedded, calling the mgpu* "
+                              "runtime; buffers are device memory)"),
+           cl::init("cpu"));
+static cl::opt<std::string> gpuPipelineOptions(
+    "gpu-pipeline-options",
+    cl::desc("rope-gpu-pipeline options with --target=cuda"),
+    cl::init("chip=sm_90 format=isa"));
 static cl::opt<std::string> pipelineOptions(
     "pipeline-options",
     cl::desc("rope-cpu-pipeline options, e.g. \"parallel=false token-tile=16\" "
@@ -126,6 +138,14 @@ int main(int argc, char **argv) {
     return fail("--cpu is required: the CPU the kernels are for (e.g. "
                 "x86-64-v3, sapphirerapids, znver4; host for this machine)");
 
+  if (target != "cpu" && target != "cuda")
+    return fail("--target must be cpu or cuda, not '" + target + "'");
+  const bool cuda = target == "cuda";
+  rope::RopeGPUPipelineOptions gpuOptions;
+  std::string gpuErrors;
+  llvm::raw_string_ostream gpuStream(gpuErrors);
+  if (cuda && failed(gpuOptions.parseFromString(gpuPipelineOptions, gpuStream)))
+    return fail("--gpu-pipeline-options: " + gpuErrors);
   rope::RopeCPUPipelineOptions options;
   std::string optionErrors;
   llvm::raw_string_ostream optionStream(optionErrors);
@@ -179,7 +199,17 @@ int main(int argc, char **argv) {
     return fail(inputFile + ": no public function with a body");
 
   PassManager pm(&context);
-  rope::buildRopeCPUPipeline(pm, options);
+  if (cuda) {
+    // Caller-provided device buffers; `_mlir_ciface_` entry points.
+    pm.addPass(rope::createRopeDestinationResultsPass());
+    for (auto func : module->getOps<func::FuncOp>())
+      if (func.isPublic() && !func.isExternal())
+        func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                      UnitAttr::get(&context));
+    rope::buildRopeGPUPipeline(pm, gpuOptions);
+  } else {
+    rope::buildRopeCPUPipeline(pm, options);
+  }
   if (failed(pm.run(*module)))
     return 1;
   for (rope_aot::KernelSignature &k : kernels) {
@@ -234,13 +264,18 @@ int main(int argc, char **argv) {
     << (*tm)->getTargetTriple().str() << ", cpu " << resolvedCpu;
   if (!cpuFeatures.empty())
     d << " (features " << cpuFeatures << ")";
-  d << ".\n   " << (options.parallel
+  if (cuda)
+    d << ", CUDA kernels (" << gpuPipelineOptions
+      << "): every buffer is device memory; link an mgpu* runtime "
+         "(librope_cuda_runtime)";
+  d << ".\n   " << (cuda ? "Host code without threads." : options.parallel
                           ? "Token tiles run on OpenMP threads: link libomp "
                             "(clang -fopenmp)."
                           : "No threads (parallel=false): no OpenMP "
                             "dependence.")
     << "\n";
-  rope_aot::writeHeader(header.os(), guard, description, kernels);
+  rope_aot::writeHeader(header.os(), guard, description, kernels,
+                        /*returnsStatus=*/!cuda);
   object.keep();
   header.keep();
   return 0;

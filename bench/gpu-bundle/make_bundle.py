@@ -1,0 +1,199 @@
+"""Builds the GPU check bundle (make gpu-bundle): everything the GPU machine
+runs, prepared here where there is no GPU.
+
+    make_bundle.py --build BUILD_DIR --out BUNDLE_DIR --cxx CLANG++ --cuda-include DIR
+
+Writes into BUNDLE_DIR:
+  rope-gpu-runner  one executable: every kernel (rope-aot --target=cuda:
+                   host code plus PTX for sm_90, caller-provided device
+                   buffers), the mgpu* runtime with the CUDA driver loaded at
+                   run time (dlopen libcuda.so.1), libstdc++ linked in
+  cases/NAME/      the execution-test forms: case.mlir, inputs (.npy)
+  cases.txt        one check case per line: kernel, outputs, arguments
+  specs.txt        the rope_exec.py spec of each check case (the reference)
+  bench.txt        the timing cases (Llama-3-8B q+k, 1 .. 131072 tokens)
+  check.py, rope_exec.py, rope_ref.py, npy_util.py   the float64 checker
+  torch_gpu.py     PyTorch eager / torch.compile timings of the same cases
+  summarize.py, run.sh   one script running it all, results in results/
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(SRC, "test", "lib"))
+import rope_exec  # noqa: E402
+
+# Every form test/Integration/CUDA/forms.test executes (a Llama-sized case
+# at 512 tokens instead of 4096, to keep the bundle small), and the accuracy
+# sweep: |p| < 2^31 at every scale, reported by position range.
+CHECK_CASES = [
+    "name=half-thd",
+    "name=inter-bshd pairing=interleaved layout=bshd tokens=2,7",
+    "name=partial-bhsd rotary=16 layout=bhsd tokens=2,5 dtype=f16",
+    "name=offset pos=offset offset=1000 layout=bshd tokens=2,5",
+    "name=llama-qk-bf16 heads=32,8 dim=128 dtype=bf16 tokens=512 freqs=llama3 base=500000.0 factor=8.0 l0=8192",
+    "name=yarn freqs=yarn factor=40.0",
+    "name=cache freqs=cache cache_rows=64 pos_max=64",
+    "name=per-token freqs=pertoken pos=none layout=bshd tokens=2,5",
+    "name=mrope mrope=16,24,24 dim=128 heads=4,2",
+    "name=inverse-roundtrip roundtrip=1 heads=4,2",
+    "name=tokens-1 tokens=1 heads=32,8 dim=128",
+    "name=ntk-at-l0 freqs=dynamic_ntk factor=2.0 pos_pattern=arange pos_stride=585 tokens=8",
+    "name=ntk-above freqs=dynamic_ntk factor=2.0 pos_pattern=arange pos_stride=586 tokens=8",
+    "name=ntk-offset freqs=dynamic_ntk factor=2.0 pos=offset offset=9000 layout=bshd tokens=1,4",
+    "name=longrope-dyn-short freqs=longrope pos_max=4096",
+    "name=longrope-dyn-long freqs=longrope pos_max=20000",
+    "name=sweep base=500000.0 dim=8 heads=1 pos_pattern=sampled tokens=65536 report=1",
+    "name=sweep-ntk freqs=dynamic_ntk factor=2.0 dim=16 heads=1 pos_pattern=sampled tokens=4096 report=1",
+    "name=sweep-longrope freqs=longrope dim=16 heads=1 pos_pattern=sampled tokens=4096 report=1",
+    "name=sweep-bf16 base=500000.0 dim=128 heads=2 dtype=bf16 pos_pattern=sampled tokens=2048",
+]
+
+# Timing forms (one kernel each, dynamic token count) and token counts.
+BENCH_FORMS = [
+    ("llama-bf16", "heads=32,8 dim=128 dtype=bf16 freqs=llama3 base=500000.0 factor=8.0 l0=8192",
+     [1, 16, 512, 4096, 32768, 131072]),
+    ("llama-f32", "heads=32,8 dim=128 dtype=f32 freqs=llama3 base=500000.0 factor=8.0 l0=8192",
+     [1, 4096, 32768]),
+    ("llama-bf16-interleaved", "heads=32,8 dim=128 dtype=bf16 pairing=interleaved base=500000.0",
+     [1, 4096, 32768]),
+    ("llama-bf16-cache", "heads=32,8 dim=128 dtype=bf16 freqs=cache cache_rows=131072 pos_max=131072",
+     [1, 4096, 32768]),
+]
+
+
+def kernel_name(name):
+    return "rope_" + name.replace("-", "_")
+
+
+def arg_kinds(files):
+    """t: a tensor (descriptor pointer), i: an index scalar."""
+    return ["i" if os.path.basename(f) == "off.npy" else "t" for f in files]
+
+
+def compile_kernel(build, ir_text, name, workdir, out_obj):
+    path = os.path.join(workdir, name + ".mlir")
+    with open(path, "w") as f:
+        f.write(ir_text.replace("func.func @main(", "func.func @%s(" % name, 1))
+    cmd = [os.path.join(build, "bin", "rope-aot"), path, "--target=cuda",
+           "--cpu=x86-64", "--gpu-pipeline-options=chip=sm_90 format=isa",
+           "-o", out_obj, "--header=" + os.path.join(workdir, name + ".h")]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit("make_bundle: %s: rope-aot failed:\n%s" % (name, proc.stderr))
+
+
+def thunk(name, kinds, nout):
+    """A C++ entry taking void *args[]: descriptors by pointer, index scalars
+    by value (int64_t)."""
+    params = ["void *"] * 0
+    all_kinds = kinds + ["t"] * nout
+    params = ["int64_t" if k == "i" else "void *" for k in all_kinds]
+    args = ["*static_cast<int64_t *>(a[%d])" % i if k == "i" else "a[%d]" % i
+            for i, k in enumerate(all_kinds)]
+    return ('extern "C" void _mlir_ciface_%s(%s);\n'
+            "static void call_%s(void **a) { _mlir_ciface_%s(%s); }\n"
+            % (name, ", ".join(params), name, name, ", ".join(args)))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--cxx", required=True)
+    ap.add_argument("--cuda-include", required=True)
+    a = ap.parse_args()
+    out = os.path.abspath(a.out)
+    if os.path.isdir(out):
+        shutil.rmtree(out)
+    os.makedirs(os.path.join(out, "cases"))
+    work = os.path.join(os.path.abspath(a.build), "gpu-bundle-work")
+    if os.path.isdir(work):
+        shutil.rmtree(work)
+    os.makedirs(work)
+
+    objects, thunks, table = [], [], []
+    check_lines, spec_lines = [], []
+    for spec in CHECK_CASES:
+        case = rope_exec.Case(spec.split() + ["device=cuda"])
+        name = case.s["name"]
+        cdir = os.path.join(out, "cases", name)
+        os.makedirs(cdir)
+        _, files = case.build(cdir)
+        kname = kernel_name(name)
+        obj = os.path.join(work, kname + ".o")
+        with open(os.path.join(cdir, "case.mlir")) as f:
+            compile_kernel(a.build, f.read(), kname, work, obj)
+        objects.append(obj)
+        kinds = arg_kinds(files)
+        nout = len(case.heads)
+        thunks.append(thunk(kname, kinds, nout))
+        table.append('  {"%s", %d, %d, call_%s},' % (kname, len(kinds), nout, kname))
+        rel = [os.path.relpath(f, out) for f in files]
+        check_lines.append("%s %s %d %s" % (name, kname, nout, " ".join(
+            "%s:%s" % (k, r) for k, r in zip(kinds, rel))))
+        spec_lines.append("%s %s" % (name, spec))
+
+    bench_lines = []
+    for label, spec, token_counts in BENCH_FORMS:
+        case = rope_exec.Case(("name=%s tokens=1 " % label + spec).split())
+        bdir = os.path.join(work, "bench-" + label)
+        os.makedirs(bdir)
+        _, files = case.build(bdir)
+        kname = kernel_name("bench_" + label)
+        obj = os.path.join(work, kname + ".o")
+        with open(os.path.join(bdir, "case.mlir")) as f:
+            compile_kernel(a.build, f.read(), kname, work, obj)
+        objects.append(obj)
+        kinds = arg_kinds(files)
+        thunks.append(thunk(kname, kinds, 2))
+        table.append('  {"%s", %d, %d, call_%s},' % (kname, len(kinds), 2, kname))
+        form = "cache" if "freqs=cache" in spec else "explicit"
+        for t in token_counts:
+            bench_lines.append("%s-%d %s %s %d %d %d %d %s %s" % (
+                label, t, kname, case.dtype, t, case.heads[0], case.heads[1],
+                case.D, form, case.s["cache_rows"]))
+
+    with open(os.path.join(work, "kernels.cpp"), "w") as f:
+        f.write("// Generated by make_bundle.py: the bundle's kernels.\n"
+                "#include \"BundleKernels.h\"\n#include <cstdint>\n\n")
+        f.write("".join(thunks))
+        f.write("\nconst BundleKernel kBundleKernels[] = {\n%s\n};\n"
+                "const int kNumBundleKernels = %d;\n" % ("\n".join(table), len(table)))
+    with open(os.path.join(out, "cases.txt"), "w") as f:
+        f.write("# name kernel outputs kind:input... (t tensor, i index)\n")
+        f.write("\n".join(check_lines) + "\n")
+    with open(os.path.join(out, "specs.txt"), "w") as f:
+        f.write("\n".join(spec_lines) + "\n")
+    with open(os.path.join(out, "bench.txt"), "w") as f:
+        f.write("# label kernel dtype tokens q_heads k_heads head_dim form cache_rows\n")
+        f.write("\n".join(bench_lines) + "\n")
+
+    runner = os.path.join(out, "rope-gpu-runner")
+    cmd = [a.cxx, "-std=c++17", "-O2", "-DROPE_CUDA_DLOPEN",
+           "-I" + a.cuda_include, "-I" + HERE, "-I" + os.path.join(SRC, "runtime", "cuda"),
+           os.path.join(HERE, "runner.cpp"), os.path.join(work, "kernels.cpp"),
+           os.path.join(SRC, "runtime", "cuda", "RopeCudaRuntime.cpp")] + objects + [
+           "-ldl", "-static-libstdc++", "-static-libgcc", "-o", runner]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit("make_bundle: linking the runner failed:\n%s\n%s" % (
+            " ".join(cmd), proc.stderr))
+    for f in ("rope_exec.py", "rope_ref.py", "npy_util.py"):
+        shutil.copy(os.path.join(SRC, "test", "lib", f), out)
+    for f in ("check.py", "torch_gpu.py", "summarize.py", "run.sh", "README.md"):
+        shutil.copy(os.path.join(HERE, f), out)
+    size = sum(os.path.getsize(os.path.join(d, f))
+               for d, _, fs in os.walk(out) for f in fs)
+    if size > 32 << 20:
+        raise SystemExit("make_bundle: the bundle is %.1f MiB, over 32 MiB" % (size / 2**20))
+    print("gpu-bundle: %s, %d check cases, %d bench cases, %.1f MiB" % (
+        out, len(check_lines), len(bench_lines), size / 2**20))
+
+
+if __name__ == "__main__":
+    main()
