@@ -232,21 +232,9 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
       // Destination passing: a caller's buffer (e.g. device memory the
       // result is materialized into) receives the result in place.
       if (Value dest = destinationBuffer(result, init)) {
-        // A smaller buffer would be written out of bounds: check it.
-        Value same;
-        for (int64_t d = 0; d < type.getRank(); ++d) {
-          if (!type.isDynamicDim(d))
-            continue;
-          Value eq = arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::eq,
-              memref::DimOp::create(b, loc, dest, d),
-              tensor::DimOp::create(b, loc, x, d));
-          same = same ? arith::AndIOp::create(b, loc, same, eq) : eq;
-        }
-        if (same)
-          cf::AssertOp::create(b, loc, same,
-                               "rope.rotate: the destination buffer's shape "
-                               "differs from the result's");
+        buildBufferSizeCheck(b, loc, x, dest,
+                             "rope.rotate: the destination buffer's shape "
+                             "differs from the result's");
         outputs.push_back(dest);
         continue;
       }

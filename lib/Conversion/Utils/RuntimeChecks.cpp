@@ -12,6 +12,7 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/LLVMIR/FunctionCallUtils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -229,4 +230,20 @@ void mlir::rope::buildPositionRangeCheck(OpBuilder &b, Location loc,
       (opName + ": a position is outside (-2^31, 2^31), the range in which "
                 "cos/sin meet their error bound")
           .str());
+}
+
+void mlir::rope::buildBufferSizeCheck(OpBuilder &b, Location loc, Value tensor,
+                                      Value buffer, const Twine &message) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  Value agree;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d))
+      continue;
+    Value eq = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                     tensor::DimOp::create(b, loc, tensor, d),
+                                     memref::DimOp::create(b, loc, buffer, d));
+    agree = agree ? arith::AndIOp::create(b, loc, agree, eq) : eq;
+  }
+  if (agree)
+    cf::AssertOp::create(b, loc, agree, message.str());
 }

@@ -9,7 +9,7 @@
 // CHECK-NOT: gpu.alloc
 // CHECK-NOT: memref.copy
 // CHECK: %[[D:.*]] = memref.dim %[[OQ]]
-// CHECK: arith.cmpi eq, %[[D]]
+// CHECK: arith.cmpi eq, %{{.*}}, %[[D]]
 // CHECK: cf.assert {{.*}} "rope.rotate: the destination buffer's shape differs from the result's"
 // CHECK: gpu.launch_func {{.*}} args(
 // CHECK-SAME: %[[Q]] : memref<?x32x128xbf16>

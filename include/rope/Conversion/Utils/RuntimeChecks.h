@@ -26,6 +26,12 @@ void buildTableShapeChecks(OpBuilder &b, Location loc, Operation *op,
                            Value positions, Value cosInit, Value sinInit,
                            bool mrope, Value cosTable = {},
                            Value sinTable = {});
+/// Emits a cf.assert with `message` that every dynamic size of `buffer` (a
+/// caller's memref) equals that of `tensor` (same rank): a smaller buffer
+/// would be written out of bounds. Nothing when both are static.
+void buildBufferSizeCheck(OpBuilder &b, Location loc, Value tensor,
+                          Value buffer, const Twine &message);
+
 /// Emits a cf.assert that positions [minPos, maxPos] (i64) index rows of the
 /// cos/sin cache.
 void buildCacheBoundsCheck(OpBuilder &b, Location loc, RotateOp op,

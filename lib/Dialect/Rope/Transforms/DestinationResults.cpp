@@ -7,6 +7,8 @@
 
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
+#include "rope/Conversion/Utils/RuntimeChecks.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
@@ -47,23 +49,10 @@ struct RopeDestinationResultsPass
       sized = dps.getTiedOpOperand(cast<OpResult>(value))->get();
     }
     OpBuilder b(at);
-    Location loc = ret->getLoc();
-    auto type = cast<RankedTensorType>(value.getType());
-    Value agree;
-    for (int64_t d = 0; d < type.getRank(); ++d) {
-      if (!type.isDynamicDim(d))
-        continue;
-      Value eq = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::eq,
-          tensor::DimOp::create(b, loc, sized, d),
-          memref::DimOp::create(b, loc, buffer, d));
-      agree = agree ? arith::AndIOp::create(b, loc, agree, eq) : eq;
-    }
-    if (agree)
-      cf::AssertOp::create(b, loc, agree,
-                           "result " + std::to_string(index) +
-                               ": the caller's output buffer has another "
-                               "size than the result");
+    rope::buildBufferSizeCheck(b, ret->getLoc(), sized, buffer,
+                               "result " + llvm::Twine(index) +
+                                   ": the caller's output buffer has another "
+                                   "size than the result");
   }
 
   LogicalResult rewrite(func::FuncOp func) {
