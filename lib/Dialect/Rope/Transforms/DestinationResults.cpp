@@ -8,6 +8,7 @@
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
 #include "rope/Conversion/Utils/RuntimeChecks.h"
+#include "rope/Dialect/Rope/IR/RopeOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -34,6 +35,25 @@ struct RopeDestinationResultsPass
       if (failed(rewrite(func)))
         return signalPassFailure();
     }
+  }
+
+  /// A rope op overwrites all of its init, so an init that is not a
+  /// tensor.empty (`outs(%q)` of an input, the in-place spelling) becomes
+  /// one: empty-tensor elimination then computes the result straight into
+  /// the caller's buffer instead of into a copy that is copied again.
+  void freeInit(Value value) {
+    auto dps = value.getDefiningOp<DestinationStyleOpInterface>();
+    if (!dps || !isa<rope::RotateOp, rope::ApplyOp>(dps.getOperation()))
+      return;
+    OpOperand *init = dps.getTiedOpOperand(cast<OpResult>(value));
+    if (init->get().getDefiningOp<tensor::EmptyOp>())
+      return;
+    OpBuilder b(dps);
+    Location loc = dps->getLoc();
+    auto type = cast<RankedTensorType>(init->get().getType());
+    init->set(tensor::EmptyOp::create(
+        b, loc, tensor::getMixedSizes(b, loc, init->get()),
+        type.getElementType()));
   }
 
   /// A caller buffer of another size would be written out of bounds, so
@@ -79,6 +99,7 @@ struct RopeDestinationResultsPass
     OpBuilder b(ret);
     for (auto [value, i] : llvm::zip(ret.getOperands(),
                                      llvm::seq<unsigned>(0, outs.size()))) {
+      freeInit(value);
       buildSizeCheck(value, ret, body.getArgument(first + i), i);
       auto store = bufferization::MaterializeInDestinationOp::create(
           b, ret.getLoc(), TypeRange{}, value, body.getArgument(first + i));

@@ -22,6 +22,19 @@ func.func @f(%x: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
   return %y : tensor<?x8x64xf32>
 }
 
+// The in-place spelling outs(%x): a rope op overwrites its whole init, so
+// the init becomes a tensor.empty (computed into the caller's buffer, not
+// into a copy of %x).
+// CHECK-LABEL: func.func @in_place(
+// CHECK-SAME: %[[X:.*]]: tensor<?x8x64xf32>, %{{.*}}: tensor<?xi64>, %[[OUT:.*]]: memref<?x8x64xf32>)
+// CHECK: %[[E:.*]] = tensor.empty(%{{.*}}) : tensor<?x8x64xf32>
+// CHECK: rope.rotate half thd ins(%[[X]] : tensor<?x8x64xf32>) outs(%[[E]] : tensor<?x8x64xf32>)
+func.func @in_place(%x: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
+  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%x : tensor<?x8x64xf32>)
+      positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+  return %y : tensor<?x8x64xf32>
+}
+
 // Private functions keep their results.
 // CHECK-LABEL: func.func private @g(%{{.*}}: tensor<4xf32>) -> tensor<4xf32>
 func.func private @g(%x: tensor<4xf32>) -> tensor<4xf32> {

@@ -202,8 +202,11 @@ def RopeDestinationResultsPass : Pass<"rope-destination-results", "ModuleOp"> {
     (`restrict writable`), and the function returns nothing. After
     empty-tensor elimination a rope op whose `outs` is a `tensor.empty`
     computes straight into the caller's buffer; nothing is allocated for
-    results and the caller owns every buffer. A buffer whose dynamic sizes
-    differ from the result's fails a run-time check (`cf.assert`).
+    results and the caller owns every buffer. A rope op overwrites its whole
+    `outs`, so an `outs` that is not a `tensor.empty` (the in-place
+    spelling `outs(%q)`) is replaced by one, for the same effect. A buffer
+    whose dynamic sizes differ from the result's fails a run-time check
+    (`cf.assert`).
 
     ```mlir
     func.func @f(%x: tensor<?x8x64xf32>) -> tensor<?x8x64xf32>
