@@ -8,6 +8,7 @@ Writes into BUNDLE_DIR:
                    host code plus PTX for sm_90, caller-provided device
                    buffers), the mgpu* runtime with the CUDA driver loaded at
                    run time (dlopen libcuda.so.1), libstdc++ linked in
+                   (needs glibc 2.34 or newer)
   cases/NAME/      the execution-test forms: case.mlir, inputs (.npy)
   cases.txt        one check case per line: kernel, outputs, arguments
   specs.txt        the rope_exec.py spec of each check case (the reference)
@@ -178,7 +179,12 @@ def main():
            "-I" + a.cuda_include, "-I" + HERE, "-I" + os.path.join(SRC, "runtime", "cuda"),
            os.path.join(HERE, "runner.cpp"), os.path.join(work, "kernels.cpp"),
            os.path.join(SRC, "runtime", "cuda", "RopeCudaRuntime.cpp")] + objects + [
-           "-ldl", "-static-libstdc++", "-static-libgcc", "-o", runner]
+           # libstdc++ linked in; libgcc_s and glibc (2.34 or newer: the
+           # unused parts of libstdc++ dropped, whose random_device wants
+           # 2.36) are the GPU machine's.
+           "-ldl", "-static-libstdc++", "-Wl,--gc-sections", "-o", runner]
+    if os.path.exists(runner):
+        os.remove(runner)
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit("make_bundle: linking the runner failed:\n%s\n%s" % (

@@ -23,7 +23,6 @@
 #include <cstring>
 #include <fstream>
 #include <map>
-#include <random>
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
@@ -283,7 +282,15 @@ int bench(const std::string &benchFile, const std::string &jsonFile,
   std::ofstream json(jsonFile);
   json << "{\"device\": \"" << device << "\", \"empty_launch_us\": " << emptyUs
        << ", \"cases\": [\n";
-  std::mt19937 rng(0);
+  // xorshift: std::mt19937 would pull libstdc++'s random.o, which needs
+  // glibc 2.36 (arc4random) on the GPU machine.
+  uint32_t state = 0x9e3779b9u;
+  auto rng = [&state] {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    return state;
+  };
   std::string line;
   bool first = true;
   while (std::getline(in, line)) {
@@ -370,6 +377,8 @@ int bench(const std::string &benchFile, const std::string &jsonFile,
 } // namespace
 
 int main(int argc, char **argv) {
+  // Line by line: a run cut short by a timeout still shows how far it got.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::vector<std::string> a(argv + 1, argv + argc);
   if (a.size() == 1 && a[0] == "info") {
     requireDevice();

@@ -70,6 +70,17 @@ rope_cuda::Driver &rope_cuda::driver() {
   return d;
 }
 
+/// `name` in the driver, or the older entry point of the same signature
+/// where cuda.h maps to one newer than the driver (cuEventElapsedTime_v2
+/// is CUDA 12.8's).
+static void *lookupDriverSymbol(void *lib, const char *name) {
+  if (void *symbol = dlsym(lib, name))
+    return symbol;
+  if (std::string(name) == "cuEventElapsedTime_v2")
+    return dlsym(lib, "cuEventElapsedTime");
+  return nullptr;
+}
+
 #define ROPE_CU_STR2(x) #x
 #define ROPE_CU_STR(x) ROPE_CU_STR2(x)
 ROPE_RT_EXPORT const char *ropeCudaLoadDriver() {
@@ -83,7 +94,8 @@ ROPE_RT_EXPORT const char *ropeCudaLoadDriver() {
     }
     rope_cuda::Driver &d = rope_cuda::driver();
 #define ROPE_CU_LOAD(name)                                                     \
-  d.name = reinterpret_cast<decltype(d.name)>(dlsym(lib, ROPE_CU_STR(name)));  \
+  d.name = reinterpret_cast<decltype(d.name)>(                                \
+      lookupDriverSymbol(lib, ROPE_CU_STR(name)));                             \
   if (!d.name) {                                                               \
     error = "the CUDA driver lacks " ROPE_CU_STR(name);                        \
     return false;                                                              \
