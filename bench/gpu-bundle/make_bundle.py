@@ -62,7 +62,7 @@ BENCH_FORMS = [
      [1, 4096, 32768]),
     ("llama-bf16-interleaved", "heads=32,8 dim=128 dtype=bf16 pairing=interleaved base=500000.0",
      [1, 4096, 32768]),
-    ("llama-bf16-cache", "heads=32,8 dim=128 dtype=bf16 freqs=cache cache_rows=131072 pos_max=131072",
+    ("llama-bf16-cache", "heads=32,8 dim=128 dtype=bf16 freqs=cache cache_dtype=f32 cache_rows=131072 pos_max=131072",
      [1, 4096, 32768]),
 ]
 
