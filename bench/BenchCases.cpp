@@ -36,8 +36,9 @@ FrequencyAttrInterface caseFreqs(MLIRContext &ctx, const Case &c) {
 }
 
 //===----------------------------------------------------------------------===//
-// Kernel IR, built with builders: rotate into tensor.empty, then
-// materialize the results into caller-provided memrefs.
+// Kernel IR, built with builders: rotate into the caller-provided memrefs
+// (to_tensor restrict writable as outs, the form rope-destination-results
+// gives AOT kernels), and materialize the results there (no copy).
 //===----------------------------------------------------------------------===//
 
 OwningOpRef<ModuleOp> buildKernel(MLIRContext &ctx, const Case &c) {
@@ -68,11 +69,15 @@ OwningOpRef<ModuleOp> buildKernel(MLIRContext &ctx, const Case &c) {
   SmallVector<Value> xs(body->getArguments().begin(),
                         body->getArguments().begin() + n);
   Value pos = body->getArgument(n);
-  Value t = tensor::DimOp::create(b, loc, xs[0], 0);
+  size_t firstOut = body->getNumArguments() - n;
   SmallVector<Value> inits;
-  for (Type type : xTypes)
-    inits.push_back(tensor::EmptyOp::create(
-        b, loc, cast<RankedTensorType>(type).getShape(), elt, ValueRange{t}));
+  for (auto [i, type] : llvm::enumerate(xTypes)) {
+    auto init = bufferization::ToTensorOp::create(
+        b, loc, type, body->getArgument(firstOut + i));
+    init.setRestrict(true);
+    init.setWritable(true);
+    inits.push_back(init);
+  }
   rope::FrequencyAttrInterface freqAttr;
   if (c.freqs != Freqs::Cache)
     freqAttr = caseFreqs(ctx, c);
@@ -88,7 +93,6 @@ OwningOpRef<ModuleOp> buildKernel(MLIRContext &ctx, const Case &c) {
       c.rotaryDim != c.headDim ? b.getI64IntegerAttr(c.rotaryDim)
                                : IntegerAttr(),
       freqAttr, DenseI64ArrayAttr(), /*inverse=*/false);
-  size_t firstOut = body->getNumArguments() - n;
   for (size_t i = 0; i < n; ++i)
     bufferization::MaterializeInDestinationOp::create(
         b, loc, Type(), rotate.getResult(i), body->getArgument(firstOut + i),

@@ -37,23 +37,25 @@ struct RopeDestinationResultsPass
     }
   }
 
-  /// A rope op overwrites all of its init, so an init that is not a
-  /// tensor.empty (`outs(%q)` of an input, the in-place spelling) becomes
-  /// one: empty-tensor elimination then computes the result straight into
-  /// the caller's buffer instead of into a copy that is copied again.
-  void freeInit(Value value) {
+  /// A rope op overwrites all of its init, so its init becomes the
+  /// caller's buffer itself (`to_tensor ... restrict writable`): the op
+  /// computes straight into it and the materialization is no copy. (Through
+  /// empty-tensor elimination instead, an init reaching the op through the
+  /// scf.if of rope-tile-and-fuse's head-split version would be a temporary
+  /// copied at the end.) Other producers are copied into the buffer.
+  void useCallerBuffer(Value value, Value buffer) {
     auto dps = value.getDefiningOp<DestinationStyleOpInterface>();
     if (!dps || !isa<rope::RotateOp, rope::ApplyOp>(dps.getOperation()))
       return;
     OpOperand *init = dps.getTiedOpOperand(cast<OpResult>(value));
-    if (init->get().getDefiningOp<tensor::EmptyOp>())
-      return;
+    if (init->get().getDefiningOp<bufferization::ToTensorOp>())
+      return; // a second result of the same value
     OpBuilder b(dps);
-    Location loc = dps->getLoc();
-    auto type = cast<RankedTensorType>(init->get().getType());
-    init->set(tensor::EmptyOp::create(
-        b, loc, tensor::getMixedSizes(b, loc, init->get()),
-        type.getElementType()));
+    auto toTensor = bufferization::ToTensorOp::create(
+        b, dps->getLoc(), init->get().getType(), buffer);
+    toTensor.setRestrict(true);
+    toTensor.setWritable(true);
+    init->set(toTensor);
   }
 
   /// A caller buffer of another size would be written out of bounds, so
@@ -99,8 +101,8 @@ struct RopeDestinationResultsPass
     OpBuilder b(ret);
     for (auto [value, i] : llvm::zip(ret.getOperands(),
                                      llvm::seq<unsigned>(0, outs.size()))) {
-      freeInit(value);
       buildSizeCheck(value, ret, body.getArgument(first + i), i);
+      useCallerBuffer(value, body.getArgument(first + i));
       auto store = bufferization::MaterializeInDestinationOp::create(
           b, ret.getLoc(), TypeRange{}, value, body.getArgument(first + i));
       store.setRestrict(true);

@@ -1,8 +1,8 @@
 // RUN: rope-opt %s --rope-destination-results -split-input-file -verify-diagnostics | FileCheck %s
 
 // Results become trailing memref arguments written by
-// materialize_in_destination; a dynamic size is checked before the op that
-// writes the buffer.
+// materialize_in_destination; a rope op computes straight into the buffer
+// (its outs); a dynamic size is checked before the op writes it.
 // CHECK-LABEL: func.func @f(
 // CHECK-SAME: %[[X:.*]]: tensor<?x8x64xf32>, %[[P:.*]]: tensor<?xi64>, %[[OUT:.*]]: memref<?x8x64xf32>) {
 // CHECK: %[[E:.*]] = tensor.empty
@@ -10,7 +10,8 @@
 // CHECK: %[[B:.*]] = memref.dim %[[OUT]], %{{.*}}
 // CHECK: %[[EQ:.*]] = arith.cmpi eq, %[[D]], %[[B]]
 // CHECK: cf.assert %[[EQ]], "result 0: the caller's output buffer has another size than the result"
-// CHECK: %[[Y:.*]] = rope.rotate
+// CHECK: %[[B:.*]] = bufferization.to_tensor %[[OUT]] restrict writable
+// CHECK: %[[Y:.*]] = rope.rotate half thd ins(%[[X]] : tensor<?x8x64xf32>) outs(%[[B]] : tensor<?x8x64xf32>)
 // CHECK: bufferization.materialize_in_destination %[[Y]] in restrict writable %[[OUT]]
 // CHECK: return{{$}}
 func.func @f(%x: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
@@ -23,12 +24,11 @@ func.func @f(%x: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
 }
 
 // The in-place spelling outs(%x): a rope op overwrites its whole init, so
-// the init becomes a tensor.empty (computed into the caller's buffer, not
-// into a copy of %x).
+// the caller's buffer replaces it too (not a copy of %x).
 // CHECK-LABEL: func.func @in_place(
 // CHECK-SAME: %[[X:.*]]: tensor<?x8x64xf32>, %{{.*}}: tensor<?xi64>, %[[OUT:.*]]: memref<?x8x64xf32>)
-// CHECK: %[[E:.*]] = tensor.empty(%{{.*}}) : tensor<?x8x64xf32>
-// CHECK: rope.rotate half thd ins(%[[X]] : tensor<?x8x64xf32>) outs(%[[E]] : tensor<?x8x64xf32>)
+// CHECK: %[[B:.*]] = bufferization.to_tensor %[[OUT]] restrict writable
+// CHECK: rope.rotate half thd ins(%[[X]] : tensor<?x8x64xf32>) outs(%[[B]] : tensor<?x8x64xf32>)
 func.func @in_place(%x: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
   %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%x : tensor<?x8x64xf32>)
       positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)

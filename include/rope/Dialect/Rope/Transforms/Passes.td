@@ -199,14 +199,14 @@ def RopeDestinationResultsPass : Pass<"rope-destination-results", "ModuleOp"> {
     The ABI of an ahead-of-time kernel: each tensor result of a public
     function becomes a trailing memref argument (identity layout) that the
     result is written into with `bufferization.materialize_in_destination`
-    (`restrict writable`), and the function returns nothing. After
-    empty-tensor elimination a rope op whose `outs` is a `tensor.empty`
-    computes straight into the caller's buffer; nothing is allocated for
-    results and the caller owns every buffer. A rope op overwrites its whole
-    `outs`, so an `outs` that is not a `tensor.empty` (the in-place
-    spelling `outs(%q)`) is replaced by one, for the same effect. A buffer
-    whose dynamic sizes differ from the result's fails a run-time check
-    (`cf.assert`).
+    (`restrict writable`), and the function returns nothing. A rope op
+    overwrites its whole `outs`, so a result computed by one gets the
+    caller's buffer as its `outs` (`bufferization.to_tensor restrict
+    writable`): it is computed straight into that buffer, whatever its
+    `outs` was (a `tensor.empty`, or `%q` in the in-place spelling), and the
+    materialization copies nothing. Nothing is allocated for results and the
+    caller owns every buffer. A buffer whose dynamic sizes differ from the
+    result's fails a run-time check (`cf.assert`) before the op writes it.
 
     ```mlir
     func.func @f(%x: tensor<?x8x64xf32>) -> tensor<?x8x64xf32>
