@@ -100,9 +100,12 @@ int64_t vectorWidthOf(const RopeCPUPipelineOptions &options,
 } // namespace
 
 void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
-                                        int64_t tokenTile, int64_t minTiles) {
+                                        int64_t tokenTile, int64_t minTiles,
+                                        bool printSizes) {
   pm.addPass(createRopeCheckDimIndicesPass());
-  pm.addPass(createRopeInsertRuntimeChecksPass());
+  RopeInsertRuntimeChecksPassOptions checks;
+  checks.printSizes = printSizes;
+  pm.addPass(createRopeInsertRuntimeChecksPass(checks));
   pm.addPass(createRopeFoldFrequenciesPass());
   pm.addPass(createRopeDecomposeRotatePass());
   // Folds rope.inv_freq of compile-time frequencies to constants.
@@ -245,8 +248,8 @@ void mlir::rope::buildRopeCPUPipeline(OpPassManager &pm,
   addRopePipelineInputCheck(pm, "rope-cpu-pipeline");
   if (options.destinationResults)
     pm.addPass(createRopeDestinationResultsPass());
-  buildRopeToLinalgStage(pm, options.tokenTile,
-                         minTilesOf(options));
+  buildRopeToLinalgStage(pm, options.tokenTile, minTilesOf(options),
+                         /*printSizes=*/!options.statusChecks);
   if (options.tokenTile > 0)
     buildRopeVectorizationStage(pm, vectorWidthOf(options, *target));
   buildRopeBufferizationStage(pm);

@@ -123,8 +123,10 @@ struct RopeCPUPipelineOptions
 /// `tokenTile > 0` each op is an scf.forall over token tiles that compute
 /// their cos/sin table once, short sequences split into at least `minTiles`
 /// tiles.
+/// `printSizes = false` builds the run-time checks without printing the
+/// sizes that disagree (status-checks).
 void buildRopeToLinalgStage(OpPassManager &pm, int64_t tokenTile = 0,
-                            int64_t minTiles = 1);
+                            int64_t minTiles = 1, bool printSizes = true);
 
 /// Stage 1b, vectorization of the tiled kernels. Post-condition: the
 /// rotation and table computations are vector ops on `vectorWidth` lanes.

@@ -65,12 +65,14 @@ struct Named {
 };
 
 /// Collects `a.dim(i) == b.dim(j)` conditions for dims that are not both
-/// static (static ones were verified); each mismatch prints both sizes.
+/// static (static ones were verified); with `printSizes`, each mismatch
+/// prints both sizes.
 struct DimEqualities {
   OpBuilder &b;
   Location loc;
   Value all;
   StringRef opName = "rope.rotate";
+  bool printSizes = true;
 
   void require(const Named &a, int64_t i, const Named &other, int64_t j) {
     auto ta = cast<RankedTensorType>(a.value.getType());
@@ -82,12 +84,13 @@ struct DimEqualities {
     Value db = tensor::DimOp::create(b, loc, other.value, j);
     Value eq =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, da, db);
-    printSizesUnless(b, loc, eq,
-                     (opName + llvm::Twine(": dimension ") + llvm::Twine(i) +
-                      " of " + a.name + " is %lld, but dimension " +
-                      llvm::Twine(j) + " of " + other.name + " is %lld")
-                         .str(),
-                     da, db);
+    if (printSizes)
+      printSizesUnless(b, loc, eq,
+                       (opName + llvm::Twine(": dimension ") + llvm::Twine(i) +
+                        " of " + a.name + " is %lld, but dimension " +
+                        llvm::Twine(j) + " of " + other.name + " is %lld")
+                           .str(),
+                       da, db);
     all = all ? arith::AndIOp::create(b, loc, all, eq) : eq;
   }
 };
@@ -116,8 +119,9 @@ static Named requireRotatedTensors(DimEqualities &eqs, Layout layout,
   return first;
 }
 
-void mlir::rope::buildShapeChecks(OpBuilder &b, Location loc, RotateOp op) {
-  DimEqualities eqs{b, loc, nullptr};
+void mlir::rope::buildShapeChecks(OpBuilder &b, Location loc, RotateOp op,
+                                  bool printSizes) {
+  DimEqualities eqs{b, loc, nullptr, "rope.rotate", printSizes};
   SmallVector<int64_t> tokenDims = op.getTokenDims();
   Named first =
       requireRotatedTensors(eqs, op.getLayout(), op.getInputs(), op.getInits());
@@ -143,8 +147,9 @@ void mlir::rope::buildShapeChecks(OpBuilder &b, Location loc, RotateOp op) {
                          "disagree (token counts, positions, cache or outs)");
 }
 
-void mlir::rope::buildShapeChecks(OpBuilder &b, Location loc, ApplyOp op) {
-  DimEqualities eqs{b, loc, nullptr, "rope.apply"};
+void mlir::rope::buildShapeChecks(OpBuilder &b, Location loc, ApplyOp op,
+                                  bool printSizes) {
+  DimEqualities eqs{b, loc, nullptr, "rope.apply", printSizes};
   SmallVector<int64_t> tokenDims = getTokenDims(op.getLayout());
   Named first =
       requireRotatedTensors(eqs, op.getLayout(), op.getInputs(), op.getInits());
@@ -162,9 +167,9 @@ void mlir::rope::buildTableShapeChecks(OpBuilder &b, Location loc,
                                        Operation *op, Value positions,
                                        Value cosInit, Value sinInit,
                                        bool mrope, Value cosTable,
-                                       Value sinTable) {
+                                       Value sinTable, bool printSizes) {
   std::string opName = op->getName().getStringRef().str();
-  DimEqualities eqs{b, loc, nullptr, opName};
+  DimEqualities eqs{b, loc, nullptr, opName, printSizes};
   Named cos = named(cosInit, "outs", 0), sin = named(sinInit, "outs", 1);
   const int64_t tokenRank =
       cast<RankedTensorType>(cosInit.getType()).getRank() - 1;

@@ -16,16 +16,21 @@ namespace mlir::rope {
 
 /// Emits a cf.assert that every dynamic dimension shared between operands
 /// (token dims of all inputs, inits, positions, per-token caches) agrees.
-void buildShapeChecks(OpBuilder &b, Location loc, RotateOp op);
+/// With `printSizes`, a mismatch first prints both sizes (printf: a
+/// cf.assert message cannot carry them); without, the check is the assert
+/// alone (for callers that turn asserts into statuses).
+void buildShapeChecks(OpBuilder &b, Location loc, RotateOp op,
+                      bool printSizes = true);
 
 /// The same for rope.apply: ins vs outs, token counts of ins and tables.
-void buildShapeChecks(OpBuilder &b, Location loc, ApplyOp op);
+void buildShapeChecks(OpBuilder &b, Location loc, ApplyOp op,
+                      bool printSizes = true);
 /// The same for a table producer (rope.cos_sin, rope.gather): positions vs
 /// outs, and for rope.gather the widths and row counts of its tables.
 void buildTableShapeChecks(OpBuilder &b, Location loc, Operation *op,
                            Value positions, Value cosInit, Value sinInit,
                            bool mrope, Value cosTable = {},
-                           Value sinTable = {});
+                           Value sinTable = {}, bool printSizes = true);
 /// Emits a cf.assert with `message` that every dynamic size of `buffer` (a
 /// caller's memref) equals that of `tensor` (same rank): a smaller buffer
 /// would be written out of bounds. Nothing when both are static.

@@ -10,7 +10,6 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
 
 namespace mlir::rope {
@@ -21,19 +20,6 @@ namespace mlir::rope {
 using namespace mlir;
 
 namespace {
-/// The printf of the sizes before a failed shape check
-/// (RuntimeChecks.cpp's printSizesUnless): its format is a `__rope_msg_*`
-/// global (through a GEP to its first character).
-bool isSizesPrintf(LLVM::CallOp call) {
-  if (call.getCallee() != "printf" || call.getNumOperands() == 0)
-    return false;
-  Value text = call.getOperand(0);
-  while (auto gep = text.getDefiningOp<LLVM::GEPOp>())
-    text = gep.getBase();
-  auto format = text.getDefiningOp<LLVM::AddressOfOp>();
-  return format && format.getGlobalName().starts_with("__rope_msg_");
-}
-
 struct RopeChecksToStatusPass
     : rope::impl::RopeChecksToStatusPassBase<RopeChecksToStatusPass> {
   void runOnOperation() override {
@@ -55,10 +41,6 @@ struct RopeChecksToStatusPass
     });
     if (nested.wasInterrupted())
       return failure();
-    func.walk([](LLVM::CallOp call) {
-      if (isSizesPrintf(call))
-        call.erase();
-    });
 
     MLIRContext *ctx = &getContext();
     auto i32 = IntegerType::get(ctx, 32);

@@ -27,9 +27,9 @@ using namespace mlir;
 using namespace mlir::rope;
 
 namespace {
-void checkRotate(OpBuilder &b, RotateOp op) {
+void checkRotate(OpBuilder &b, RotateOp op, bool printSizes) {
   Location loc = op.getLoc();
-  buildShapeChecks(b, loc, op);
+  buildShapeChecks(b, loc, op, printSizes);
   const bool gathersCache = op.hasCache() && !op.hasPerTokenCache();
   if (!gathersCache && !op.getFreqs())
     return;
@@ -54,6 +54,8 @@ void checkRotate(OpBuilder &b, RotateOp op) {
 struct RopeInsertRuntimeChecksPass
     : rope::impl::RopeInsertRuntimeChecksPassBase<
           RopeInsertRuntimeChecksPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
@@ -65,20 +67,20 @@ struct RopeInsertRuntimeChecksPass
       b.setInsertionPoint(op);
       Location loc = op->getLoc();
       if (auto rotate = dyn_cast<RotateOp>(op)) {
-        checkRotate(b, rotate);
+        checkRotate(b, rotate, printSizes);
       } else if (auto apply = dyn_cast<ApplyOp>(op)) {
-        buildShapeChecks(b, loc, apply);
+        buildShapeChecks(b, loc, apply, printSizes);
       } else if (auto cosSin = dyn_cast<CosSinOp>(op)) {
         buildTableShapeChecks(b, loc, op, cosSin.getPositions(),
                               cosSin.getCosInit(), cosSin.getSinInit(),
-                              cosSin.isMRope());
+                              cosSin.isMRope(), {}, {}, printSizes);
         PositionRange r = buildPositionRange(b, loc, cosSin.getPositions());
         buildPositionRangeCheck(b, loc, r.min, r.max, r.empty, "rope.cos_sin");
       } else if (auto gather = dyn_cast<GatherOp>(op)) {
         buildTableShapeChecks(b, loc, op, gather.getPositions(),
                               gather.getCosInit(), gather.getSinInit(),
                               gather.isMRope(), gather.getCosTable(),
-                              gather.getSinTable());
+                              gather.getSinTable(), printSizes);
         PositionRange r = buildPositionRange(b, loc, gather.getPositions());
         buildCacheBoundsCheck(b, loc, gather.getCosTable(), r.min, r.max,
                               "rope.gather");

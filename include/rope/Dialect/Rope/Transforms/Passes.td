@@ -78,7 +78,9 @@ def RopeInsertRuntimeChecksPass : Pass<"rope-insert-runtime-checks"> {
     * positions gathered from a table (`rope.rotate` with a cache,
       `rope.gather`) within `[0, P)`.
     Both pipelines run it before any other rope pass; the lowerings assume
-    its checks hold.
+    its checks hold. `print-sizes=false` leaves out the printing of the
+    sizes that disagree (the pipelines' `status-checks`, where a library
+    returns a status and must not write to stdout).
 
     ```mlir
     // rope.rotate: a position is outside (-2^31, 2^31), the range in which
@@ -86,6 +88,10 @@ def RopeInsertRuntimeChecksPass : Pass<"rope-insert-runtime-checks"> {
     %cos, %sin = rope.cos_sin positions(%p : tensor<?xi64>) ...
     ```
   }];
+  let options = [
+    Option<"printSizes", "print-sizes", "bool", /*default=*/"true",
+           "Print the sizes that disagree before a failed shape check">
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::cf::ControlFlowDialect",
                            "::mlir::LLVM::LLVMDialect",
@@ -229,10 +235,11 @@ def RopeChecksToStatusPass : Pass<"rope-checks-to-status", "ModuleOp"> {
     function (where `rope-insert-runtime-checks` puts them) becomes a branch
     to a return of status `k` (the k-th check, from 1); the function gets an
     `i32` result, last, which is 0 when every check held (other results are
-    poison on failure). The sizes printed before a failed shape check are
-    dropped (a library reports by its status); the messages are kept, in
-    order, in the function's `rope.status_messages`. Runs on memrefs, after
-    bufferization; a `cf.assert` nested in a region is an error.
+    poison on failure). The messages are kept, in order, in the function's
+    `rope.status_messages`. (The pipelines' `status-checks` also builds the
+    checks with `print-sizes=false`: a library reports by its status only.)
+    Runs on memrefs, after bufferization; a `cf.assert` nested in a region
+    is an error.
 
     ```mlir
     cf.assert %ok, "rope.rotate: dynamic dimensions of the operands disagree"
