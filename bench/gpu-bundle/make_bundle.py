@@ -91,7 +91,6 @@ def compile_kernel(build, ir_text, name, workdir, out_obj):
 def thunk(name, kinds, nout):
     """A C++ entry taking void *args[]: descriptors by pointer, index scalars
     by value (int64_t)."""
-    params = ["void *"] * 0
     all_kinds = kinds + ["t"] * nout
     params = ["int64_t" if k == "i" else "void *" for k in all_kinds]
     args = ["*static_cast<int64_t *>(a[%d])" % i if k == "i" else "a[%d]" % i

@@ -25,19 +25,6 @@ using namespace mlir;
 using namespace mlir::rope;
 
 namespace {
-/// Marks public functions with llvm.emit_c_interface so that hosts can call
-/// them through `_mlir_ciface_<name>`.
-struct EmitCInterfacePass
-    : PassWrapper<EmitCInterfacePass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(EmitCInterfacePass)
-  StringRef getArgument() const final { return "rope-emit-c-interface"; }
-  void runOnOperation() override {
-    for (auto func : getOperation().getOps<func::FuncOp>())
-      if (func.isPublic() && !func.isExternal())
-        func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                      UnitAttr::get(&getContext()));
-  }
-};
 /// Stops a pipeline whose options are malformed, with the message.
 struct ReportErrorPass : PassWrapper<ReportErrorPass, OperationPass<>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ReportErrorPass)
@@ -214,7 +201,7 @@ void mlir::rope::buildRopeCPULoweringStage(
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createSCFToControlFlowPass());
   if (options.emitCInterface)
-    pm.addPass(std::make_unique<EmitCInterfacePass>());
+    pm.addPass(createRopeEmitCInterfacePass());
   // Without native bf16 conversions LLVM calls compiler-rt's __truncsfbf2,
   // which the JIT cannot resolve; expand bf16 casts to integer arithmetic.
   // CPU targets (x86, AArch64, RISC-V) have default NaNs with zero low bits.
@@ -303,7 +290,6 @@ void mlir::rope::registerRopePipelines() {
       "Pipeline stage 2: one-shot bufferization with identity-layout "
       "function boundaries",
       buildRopeBufferizationStage);
-  PassRegistration<EmitCInterfacePass>();
   PassPipelineRegistration<RopeGPUPipelineOptions>(
       "rope-gpu-pipeline",
       "Lower rope ops for NVIDIA GPUs: one gpu.launch per op (cos/sin once "

@@ -24,6 +24,8 @@ void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
                                      const RopeGPUPipelineOptions &options) {
   addRopePipelineInputCheck(pm, "rope-gpu-pipeline");
   pm.addPass(createRopeCheckGPUHostOpsPass());
+  if (options.emitCInterface)
+    pm.addPass(createRopeEmitCInterfacePass());
   pm.addPass(createRopeCheckDimIndicesPass());
   // The GPU lowering takes the one-op form.
   pm.addPass(createRopeComposeRotatePass());

@@ -202,10 +202,7 @@ int main(int argc, char **argv) {
   if (cuda) {
     // Caller-provided device buffers; `_mlir_ciface_` entry points.
     pm.addPass(rope::createRopeDestinationResultsPass());
-    for (auto func : module->getOps<func::FuncOp>())
-      if (func.isPublic() && !func.isExternal())
-        func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                      UnitAttr::get(&context));
+    gpuOptions.emitCInterface = true;
     rope::buildRopeGPUPipeline(pm, gpuOptions);
   } else {
     rope::buildRopeCPUPipeline(pm, options);

@@ -169,6 +169,12 @@ struct RopeGPUPipelineOptions
   PassOptions::Option<int64_t> blockSize{
       *this, "block-size", llvm::cl::desc("Threads per block"),
       llvm::cl::init(128)};
+  PassOptions::Option<bool> emitCInterface{
+      *this, "emit-c-interface",
+      llvm::cl::desc("Add llvm.emit_c_interface to public functions "
+                     "(rope-emit-c-interface): `_mlir_ciface_` host entry "
+                     "points for C callers"),
+      llvm::cl::init(false)};
 };
 
 /// GPU stage 1: rope ops to a bufferized gpu.launch per op, async.

@@ -255,6 +255,17 @@ def RopeChecksToStatusPass : Pass<"rope-checks-to-status", "ModuleOp"> {
                            "::mlir::ub::UBDialect"];
 }
 
+def RopeEmitCInterfacePass : Pass<"rope-emit-c-interface", "ModuleOp"> {
+  let summary = "Give public functions a C entry point (llvm.emit_c_interface)";
+  let description = [{
+    Marks every public function with a body with `llvm.emit_c_interface`,
+    so that the LLVM lowering adds `_mlir_ciface_<name>`, which takes memref
+    descriptors by pointer: what C callers, rope-run, rope-aot headers and
+    the GPU bundle's runner call. Both pipelines can add it
+    (`emit-c-interface`).
+  }];
+}
+
 def RopeFreeLocalBuffersPass : Pass<"rope-free-local-buffers"> {
   let summary = "Free heap buffers that do not leave their block";
   let description = [{
