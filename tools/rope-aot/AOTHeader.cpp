@@ -128,19 +128,28 @@ void rope_aot::writeHeader(llvm::raw_ostream &os, StringRef guard,
       os << "     in" << i << ": " << describe(t) << "\n";
     for (auto [i, t] : llvm::enumerate(k.outputs))
       os << "     out" << i << ": " << describe(t) << " (written)\n";
-    if (!returnsStatus) {
-      os << "*/\nvoid _mlir_ciface_" << k.name << "(";
-      for (size_t i = 0, e = k.inputs.size() + k.outputs.size(); i < e; ++i) {
-        Type t = i < k.inputs.size() ? k.inputs[i] : k.outputs[i - k.inputs.size()];
-        os << (i ? ", " : "");
+    // The declaration: descriptors by pointer, scalars by value.
+    auto declare = [&](StringRef result) {
+      os << result << " _mlir_ciface_" << k.name << "(";
+      bool first = true;
+      auto param = [&](Type t, StringRef prefix, size_t i) {
+        os << (first ? "" : ", ");
+        first = false;
         if (auto tensor = dyn_cast<RankedTensorType>(t))
-          os << descriptorName(tensor) << " *";
+          os << descriptorName(tensor) << " *" << prefix << i;
         else
-          os << cType(t).first << " ";
-        os << (i < k.inputs.size() ? "in" : "out")
-           << (i < k.inputs.size() ? i : i - k.inputs.size());
-      }
-      os << ");\n\n";
+          os << cType(t).first << " " << prefix << i;
+      };
+      for (auto [i, t] : llvm::enumerate(k.inputs))
+        param(t, "in", i);
+      for (auto [i, t] : llvm::enumerate(k.outputs))
+        param(t, "out", i);
+      os << (first ? "void);\n" : ");\n");
+    };
+    if (!returnsStatus) {
+      os << "*/\n";
+      declare("void");
+      os << "\n";
       continue;
     }
     os << "   Returns " << upper << "_OK (0) or one of the statuses below. */\n";
@@ -149,24 +158,7 @@ void rope_aot::writeHeader(llvm::raw_ostream &os, StringRef guard,
       os << "  " << upper << "_CHECK_" << (i + 1) << " = " << (i + 1)
          << ", /* " << m << " */\n";
     os << "};\n";
-    os << "int32_t _mlir_ciface_" << k.name << "(";
-    bool first = true;
-    auto param = [&](Type t, StringRef prefix, size_t i) {
-      if (!first)
-        os << ", ";
-      first = false;
-      if (auto tensor = dyn_cast<RankedTensorType>(t))
-        os << descriptorName(tensor) << " *" << prefix << i;
-      else
-        os << cType(t).first << " " << prefix << i;
-    };
-    for (auto [i, t] : llvm::enumerate(k.inputs))
-      param(t, "in", i);
-    for (auto [i, t] : llvm::enumerate(k.outputs))
-      param(t, "out", i);
-    if (first)
-      os << "void";
-    os << ");\n";
+    declare("int32_t");
     os << "/* The message of a status of " << k.name << " (NULL for 0). */\n";
     os << "static inline const char *" << k.name
        << "_status_message(int32_t status) {\n  switch (status) {\n";
