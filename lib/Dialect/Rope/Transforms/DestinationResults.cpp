@@ -45,7 +45,8 @@ struct RopeDestinationResultsPass
   /// copied at the end.) Other producers are copied into the buffer.
   void useCallerBuffer(Value value, Value buffer) {
     auto dps = value.getDefiningOp<DestinationStyleOpInterface>();
-    if (!dps || !isa<rope::RotateOp, rope::ApplyOp>(dps.getOperation()))
+    // Every rope op writes all of its outs (none reads them).
+    if (!dps || !isa<rope::RopeDialect>(dps->getDialect()))
       return;
     OpOperand *init = dps.getTiedOpOperand(cast<OpResult>(value));
     if (init->get().getDefiningOp<bufferization::ToTensorOp>())
