@@ -153,6 +153,7 @@ void mlir::rope::buildRopeParallelizationStage(
     ConvertSCFToOpenMPPassOptions omp;
     omp.numThreads = options.numThreads;
     pm.addPass(createConvertSCFToOpenMPPass(omp));
+    pm.addPass(createRopeWsloopNowaitPass());
   }
   pm.addPass(createCanonicalizerPass());
   // After canonicalization, which turns in-bounds transfers into loads.
