@@ -146,15 +146,14 @@ void mlir::rope::buildRopeParallelizationStage(
     pm.addPass(createRopeNontemporalStoresPass(streaming));
   }
   // A single tile (a decode step) runs on the caller, outside OpenMP.
-  if (options.parallel)
-    pm.addPass(createRopeSequentialSingleTilePass());
-  pm.addPass(createForallToParallelLoopPass());
+  // The other tiles run on OpenMP threads, a block of tiles each.
   if (options.parallel) {
-    ConvertSCFToOpenMPPassOptions omp;
+    pm.addPass(createRopeSequentialSingleTilePass());
+    RopeForallToOpenMPPassOptions omp;
     omp.numThreads = options.numThreads;
-    pm.addPass(createConvertSCFToOpenMPPass(omp));
-    pm.addPass(createRopeWsloopNowaitPass());
+    pm.addPass(createRopeForallToOpenMPPass(omp));
   }
+  pm.addPass(createForallToParallelLoopPass());
   pm.addPass(createCanonicalizerPass());
   // After canonicalization, which turns in-bounds transfers into loads.
   if (options.prefetchDistance > 0) {

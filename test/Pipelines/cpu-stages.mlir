@@ -55,7 +55,8 @@
 // ONCE-NOT: math.roundeven
 // ONCE: scf.forall.in_parallel
 
-// After bufferization: token tiles on OpenMP threads (only when there is
+// After bufferization: token tiles on OpenMP threads, a block of tiles per
+// thread and its tables allocated once (rope-forall-to-openmp; only when there is
 // more than one tile: a decode step runs as a plain loop on the caller,
 // rope-sequential-single-tile), the tables on the
 // stack, results written with aligned streaming stores when the outputs are
@@ -72,9 +73,11 @@
 // PAR: %[[MANY:.*]] = arith.cmpi sgt, %{{.*}}, %c1
 // PAR: scf.if %[[MANY]]
 // PAR: omp.parallel
-// PAR: omp.wsloop
-// PAR: omp.loop_nest
+// PAR: func.call @omp_get_thread_num()
 // PAR: memref.alloca() {alignment = 64 : i64} : memref<16x64xf32>
+// PAR: memref.alloca() {alignment = 64 : i64} : memref<16x64xf32>
+// PAR: scf.for
+// PAR-NOT: memref.alloca
 // PAR: memref.prefetch %{{.*}}, read, locality<3>, data : memref<?xbf16>
 // PAR: scf.for {{.*}} iter_args({{.*}}) -> (vector<32xi16>
 // PAR: vector.store {{.*}} {alignment = 64 : i64, nontemporal = true} {{.*}} vector<32xbf16>
@@ -129,7 +132,8 @@ func.func @llama_qk(%q: tensor<?x32x128xbf16>, %k: tensor<?x8x128xbf16>, %p: ten
 // ONCE-NOT: math.roundeven
 // ONCE: scf.forall.in_parallel
 // PAR-LABEL: func @head_dim_64
-// PAR: omp.wsloop
+// PAR: omp.parallel
+// PAR: func.call @omp_get_thread_num()
 func.func @head_dim_64(%x: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
   %c0 = arith.constant 0 : index
   %t = tensor.dim %x, %c0 : tensor<?x8x64xf32>

@@ -137,7 +137,8 @@ void buildRopeVectorizationStage(OpPassManager &pm, int64_t vectorWidth);
 void buildRopeBufferizationStage(OpPassManager &pm);
 
 /// Stage 2b, parallelization: tile-local tables to the stack, scf.forall to
-/// OpenMP. Post-condition: omp.parallel/omp.wsloop over token tiles.
+/// OpenMP. Post-condition: omp.parallel regions, each thread a block of
+/// token tiles.
 void buildRopeParallelizationStage(OpPassManager &pm,
                                    const RopeCPUPipelineOptions &options,
                                    const CPUTarget &target);

@@ -283,31 +283,50 @@ def RopeBF16VectorMemoryAsI16Pass : Pass<"rope-bf16-vector-memory-as-i16"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
-def RopeWsloopNowaitPass : Pass<"rope-wsloop-nowait"> {
-  let summary = "Drop the barrier of a worksharing loop that ends its parallel region";
+def RopeForallToOpenMPPass : Pass<"rope-forall-to-openmp"> {
+  let summary = "Run tile loops on OpenMP threads, each a contiguous block";
   let description = [{
-    Marks `nowait` every `omp.wsloop` without reductions that is the last op
-    of its `omp.parallel` region (only the terminator follows it). The end
-    of the parallel region is a barrier already; the loop's own barrier
-    just before it is a second one. Without it a call with two token tiles
-    on two threads takes about 0.35 us less on the benchmark machine (a
-    barrier costs a fork's third there).
+    Turns every outermost `scf.forall` without results (the bufferized tile
+    loops of the rope lowering) into an `omp.parallel` region in which each
+    thread runs its own contiguous block of the iterations (the first
+    `n % threads` threads one more), in order, as an `scf.for` over the
+    linearized iteration space; fixed-size `memref.alloca`s of the body (the
+    tile tables) are made once per thread, before that loop. It calls `omp_get_thread_num` and
+    `omp_get_num_threads`; there is no worksharing loop. That is the static
+    schedule of `omp.wsloop` without its cost: LLVM's OpenMP runtime as
+    Debian ships it formats a string in every `__kmpc_for_static_init`
+    (vsnprintf under the call, seen with `perf`), about 0.8 us a call on the
+    benchmark machine, against 1.4 us for the whole fork and join; nor is
+    there the worksharing loop's barrier before the region's own.
 
     ```mlir
-    omp.parallel {
-      omp.wsloop {
-        omp.loop_nest (%i) : index = (%lb) to (%ub) step (%s) { ... }
-      }
-      omp.terminator
+    scf.forall (%i) = (0) to (%n) step (8) {
+      "use"(%i) : (index) -> ()
     }
     // becomes
     omp.parallel {
-      omp.wsloop nowait { ... }
+      %t = func.call @omp_get_thread_num() : () -> i32
+      %p = func.call @omp_get_num_threads() : () -> i32
+      // [%begin, %end): thread %t's block of the ceildiv(%n, 8) iterations
+      scf.for %k = %begin to %end step %c1 {
+        %i = arith.muli %k, %c8 : index
+        "use"(%i) : (index) -> ()
+      }
       omp.terminator
     }
     ```
   }];
-  let dependentDialects = ["::mlir::omp::OpenMPDialect"];
+  let options = [
+    Option<"numThreads", "num-threads", "unsigned", /*default=*/"0",
+           "Threads of each region (0: the OpenMP runtime's default)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::omp::OpenMPDialect",
+    "::mlir::scf::SCFDialect",
+  ];
 }
 
 #endif // ROPE_CODEGEN_CPU_PASSES_TD

@@ -1,0 +1,147 @@
+//===- ForallToOpenMP.cpp - rope-forall-to-openmp pass --------------------===//
+
+#include "rope/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPEFORALLTOOPENMPPASS
+#include "rope/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+
+namespace {
+/// The OpenMP runtime's `name`: () -> i32, declared in `module` once.
+func::FuncOp runtimeFunction(ModuleOp module, StringRef name) {
+  if (auto fn = module.lookupSymbol<func::FuncOp>(name))
+    return fn;
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  auto fn = func::FuncOp::create(
+      b, module.getLoc(), name,
+      b.getFunctionType({}, {b.getI32Type()}));
+  fn.setPrivate();
+  return fn;
+}
+
+/// Replaces `loop` by a parallel region whose threads each run a contiguous
+/// block of its iterations.
+void lowerToThreads(OpBuilder &b, scf::ForallOp loop, func::FuncOp threadNum,
+                    func::FuncOp numThreads, unsigned threads) {
+  Location loc = loop.getLoc();
+  b.setInsertionPoint(loop);
+  auto value = [&](OpFoldResult v) {
+    return getValueOrCreateConstantIndexOp(b, loc, v);
+  };
+  SmallVector<Value> lbs, steps, trips;
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value total = arith::ConstantIndexOp::create(b, loc, 1);
+  for (auto [lb, ub, step] :
+       llvm::zip(loop.getMixedLowerBound(), loop.getMixedUpperBound(),
+                 loop.getMixedStep())) {
+    lbs.push_back(value(lb));
+    steps.push_back(value(step));
+    // Folded where the bounds are constants (the head dimension).
+    Value span = b.createOrFold<arith::SubIOp>(loc, value(ub), lbs.back());
+    Value n = b.createOrFold<arith::MaxSIOp>(
+        loc, b.createOrFold<arith::CeilDivSIOp>(loc, span, steps.back()),
+        zero);
+    trips.push_back(n);
+    total = b.createOrFold<arith::MulIOp>(loc, total, n);
+  }
+
+  omp::ParallelOperands clauses;
+  if (threads > 0)
+    clauses.numThreads = arith::ConstantIntOp::create(
+        b, loc, b.getI32Type(), static_cast<int64_t>(threads));
+  auto parallel = omp::ParallelOp::create(b, loc, clauses);
+  Block *region = b.createBlock(&parallel.getRegion());
+  b.setInsertionPointToStart(region);
+  auto toIndex = [&](func::FuncOp fn) -> Value {
+    Value v = func::CallOp::create(b, loc, fn, ValueRange{}).getResult(0);
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+  };
+  Value tid = toIndex(threadNum), nt = toIndex(numThreads);
+  // Thread t runs [t*q + min(t, r), +q + (t < r)): q = total / nt, r = rest.
+  Value q = arith::DivUIOp::create(b, loc, total, nt);
+  Value r = arith::RemUIOp::create(b, loc, total, nt);
+  Value begin = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, tid, q),
+      arith::MinUIOp::create(b, loc, tid, r));
+  Value extra = arith::IndexCastUIOp::create(
+      b, loc, b.getIndexType(),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tid, r));
+  Value end = arith::AddIOp::create(
+      b, loc, begin, arith::AddIOp::create(b, loc, q, extra));
+  // Fixed-size scratch buffers of an iteration (the tile tables) are the
+  // thread's, allocated once: an iteration starts with undefined contents
+  // either way.
+  IRMapping map;
+  llvm::SmallPtrSet<Operation *, 4> hoisted;
+  for (Operation &op : loop.getBody()->without_terminator()) {
+    auto alloca = dyn_cast<memref::AllocaOp>(op);
+    if (alloca && alloca.getType().hasStaticShape() &&
+        alloca->getNumOperands() == 0) {
+      b.clone(op, map);
+      hoisted.insert(&op);
+    }
+  }
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto blockLoop = scf::ForOp::create(b, loc, begin, end, one);
+  omp::TerminatorOp::create(b, loc);
+
+  // The rest of the body, once per iteration. (scf.for is an allocation
+  // scope, but its lowering does not free the stack per iteration: hence
+  // the hoisting above.)
+  b.setInsertionPointToStart(blockLoop.getBody());
+  Value linear = blockLoop.getInductionVar();
+  for (int64_t d = trips.size() - 1; d >= 0; --d) {
+    Value index = d == 0 ? linear
+                         : arith::RemUIOp::create(b, loc, linear, trips[d]);
+    if (d > 0)
+      linear = arith::DivUIOp::create(b, loc, linear, trips[d]);
+    Value iv = b.createOrFold<arith::AddIOp>(
+        loc, lbs[d], b.createOrFold<arith::MulIOp>(loc, index, steps[d]));
+    map.map(loop.getInductionVar(d), iv);
+  }
+  for (Operation &op : loop.getBody()->without_terminator())
+    if (!hoisted.contains(&op))
+      b.clone(op, map);
+  loop.erase();
+}
+
+struct RopeForallToOpenMPPass
+    : rope::impl::RopeForallToOpenMPPassBase<RopeForallToOpenMPPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    SmallVector<scf::ForallOp> loops;
+    getOperation()->walk([&](scf::ForallOp loop) {
+      if (loop->getNumResults() == 0 &&
+          !loop->getParentOfType<scf::ForallOp>())
+        loops.push_back(loop);
+    });
+    if (loops.empty())
+      return;
+    auto module = dyn_cast<ModuleOp>(getOperation());
+    if (!module)
+      module = getOperation()->getParentOfType<ModuleOp>();
+    if (!module) {
+      getOperation()->emitError("rope-forall-to-openmp needs a module to "
+                                "declare the OpenMP runtime functions in");
+      return signalPassFailure();
+    }
+    func::FuncOp threadNum = runtimeFunction(module, "omp_get_thread_num");
+    func::FuncOp numThreadsFn = runtimeFunction(module, "omp_get_num_threads");
+    OpBuilder b(&getContext());
+    for (scf::ForallOp loop : loops)
+      lowerToThreads(b, loop, threadNum, numThreadsFn, numThreads);
+  }
+};
+} // namespace
