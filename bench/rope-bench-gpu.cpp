@@ -243,11 +243,12 @@ int main(int argc, char **argv) {
 
     KernelArguments args(c, devIn, devPos, devCos, devSin, cacheRows, devOut);
     auto &packed = args.packed();
-    auto kernel = [&] {
-      if (llvm::Error err =
-              engine->invokePacked("_mlir_ciface_kernel", packed))
-        die(c.name + ": " + llvm::toString(std::move(err)));
-    };
+    // Looked up once (invokePacked looks the name up on every call).
+    auto entry = engine->lookupPacked("_mlir_ciface_kernel");
+    if (!entry)
+      die(c.name + ": " + llvm::toString(entry.takeError()));
+    void (*kernelFn)(void **) = *entry;
+    auto kernel = [&] { kernelFn(packed.data()); };
 
     // Correctness against the scalar reference.
     kernel();
