@@ -85,6 +85,15 @@ def _has_numpy():
 
 if _has_numpy():
     config.available_features.add("numpy")
+
+# The host converts f32 to bf16 in hardware (native-bf16-conversion runs).
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        _flags = cpuinfo.read().split()
+    if "avx512_bf16" in _flags and "avx512vl" in _flags:
+        config.available_features.add("avx512bf16")
+except OSError:
+    pass
 if os.path.exists(os.path.join(config.rope_obj_root, "gpu-bundle", "rope-gpu-runner")):
     config.available_features.add("gpu-bundle")
 if os.path.isdir(os.path.join(shared, "conformance")):

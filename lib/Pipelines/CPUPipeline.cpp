@@ -205,12 +205,19 @@ void mlir::rope::buildRopeCPULoweringStage(
   // Without native bf16 conversions LLVM calls compiler-rt's __truncsfbf2,
   // which the JIT cannot resolve; expand bf16 casts to integer arithmetic.
   // CPU targets (x86, AArch64, RISC-V) have default NaNs with zero low bits.
+  // The integer rounding is exact for subnormals; the hardware's flushes
+  // them, so it is opt-in.
+  const bool nativeBF16 =
+      options.nativeBF16Conversion && target.hasNativeBF16Conversion();
+  if (nativeBF16)
+    pm.addPass(createRopeX86PackBF16Pass());
   RopeExpandBF16PassOptions bf16Options;
   bf16Options.defaultNanLowBitsZero = true;
   bf16Options.funnelShiftMerge = target.hasFunnelShifts();
+  bf16Options.nativeTrunc = nativeBF16;
   pm.addPass(createRopeExpandBF16Pass(bf16Options));
   arith::ArithExpandOpsPassOptions expandOptions;
-  expandOptions.includeBf16 = true;
+  expandOptions.includeBf16 = !nativeBF16;
   pm.addPass(arith::createArithExpandOpsPass(expandOptions));
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());

@@ -202,10 +202,13 @@ void mlir::rope::populateExpandBF16TruncPatterns(RewritePatternSet &patterns,
   patterns.add<TruncFToBF16>(patterns.getContext(), noNaNCheckAttr);
 }
 
-void mlir::rope::populateBF16PairWordPatterns(RewritePatternSet &patterns,
-                                               StringRef noNaNCheckAttr,
-                                               bool funnelShiftMerge) {
+void mlir::rope::populateBF16PairWidenPatterns(RewritePatternSet &patterns) {
   patterns.add<DeinterleaveBF16Words>(patterns.getContext());
+}
+
+void mlir::rope::populateBF16PairMergePatterns(RewritePatternSet &patterns,
+                                                StringRef noNaNCheckAttr,
+                                                bool funnelShiftMerge) {
   patterns.add<InterleaveBF16Words>(patterns.getContext(), noNaNCheckAttr,
                                     funnelShiftMerge);
 }

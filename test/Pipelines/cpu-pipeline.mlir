@@ -1,4 +1,5 @@
 // RUN: rope-opt %s --rope-cpu-pipeline="vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2" -split-input-file | FileCheck %s
+// RUN: rope-opt %s --rope-cpu-pipeline="vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2,+avx512vl,+avx512bf16 native-bf16-conversion=true" -split-input-file | FileCheck %s --check-prefix=BF16
 
 // The CPU pipeline takes rope ops to the LLVM dialect with a C interface.
 // CHECK-NOT: rope.rotate {{half|interleaved}}
@@ -31,6 +32,16 @@ func.func @rotate(%x: tensor<?x8x64xbf16>, %p: tensor<?xi64>) -> tensor<?x8x64xb
 // CHECK: llvm.store %{{.*}} {alignment = 64 : i64, nontemporal} : vector<64xi16>, !llvm.ptr
 // CHECK-NOT: llvm.shufflevector {{.*}}xbf16>
 // CHECK-LABEL: llvm.func @_mlir_ciface_interleaved_bf16
+// With native-bf16-conversion on an AVX512-BF16 target the pairs are rounded
+// by its two-source conversion and interleaved by one shuffle
+// (rope-x86-pack-bf16); by default (the first RUN line, whatever the host)
+// by integer rounding.
+// BF16-LABEL: llvm.func @interleaved_bf16
+// BF16-NOT: llvm.intr.fshr
+// BF16: llvm.call_intrinsic "llvm.x86.avx512bf16.cvtne2ps2bf16.512"({{.*}}) : (vector<16xf32>, vector<16xf32>) -> vector<32xbf16>
+// BF16: llvm.shufflevector {{.*}} [0, 16, 1, 17, 2, 18
+// BF16-NOT: llvm.intr.fshr
+// BF16-LABEL: llvm.func @_mlir_ciface_interleaved_bf16
 func.func @interleaved_bf16(%x: tensor<?x8x128xbf16>, %p: tensor<?xi64>) -> tensor<?x8x128xbf16> {
   %c0 = arith.constant 0 : index
   %t = tensor.dim %x, %c0 : tensor<?x8x128xbf16>

@@ -99,6 +99,13 @@ struct RopeCPUPipelineOptions
       llvm::cl::desc("Load each head's next row before storing this one "
                      "(avoids 4K-aliasing stalls between input and output)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> nativeBF16Conversion{
+      *this, "native-bf16-conversion",
+      llvm::cl::desc("Round f32 to bf16 with the target's conversion "
+                     "instruction where it has one (AVX512-BF16 with "
+                     "AVX512-VL; rope-x86-pack-bf16): faster at sizes that "
+                     "fit in the caches, but subnormal results flush to zero"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> destinationResults{
       *this, "destination-results",
       llvm::cl::desc("Public functions write their tensor results into "

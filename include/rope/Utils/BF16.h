@@ -16,14 +16,17 @@ namespace rope {
 void populateExpandBF16TruncPatterns(RewritePatternSet &patterns,
                                      llvm::StringRef noNaNCheckAttr = {});
 
-/// Rewrites extf(vector.deinterleave) from bf16 pairs to f32 and
-/// vector.interleave(truncf, truncf) from f32 to bf16 pairs into shifts and
-/// masks on 32-bit words (one word holds a pair), instead of shuffles. With
-/// `funnelShiftMerge`, the two rounded words of an interleave are merged
-/// with `llvm.intr.fshr` (LLVM dialect) instead of a mask and an or.
-void populateBF16PairWordPatterns(RewritePatternSet &patterns,
-                                  llvm::StringRef noNaNCheckAttr = {},
-                                  bool funnelShiftMerge = false);
+/// Rewrites extf(vector.deinterleave) from bf16 pairs to f32 into a shift
+/// (even elements) and a mask (odd elements) of 32-bit words (one word holds
+/// a pair), instead of shuffles.
+void populateBF16PairWidenPatterns(RewritePatternSet &patterns);
+
+/// Rewrites vector.interleave(truncf, truncf) from f32 to bf16 pairs into
+/// the integer rounding of both and a merge of the rounded 32-bit words, a
+/// mask and an or (with `funnelShiftMerge`, `llvm.intr.fshr`, LLVM dialect).
+void populateBF16PairMergePatterns(RewritePatternSet &patterns,
+                                   llvm::StringRef noNaNCheckAttr = {},
+                                   bool funnelShiftMerge = false);
 } // namespace rope
 } // namespace mlir
 

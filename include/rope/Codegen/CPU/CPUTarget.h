@@ -36,6 +36,11 @@ struct CPUTarget {
   bool hasFeature(StringRef name) const { return features.lookup(name); }
   /// Funnel shifts on 32-bit lanes are one instruction (AVX512-VBMI2).
   bool hasFunnelShifts() const { return hasFeature("avx512vbmi2"); }
+  /// f32 -> bf16 conversion is an instruction LLVM selects, for scalars and
+  /// vectors (AVX512-BF16's vcvtneps2bf16; subnormal results flush to zero).
+  bool hasNativeBF16Conversion() const {
+    return hasFeature("avx512bf16") && hasFeature("avx512vl");
+  }
 
   /// `cpu` "host" takes the host's name and features; otherwise the
   /// features are `featureString` ("+avx512f,+avx512vbmi2,-avx512bf16").

@@ -329,4 +329,38 @@ def RopeForallToOpenMPPass : Pass<"rope-forall-to-openmp"> {
   ];
 }
 
+def RopeX86PackBF16Pass : Pass<"rope-x86-pack-bf16"> {
+  let summary = "Round the rotation's bf16 pairs with AVX512-BF16's two-source conversion";
+  let description = [{
+    Rewrites `vector.interleave` of two `arith.truncf` from f32 to bf16, both
+    marked `rope.bf16_operands` (the rotated pairs of the rope lowering: even
+    elements in one vector, odd in the other), into AVX512-BF16's
+    `vcvtne2ps2bf16` (`llvm.x86.avx512bf16.cvtne2ps2bf16.{128,256,512}`),
+    which rounds both vectors into one, evens in the low half and odds in
+    the high, and a `vector.shuffle` that interleaves the halves (one
+    `vpermw`); vectors of more than 16 lanes go 16 at a time. Two instructions for 32 results where the integer rounding of
+    `rope-expand-bf16` takes eight and LLVM's own lowering of the interleave
+    of two native truncs five (it moves the shuffle before the conversion).
+    The conversion rounds to nearest even and, like every AVX512-BF16
+    conversion, flushes subnormal results (|x| < 2^-126) to zero; NaNs stay
+    NaNs. For targets with AVX512-BF16 and AVX512-VL, where the pipeline's
+    `native-bf16-conversion` allows the flush; run before
+    `rope-expand-bf16`.
+
+    ```mlir
+    %e = arith.truncf %even {rope.bf16_operands} : vector<16xf32> to vector<16xbf16>
+    %o = arith.truncf %odd {rope.bf16_operands} : vector<16xf32> to vector<16xbf16>
+    %p = vector.interleave %e, %o : vector<16xbf16> -> vector<32xbf16>
+    // becomes
+    %c = llvm.call_intrinsic "llvm.x86.avx512bf16.cvtne2ps2bf16.512"(%odd, %even)
+        : (vector<16xf32>, vector<16xf32>) -> vector<32xbf16>
+    %p = vector.shuffle %c, %c [0, 16, 1, 17, ..., 15, 31] : vector<32xbf16>, vector<32xbf16>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // ROPE_CODEGEN_CPU_PASSES_TD

@@ -25,11 +25,15 @@ struct RopeExpandBF16Pass
     StringRef noNaNCheck = defaultNanLowBitsZero
                                ? rope::RopeDialect::getBF16OperandsAttrName()
                                : StringRef();
-    // Pairs first: they match the truncf ops the second set expands.
+    // Pairs first: they match the truncf ops the second set expands. With
+    // native conversions the truncs and their interleaves are LLVM's.
     RewritePatternSet pairs(&getContext());
-    rope::populateBF16PairWordPatterns(pairs, noNaNCheck, funnelShiftMerge);
+    rope::populateBF16PairWidenPatterns(pairs);
     RewritePatternSet truncs(&getContext());
-    rope::populateExpandBF16TruncPatterns(truncs, noNaNCheck);
+    if (!nativeTrunc) {
+      rope::populateBF16PairMergePatterns(pairs, noNaNCheck, funnelShiftMerge);
+      rope::populateExpandBF16TruncPatterns(truncs, noNaNCheck);
+    }
     if (failed(applyPatternsGreedily(getOperation(), std::move(pairs))) ||
         failed(applyPatternsGreedily(getOperation(), std::move(truncs))))
       signalPassFailure();

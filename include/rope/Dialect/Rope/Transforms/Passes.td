@@ -313,6 +313,14 @@ def RopeExpandBF16Pass : Pass<"rope-expand-bf16"> {
     AVX512-VBMI2 (Ice Lake and later); without funnel-shift instructions
     LLVM expands it back to the mask-and-or form.
 
+    With `native-trunc` only `extf` is expanded: `truncf` and the
+    interleave of two are left to LLVM, for targets whose conversion
+    instruction is cheaper than the integer rounding. x86 with AVX512-BF16
+    turns them into `vcvtneps2bf16` (nearest even; like every AVX512-BF16
+    conversion it flushes subnormal results, |x| < 2^-126, to zero, which
+    integer rounding does not) and one `vpermi2w`: 3 instructions for 32
+    results instead of 8.
+
     The NaN fix-up (a compare and a masked or per vector) is a third of the
     rounding's cost. With `default-nan-low-bits-zero` (the target's
     arithmetic returns an operand's NaN payload or a default NaN whose low
@@ -331,6 +339,9 @@ def RopeExpandBF16Pass : Pass<"rope-expand-bf16"> {
            /*default=*/"false",
            "Merge rounded bf16 pairs with llvm.intr.fshr (LLVM dialect) "
            "instead of a mask and an or">,
+    Option<"nativeTrunc", "native-trunc", "bool", /*default=*/"false",
+           "The target converts f32 to bf16 itself: leave arith.truncf, and "
+           "vector.interleave of two of them, to LLVM">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::LLVM::LLVMDialect",
