@@ -2,6 +2,8 @@
 
 #include "rope/Codegen/CPU/Passes.h"
 
+#include "TileLoops.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -121,12 +123,7 @@ struct RopeForallToOpenMPPass
     : rope::impl::RopeForallToOpenMPPassBase<RopeForallToOpenMPPass> {
   using Base::Base;
   void runOnOperation() override {
-    SmallVector<scf::ForallOp> loops;
-    getOperation()->walk([&](scf::ForallOp loop) {
-      if (loop->getNumResults() == 0 &&
-          !loop->getParentOfType<scf::ForallOp>())
-        loops.push_back(loop);
-    });
+    SmallVector<scf::ForallOp> loops = rope::collectTileLoops(getOperation());
     if (loops.empty())
       return;
     auto module = dyn_cast<ModuleOp>(getOperation());

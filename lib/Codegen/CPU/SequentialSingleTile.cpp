@@ -3,6 +3,8 @@
 #include "rope/Codegen/CPU/Passes.h"
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
 
+#include "TileLoops.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
@@ -21,12 +23,7 @@ struct RopeSequentialSingleTilePass
     : rope::impl::RopeSequentialSingleTilePassBase<
           RopeSequentialSingleTilePass> {
   void runOnOperation() override {
-    SmallVector<scf::ForallOp> loops;
-    getOperation()->walk([&](scf::ForallOp loop) {
-      if (loop->getNumResults() == 0 &&
-          !loop->getParentOfType<scf::ForallOp>())
-        loops.push_back(loop);
-    });
+    SmallVector<scf::ForallOp> loops = rope::collectTileLoops(getOperation());
     IRRewriter rewriter(&getContext());
     for (scf::ForallOp loop : loops) {
       // iterations = prod ceil((ub - lb) / step); parallel iff > 1.
