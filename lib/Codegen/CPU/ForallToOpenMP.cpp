@@ -4,14 +4,14 @@
 
 #include "TileLoops.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Utils/Utils.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/IR/SymbolTable.h"
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEFORALLTOOPENMPPASS
@@ -21,44 +21,14 @@ namespace mlir::rope {
 using namespace mlir;
 
 namespace {
-/// The OpenMP runtime's `name`: () -> i32, declared in `module` once.
-func::FuncOp runtimeFunction(ModuleOp module, StringRef name) {
-  if (auto fn = module.lookupSymbol<func::FuncOp>(name))
-    return fn;
-  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-  auto fn = func::FuncOp::create(
-      b, module.getLoc(), name,
-      b.getFunctionType({}, {b.getI32Type()}));
-  fn.setPrivate();
-  return fn;
-}
-
 /// Replaces `loop` by a parallel region whose threads each run a contiguous
 /// block of its iterations.
 void lowerToThreads(OpBuilder &b, scf::ForallOp loop, func::FuncOp threadNum,
                     func::FuncOp numThreads, unsigned threads) {
   Location loc = loop.getLoc();
+  rope::ForallIterations iterations = rope::buildForallIterations(b, loop);
+  Value total = iterations.total;
   b.setInsertionPoint(loop);
-  auto value = [&](OpFoldResult v) {
-    return getValueOrCreateConstantIndexOp(b, loc, v);
-  };
-  SmallVector<Value> lbs, steps, trips;
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value total = arith::ConstantIndexOp::create(b, loc, 1);
-  for (auto [lb, ub, step] :
-       llvm::zip(loop.getMixedLowerBound(), loop.getMixedUpperBound(),
-                 loop.getMixedStep())) {
-    lbs.push_back(value(lb));
-    steps.push_back(value(step));
-    // Folded where the bounds are constants (the head dimension).
-    Value span = b.createOrFold<arith::SubIOp>(loc, value(ub), lbs.back());
-    Value n = b.createOrFold<arith::MaxSIOp>(
-        loc, b.createOrFold<arith::CeilDivSIOp>(loc, span, steps.back()),
-        zero);
-    trips.push_back(n);
-    total = b.createOrFold<arith::MulIOp>(loc, total, n);
-  }
-
   omp::ParallelOperands clauses;
   if (threads > 0)
     clauses.numThreads = arith::ConstantIntOp::create(
@@ -103,14 +73,17 @@ void lowerToThreads(OpBuilder &b, scf::ForallOp loop, func::FuncOp threadNum,
   // scope, but its lowering does not free the stack per iteration: hence
   // the hoisting above.)
   b.setInsertionPointToStart(blockLoop.getBody());
-  Value linear = blockLoop.getInductionVar();
-  for (int64_t d = trips.size() - 1; d >= 0; --d) {
-    Value index = d == 0 ? linear
-                         : arith::RemUIOp::create(b, loc, linear, trips[d]);
-    if (d > 0)
-      linear = arith::DivUIOp::create(b, loc, linear, trips[d]);
+  // iv = lb + index * step of the delinearized linear iteration (the last
+  // dimension fastest).
+  SmallVector<Value> indices = {blockLoop.getInductionVar()};
+  if (iterations.tripCounts.size() > 1)
+    indices = affine::AffineDelinearizeIndexOp::create(
+                  b, loc, blockLoop.getInductionVar(), iterations.tripCounts)
+                  .getResults();
+  for (auto [d, index] : llvm::enumerate(indices)) {
     Value iv = b.createOrFold<arith::AddIOp>(
-        loc, lbs[d], b.createOrFold<arith::MulIOp>(loc, index, steps[d]));
+        loc, iterations.lowerBounds[d],
+        b.createOrFold<arith::MulIOp>(loc, index, iterations.steps[d]));
     map.map(loop.getInductionVar(d), iv);
   }
   for (Operation &op : loop.getBody()->without_terminator())
@@ -134,11 +107,21 @@ struct RopeForallToOpenMPPass
                                 "declare the OpenMP runtime functions in");
       return signalPassFailure();
     }
-    func::FuncOp threadNum = runtimeFunction(module, "omp_get_thread_num");
-    func::FuncOp numThreadsFn = runtimeFunction(module, "omp_get_num_threads");
+    // The OpenMP runtime's () -> i32 functions, declared once.
     OpBuilder b(&getContext());
+    auto declare = [&](StringRef name) {
+      return func::lookupOrCreateFnDecl(b, module, name, {}, nullptr,
+                                        b.getI32Type());
+    };
+    FailureOr<func::FuncOp> threadNum = declare("omp_get_thread_num");
+    FailureOr<func::FuncOp> numThreadsFn = declare("omp_get_num_threads");
+    if (failed(threadNum) || failed(numThreadsFn)) {
+      module.emitError("rope-forall-to-openmp: omp_get_thread_num and "
+                       "omp_get_num_threads must be () -> i32");
+      return signalPassFailure();
+    }
     for (scf::ForallOp loop : loops)
-      lowerToThreads(b, loop, threadNum, numThreadsFn, numThreads);
+      lowerToThreads(b, loop, *threadNum, *numThreadsFn, numThreads);
   }
 };
 } // namespace

@@ -26,23 +26,10 @@ struct RopeSequentialSingleTilePass
     SmallVector<scf::ForallOp> loops = rope::collectTileLoops(getOperation());
     IRRewriter rewriter(&getContext());
     for (scf::ForallOp loop : loops) {
-      // iterations = prod ceil((ub - lb) / step); parallel iff > 1.
+      // Parallel iff there is more than one iteration.
+      Value total = rope::buildForallIterations(rewriter, loop).total;
       rewriter.setInsertionPoint(loop);
       Location loc = loop.getLoc();
-      Value total;
-      for (auto [lb, ub, step] :
-           llvm::zip(loop.getMixedLowerBound(), loop.getMixedUpperBound(),
-                     loop.getMixedStep())) {
-        auto value = [&](OpFoldResult v) {
-          return getValueOrCreateConstantIndexOp(rewriter, loc, v);
-        };
-        Value trips = arith::CeilDivSIOp::create(
-            rewriter, loc,
-            arith::SubIOp::create(rewriter, loc, value(ub), value(lb)),
-            value(step));
-        total = total ? arith::MulIOp::create(rewriter, loc, total, trips)
-                      : trips;
-      }
       Value many = arith::CmpIOp::create(
           rewriter, loc, arith::CmpIPredicate::sgt, total,
           arith::ConstantIndexOp::create(rewriter, loc, 1));

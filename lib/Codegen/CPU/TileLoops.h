@@ -9,14 +9,17 @@ namespace mlir::rope {
 
 /// The outermost scf.forall loops without results under `root`: after
 /// bufferization, the token-tile loops of rope-tile-and-fuse.
-inline SmallVector<scf::ForallOp> collectTileLoops(Operation *root) {
-  SmallVector<scf::ForallOp> loops;
-  root->walk([&](scf::ForallOp loop) {
-    if (loop->getNumResults() == 0 && !loop->getParentOfType<scf::ForallOp>())
-      loops.push_back(loop);
-  });
-  return loops;
-}
+SmallVector<scf::ForallOp> collectTileLoops(Operation *root);
+
+/// A forall's bounds as values, built before it.
+struct ForallIterations {
+  SmallVector<Value> lowerBounds, steps;
+  /// max(ceildiv(ub - lb, step), 0) per dimension (folded where constant).
+  SmallVector<Value> tripCounts;
+  /// Their product: the number of iterations.
+  Value total;
+};
+ForallIterations buildForallIterations(OpBuilder &b, scf::ForallOp loop);
 
 } // namespace mlir::rope
 

@@ -3,6 +3,8 @@
 
 // Each thread runs its block of the ceildiv(n, 8) iterations: no worksharing
 // loop; the fixed-size table is allocated once per thread, outside the loop.
+// CHECK-DAG: func.func private @omp_get_thread_num() -> i32
+// CHECK-DAG: func.func private @omp_get_num_threads() -> i32
 // CHECK-LABEL: func.func @tiles
 // CHECK-SAME: (%[[N:.*]]: index
 // CHECK: %[[TRIPS:.*]] = arith.ceildivsi %[[N]], %c8
@@ -28,8 +30,6 @@
 // CHECK: "test.use"(%[[I]], %[[TABLE]])
 // CHECK: omp.terminator
 // CHECK-NOT: omp.wsloop
-// CHECK: func.func private @omp_get_thread_num() -> i32
-// CHECK: func.func private @omp_get_num_threads() -> i32
 // THREADS-LABEL: func.func @tiles
 // THREADS: %[[C3:.*]] = arith.constant 3 : i32
 // THREADS: omp.parallel num_threads(%[[C3]] : i32)
@@ -47,10 +47,9 @@ func.func @tiles(%n: index) {
 // iterations, the last dimension varying fastest.
 // CHECK-LABEL: func.func @tokens_and_heads
 // CHECK: scf.for %[[K:.*]] =
-// CHECK: %[[H:.*]] = arith.remui %[[K]], %c4{{.*}}
-// CHECK: %[[T:.*]] = arith.divui %[[K]], %c4{{.*}}
-// CHECK: %[[HS:.*]] = arith.muli %[[H]], %c2{{.*}}
-// CHECK: %[[TS:.*]] = arith.muli %[[T]], %c16{{.*}}
+// CHECK: %[[I:.*]]:2 = affine.delinearize_index %[[K]] into (%{{.*}}, 4)
+// CHECK: %[[TS:.*]] = arith.muli %[[I]]#0, %c16{{.*}}
+// CHECK: %[[HS:.*]] = arith.muli %[[I]]#1, %c2{{.*}}
 // CHECK: "test.use"(%[[TS]], %[[HS]])
 func.func @tokens_and_heads(%n: index) {
   scf.forall (%t, %h) = (0, 0) to (%n, 8) step (16, 2) {

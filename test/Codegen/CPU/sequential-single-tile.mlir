@@ -5,7 +5,8 @@
 // CHECK-LABEL: func @tiles
 // CHECK-SAME: (%[[M:.*]]: memref<?xf32>, %[[N:.*]]: index)
 // CHECK: %[[T:.*]] = arith.ceildivsi
-// CHECK: %[[MANY:.*]] = arith.cmpi sgt, %[[T]], %c1
+// CHECK: %[[NT:.*]] = arith.maxsi %[[T]], %c0
+// CHECK: %[[MANY:.*]] = arith.cmpi sgt, %[[NT]], %c1
 // CHECK: scf.if %[[MANY]] {
 // CHECK: scf.forall (%{{.*}}) = (0) to (%[[N]]) step (16)
 // CHECK: memref.store

@@ -321,6 +321,7 @@ def RopeForallToOpenMPPass : Pass<"rope-forall-to-openmp"> {
            "Threads of each region (0: the OpenMP runtime's default)">,
   ];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::func::FuncDialect",
     "::mlir::memref::MemRefDialect",
