@@ -28,8 +28,10 @@ MLIR_CAPI_EXPORTED void mlirRopeRegisterPasses(void);
 
 /// Adds rope-cpu-pipeline (GPU: rope-gpu-pipeline) to `pm` (nested on
 /// builtin.module) with `options` in the pipeline's textual form
-/// ("token-tile=16 parallel=false"; empty: the defaults). Malformed options
-/// fail, with the message passed to `errorCallback`.
+/// ("token-tile=16 parallel=false"; empty: the defaults). Malformed or
+/// out-of-range options, and a `pm` anchored on an op other than
+/// builtin.module, fail with the message passed to `errorCallback` (which
+/// may be NULL); nothing is added to `pm` then.
 MLIR_CAPI_EXPORTED MlirLogicalResult mlirRopeBuildCPUPipeline(
     MlirOpPassManager pm, MlirStringRef options,
     MlirStringCallback errorCallback, void *userData);

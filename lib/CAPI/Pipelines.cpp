@@ -22,21 +22,28 @@ void mlirRopeRegisterPasses(void) { registerAllRopePasses(); }
 
 namespace {
 /// Parses `options` into the pipeline's options struct and builds it on
-/// `pm`; parse errors go to the callback.
+/// `pm`; malformed or out-of-range options and a pass manager nested below
+/// builtin.module fail, with the message passed to the callback.
 template <typename OptionsT, typename BuildFn>
 MlirLogicalResult build(MlirOpPassManager pm, MlirStringRef options,
                         MlirStringCallback errorCallback, void *userData,
-                        BuildFn buildPipeline) {
+                        StringRef name, BuildFn buildPipeline) {
   std::string message;
   llvm::raw_string_ostream os(message);
   OptionsT parsed;
-  if (failed(parsed.parseFromString(unwrap(options), os))) {
-    if (errorCallback)
-      errorCallback(wrap(llvm::StringRef(message)), userData);
-    return mlirLogicalResultFailure();
+  OpPassManager &passManager = *unwrap(pm);
+  std::optional<StringRef> anchor = passManager.getOpName();
+  if (anchor && *anchor != "builtin.module")
+    os << name << " runs on a builtin.module, not nested on '" << *anchor
+       << "': add it to a pass manager anchored on builtin.module";
+  else if (succeeded(parsed.parseFromString(unwrap(options), os)) &&
+           parsed.verify(os)) {
+    buildPipeline(passManager, parsed);
+    return mlirLogicalResultSuccess();
   }
-  buildPipeline(*unwrap(pm), parsed);
-  return mlirLogicalResultSuccess();
+  if (errorCallback)
+    errorCallback(wrap(StringRef(message).rtrim()), userData);
+  return mlirLogicalResultFailure();
 }
 } // namespace
 
@@ -45,6 +52,7 @@ MlirLogicalResult mlirRopeBuildCPUPipeline(MlirOpPassManager pm,
                                            MlirStringCallback errorCallback,
                                            void *userData) {
   return build<RopeCPUPipelineOptions>(pm, options, errorCallback, userData,
+                                       "rope-cpu-pipeline",
                                        buildRopeCPUPipeline);
 }
 
@@ -53,5 +61,6 @@ MlirLogicalResult mlirRopeBuildGPUPipeline(MlirOpPassManager pm,
                                            MlirStringCallback errorCallback,
                                            void *userData) {
   return build<RopeGPUPipelineOptions>(pm, options, errorCallback, userData,
+                                       "rope-gpu-pipeline",
                                        buildRopeGPUPipeline);
 }

@@ -2,6 +2,8 @@
 
 #include "rope/Pipelines/Pipelines.h"
 
+#include "PipelineGuards.h"
+
 #include "rope/Codegen/CPU/Passes.h"
 #include "rope/Conversion/Passes.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
@@ -25,18 +27,6 @@ using namespace mlir;
 using namespace mlir::rope;
 
 namespace {
-/// Stops a pipeline whose options are malformed, with the message.
-struct ReportErrorPass : PassWrapper<ReportErrorPass, OperationPass<>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ReportErrorPass)
-  explicit ReportErrorPass(std::string message) : message(std::move(message)) {}
-  StringRef getArgument() const final { return "rope-report-error"; }
-  void runOnOperation() override {
-    getOperation()->emitError(message);
-    signalPassFailure();
-  }
-  std::string message;
-};
-
 /// The target of `options`, or null after adding a pass that reports why
 /// there is none.
 std::optional<CPUTarget> resolveTarget(OpPassManager &pm,
@@ -45,8 +35,7 @@ std::optional<CPUTarget> resolveTarget(OpPassManager &pm,
   FailureOr<CPUTarget> target =
       CPUTarget::resolve(options.cpu, options.cpuFeatures, error);
   if (failed(target)) {
-    pm.addPass(std::make_unique<ReportErrorPass>(
-        "rope-cpu-pipeline: cpu-features: " + error));
+    pm.addPass(createReportErrorPass("rope-cpu-pipeline: " + error));
     return std::nullopt;
   }
   return *target;
@@ -101,6 +90,7 @@ void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
     RopeTileAndFusePassOptions tiling;
     tiling.tokenTile = tokenTile;
     tiling.minTiles = minTiles;
+    tiling.stackTableBytes = kTileTableStackBytes;
     pm.addPass(createRopeTileAndFusePass(tiling));
   }
   pm.addPass(createConvertRopeToLinalgPass());
@@ -133,7 +123,7 @@ void mlir::rope::buildRopeParallelizationStage(
   }
   // Tile tables are static and small: keep them on the stack.
   bufferization::PromoteBuffersToStackPassOptions stack;
-  stack.maxAllocSizeInBytes = 64 * 1024;
+  stack.maxAllocSizeInBytes = kTileTableStackBytes;
   stack.maxRankOfAllocatedMemRef = 3;
   pm.addNestedPass<func::FuncOp>(
       bufferization::createPromoteBuffersToStackPass(stack));
@@ -186,6 +176,9 @@ void mlir::rope::buildRopeBufferizationStage(OpPassManager &pm) {
 void mlir::rope::buildRopeCPULoweringStage(
     OpPassManager &pm, const RopeCPUPipelineOptions &options,
     const CPUTarget &target) {
+  // C callers' descriptors are checked against the types the code trusts.
+  if (options.emitCInterface)
+    pm.addPass(createRopeCheckDescriptorsPass());
   if (options.statusChecks)
     pm.addPass(createRopeChecksToStatusPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
@@ -236,10 +229,14 @@ void mlir::rope::buildRopeCPULoweringStage(
 
 void mlir::rope::buildRopeCPUPipeline(OpPassManager &pm,
                                       const RopeCPUPipelineOptions &options) {
+  if (!checkPipelineCanBuild(pm, "rope-cpu-pipeline", options))
+    return;
   std::optional<CPUTarget> target = resolveTarget(pm, options);
   if (!target)
     return;
   addRopePipelineInputCheck(pm, "rope-cpu-pipeline");
+  if (options.emitCInterface)
+    pm.addPass(createRopeHalfScalarsAsBitsPass());
   if (options.destinationResults)
     pm.addPass(createRopeDestinationResultsPass());
   buildRopeToLinalgStage(pm, options.tokenTile, minTilesOf(options),
@@ -273,11 +270,16 @@ void mlir::rope::registerRopePipelines() {
   PassPipelineRegistration<>(
       "rope-to-linalg-stage",
       "Pipeline stage 1: fold frequencies, lower rope to linalg (untiled)",
-      [](OpPassManager &pm) { buildRopeToLinalgStage(pm); });
+      [](OpPassManager &pm) {
+        if (checkPipelineAnchor(pm, "rope-to-linalg-stage"))
+          buildRopeToLinalgStage(pm);
+      });
   PassPipelineRegistration<RopeCPUPipelineOptions>(
       "rope-cpu-tiled-stage",
       "CPU pipeline stages 1 and 1b: rope to token-tiled linalg, vectorized",
       [](OpPassManager &pm, const RopeCPUPipelineOptions &options) {
+        if (!checkPipelineCanBuild(pm, "rope-cpu-tiled-stage", options))
+          return;
         std::optional<CPUTarget> target = resolveTarget(pm, options);
         if (!target)
           return;
@@ -289,6 +291,8 @@ void mlir::rope::registerRopePipelines() {
       "rope-cpu-parallel-stage",
       "CPU pipeline stage 2b: tables to the stack, token tiles to OpenMP",
       [](OpPassManager &pm, const RopeCPUPipelineOptions &options) {
+        if (!checkPipelineCanBuild(pm, "rope-cpu-parallel-stage", options))
+          return;
         if (std::optional<CPUTarget> target = resolveTarget(pm, options))
           buildRopeParallelizationStage(pm, options, *target);
       });
@@ -296,7 +300,10 @@ void mlir::rope::registerRopePipelines() {
       "rope-bufferization-stage",
       "Pipeline stage 2: one-shot bufferization with identity-layout "
       "function boundaries",
-      buildRopeBufferizationStage);
+      [](OpPassManager &pm) {
+        if (checkPipelineAnchor(pm, "rope-bufferization-stage"))
+          buildRopeBufferizationStage(pm);
+      });
   PassPipelineRegistration<RopeGPUPipelineOptions>(
       "rope-gpu-pipeline",
       "Lower rope ops for NVIDIA GPUs: one gpu.launch per op (cos/sin once "
@@ -306,5 +313,8 @@ void mlir::rope::registerRopePipelines() {
   PassPipelineRegistration<RopeGPUPipelineOptions>(
       "rope-to-gpu-stage",
       "GPU pipeline stage 1: rope to bufferized, async gpu.launch",
-      buildRopeToGPUStage);
+      [](OpPassManager &pm, const RopeGPUPipelineOptions &options) {
+        if (checkPipelineCanBuild(pm, "rope-to-gpu-stage", options))
+          buildRopeToGPUStage(pm, options);
+      });
 }

@@ -2,6 +2,8 @@
 
 #include "rope/Pipelines/Pipelines.h"
 
+#include "PipelineGuards.h"
+
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 
 #include "rope/Conversion/Passes.h"
@@ -24,8 +26,10 @@ void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
                                      const RopeGPUPipelineOptions &options) {
   addRopePipelineInputCheck(pm, "rope-gpu-pipeline");
   pm.addPass(createRopeCheckGPUHostOpsPass());
-  if (options.emitCInterface)
+  if (options.emitCInterface) {
     pm.addPass(createRopeEmitCInterfacePass());
+    pm.addPass(createRopeHalfScalarsAsBitsPass());
+  }
   pm.addPass(createRopeCheckDimIndicesPass());
   // The GPU lowering takes the one-op form.
   pm.addPass(createRopeComposeRotatePass());
@@ -39,6 +43,8 @@ void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   buildRopeBufferizationStage(pm);
+  if (options.emitCInterface)
+    pm.addPass(createRopeCheckDescriptorsPass());
   // Host-side frequency tables of run-time scaling types: on the stack.
   bufferization::PromoteBuffersToStackPassOptions stack;
   stack.maxAllocSizeInBytes = 64 * 1024;
@@ -54,6 +60,8 @@ void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
 
 void mlir::rope::buildRopeGPUPipeline(OpPassManager &pm,
                                       const RopeGPUPipelineOptions &options) {
+  if (!checkPipelineCanBuild(pm, "rope-gpu-pipeline", options))
+    return;
   buildRopeToGPUStage(pm, options);
   // math.fma/roundeven to LLVM intrinsics (fma.rn.f32, cvt.rni.f32.f32):
   // convert-gpu-to-nvvm would call libdevice for them, which then has to be

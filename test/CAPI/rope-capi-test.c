@@ -91,6 +91,38 @@ static int run(MlirContext ctx) {
           opm, mlirStringRefCreateFromCString("bogus=1"), printToStdout,
           NULL)))
     printf("\nbad options rejected\n");
+  // Values textual parsing accepts but the pipelines cannot use, and a pass
+  // manager nested below the module: failures through the callback, never
+  // an abort of the process.
+  const char *badCPU[] = {"cpu=not-a-cpu", "token-tile=100000",
+                          "vector-width=3", "cpu=znver4 cpu-features=avx2"};
+  for (unsigned i = 0; i < sizeof(badCPU) / sizeof(*badCPU); ++i) {
+    printf("cpu options '%s': ", badCPU[i]);
+    if (mlirLogicalResultIsSuccess(mlirRopeBuildCPUPipeline(
+            opm, mlirStringRefCreateFromCString(badCPU[i]), printToStdout,
+            NULL)))
+      return 1;
+    printf("\n");
+  }
+  const char *badGPU[] = {"block-size=0", "block-size=-1", "block-size=100000",
+                          "format=bogus", "chip=sm90"};
+  for (unsigned i = 0; i < sizeof(badGPU) / sizeof(*badGPU); ++i) {
+    printf("gpu options '%s': ", badGPU[i]);
+    if (mlirLogicalResultIsSuccess(mlirRopeBuildGPUPipeline(
+            opm, mlirStringRefCreateFromCString(badGPU[i]), printToStdout,
+            NULL)))
+      return 1;
+    printf("\n");
+  }
+  MlirOpPassManager nested = mlirOpPassManagerGetNestedUnder(
+      opm, mlirStringRefCreateFromCString("func.func"));
+  printf("nested on func.func: ");
+  if (mlirLogicalResultIsSuccess(mlirRopeBuildCPUPipeline(
+          nested, mlirStringRefCreateFromCString(""), printToStdout, NULL)) ||
+      mlirLogicalResultIsSuccess(mlirRopeBuildGPUPipeline(
+          nested, mlirStringRefCreateFromCString(""), NULL, NULL)))
+    return 1;
+  printf("\n");
   if (mlirLogicalResultIsFailure(mlirRopeBuildCPUPipeline(
           opm, mlirStringRefCreateFromCString("parallel=false"),
           printToStdout, NULL)))

@@ -35,9 +35,11 @@
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
@@ -93,7 +95,32 @@ int fail(const llvm::Twine &message) {
   return 1;
 }
 
-/// The target machine for --triple/--cpu/--cpu-features.
+/// Checks --cpu-features item by item: +name or -name, a feature of the
+/// target (LLVM only warns about others, and ignores them).
+llvm::Error checkFeatures(const llvm::MCSubtargetInfo &sti,
+                          llvm::StringRef features, const llvm::Triple &t) {
+  SmallVector<StringRef> items;
+  features.split(items, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  for (StringRef item : items) {
+    item = item.trim();
+    if (item.size() < 2 || (item.front() != '+' && item.front() != '-'))
+      return llvm::createStringError(
+          "--cpu-features: '" + item +
+          "' must be +name or -name (e.g. +avx512f,-avx512bf16)");
+    StringRef name = item.drop_front();
+    if (!llvm::any_of(sti.getAllProcessorFeatures(),
+                      [&](const llvm::SubtargetFeatureKV &kv) {
+                        return name == kv.Key;
+                      }))
+      return llvm::createStringError("--cpu-features: '" + name +
+                                     "' is not a feature of " + t.str());
+  }
+  return llvm::Error::success();
+}
+
+/// The target machine for --triple/--cpu/--cpu-features. Every name is
+/// checked before LLVM sees it: LLVM warns about an unknown CPU or feature
+/// once per subtarget it builds and goes on with generic code.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(std::string &resolvedCpu, std::string &features) {
   llvm::Triple target(triple.empty() ? llvm::sys::getDefaultTargetTriple()
@@ -105,24 +132,101 @@ createTargetMachine(std::string &resolvedCpu, std::string &features) {
   resolvedCpu = cpu;
   features = cpuFeatures;
   if (cpu == "host") {
+    llvm::Triple host(llvm::sys::getProcessTriple());
+    if (target.getArch() != host.getArch())
+      return llvm::createStringError(
+          "--cpu=host names this machine's CPU (" + host.getArchName() +
+          "), not one of " + target.str() + ": name a CPU of the target");
     resolvedCpu = llvm::sys::getHostCPUName().str();
-    llvm::SubtargetFeatures host;
+    llvm::SubtargetFeatures hostFeatures;
     for (const auto &[name, on] : llvm::sys::getHostCPUFeatures())
-      host.AddFeature(name, on);
-    features = host.getString() + (features.empty() ? "" : "," + features);
+      hostFeatures.AddFeature(name, on);
+    features =
+        hostFeatures.getString() + (features.empty() ? "" : "," + features);
   }
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(
+      t->createMCSubtargetInfo(target, "", ""));
+  if (!sti || !sti->isCPUStringValid(resolvedCpu))
+    return llvm::createStringError("'" + resolvedCpu + "' is not a CPU of " +
+                                   target.str());
+  if (llvm::Error e = checkFeatures(*sti, cpuFeatures, target))
+    return std::move(e);
   llvm::TargetOptions options;
+  // Linux RISC-V objects use the hard-float ABI (rv64gc / lp64d, as the
+  // toolchains default to); without F and D the object would be soft-float
+  // and refused by the linker.
+  if (target.isRISCV()) {
+    StringRef fs = features;
+    bool floats = fs.contains("+f") || fs.contains("-f") ||
+                  fs.contains("+d") || fs.contains("-d");
+    if (target.isOSLinux() && !floats)
+      features = "+m,+a,+f,+d,+c" + (features.empty() ? "" : "," + features);
+    StringRef all = features;
+    bool d = all.contains("+d") && !all.contains("-d");
+    bool f = all.contains("+f") && !all.contains("-f");
+    options.MCOptions.ABIName = target.isRISCV64() ? (d   ? "lp64d"
+                                                      : f ? "lp64f"
+                                                          : "lp64")
+                                                   : (d   ? "ilp32d"
+                                                      : f ? "ilp32f"
+                                                          : "ilp32");
+  }
   std::unique_ptr<llvm::TargetMachine> tm(t->createTargetMachine(
       target, resolvedCpu, features, options, llvm::Reloc::PIC_,
       std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!tm)
     return llvm::createStringError("cannot create a target machine for " +
                                    target.str());
-  const llvm::MCSubtargetInfo *sti = tm->getMCSubtargetInfo();
-  if (!sti->isCPUStringValid(resolvedCpu))
-    return llvm::createStringError("'" + resolvedCpu +
-                                   "' is not a CPU of " + target.str());
   return std::move(tm);
+}
+
+/// Whether `name` is a C identifier (the header declares
+/// `_mlir_ciface_<name>`, `<name>_status_message` and `<NAME>_OK`).
+bool isCIdentifier(StringRef name) {
+  return !name.empty() && (llvm::isAlpha(name.front()) || name.front() == '_') &&
+         llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+/// The same file, once both exist or by their absolute, normalized paths.
+bool samePath(StringRef a, StringRef b) {
+  if (llvm::sys::fs::equivalent(a, b))
+    return true;
+  llvm::SmallString<256> x(a), y(b);
+  llvm::sys::fs::make_absolute(x);
+  llvm::sys::fs::make_absolute(y);
+  llvm::sys::path::remove_dots(x, /*remove_dot_dot=*/true);
+  llvm::sys::path::remove_dots(y, /*remove_dot_dot=*/true);
+  return x == y;
+}
+
+/// The prefix that keeps a kernel's own function apart from the C symbol
+/// space: only `_mlir_ciface_<name>` is exported, so `@puts` or `@malloc`
+/// neither takes over nor meets the C library's.
+constexpr llvm::StringLiteral kInnerPrefix = "__rope_aot_";
+
+/// Undefined symbols of the object, for the header and the warnings.
+SmallVector<std::string> undefinedSymbols(StringRef object) {
+  SmallVector<std::string> names;
+  auto file = llvm::object::ObjectFile::createObjectFile(
+      llvm::MemoryBufferRef(object, "kernel.o"));
+  if (!file) {
+    llvm::consumeError(file.takeError());
+    return names;
+  }
+  for (const llvm::object::SymbolRef &sym : (*file)->symbols()) {
+    llvm::Expected<uint32_t> flags = sym.getFlags();
+    llvm::Expected<StringRef> name = sym.getName();
+    if (!flags || !name) {
+      llvm::consumeError(flags.takeError());
+      llvm::consumeError(name.takeError());
+      continue;
+    }
+    if ((*flags & llvm::object::SymbolRef::SF_Undefined) && !name->empty())
+      names.push_back(name->str());
+  }
+  llvm::sort(names);
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
 }
 } // namespace
 
@@ -146,6 +250,11 @@ int main(int argc, char **argv) {
   llvm::raw_string_ostream gpuStream(gpuErrors);
   if (cuda && failed(gpuOptions.parseFromString(gpuPipelineOptions, gpuStream)))
     return fail("--gpu-pipeline-options: " + gpuErrors);
+  if (cuda && !gpuOptions.verify(gpuStream))
+    return fail("--gpu-pipeline-options: " + StringRef(gpuErrors).rtrim());
+  if (cuda && gpuOptions.emitCInterface.hasValue())
+    return fail("--gpu-pipeline-options: emit-c-interface is part of the "
+                "ahead-of-time ABI, which rope-aot fixes");
   rope::RopeCPUPipelineOptions options;
   std::string optionErrors;
   llvm::raw_string_ostream optionStream(optionErrors);
@@ -154,6 +263,15 @@ int main(int argc, char **argv) {
   if (options.cpu.hasValue() || options.cpuFeatures.hasValue())
     return fail("--pipeline-options: give the target with --cpu and "
                 "--cpu-features, not cpu= or cpu-features=");
+  // The options that make the ABI of docs/aot.md are not the caller's.
+  for (const auto &[set, name] :
+       {std::pair{options.destinationResults.hasValue(), "destination-results"},
+        std::pair{options.statusChecks.hasValue(), "status-checks"},
+        std::pair{options.emitCInterface.hasValue(), "emit-c-interface"}})
+    if (set)
+      return fail(llvm::Twine("--pipeline-options: ") + name +
+                  " is part of the ahead-of-time ABI (docs/aot.md), which "
+                  "rope-aot fixes: leave it out");
 
   std::string resolvedCpu, features;
   auto tm = createTargetMachine(resolvedCpu, features);
@@ -164,6 +282,8 @@ int main(int argc, char **argv) {
   options.destinationResults = true;
   options.statusChecks = true;
   options.emitCInterface = true;
+  if (!cuda && !options.verify(optionStream))
+    return fail("--pipeline-options: " + StringRef(optionErrors).rtrim());
 
   DialectRegistry registry;
   rope::registerAllRopeDialects(registry);
@@ -182,6 +302,20 @@ int main(int argc, char **argv) {
       continue;
     rope_aot::KernelSignature k;
     k.name = func.getSymName().str();
+    if (!isCIdentifier(k.name)) {
+      func.emitError("cannot compile ahead of time: '")
+          << k.name << "' is not a C identifier ([A-Za-z_][A-Za-z0-9_]*), "
+          << "and the header declares _mlir_ciface_" << k.name;
+      return 1;
+    }
+    for (const rope_aot::KernelSignature &other : kernels)
+      if (StringRef(other.name).upper() == StringRef(k.name).upper()) {
+        func.emitError("cannot compile ahead of time: '")
+            << k.name << "' and '" << other.name << "' both give the status "
+            << "names " << StringRef(k.name).upper()
+            << "_* in the header: rename one";
+        return 1;
+      }
     k.inputs.append(func.getArgumentTypes().begin(),
                     func.getArgumentTypes().end());
     k.outputs.append(func.getResultTypes().begin(),
@@ -198,6 +332,30 @@ int main(int argc, char **argv) {
   if (kernels.empty())
     return fail(inputFile + ": no public function with a body");
 
+  std::string headerPath = headerFile;
+  if (headerPath.empty()) {
+    llvm::SmallString<256> path(outputFile.getValue());
+    llvm::sys::path::replace_extension(path, "h");
+    headerPath = std::string(path);
+  }
+  if (samePath(headerPath, outputFile))
+    return fail("the header and the object would both be written to '" +
+                outputFile + "': give -o an object name (kernel.o) or "
+                "--header another file");
+
+  // Each kernel's own function leaves the C symbol space (see
+  // kInnerPrefix); its C entry point gets the kernel's name back below.
+  for (const rope_aot::KernelSignature &k : kernels) {
+    auto func = module->lookupSymbol<func::FuncOp>(k.name);
+    std::string inner = (kInnerPrefix + k.name).str();
+    if (module->lookupSymbol(inner))
+      return fail("'" + inner + "' is taken: rename that function");
+    if (failed(SymbolTable::replaceAllSymbolUses(
+            func, StringAttr::get(&context, inner), *module)))
+      return fail("cannot rename '" + k.name + "'");
+    func.setSymName(inner);
+  }
+
   PassManager pm(&context);
   if (cuda) {
     // Caller-provided device buffers; `_mlir_ciface_` entry points.
@@ -209,14 +367,44 @@ int main(int argc, char **argv) {
   }
   if (failed(pm.run(*module)))
     return 1;
+  // Exported: the C entry points, under the kernels' names. Everything
+  // else the module defines is internal to the object.
   for (rope_aot::KernelSignature &k : kernels) {
-    auto func = module->lookupSymbol<LLVM::LLVMFuncOp>(k.name);
+    std::string inner = (kInnerPrefix + k.name).str();
+    if (auto entry =
+            module->lookupSymbol<LLVM::LLVMFuncOp>("_mlir_ciface_" + inner))
+      entry.setSymName("_mlir_ciface_" + k.name);
+  }
+  for (auto func : module->getOps<LLVM::LLVMFuncOp>())
+    if (!func.isExternal() && !func.getSymName().starts_with("_mlir_ciface_"))
+      func.setLinkage(LLVM::Linkage::Internal);
+  for (auto global : module->getOps<LLVM::GlobalOp>())
+    if (global.getLinkage() != LLVM::Linkage::External ||
+        global.getInitializerRegion().empty() == false ||
+        global.getValueOrNull())
+      global.setLinkage(LLVM::Linkage::Internal);
+  for (rope_aot::KernelSignature &k : kernels) {
+    auto func =
+        module->lookupSymbol<LLVM::LLVMFuncOp>((kInnerPrefix + k.name).str());
     auto messages = func ? func->getAttrOfType<ArrayAttr>(
                                rope::RopeDialect::getStatusMessagesAttrName())
                          : ArrayAttr();
     if (messages)
-      for (auto m : messages.getAsValueRange<StringAttr>())
+      for (StringRef m : messages.getAsValueRange<StringAttr>()) {
+        // "argument N: ..." as the header names the parameter (in0, out1).
+        unsigned n;
+        StringRef rest = m;
+        if (rest.consume_front("argument ") && !rest.consumeInteger(10, n) &&
+            rest.starts_with(":")) {
+          size_t numInputs = k.inputs.size();
+          k.statusMessages.push_back(
+              (n < numInputs ? "in" + std::to_string(n)
+                             : "out" + std::to_string(n - numInputs)) +
+              rest.str());
+          continue;
+        }
         k.statusMessages.push_back(m.str());
+      }
   }
 
   llvm::LLVMContext llvmContext;
@@ -230,22 +418,52 @@ int main(int argc, char **argv) {
           llvmModule.get()))
     return fail("LLVM optimization: " + llvm::toString(std::move(e)));
 
+  llvm::SmallVector<char, 0> objectBytes;
+  {
+    llvm::raw_svector_ostream objectStream(objectBytes);
+    llvm::legacy::PassManager codegen;
+    if ((*tm)->addPassesToEmitFile(codegen, objectStream, nullptr,
+                                   llvm::CodeGenFileType::ObjectFile))
+      return fail("the target cannot emit object files");
+    codegen.run(*llvmModule);
+  }
+  // What the object needs from the C library and the compiler runtime:
+  // calls LLVM makes where the CPU has no instruction (fma, roundeven on
+  // x86-64 without FMA and SSE4.1) are slow, and need -lm.
+  SmallVector<std::string> libm, runtime, other;
+  for (const std::string &name : undefinedSymbols(
+           StringRef(objectBytes.data(), objectBytes.size()))) {
+    StringRef n = name;
+    if (n.starts_with("__kmpc_") || n.starts_with("omp_"))
+      continue; // said with parallel=true
+    if (n.starts_with("__") && (n.ends_with("hfsf2") || n.ends_with("sfhf2") ||
+                                n.ends_with("sfbf2") || n.ends_with("bfsf2") ||
+                                n.ends_with("hfdf2") || n.ends_with("dfhf2")))
+      runtime.push_back(name);
+    else if (llvm::is_contained(
+                 {"fma", "fmaf", "roundeven", "roundevenf", "sin", "sinf",
+                  "cos", "cosf", "exp", "expf", "log", "logf", "pow", "powf",
+                  "floor", "floorf", "ceil", "ceilf", "rint", "rintf",
+                  "nearbyint", "nearbyintf", "trunc", "truncf", "round",
+                  "roundf", "sqrt", "sqrtf"},
+                 n))
+      libm.push_back(name);
+    else
+      other.push_back(name);
+  }
+  if (!libm.empty())
+    llvm::errs() << "rope-aot: warning: cpu " << resolvedCpu
+                 << " has no instruction for " << llvm::join(libm, ", ")
+                 << ": the kernels call libm for them (link with -lm) and run "
+                    "many times slower than on a CPU that has them (x86: "
+                    "x86-64-v3 or newer, with FMA and SSE4.1)\n";
+
   std::error_code ec;
   llvm::ToolOutputFile object(outputFile, ec, llvm::sys::fs::OF_None);
   if (ec)
     return fail(outputFile + ": " + ec.message());
-  llvm::legacy::PassManager codegen;
-  if ((*tm)->addPassesToEmitFile(codegen, object.os(), nullptr,
-                                 llvm::CodeGenFileType::ObjectFile))
-    return fail("the target cannot emit object files");
-  codegen.run(*llvmModule);
+  object.os().write(objectBytes.data(), objectBytes.size());
 
-  std::string headerPath = headerFile;
-  if (headerPath.empty()) {
-    llvm::SmallString<256> path(outputFile.getValue());
-    llvm::sys::path::replace_extension(path, "h");
-    headerPath = std::string(path);
-  }
   llvm::ToolOutputFile header(headerPath, ec, llvm::sys::fs::OF_Text);
   if (ec)
     return fail(headerPath + ": " + ec.message());
@@ -271,6 +489,15 @@ int main(int argc, char **argv) {
                           : "No threads (parallel=false): no OpenMP "
                             "dependence.")
     << "\n";
+  if (!libm.empty())
+    d << "   Calls libm (link with -lm; this CPU has no instruction for "
+         "them): "
+      << llvm::join(libm, ", ") << ".\n";
+  if (!runtime.empty())
+    d << "   Calls the compiler runtime (libgcc or compiler-rt): "
+      << llvm::join(runtime, ", ") << ".\n";
+  if (!other.empty())
+    d << "   Other undefined symbols: " << llvm::join(other, ", ") << ".\n";
   rope_aot::writeHeader(header.os(), guard, description, kernels,
                         /*returnsStatus=*/!cuda);
   object.keep();

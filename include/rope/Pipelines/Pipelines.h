@@ -11,6 +11,7 @@
 #include "rope/Codegen/CPU/CPUTarget.h"
 
 #include "mlir/Pass/PassOptions.h"
+#include "mlir/Support/LLVM.h"
 
 #include <string>
 
@@ -123,7 +124,20 @@ struct RopeCPUPipelineOptions
       llvm::cl::desc("Add llvm.emit_c_interface to public functions so that "
                      "C and rope-run can call them"),
       llvm::cl::init(true)};
+
+  /// The value checks textual parsing does not make (ranges, CPU names,
+  /// feature syntax): false, with a message naming each bad option on `os`.
+  /// The pipeline builders check their options too (a failing pass then),
+  /// drivers call this where they parse options to report at once.
+  bool verify(llvm::raw_ostream &os) const;
 };
+
+/// The largest token-tile the pipelines take: a tile's cos/sin tables live
+/// on the stack (see kTileTableStackBytes).
+constexpr int64_t kMaxTokenTile = 4096;
+/// Stack bytes the per-tile cos/sin tables of one rope op may take; tiles of
+/// ops with wider tables hold fewer tokens (rope-tile-and-fuse).
+constexpr int64_t kTileTableStackBytes = 64 * 1024;
 
 /// Stage 1, rope -> linalg on tensors. Post-condition: no rope ops; every
 /// frequency folded; only linalg/tensor/arith/math/scf/cf remain. With
@@ -183,6 +197,10 @@ struct RopeGPUPipelineOptions
                      "(rope-emit-c-interface): `_mlir_ciface_` host entry "
                      "points for C callers"),
       llvm::cl::init(false)};
+
+  /// As RopeCPUPipelineOptions::verify: block-size in [1, 1024] (CUDA's
+  /// limit), chip `sm_<N>[a|f]`, format isa/bin/fatbin, features `+ptx<N>`.
+  bool verify(llvm::raw_ostream &os) const;
 };
 
 /// GPU stage 1: rope ops to a bufferized gpu.launch per op, async.
@@ -204,6 +222,11 @@ void addRopePipelineInputCheck(OpPassManager &pm, llvm::StringRef pipeline);
 void addRopePipelineOutputCheck(OpPassManager &pm,
                                 llvm::ArrayRef<const char *> dialects,
                                 llvm::StringRef pipeline);
+
+/// Whether `pm` can take a pipeline of module passes: anchored on
+/// builtin.module or on any op. Otherwise (nested under func.func, say) it
+/// gets a pass that fails with a message naming `pipeline`, and false.
+bool checkPipelineAnchor(OpPassManager &pm, llvm::StringRef pipeline);
 
 /// Registers everything the two pipelines need in a context: the rope
 /// dialect, the dialects they produce and the external interface models of

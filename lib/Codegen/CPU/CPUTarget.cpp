@@ -2,6 +2,9 @@
 
 #include "rope/Codegen/CPU/CPUTarget.h"
 
+#include "llvm/TargetParser/AArch64TargetParser.h"
+#include "llvm/TargetParser/ARMTargetParser.h"
+#include "llvm/TargetParser/RISCVTargetParser.h"
 #include "llvm/TargetParser/X86TargetParser.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -29,6 +32,17 @@ static std::optional<int64_t> hostL2Bytes() {
   return value * scale;
 }
 
+/// Whether LLVM's target parsers know `cpu` (x86, AArch64, ARM, RISC-V):
+/// a misspelt name would otherwise give generic code without a word.
+static bool isKnownCPU(StringRef cpu) {
+  return cpu == "generic" ||
+         llvm::X86::parseArchX86(cpu) != llvm::X86::CK_None ||
+         llvm::AArch64::parseCpu(cpu).has_value() ||
+         llvm::ARM::parseCPUArch(cpu) != llvm::ARM::ArchKind::INVALID ||
+         llvm::RISCV::parseCPU(cpu, /*IsRV64=*/true) ||
+         llvm::RISCV::parseCPU(cpu, /*IsRV64=*/false);
+}
+
 FailureOr<CPUTarget> CPUTarget::resolve(StringRef cpu, StringRef featureString,
                                         std::string &error) {
   CPUTarget target;
@@ -38,6 +52,13 @@ FailureOr<CPUTarget> CPUTarget::resolve(StringRef cpu, StringRef featureString,
     if (std::optional<int64_t> l2 = hostL2Bytes())
       target.l2Bytes = *l2;
   } else {
+    if (!isKnownCPU(cpu)) {
+      error = ("cpu: '" + cpu +
+               "' is not a CPU LLVM knows (an x86, AArch64, ARM or RISC-V "
+               "name such as x86-64-v3, znver4, neoverse-v2; or host)")
+                  .str();
+      return failure();
+    }
     target.cpu = cpu.str();
     // An x86 CPU name implies its features (znver4: AVX-512); other
     // targets' CPUs take theirs from the feature string alone.
@@ -53,10 +74,17 @@ FailureOr<CPUTarget> CPUTarget::resolve(StringRef cpu, StringRef featureString,
   for (StringRef item : items) {
     item = item.trim();
     if (item.size() < 2 || (item.front() != '+' && item.front() != '-')) {
-      error = ("feature '" + item + "' must be +name or -name").str();
+      error = ("cpu-features: feature '" + item + "' must be +name or -name").str();
       return failure();
     }
-    target.features[item.drop_front()] = item.front() == '+';
+    StringRef name = item.drop_front();
+    bool enable = item.front() == '+';
+    // On x86, what a feature needs and what needs it follow it, as in
+    // LLVM's own feature resolution: -avx512f also drops avx512bf16, which
+    // the bf16 passes would otherwise still use.
+    if (llvm::X86::parseArchX86(target.cpu) != llvm::X86::CK_None)
+      llvm::X86::updateImpliedFeatures(name, enable, target.features);
+    target.features[name] = enable;
   }
   if (target.hasFeature("avx512f"))
     target.vectorBits = 512;

@@ -536,6 +536,12 @@ struct ConvertRopeToGPUPass
     : rope::impl::ConvertRopeToGPUPassBase<ConvertRopeToGPUPass> {
   using Base::Base;
   void runOnOperation() override {
+    if (blockSize < 1 || blockSize > 1024) {
+      getOperation()->emitError("convert-rope-to-gpu: block-size=")
+          << blockSize << " is out of range: expected 1..1024 (CUDA's threads "
+          << "per block)";
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
     populateRopeToGPUConversionPatterns(patterns, blockSize);
     // A walk, not the greedy driver: it would hoist the kernel's constants

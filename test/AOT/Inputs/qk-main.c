@@ -72,6 +72,31 @@ int main(void) {
   status = _mlir_ciface_qk(&mq, &mk, &mp, &shortOut, &mko);
   printf("short output: status %d: %s\n", status, qk_status_message(status));
 
+  /* Descriptors that disagree with what the function type fixes: each gets
+   * its status, and nothing is written. */
+  memset(qo, 0x7f, sizeof(qo));
+  rope_memref_u16_3d threeHeads = tensor3(qo, T, 3); /* [T, 3, 64] for 4 heads */
+  status = _mlir_ciface_qk(&mq, &mk, &mp, &threeHeads, &mko);
+  printf("3-head output: status %d: %s\n", status, qk_status_message(status));
+  rope_memref_u16_3d shifted = mq;
+  shifted.offset = 64;
+  status = _mlir_ciface_qk(&shifted, &mk, &mp, &mqo, &mko);
+  printf("offset 64: status %d: %s\n", status, qk_status_message(status));
+  rope_memref_u16_3d strided = mq;
+  strided.strides[0] = 2 * HQ * D; /* every other token of a larger buffer */
+  status = _mlir_ciface_qk(&strided, &mk, &mp, &mqo, &mko);
+  printf("strided input: status %d: %s\n", status, qk_status_message(status));
+  int untouched = 1;
+  for (int i = 0; i < T * HQ * D; ++i)
+    untouched &= qo[i] == 0x7f7f;
+  printf("output after refused calls: %s\n", untouched ? "untouched" : "WRITTEN");
+  /* A size-1 dimension may have any stride (as PyTorch gives them). */
+  rope_memref_i64_1d one = {pos, pos, 0, {1}, {7}};
+  rope_memref_u16_3d q1 = tensor3(q, 1, HQ), k1 = tensor3(k, 1, HK);
+  rope_memref_u16_3d qo1 = tensor3(qo, 1, HQ), ko1 = tensor3(ko, 1, HK);
+  status = _mlir_ciface_qk(&q1, &k1, &one, &qo1, &ko1);
+  printf("one token, stride 7: status %d\n", status);
+
   /* A position the angles do not cover. */
   pos[3] = (int64_t)1 << 40;
   status = _mlir_ciface_qk(&mq, &mk, &mp, &mqo, &mko);

@@ -222,9 +222,24 @@ struct RopeTileAndFusePass
     : rope::impl::RopeTileAndFusePassBase<RopeTileAndFusePass> {
   using Base::Base;
 
+  /// token-tile, or fewer tokens where the op's cos/sin tile tables
+  /// ([tile, W] each) would take more than stack-table-bytes: they are
+  /// meant for the stack, and on the heap a large tile would need malloc in
+  /// every tile (and a failed malloc would go unnoticed).
+  int64_t tileForStack(ApplyOp op) {
+    auto table = cast<RankedTensorType>(op.getCos().getType());
+    int64_t width = table.getShape().back();
+    if (ShapedType::isDynamic(width) || width == 0)
+      return tokenTile;
+    int64_t bytesPerToken =
+        2 * width * llvm::divideCeil(table.getElementTypeBitWidth(), 8);
+    return std::clamp<int64_t>(stackTableBytes / bytesPerToken, 1, tokenTile);
+  }
+
   void runOnOperation() override {
-    if (tokenTile <= 0) {
-      getOperation()->emitError("rope-tile-and-fuse needs token-tile > 0");
+    if (tokenTile <= 0 || stackTableBytes <= 0) {
+      getOperation()->emitError(
+          "rope-tile-and-fuse needs token-tile > 0 and stack-table-bytes > 0");
       return signalPassFailure();
     }
     SmallVector<ApplyOp> ops;
@@ -233,14 +248,15 @@ struct RopeTileAndFusePass
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    int64_t tile = tokenTile, min = minTiles;
-    SizeFn tokenSizes = [tile, min](OpBuilder &b, ApplyOp op) {
-      return tileSizes(b, op, tile, min);
-    };
+    int64_t min = minTiles;
     for (ApplyOp op : ops) {
+      int64_t tile = tileForStack(op);
+      SizeFn tokenSizes = [tile, min](OpBuilder &b, ApplyOp op) {
+        return tileSizes(b, op, tile, min);
+      };
       // With min-tiles <= 2 there is no batch of 2 .. min-tiles - 1 tokens.
       if (minTiles <= 2 || !splitHeads) {
-        if (failed(tileAndFuse(rewriter, op, tokenSizes, tokenTile)))
+        if (failed(tileAndFuse(rewriter, op, tokenSizes, tile)))
           return signalPassFailure();
         continue;
       }
@@ -274,8 +290,8 @@ struct RopeTileAndFusePass
       SizeFn headSizes = [min](OpBuilder &b, ApplyOp op) {
         return headSplitSizes(b, op, min);
       };
-      if (failed(tileAndFuse(rewriter, split, headSizes, tokenTile)) ||
-          failed(tileAndFuse(rewriter, whole, tokenSizes, tokenTile)))
+      if (failed(tileAndFuse(rewriter, split, headSizes, tile)) ||
+          failed(tileAndFuse(rewriter, whole, tokenSizes, tile)))
         return signalPassFailure();
     }
   }

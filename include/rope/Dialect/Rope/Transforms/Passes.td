@@ -125,6 +125,10 @@ def RopeTileAndFusePass : Pass<"rope-tile-and-fuse"> {
            "Tokens per tile">,
     Option<"minTiles", "min-tiles", "int64_t", /*default=*/"1",
            "Split short sequences into at least this many tiles">,
+    Option<"stackTableBytes", "stack-table-bytes", "int64_t",
+           /*default=*/"65536",
+           "Bytes the cos/sin tables of one tile may take (they live on the "
+           "stack): ops with wide tables get tiles of fewer tokens">,
     Option<"splitHeads", "split-heads", "bool", /*default=*/"true",
            "Split the heads of batches of fewer than min-tiles tokens (but "
            "at least 2)">,
@@ -264,6 +268,58 @@ def RopeEmitCInterfacePass : Pass<"rope-emit-c-interface", "ModuleOp"> {
     the GPU bundle's runner call. Both pipelines can add it
     (`emit-c-interface`).
   }];
+}
+
+def RopeCheckDescriptorsPass : Pass<"rope-check-descriptors", "ModuleOp"> {
+  let summary = "Check the memref descriptors public functions are called with";
+  let description = [{
+    A C caller passes each memref argument as a descriptor (pointers,
+    offset, sizes, strides), and compiled code trusts the sizes the type
+    fixes and the strides and offset of its identity layout: a buffer of
+    another size would be read or written out of bounds, a strided view or
+    an offset silently misread. This pass gives every identity-layout memref
+    argument of a public function a fully dynamic strided type, checks at
+    entry that the descriptor has the declared static sizes, offset 0 and
+    the contiguous row-major strides of its sizes (a dimension of size 1 may
+    have any stride; an empty buffer any strides), then casts it back to the
+    declared type. A mismatch fails a `cf.assert` naming the argument:
+    `rope-checks-to-status` turns it into a status. Runs on bufferized
+    functions, before the C interface is emitted.
+
+    ```mlir
+    func.func @k(%a: memref<?x4x64xf32>)
+    // becomes
+    func.func @k(%a: memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>) {
+      %base, %offset, %sizes:3, %strides:3 = memref.extract_strided_metadata %a
+      ...
+      cf.assert %ok, "argument 0: ..."
+      %0 = memref.cast %a : ... to memref<?x4x64xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::cf::ControlFlowDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def RopeHalfScalarsAsBitsPass
+    : Pass<"rope-half-scalars-as-bits", "ModuleOp"> {
+  let summary = "Pass f16/bf16 scalar arguments of public functions as i16 bits";
+  let description = [{
+    C has no portable 16-bit float type, and the calling conventions pass
+    `half` in a vector register where a `uint16_t` goes in an integer one: a
+    header declaring `uint16_t` for an f16 argument would shift every later
+    argument. Like 16-bit float tensor elements, f16 and bf16 scalar
+    arguments of public functions become their bit patterns (i16), bitcast
+    back at entry.
+
+    ```mlir
+    func.func @k(%s: bf16) -> ...
+    // becomes
+    func.func @k(%bits: i16) -> ... {
+      %s = arith.bitcast %bits : i16 to bf16
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
 def RopeFreeLocalBuffersPass : Pass<"rope-free-local-buffers"> {
