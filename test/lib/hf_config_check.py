@@ -6,8 +6,15 @@ types, positions, every frequency, attention factor, rotary_dim, mrope.
 
 Usage: hf_config_check.py --rope-opt PATH --script PATH CONFIG EXAMPLE [ARGS...]
 (ARGS go to the converter). Prints 'PASS ...' (exit 0) or 'FAIL ...' (exit 1).
+
+       hf_config_check.py derive CONFIG [PATH=JSON | PATH~]...
+prints CONFIG with each dotted PATH (`rope_scaling.factor`) set to the JSON
+text after '=' (kept verbatim: `1e400`, `NaN`, `16.9`; a number indexes a
+list, objects on the way are created) or, with '~', removed: the malformed configs of the error tests,
+each one field away from a real one.
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -24,7 +31,48 @@ def rotate_op(rope_opt, text, what):
     return lines[0]
 
 
+def derive(argv):
+    if not argv:
+        print("usage: hf_config_check.py derive CONFIG [PATH=JSON | PATH~]...",
+              file=sys.stderr)
+        return 2
+    with open(argv[0]) as f:
+        cfg = json.load(f)
+    raw = {}
+    for edit in argv[1:]:
+        path, sep, text = edit.partition("=")
+        remove = not sep and path.endswith("~")
+        if not sep and not remove:
+            print("derive: %r is neither PATH=JSON nor PATH~" % edit,
+                  file=sys.stderr)
+            return 2
+        keys = (path[:-1] if remove else path).split(".")
+        node = cfg
+        for key in keys[:-1]:
+            if isinstance(node, list):
+                node = node[int(key)]
+                continue
+            if not isinstance(node.get(key), (dict, list)):
+                node[key] = {}
+            node = node[key]
+        last = int(keys[-1]) if isinstance(node, list) else keys[-1]
+        if remove:
+            node.pop(last) if isinstance(node, list) else node.pop(last, None)
+            continue
+        json.loads(text)  # the test's own JSON must be well formed
+        placeholder = "@@raw%d@@" % len(raw)
+        raw[json.dumps(placeholder)] = text
+        node[last] = placeholder
+    out = json.dumps(cfg, indent=1)
+    for placeholder, text in raw.items():
+        out = out.replace(placeholder, text)
+    print(out)
+    return 0
+
+
 def main():
+    if sys.argv[1:2] == ["derive"]:
+        return derive(sys.argv[2:])
     ap = argparse.ArgumentParser()
     ap.add_argument("--rope-opt", required=True)
     ap.add_argument("--script", required=True)

@@ -123,8 +123,9 @@ llvm::Error checkFeatures(const llvm::MCSubtargetInfo &sti,
 /// once per subtarget it builds and goes on with generic code.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(std::string &resolvedCpu, std::string &features) {
-  llvm::Triple target(triple.empty() ? llvm::sys::getDefaultTargetTriple()
-                                     : triple.getValue());
+  // Normalized: "riscv64-linux-gnu" has no vendor, Linux is its OS.
+  llvm::Triple target(llvm::Triple::normalize(
+      triple.empty() ? llvm::sys::getDefaultTargetTriple() : triple.getValue()));
   std::string error;
   const llvm::Target *t = llvm::TargetRegistry::lookupTarget(target, error);
   if (!t)
@@ -156,14 +157,20 @@ createTargetMachine(std::string &resolvedCpu, std::string &features) {
   // toolchains default to); without F and D the object would be soft-float
   // and refused by the linker.
   if (target.isRISCV()) {
-    StringRef fs = features;
-    bool floats = fs.contains("+f") || fs.contains("-f") ||
-                  fs.contains("+d") || fs.contains("-d");
-    if (target.isOSLinux() && !floats)
+    // The last +x or -x item decides.
+    auto setting = [&](StringRef name) -> std::optional<bool> {
+      SmallVector<StringRef> items;
+      StringRef(features).split(items, ',', -1, false);
+      std::optional<bool> on;
+      for (StringRef item : items)
+        if (item.trim().drop_front() == name)
+          on = item.trim().front() == '+';
+      return on;
+    };
+    if (target.isOSLinux() && !setting("f") && !setting("d"))
       features = "+m,+a,+f,+d,+c" + (features.empty() ? "" : "," + features);
-    StringRef all = features;
-    bool d = all.contains("+d") && !all.contains("-d");
-    bool f = all.contains("+f") && !all.contains("-f");
+    bool d = setting("d").value_or(false);
+    bool f = setting("f").value_or(false) || d;
     options.MCOptions.ABIName = target.isRISCV64() ? (d   ? "lp64d"
                                                       : f ? "lp64f"
                                                           : "lp64")
@@ -288,6 +295,8 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   rope::registerAllRopeDialects(registry);
   MLIRContext context(registry);
+  // Diagnostics name the location; the op's generic form would bury it.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
   OwningOpRef<ModuleOp> module =

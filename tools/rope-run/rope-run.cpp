@@ -326,11 +326,19 @@ int main(int argc, char **argv) {
       options->chip = gpuChip.empty() ? cuda->chip() : gpuChip.getValue();
     if (!options->format.hasValue())
       options->format = "isa"; // PTX, JIT-compiled by the driver
+    std::string message;
+    llvm::raw_string_ostream os(message);
+    if (!options->verify(os))
+      die("--gpu-pipeline-options: " + StringRef(message).rtrim());
     buildRopeGPUPipeline(pm, *options);
   } else {
     auto options = RopeCPUPipelineOptions::createFromString(cpuPipelineOptions);
     if (!options)
       die("malformed --cpu-pipeline-options '" + cpuPipelineOptions + "'");
+    std::string message;
+    llvm::raw_string_ostream os(message);
+    if (!options->verify(os))
+      die("--cpu-pipeline-options: " + StringRef(message).rtrim());
     buildRopeCPUPipeline(pm, *options);
   }
   if (failed(pm.run(*module)))

@@ -538,7 +538,7 @@ struct ConvertRopeToGPUPass
   void runOnOperation() override {
     if (blockSize < 1 || blockSize > 1024) {
       getOperation()->emitError("convert-rope-to-gpu: block-size=")
-          << blockSize << " is out of range: expected 1..1024 (CUDA's threads "
+          << static_cast<int64_t>(blockSize) << " is out of range: expected 1..1024 (CUDA's threads "
           << "per block)";
       return signalPassFailure();
     }
