@@ -187,6 +187,7 @@ void mlir::rope::buildRopeCPULoweringStage(
   pm.addPass(createConvertVectorToSCFPass(
       VectorTransferToSCFOptions().enableFullUnroll()));
 
+  pm.addPass(createRopeFlattenStridedGathersPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   // convert-scf-to-openmp wraps loop bodies in memref.alloca_scope, which

@@ -364,4 +364,28 @@ def RopeX86PackBF16Pass : Pass<"rope-x86-pack-bf16"> {
   ];
 }
 
+def RopeFlattenStridedGathersPass : Pass<"rope-flatten-strided-gathers"> {
+  let summary = "Gather from strided tables through a flat unit-stride view";
+  let description = [{
+    LLVM's gather lowering needs a unit-stride innermost dimension, but a
+    cos/sin table can be a strided view: the cos and sin halves of a
+    `[P, W, 2]` complex-pair cache. A 1-D `vector.gather` from a memref
+    whose innermost stride is not 1 becomes a gather from a flat,
+    unit-stride view of the same buffer (`memref.reinterpret_cast` of its
+    base at the gather's linear offset), indices scaled by that stride.
+
+    ```mlir
+    %v = vector.gather %t[%i, %j] [%idx], %mask, %pass
+        : memref<100x32xf32, strided<[64, 2]>>, ...
+    // becomes
+    %flat = memref.reinterpret_cast %base to offset: [%i * 64 + %j * 2], ...
+        : memref<f32> to memref<?xf32, strided<[1], offset: ?>>
+    %v = vector.gather %flat[%c0] [%idx * 2], %mask, %pass
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // ROPE_CODEGEN_CPU_PASSES_TD
