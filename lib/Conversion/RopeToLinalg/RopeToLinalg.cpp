@@ -315,11 +315,23 @@ linalg::GenericOp buildTableGeneric(
   return generic;
 }
 
+/// Whether a tensor has a static dimension of size 0: its op has nothing
+/// to write (and slices of it at the offsets the lowering uses would be
+/// out of bounds).
+bool isEmpty(Value tensor) {
+  auto type = dyn_cast<RankedTensorType>(tensor.getType());
+  return type && llvm::is_contained(type.getShape(), 0);
+}
+
 /// cos/sin of p * f per (token, frequency), scaled by the attention factor.
 struct CosSinOpLowering : OpRewritePattern<CosSinOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(CosSinOp op,
                                 PatternRewriter &rewriter) const override {
+    if (isEmpty(op.getCosInit())) {
+      rewriter.replaceOp(op, {op.getCosInit(), op.getSinInit()});
+      return success();
+    }
     MLIRContext *mctx = rewriter.getContext();
     const int64_t numLoops = op.getCosInit().getType().getRank();
     AffineMap freqMap =
@@ -346,6 +358,10 @@ struct GatherOpLowering : OpRewritePattern<GatherOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(GatherOp op,
                                 PatternRewriter &rewriter) const override {
+    if (isEmpty(op.getCosInit())) {
+      rewriter.replaceOp(op, {op.getCosInit(), op.getSinInit()});
+      return success();
+    }
     Location loc = op.getLoc();
     Value rows = arith::IndexCastOp::create(
         rewriter, loc, rewriter.getI64Type(),
@@ -426,7 +442,8 @@ struct ApplyOpLowering : OpRewritePattern<ApplyOp> {
             (isBF16(cos) && isBF16(sin))};
     SmallVector<Value> results;
     for (auto [x, init] : llvm::zip(op.getInputs(), op.getInits()))
-      results.push_back(lowerInput(rewriter, loc, ctx, x, init));
+      results.push_back(isEmpty(init) ? init
+                                      : lowerInput(rewriter, loc, ctx, x, init));
     rewriter.replaceOp(op, results);
     return success();
   }

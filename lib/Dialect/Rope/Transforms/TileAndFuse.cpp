@@ -244,7 +244,13 @@ struct RopeTileAndFusePass
     }
     SmallVector<ApplyOp> ops;
     getOperation()->walk([&](ApplyOp op) {
-      if (!op->getParentOfType<scf::ForallOp>())
+      // A static size 0 anywhere: nothing to tile (the lowering passes the
+      // empty outs through).
+      bool empty = llvm::any_of(op->getOperandTypes(), [](Type t) {
+        auto tensor = dyn_cast<RankedTensorType>(t);
+        return tensor && llvm::is_contained(tensor.getShape(), 0);
+      });
+      if (!empty && !op->getParentOfType<scf::ForallOp>())
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
