@@ -2,6 +2,7 @@
 #   make demo   install deps, build, lower an example with rope-opt
 #   make test   install deps, build, run the whole lit suite
 #   make bench  CPU benchmarks (see docs/performance.md)
+#   make plots  RoFormer's long-term decay bound of our frequencies (bench/results/decay.png)
 #   make bench-gpu  GPU benchmark on CUDA device 0 (docs/performance.md)
 #   make gpu-bundle the self-contained GPU check bundle (build/gpu-bundle)
 #   make test-sanitized  the lit suite on an ASan+UBSan build ($(SAN_BUILD_DIR))
@@ -12,7 +13,7 @@ BUILD_TYPE ?= Release
 LLVM_PREFIX ?= /usr/lib/llvm-22
 CMAKE_FLAGS ?=
 
-.PHONY: gpu-bundle deps configure build demo test test-sanitized test-random fuzz docs bench bench-gpu clean
+.PHONY: gpu-bundle deps configure build demo test test-sanitized test-random fuzz docs bench bench-gpu plots clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -41,6 +42,14 @@ bench: build
 	$(BUILD_DIR)/bin/rope-bench --json bench/results/cpu.json | tee bench/results/cpu.txt
 	/usr/bin/python3 bench/torch_bench.py bench/results/cpu.json | tee -a bench/results/cpu.txt
 	/usr/bin/python3 bench/plot.py bench/results/cpu.json bench/results/cpu.png
+
+# RoFormer's long-term decay bound against m - n for the frequencies rope.inv_freq
+# computes (default, linear, dynamic NTK, YaRN, Llama 3.1), through rope-run;
+# test/Integration/CPU/long-term-decay.test checks what the plot shows.
+plots: build
+	@mkdir -p bench/results
+	/usr/bin/python3 bench/decay_plot.py --rope-run $(BUILD_DIR)/bin/rope-run \
+	  --out bench/results/decay.png | tee bench/results/decay.txt
 
 # Needs an NVIDIA GPU with its driver (libcuda) and the CUDA toolkit at build
 # time (for librope_cuda_runtime).

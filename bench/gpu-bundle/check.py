@@ -5,8 +5,11 @@ rope_exec.py (the same check and limits as the CPU execution tests).
     check.py BUNDLE_DIR OUTDIR
 
 The inputs are regenerated from each case's spec (specs.txt, seeded) and
-must equal the bundle's files. Prints PASS/FAIL per case (the accuracy sweep
-by position range too); exit 1 if any case fails or lacks outputs.
+must equal the bundle's files. Specs 'properties DTYPE CONFIG' are checked
+by rope_properties.py instead: pair norms kept, scores invariant under
+shifts up to 2^30, q_m.k_n = q.R(n-m)k (the CPU tests' limits). Prints
+PASS/FAIL per case (the accuracy sweep by position range too); exit 1 if any
+case fails or lacks outputs.
 """
 import os
 import sys
@@ -16,6 +19,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rope_exec  # noqa: E402
+import rope_properties  # noqa: E402
 import npy_util as nu  # noqa: E402
 
 
@@ -34,6 +38,17 @@ def main():
     with open(os.path.join(bundle, "cases.txt")) as f:
         lines = [l.split() for l in f if l.strip() and not l.startswith("#")]
     for name, _, nout, *args in lines:
+        paths = [os.path.join(outdir, name, "y%d.npy" % k) for k in range(int(nout))]
+        if specs[name][0] == "properties":
+            missing = [p for p in paths if not os.path.exists(p)]
+            if missing:
+                ok, detail = False, "no output %s" % missing[0]
+            else:
+                ok, detail = rope_properties.check_bundle_case(
+                    specs[name], [os.path.join(bundle, a[2:]) for a in args], paths)
+            print("%s %s: %s" % ("PASS" if ok else "FAIL", name, detail))
+            failed += 0 if ok else 1
+            continue
         case = rope_exec.Case(specs[name])
         with tempfile.TemporaryDirectory() as tmp:
             data, files = case.build(tmp)
@@ -44,7 +59,6 @@ def main():
                     failed += 1
                     break
             else:
-                paths = [os.path.join(outdir, name, "y%d.npy" % k) for k in range(int(nout))]
                 missing = [p for p in paths if not os.path.exists(p)]
                 if missing:
                     print("FAIL %s: no output %s" % (name, missing[0]))

@@ -11,9 +11,12 @@ Writes into BUNDLE_DIR:
                    (needs glibc 2.34 or newer)
   cases/NAME/      the execution-test forms: case.mlir, inputs (.npy)
   cases.txt        one check case per line: kernel, outputs, arguments
-  specs.txt        the rope_exec.py spec of each check case (the reference)
+  specs.txt        the rope_exec.py spec of each check case (the reference),
+                   or 'properties DTYPE CONFIG' (rope_properties.py: norm kept,
+                   scores invariant under shifts up to 2^30, relative rotation)
   bench.txt        the timing cases (Llama-3-8B q+k, 1 .. 131072 tokens)
-  check.py, rope_exec.py, rope_ref.py, npy_util.py   the float64 checker
+  check.py, rope_exec.py, rope_ref.py, npy_util.py, rope_properties.py
+                   the float64 checker
   torch_gpu.py     PyTorch eager / torch.compile timings of the same cases
   summarize.py, run.sh   one script running it all, results in results/
 """
@@ -27,6 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(SRC, "test", "lib"))
 import rope_exec  # noqa: E402
+import rope_properties  # noqa: E402
 
 # Every form test/Integration/CUDA/forms.test executes (a Llama-sized case
 # at 512 tokens instead of 4096, to keep the bundle small), and the accuracy
@@ -118,25 +122,34 @@ def main():
 
     objects, thunks, table = [], [], []
     check_lines, spec_lines = [], []
-    for spec in CHECK_CASES:
-        case = rope_exec.Case(spec.split() + ["device=cuda"])
-        name = case.s["name"]
-        cdir = os.path.join(out, "cases", name)
-        os.makedirs(cdir)
-        _, files = case.build(cdir)
+    def add_check_case(name, spec, cdir, files, nout):
         kname = kernel_name(name)
         obj = os.path.join(work, kname + ".o")
         with open(os.path.join(cdir, "case.mlir")) as f:
             compile_kernel(a.build, f.read(), kname, work, obj)
         objects.append(obj)
         kinds = arg_kinds(files)
-        nout = len(case.heads)
         thunks.append(thunk(kname, kinds, nout))
         table.append('  {"%s", %d, %d, call_%s},' % (kname, len(kinds), nout, kname))
         rel = [os.path.relpath(f, out) for f in files]
         check_lines.append("%s %s %d %s" % (name, kname, nout, " ".join(
             "%s:%s" % (k, r) for k, r in zip(kinds, rel))))
         spec_lines.append("%s %s" % (name, spec))
+
+    for spec in CHECK_CASES:
+        case = rope_exec.Case(spec.split() + ["device=cuda"])
+        name = case.s["name"]
+        cdir = os.path.join(out, "cases", name)
+        os.makedirs(cdir)
+        _, files = case.build(cdir)
+        add_check_case(name, spec, cdir, files, len(case.heads))
+    # RoPE's properties (test/Integration/CPU/properties-*.test): one kernel
+    # per configuration, q and k in, q and k out.
+    for name, spec in rope_properties.bundle_cases():
+        cdir = os.path.join(out, "cases", name)
+        os.makedirs(cdir)
+        files = rope_properties.write_bundle_case(spec.split(), cdir)
+        add_check_case(name, spec, cdir, files, 2)
 
     bench_lines = []
     for label, spec, token_counts in BENCH_FORMS:
@@ -188,7 +201,7 @@ def main():
     if proc.returncode != 0:
         raise SystemExit("make_bundle: linking the runner failed:\n%s\n%s" % (
             " ".join(cmd), proc.stderr))
-    for f in ("rope_exec.py", "rope_ref.py", "npy_util.py"):
+    for f in ("rope_exec.py", "rope_ref.py", "npy_util.py", "rope_properties.py"):
         shutil.copy(os.path.join(SRC, "test", "lib", f), out)
     for f in ("check.py", "torch_gpu.py", "summarize.py", "run.sh", "README.md"):
         shutil.copy(os.path.join(HERE, f), out)

@@ -167,6 +167,9 @@ void mlir::rope::buildRopeBufferizationStage(OpPassManager &pm) {
   options.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(options));
+  // The caller frees every returned buffer: none may be a global or an
+  // argument.
+  pm.addPass(createRopeOwnReturnedBuffersPass());
   // In-place insert_slice leaves copies of a subview onto an identical
   // subview; CSE merges the subviews and canonicalization drops the copies.
   pm.addPass(createCSEPass());
@@ -179,6 +182,7 @@ void mlir::rope::buildRopeCPULoweringStage(
   // C callers' descriptors are checked against the types the code trusts.
   if (options.emitCInterface)
     pm.addPass(createRopeCheckDescriptorsPass());
+  pm.addPass(createRopeCheckAllocationsPass());
   if (options.statusChecks)
     pm.addPass(createRopeChecksToStatusPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

@@ -36,8 +36,9 @@ def main():
         if name == a.corrupt:
             y = np.load(ys[0])
             flat = y.reshape(-1)
-            flat[flat.size // 2] ^= 0x40 if flat.dtype.kind in "ui" else 0
-            if flat.dtype.kind == "f":
+            if flat.dtype.kind in "ui":
+                flat[flat.size // 2] ^= 0x40
+            else:
                 flat[flat.size // 2] += 0.25
             np.save(ys[0], y)
     print("wrote CPU outputs of %d cases" % len(lines))

@@ -154,7 +154,8 @@ void buildRopeToLinalgStage(OpPassManager &pm, int64_t tokenTile = 0,
 void buildRopeVectorizationStage(OpPassManager &pm, int64_t vectorWidth);
 
 /// Stage 2, bufferization. Post-condition: memrefs only; function results
-/// are the only allocations; no memref.copy.
+/// are the only allocations, each returned buffer the function's own (a
+/// returned global or argument is copied: the only memref.copy left).
 void buildRopeBufferizationStage(OpPassManager &pm);
 
 /// Stage 2b, parallelization: tile-local tables to the stack, scf.forall to

@@ -301,6 +301,54 @@ def RopeCheckDescriptorsPass : Pass<"rope-check-descriptors", "ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def RopeCheckAllocationsPass : Pass<"rope-check-allocations", "ModuleOp"> {
+  let summary = "Check that the heap buffers of public functions were allocated";
+  let description = [{
+    The LLVM lowering of `memref.alloc` calls `malloc` and uses its result
+    unchecked: a failed allocation (a huge intermediate between two rope
+    ops) would be written through a null pointer. After bufferization, each
+    `memref.alloc` in a public function's body gets a `cf.assert` that its
+    pointer is not null (or that it has no elements), so that the kernel
+    stops with a message, or with `rope-checks-to-status` returns a status.
+    Allocations nested in loops or regions (which the pipelines keep on the
+    stack) are left alone.
+
+    ```mlir
+    %a = memref.alloc(%n) : memref<?x8x64xf32>
+    // gets
+    %p = memref.extract_aligned_pointer_as_index %a : memref<?x8x64xf32> -> index
+    cf.assert %ok, "out of memory: ..."
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::cf::ControlFlowDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def RopeOwnReturnedBuffersPass
+    : Pass<"rope-own-returned-buffers", "ModuleOp"> {
+  let summary = "Make every buffer a public function returns its own allocation";
+  let description = [{
+    A caller of a bufferized public function owns the buffers it returns
+    and frees them. After bufferization a returned memref can be a global
+    constant (a folded `rope.inv_freq`), an argument, or an allocation
+    returned twice: freeing it would crash or free the caller's own input.
+    Each such result (seen through view-like ops) is copied into a fresh
+    `memref.alloc`; a result that is already the function's own allocation,
+    returned once, is left alone.
+
+    ```mlir
+    %g = memref.get_global @__constant_32xf64 : memref<32xf64>
+    return %g : memref<32xf64>
+    // becomes
+    %a = memref.alloc() : memref<32xf64>
+    memref.copy %g, %a : memref<32xf64> to memref<32xf64>
+    return %a : memref<32xf64>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def RopeHalfScalarsAsBitsPass
     : Pass<"rope-half-scalars-as-bits", "ModuleOp"> {
   let summary = "Pass f16/bf16 scalar arguments of public functions as i16 bits";
