@@ -86,7 +86,7 @@ fuzz:
 	@test -f $(SAN_BUILD_DIR)/build.ninja || $(MAKE) --no-print-directory \
 	  BUILD_DIR=$(SAN_BUILD_DIR) BUILD_TYPE=RelWithDebInfo \
 	  CMAKE_FLAGS="-DROPE_ENABLE_SANITIZERS=ON -DROPE_ENABLE_FUZZERS=ON $(CMAKE_FLAGS)" $(SAN_BUILD_DIR)/build.ninja
-	ninja -C $(SAN_BUILD_DIR) rope-fuzz-parse rope-fuzz-lower rope-fuzz-npy
+	ninja -C $(SAN_BUILD_DIR) rope-fuzz-parse rope-fuzz-lower rope-fuzz-npy rope-fuzz-options
 	bash scripts/fuzz.sh $(SAN_BUILD_DIR) $(FUZZ_SECONDS)
 
 docs: configure

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets of a sanitized build (make fuzz; docs/fuzzing.md).
-# usage: scripts/fuzz.sh BUILD_DIR SECONDS [target...]   (targets: parse lower npy)
+# usage: scripts/fuzz.sh BUILD_DIR SECONDS [target...]   (targets: parse lower npy options)
 set -euo pipefail
 build=$1; seconds=$2; shift 2
-targets=${*:-parse npy lower}
+targets=${*:-parse npy lower options}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$build/fuzz
 # verify_asan_link_order=0: -shared-libsan puts the ASan runtime after
@@ -29,6 +29,10 @@ for t in $targets; do
     lower)
       # Each input is a whole configuration: full length from the start.
       extra=(-max_len=256 -len_control=0) ;;
+    options)
+      printf 'token-tile=16 parallel=false' > "$corpus/seed-cpu"
+      printf 'chip=sm_90 format=isa block-size=128' > "$corpus/seed-gpu"
+      extra=(-dict="$root/tools/rope-fuzz/options.dict" -max_len=256) ;;
   esac
   echo "== rope-fuzz-$t: ${seconds}s, corpus $corpus"
   "$build/bin/rope-fuzz-$t" -max_total_time="$seconds" -timeout=60 \
