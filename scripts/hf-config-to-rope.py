@@ -10,9 +10,11 @@ Reads the rope fields in either layout: transformers 4 (`rope_theta` and
 `rope_scaling` at the top level) or transformers 5 (`rope_parameters`, which
 holds `rope_theta` and the scaling parameters, possibly one dict per layer
 type, chosen with --layer-type). Every rope_type: default, linear, dynamic,
-yarn, longrope/su, llama3, mrope; partial_rotary_factor / rotary_pct,
+yarn, longrope/su, llama3, mrope (contiguous sections, or interleaved with
+`mrope_interleaved`, Qwen3-VL); partial_rotary_factor / rotary_pct,
 head_dim, num_attention_heads, num_key_value_heads, max_position_embeddings,
-original_max_position_embeddings, torch_dtype / dtype. Prints a func.func
+original_max_position_embeddings, torch_dtype / dtype; a multimodal
+config's `text_config` (Qwen3-VL). Prints a func.func
 that rotates q and k with one rope.rotate. Each parameter's HF name is listed
 beside ours in the attribute docs (docs/generated/Dialects/RopeDialect.md).
 
@@ -437,21 +439,34 @@ def frequencies(cfg, rope, r, longrope_factors):
         return positive_int(max_pos_v, "max_position_embeddings")
 
     # mrope sections: Qwen2-VL's `mrope` type, or any type with a section.
-    mrope, mrope_path = param("mrope_section", int_list, False,
-                              "3 non-negative integers summing to "
-                              "rotary_dim / 2 = %d" % (r // 2))
-    if mrope is not None and (len(mrope) != 3 or sum(mrope) != r // 2):
+    sections, mrope_path = param("mrope_section", int_list, False,
+                                 "non-negative integers summing to "
+                                 "rotary_dim / 2 = %d" % (r // 2))
+    if sections is not None and (not sections or sum(sections) != r // 2):
         raise ConfigError(mrope_path, "%s has %d sections summing to %d"
-                          % (mrope, len(mrope), sum(mrope)),
-                          "3 sections summing to rotary_dim / 2 = %d" % (r // 2))
+                          % (sections, len(sections), sum(sections)),
+                          "one section per position axis, summing to "
+                          "rotary_dim / 2 = %d" % (r // 2))
+    # Qwen3-VL: the axes' frequencies interleaved (THWTHW...TT).
     interleaved, path = param("mrope_interleaved", boolean)
+    if interleaved and sections is None:
+        raise ConfigError(path, "true without mrope_section",
+                          "mrope_section beside it")
     if interleaved:
-        raise ConfigError(path, "interleaved mrope sections are not supported",
-                          "false or absent (contiguous sections)")
+        n = len(sections)
+        for k in range(1, n):
+            if sections[k] and k + n * (sections[k] - 1) >= r // 2:
+                raise ConfigError(
+                    mrope_path, "interleaved section %d (%d) needs frequency "
+                    "%d of %d" % (k, sections[k], k + n * (sections[k] - 1),
+                                  r // 2),
+                    "every section k >= 1 to fit: k + %d * (s_k - 1) < %d"
+                    % (n, r // 2))
+    mrope = None if sections is None else (sections, bool(interleaved))
     if kind == "mrope":
         if mrope is None:
             missing(rope_path(rope, "mrope_section"),
-                    "3 integers summing to rotary_dim / 2 = %d" % (r // 2))
+                    "integers summing to rotary_dim / 2 = %d" % (r // 2))
         kind = "default"
     if longrope_factors is not None and kind != "longrope":
         raise ConfigError("--longrope-factors", "given for rope_type %s" % kind,
@@ -649,6 +664,24 @@ def function_name(cfg, name):
     return derived if IDENT.match(derived) else "model_" + derived
 
 
+def language_model_config(cfg):
+    """A multimodal model's (Qwen3-VL) attention lives in `text_config`: its
+    fields over the top level's, `model_type` the top level's (the model's
+    name)."""
+    text = cfg.get("text_config")
+    if text is None:
+        return cfg
+    if not isinstance(text, dict):
+        raise ConfigError("text_config", "%s is not an object" % show(text),
+                          "the language model's config object")
+    merged = dict(cfg)
+    del merged["text_config"]
+    for key, value in text.items():
+        if key != "model_type":
+            merged[key] = value
+    return merged
+
+
 def build(cfg, name, layout, dtype, positions, longrope_factors, layer_type):
     model = cfg.get("model_type")
     if model is not None and (not isinstance(model, str) or not model):
@@ -664,11 +697,12 @@ def build(cfg, name, layout, dtype, positions, longrope_factors, layer_type):
     tokens = "x".join(["?"] * token_rank)
     if mrope is not None and positions == "offset":
         raise ConfigError("--positions", "offset with mrope_section",
-                          "explicit positions ([3, tokens])")
+                          "explicit positions ([axes, tokens])")
     if positions == "offset":
         parg, pclause = "%offset: index", "offset(%offset)"
     else:
-        pt = "tensor<%s%sxi64>" % ("3x" if mrope is not None else "", tokens)
+        pt = "tensor<%s%sxi64>" % ("%dx" % len(mrope[0]) if mrope is not None
+                                   else "", tokens)
         parg, pclause = "%pos: " + pt, "positions(%%pos : %s)" % pt
     lines = [
         "// Generated by scripts/hf-config-to-rope.py from a Hugging Face config",
@@ -683,7 +717,9 @@ def build(cfg, name, layout, dtype, positions, longrope_factors, layer_type):
     if r != d:
         lines.append("      rotary_dim = %d" % r)
     if mrope is not None:
-        lines.append("      mrope_section = [%s]" % ", ".join(str(v) for v in mrope))
+        lines.append("      mrope_section = [%s]%s"
+                     % (", ".join(str(v) for v in mrope[0]),
+                        " mrope_interleaved" if mrope[1] else ""))
     lines += ["  return %%q1, %%k1 : %s, %s" % (tq, tk), "}"]
     return "\n".join(lines) + "\n"
 
@@ -729,6 +765,7 @@ def main():
     if not isinstance(cfg, dict):
         return fail("the config is %s, expected a JSON object" % show(cfg))
     try:
+        cfg = language_model_config(cfg)
         text = build(cfg, a.name, a.layout, a.dtype, a.positions,
                      a.longrope_factors, a.layer_type)
     except ConfigError as e:

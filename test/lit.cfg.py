@@ -69,7 +69,7 @@ config.substitutions.append(("%rope_exec", "%s %s --rope-run %s" % (
 
 tool_dirs = [config.rope_tools_dir, config.llvm_tools_dir]
 tools = ["rope-opt", "rope-min-opt", "rope-run", "rope-capi-test", "rope-aot", "rope-bench-gpu", "mlir-opt", "mlir-runner"]
-fuzzers = ["rope-fuzz-parse", "rope-fuzz-lower", "rope-fuzz-npy"]
+fuzzers = ["rope-fuzz-parse", "rope-fuzz-lower", "rope-fuzz-npy", "rope-fuzz-options"]
 if all(os.path.exists(os.path.join(config.rope_tools_dir, f)) for f in fuzzers):
     config.available_features.add("fuzzers")
     tools += fuzzers

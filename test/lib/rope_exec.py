@@ -24,6 +24,7 @@ DEFAULTS = dict(name="case", layout="thd", pairing="half", heads="4", dim="64",
                 mscale="", mscale_all_dim="", attention="", low="1.0",
                 high="4.0", max_position="131072", factors="",
                 truncate="true", cache_rows="64", cache_dtype="", mrope="",
+                mrope_interleaved="0",
                 inverse="0", roundtrip="0", static="0", expect_error="",
                 report="0", seed="0", device="cpu", token_tile="16",
                 page_walk_min_bytes="", page_walk_max_element_bytes="",
@@ -163,7 +164,7 @@ class Case:
         s = self.s
         shape = list(self.tokens)
         if self.mrope:
-            shape = [3] + shape
+            shape = [len(self.mrope)] + shape
         n = int(np.prod(shape))
         pmax, pattern = int(s["pos_max"]), s["pos_pattern"]
         if pattern == "random":
@@ -251,6 +252,8 @@ class Case:
             extra += " rotary_dim = %d" % self.R
         if self.mrope:
             extra += " mrope_section = [%s]" % ", ".join(map(str, self.mrope))
+            if s["mrope_interleaved"] == "1":
+                extra += " mrope_interleaved"
         self.ir = self.emit_ir(args, arg_types, pos_clause, freq_clause, extra)
         with open(os.path.join(tmp, "case.mlir"), "w") as f:
             f.write(self.ir)
@@ -319,7 +322,8 @@ class Case:
         if "pos" in data:
             p = data["pos"].astype(np.int64)
             if self.mrope:
-                comp = np.repeat(np.arange(3), self.mrope)
+                comp = np.array(ref.mrope_axes(
+                    self.mrope, self.s["mrope_interleaved"] == "1"))
                 return np.moveaxis(p[comp], 0, -1)  # tokens..., R/2
             return np.repeat(p[..., None], self.half, axis=-1)
         s = np.arange(self.tokens[-1])

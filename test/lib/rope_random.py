@@ -91,9 +91,19 @@ def random_spec(rng, index):
         if spec["pos_pattern"] == "unsorted":
             spec["pos_stride"] = str(int(pick([1, 3, 65537])))
         if where == "mrope":
-            a = int(rng.integers(0, half + 1))
-            b = int(rng.integers(0, half - a + 1))
-            spec["mrope"] = "%d,%d,%d" % (a, b, half - a - b)
+            # 2 axes (images) or 3 (video), consecutive or interleaved
+            # (Qwen3-VL): axis k >= 1 takes frequencies k, k + N, ... so at
+            # most (half - 1 - k) // N + 1 of them.
+            n = int(pick([2, 3, 3]))
+            interleaved = bool(pick([False, True]))
+            sections = []
+            for k in range(1, n):
+                top = ((half - 1 - k) // n + 1) if interleaved else \
+                    half - sum(sections)
+                sections.append(int(rng.integers(0, max(top, 0) + 1)))
+            sections.insert(0, half - sum(sections))
+            spec["mrope"] = ",".join(map(str, sections))
+            spec["mrope_interleaved"] = "1" if interleaved else "0"
     return spec
 
 

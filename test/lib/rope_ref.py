@@ -75,6 +75,22 @@ def freq_factor_freqs(base, divisors, r):
     return [f / d for f, d in zip(base_freqs(base, r), divisors)]
 
 
+def mrope_axes(sections, interleaved=False):
+    """Position axis of each of the R/2 frequencies under multimodal RoPE,
+    as HF picks them: Qwen2-VL's consecutive sections, or Qwen3-VL's
+    apply_interleaved_mrope (freqs_t = freqs[0]; for each axis dim >= 1,
+    freqs_t[..., dim:sections[dim] * N:N] = freqs[dim, ..., same slice]),
+    with N axes instead of three."""
+    n = len(sections)
+    if not interleaved:
+        return [k for k, s in enumerate(sections) for _ in range(s)]
+    axes = [0] * sum(sections)
+    for dim in range(1, n):
+        for i in range(dim, sections[dim] * n, n):
+            axes[i] = dim
+    return axes
+
+
 def mlir_f64(v):
     """Formats a float the way rope-opt prints attribute doubles."""
     if v == math.trunc(v) and abs(v) < 1e15:

@@ -158,10 +158,13 @@ std::string Generator::run() {
       static_cast<decltype(source)>(pick<int>({0, 0, 0, 1, 2}));
   bool mrope = source == Freqs && chance(15);
   bool offset = source == Freqs && !mrope && chance(25);
+  // mrope: 2 to 4 position axes, consecutive or interleaved sections.
+  const int axes = mrope ? data.ConsumeIntegralInRange<int>(2, 4) : 0;
+  const bool interleaved = mrope && chance(50);
   if (source != TokenCache && !offset) {
     std::vector<std::string> shape(tokens);
     if (mrope)
-      shape.insert(shape.begin(), "3");
+      shape.insert(shape.begin(), std::to_string(axes));
     std::string type = tensor(shape, pick<std::string>({"i32", "i64"}));
     args.push_back("%pos: " + type);
     clauses += " positions(%pos : " + type + ")";
@@ -187,10 +190,20 @@ std::string Generator::run() {
   if (r != d || chance(10))
     clauses += " rotary_dim = " + std::to_string(r);
   if (mrope) {
-    int a = data.ConsumeIntegralInRange<int>(0, half);
-    int b = data.ConsumeIntegralInRange<int>(0, half - a);
-    clauses += " mrope_section = [" + std::to_string(a) + ", " +
-               std::to_string(b) + ", " + std::to_string(half - a - b) + "]";
+    // Axis k >= 1 takes at most the frequencies its layout gives it (all
+    // that are left when consecutive; k, k + N, ... below R/2 interleaved).
+    std::vector<int> sections(axes, 0);
+    int left = half;
+    for (int k = 1; k < axes; ++k) {
+      int top = interleaved ? std::max(0, (half - 1 - k) / axes + 1) : left;
+      sections[k] = data.ConsumeIntegralInRange<int>(0, std::min(top, left));
+      left -= sections[k];
+    }
+    sections[0] = left;
+    clauses += " mrope_section = [";
+    for (int k = 0; k < axes; ++k)
+      clauses += (k ? ", " : "") + std::to_string(sections[k]);
+    clauses += interleaved ? "] mrope_interleaved" : "]";
   }
 
   std::string types = join(xTypes);

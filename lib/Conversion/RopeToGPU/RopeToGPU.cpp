@@ -375,10 +375,13 @@ struct RotateToGPU : OpRewritePattern<RotateOp> {
         Value pos;
         if (positions) {
           SmallVector<Value> idx;
-          if (op.isMRope())
-            idx.push_back(selectMRopeSection(
-                b, loc, i, *op.getMropeSection(),
-                {kb.cIdx(0), kb.cIdx(1), kb.cIdx(2)}));
+          if (op.isMRope()) {
+            SmallVector<Value> axes;
+            for (int64_t k = 0; k < op.getNumPositionAxes(); ++k)
+              axes.push_back(kb.cIdx(k));
+            idx.push_back(selectMRopeSection(b, loc, i, *op.getMropeSection(),
+                                             op.getMropeInterleaved(), axes));
+          }
           idx.append(tok);
           pos = asI64(memref::LoadOp::create(b, loc, positions, idx));
         } else if (offset) {

@@ -248,7 +248,8 @@ Value lowerInput(OpBuilder &b, Location loc, const RotationContext &ctx,
 /// gets (position as i64, frequency index, the extra block arguments).
 linalg::GenericOp buildTableGeneric(
     PatternRewriter &b, Operation *op, Value positions,
-    std::optional<ArrayRef<int64_t>> mropeSection, ValueRange extra,
+    std::optional<ArrayRef<int64_t>> mropeSection, bool mropeInterleaved,
+    ValueRange extra,
     ArrayRef<AffineMap> extraMaps, ValueRange inits,
     function_ref<SmallVector<Value>(OpBuilder &, Location, Value, Value,
                                     ValueRange)>
@@ -262,8 +263,8 @@ linalg::GenericOp buildTableGeneric(
     tokens.push_back(getAffineDimExpr(d, mctx));
   SmallVector<Value> inputs(extra);
   SmallVector<AffineMap> maps(extraMaps);
-  // mrope: each of the three components as a token-shaped slice (the
-  // vectorizer takes no constant indices in maps).
+  // mrope: each axis's component as a token-shaped slice (the vectorizer
+  // takes no constant indices in maps).
   SmallVector<Value> components{positions};
   if (mropeSection) {
     auto posType = cast<RankedTensorType>(positions.getType());
@@ -273,7 +274,7 @@ linalg::GenericOp buildTableGeneric(
     auto componentType = RankedTensorType::get(posType.getShape().drop_front(),
                                                posType.getElementType());
     components.clear();
-    for (int64_t k = 0; k < 3; ++k) {
+    for (int64_t k = 0, n = mropeSection->size(); k < n; ++k) {
       SmallVector<OpFoldResult> offsets(posType.getRank(), b.getIndexAttr(0));
       offsets.front() = b.getIndexAttr(k);
       components.push_back(tensor::ExtractSliceOp::create(
@@ -305,7 +306,8 @@ linalg::GenericOp buildTableGeneric(
               castToI64(nb, nl, linalg::IndexOp::create(nb, nl, freqDim - 1)));
         else
           p = mropeSection
-                  ? selectMRopeSection(nb, nl, i, *mropeSection, pos)
+                  ? selectMRopeSection(nb, nl, i, *mropeSection,
+                                       mropeInterleaved, pos)
                   : pos.front();
         linalg::YieldOp::create(
             nb, nl,
@@ -339,7 +341,7 @@ struct CosSinOpLowering : OpRewritePattern<CosSinOp> {
     const double a = op.getAttentionFactorOrOne();
     linalg::GenericOp generic = buildTableGeneric(
         rewriter, op, op.getPositions(), op.getMropeSection(),
-        op.getInvFreq(), freqMap, {op.getCosInit(), op.getSinInit()},
+        op.getMropeInterleaved(), op.getInvFreq(), freqMap, {op.getCosInit(), op.getSinInit()},
         [&](OpBuilder &b, Location loc, Value pos, Value,
             ValueRange args) -> SmallVector<Value> {
           Value p = arith::SIToFPOp::create(b, loc, b.getF64Type(), pos);
@@ -368,7 +370,8 @@ struct GatherOpLowering : OpRewritePattern<GatherOp> {
         tensor::DimOp::create(rewriter, loc, op.getCosTable(), 0));
     Value cosTable = op.getCosTable(), sinTable = op.getSinTable();
     linalg::GenericOp generic = buildTableGeneric(
-        rewriter, op, op.getPositions(), op.getMropeSection(), {}, {},
+        rewriter, op, op.getPositions(), op.getMropeSection(),
+        op.getMropeInterleaved(), {}, {},
         {op.getCosInit(), op.getSinInit()},
         [&](OpBuilder &b, Location l, Value pos, Value i,
             ValueRange) -> SmallVector<Value> {

@@ -9,16 +9,37 @@ using namespace mlir;
 
 Value mlir::rope::selectMRopeSection(OpBuilder &b, Location loc, Value i,
                                      ArrayRef<int64_t> sections,
-                                     ValueRange choices) {
-  auto below = [&](int64_t end) -> Value {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i,
-                                 arith::ConstantIndexOp::create(b, loc, end));
+                                     bool interleaved, ValueRange choices) {
+  const int64_t n = sections.size();
+  auto cst = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
   };
-  Value inFirst = below(sections[0]);
-  Value inSecond = below(sections[0] + sections[1]);
-  return arith::SelectOp::create(
-      b, loc, inFirst, choices[0],
-      arith::SelectOp::create(b, loc, inSecond, choices[1], choices[2]));
+  auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, p, x, y).getResult();
+  };
+  if (!interleaved) {
+    // From the last section back: axis k below the end of section k.
+    Value chosen = choices[n - 1];
+    int64_t end = 0;
+    SmallVector<int64_t> ends;
+    for (int64_t s : sections)
+      ends.push_back(end += s);
+    for (int64_t k = n - 2; k >= 0; --k)
+      chosen = arith::SelectOp::create(
+          b, loc, cmp(arith::CmpIPredicate::ult, i, cst(ends[k])), choices[k],
+          chosen);
+    return chosen;
+  }
+  Value lane = n > 1 ? arith::RemUIOp::create(b, loc, i, cst(n)).getResult()
+                     : cst(0);
+  Value chosen = choices[0];
+  for (int64_t k = 1; k < n; ++k) {
+    Value mine = arith::AndIOp::create(
+        b, loc, cmp(arith::CmpIPredicate::eq, lane, cst(k)),
+        cmp(arith::CmpIPredicate::ult, i, cst(n * sections[k])));
+    chosen = arith::SelectOp::create(b, loc, mine, choices[k], chosen);
+  }
+  return chosen;
 }
 
 rope::SinCos mlir::rope::scaleByAttentionFactor(OpBuilder &b, Location loc,

@@ -31,11 +31,27 @@ func.func @cos_sin(%p: tensor<?xi64>, %f: tensor<32xf64>, %c: tensor<?x32xf32>, 
 // CHECK-DAG: tensor.extract_slice %arg0[1, 0] [1, %{{.*}}] [1, 1] : tensor<3x?xi64> to tensor<?xi64>
 // CHECK-DAG: tensor.extract_slice %arg0[2, 0] [1, %{{.*}}] [1, 1] : tensor<3x?xi64> to tensor<?xi64>
 // CHECK: linalg.generic
-// CHECK: arith.cmpi ult, %{{.*}}, %c16
-// CHECK: arith.cmpi ult, %{{.*}}, %c40
+// CHECK-DAG: arith.cmpi ult, %{{.*}}, %c16
+// CHECK-DAG: arith.cmpi ult, %{{.*}}, %c40
 func.func @cos_sin_mrope(%p: tensor<3x?xi64>, %f: tensor<64xf64>, %c: tensor<?x64xf32>, %s: tensor<?x64xf32>) -> (tensor<?x64xf32>, tensor<?x64xf32>) {
   %cos, %sin = rope.cos_sin positions(%p : tensor<3x?xi64>) inv_freq(%f : tensor<64xf64>)
       outs(%c, %s : tensor<?x64xf32>, tensor<?x64xf32>) mrope_section = [16, 24, 24]
+  return %cos, %sin : tensor<?x64xf32>, tensor<?x64xf32>
+}
+
+// -----
+
+// Interleaved (Qwen3-VL): axis k >= 1 where i % 3 == k and i < 3 * s_k.
+// CHECK-LABEL: func @cos_sin_mrope_interleaved
+// CHECK: linalg.generic
+// CHECK: %[[I:.*]] = linalg.index 1
+// CHECK: %[[LANE:.*]] = arith.remui %[[I]], %c3
+// CHECK-DAG: arith.cmpi eq, %[[LANE]], %c1
+// CHECK-DAG: arith.cmpi ult, %[[I]], %c60
+// CHECK-DAG: arith.cmpi eq, %[[LANE]], %c2
+func.func @cos_sin_mrope_interleaved(%p: tensor<3x?xi64>, %f: tensor<64xf64>, %c: tensor<?x64xf32>, %s: tensor<?x64xf32>) -> (tensor<?x64xf32>, tensor<?x64xf32>) {
+  %cos, %sin = rope.cos_sin positions(%p : tensor<3x?xi64>) inv_freq(%f : tensor<64xf64>)
+      outs(%c, %s : tensor<?x64xf32>, tensor<?x64xf32>) mrope_section = [24, 20, 20] mrope_interleaved
   return %cos, %sin : tensor<?x64xf32>, tensor<?x64xf32>
 }
 

@@ -201,15 +201,47 @@ func.func @mrope_sum(%x: tensor<?x8x128xf32>, %p: tensor<3x?xi64>) -> tensor<?x8
 // -----
 
 func.func @mrope_sections_count(%x: tensor<?x8x128xf32>, %p: tensor<3x?xi64>) -> tensor<?x8x128xf32> {
-  // expected-error @+1 {{'mrope_section' must have 3 entries (temporal, height, width), got 2}}
+  // expected-error @+1 {{'positions' has shape [3, ?], expected [2, ?] (one component per mrope_section entry, then the token shape)}}
   %y = rope.rotate half thd ins(%x : tensor<?x8x128xf32>) outs(%x : tensor<?x8x128xf32>) positions(%p : tensor<3x?xi64>) freqs(#rope.default<base = 10000.0>) mrope_section = [32, 32]
   return %y : tensor<?x8x128xf32>
 }
 
 // -----
 
+func.func @mrope_no_sections(%x: tensor<?x8x128xf32>, %p: tensor<0x?xi64>) -> tensor<?x8x128xf32> {
+  // expected-error @+1 {{'mrope_section' must have one entry per position axis, got none}}
+  %y = rope.rotate half thd ins(%x : tensor<?x8x128xf32>) outs(%x : tensor<?x8x128xf32>) positions(%p : tensor<0x?xi64>) freqs(#rope.default<base = 10000.0>) mrope_section = []
+  return %y : tensor<?x8x128xf32>
+}
+
+// -----
+
+func.func @mrope_interleaved_fit(%x: tensor<?x8x128xf32>, %p: tensor<3x?xi64>) -> tensor<?x8x128xf32> {
+  // expected-error @+1 {{interleaved 'mrope_section' entry 2 (40) takes frequencies 2, 5, ..., 119, but there are 64}}
+  %y = rope.rotate half thd ins(%x : tensor<?x8x128xf32>) outs(%x : tensor<?x8x128xf32>) positions(%p : tensor<3x?xi64>) freqs(#rope.default<base = 10000.0>) mrope_section = [4, 20, 40] mrope_interleaved
+  return %y : tensor<?x8x128xf32>
+}
+
+// -----
+
+func.func @mrope_interleaved_alone(%x: tensor<?x8x128xf32>, %p: tensor<?xi64>) -> tensor<?x8x128xf32> {
+  // expected-error @+1 {{'mrope_interleaved' needs 'mrope_section'}}
+  %y = rope.rotate half thd ins(%x : tensor<?x8x128xf32>) outs(%x : tensor<?x8x128xf32>) positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>) mrope_interleaved
+  return %y : tensor<?x8x128xf32>
+}
+
+// -----
+
+func.func @cos_sin_interleaved_alone(%p: tensor<?xi64>, %f: tensor<32xf64>, %c: tensor<?x32xf32>) -> tensor<?x32xf32> {
+  // expected-error @+1 {{'mrope_interleaved' needs 'mrope_section'}}
+  %a, %b = rope.cos_sin positions(%p : tensor<?xi64>) inv_freq(%f : tensor<32xf64>) outs(%c, %c : tensor<?x32xf32>, tensor<?x32xf32>) mrope_interleaved
+  return %a : tensor<?x32xf32>
+}
+
+// -----
+
 func.func @mrope_positions_shape(%x: tensor<?x8x128xf32>, %p: tensor<?xi64>) -> tensor<?x8x128xf32> {
-  // expected-error @+1 {{'positions' has shape [?], expected [3, ?] (3 components, then the token shape)}}
+  // expected-error @+1 {{'positions' has shape [?], expected [3, ?] (one component per mrope_section entry, then the token shape)}}
   %y = rope.rotate half thd ins(%x : tensor<?x8x128xf32>) outs(%x : tensor<?x8x128xf32>) positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>) mrope_section = [16, 24, 24]
   return %y : tensor<?x8x128xf32>
 }

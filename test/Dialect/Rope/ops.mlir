@@ -89,6 +89,12 @@ func.func @mrope(%q: tensor<?x28x128xbf16>, %k: tensor<?x4x128xbf16>, %pos: tens
       outs(%q, %k : tensor<?x28x128xbf16>, tensor<?x4x128xbf16>)
       positions(%pos : tensor<3x?xi64>) freqs(#rope.default<base = 1000000.0>)
       mrope_section = [16, 24, 24]
+  // CHECK: mrope_section = [24, 20, 20] mrope_interleaved
+  %q2, %k2 = rope.rotate half thd
+      ins(%q, %k : tensor<?x28x128xbf16>, tensor<?x4x128xbf16>)
+      outs(%q, %k : tensor<?x28x128xbf16>, tensor<?x4x128xbf16>)
+      positions(%pos : tensor<3x?xi64>) freqs(#rope.default<base = 1000000.0>)
+      mrope_section = [24, 20, 20] mrope_interleaved
   return %q1, %k1 : tensor<?x28x128xbf16>, tensor<?x4x128xbf16>
 }
 
@@ -152,6 +158,8 @@ func.func @decomposed(%q: tensor<?x4x64xbf16>, %k: tensor<?x2x64xbf16>, %o: inde
   %c, %s = rope.cos_sin positions(%p : tensor<?xi64>) inv_freq(%f : tensor<32xf64>) outs(%e, %e : tensor<?x32xf32>, tensor<?x32xf32>) attention_factor = 0.5
   // CHECK: rope.cos_sin {{.*}} mrope_section = [8, 12, 12]
   %mc, %ms = rope.cos_sin positions(%p3 : tensor<3x?xi64>) inv_freq(%g : tensor<32xf64>) outs(%e, %e : tensor<?x32xf32>, tensor<?x32xf32>) mrope_section = [8, 12, 12]
+  // CHECK: rope.cos_sin {{.*}} mrope_section = [12, 10, 10] mrope_interleaved attention_factor = 2.000000e+00
+  %ic, %is = rope.cos_sin positions(%p3 : tensor<3x?xi64>) inv_freq(%g : tensor<32xf64>) outs(%e, %e : tensor<?x32xf32>, tensor<?x32xf32>) mrope_section = [12, 10, 10] mrope_interleaved attention_factor = 2.0
   %ge = tensor.empty(%t) : tensor<?x32xf16>
   // CHECK: rope.gather positions(%{{.*}} : tensor<?xi64>) tables(%{{.*}}, %{{.*}} : tensor<50x32xf16>, tensor<50x32xf16>) outs(%{{.*}}, %{{.*}} : tensor<?x32xf16>, tensor<?x32xf16>)
   %gc, %gs = rope.gather positions(%p : tensor<?xi64>) tables(%ct, %ct : tensor<50x32xf16>, tensor<50x32xf16>) outs(%ge, %ge : tensor<?x32xf16>, tensor<?x32xf16>)

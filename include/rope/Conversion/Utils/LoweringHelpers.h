@@ -9,10 +9,13 @@
 
 namespace mlir::rope {
 
-/// mrope: `choices[k]` for the section k of frequency `i` (index), with
-/// sections [s0, s1, s2]: k = 0 if i < s0, 1 if i < s0 + s1, else 2.
+/// mrope: `choices[k]` for the position axis k of frequency `i` (index).
+/// Consecutive sections [s0, ..., s(N-1)]: k with s0 + ... + s(k-1) <= i <
+/// s0 + ... + sk. `interleaved` (Qwen3-VL): k >= 1 when i % N == k and
+/// i < N * sk, else 0.
 Value selectMRopeSection(OpBuilder &b, Location loc, Value i,
-                         ArrayRef<int64_t> sections, ValueRange choices);
+                         ArrayRef<int64_t> sections, bool interleaved,
+                         ValueRange choices);
 
 /// `v` (index or a signless integer) as i64: index_cast, sign extension, or
 /// `v` itself.

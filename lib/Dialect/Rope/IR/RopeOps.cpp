@@ -174,14 +174,16 @@ static LogicalResult verifyRotaryDim(Operation *op, int64_t r,
   return success();
 }
 
-/// Checks mrope sections: three non-negative entries summing to R/2.
+/// Checks mrope sections: one non-negative entry per position axis,
+/// summing to R/2; interleaved, every frequency axis k >= 1 takes (k, k + N,
+/// ... below N * s_k) must exist.
 static LogicalResult verifyMRopeSection(Operation *op,
                                         ArrayRef<int64_t> sections,
-                                        int64_t r) {
-  if (sections.size() != 3)
-    return op->emitOpError("'mrope_section' must have 3 entries (temporal, "
-                           "height, width), got ")
-           << sections.size();
+                                        bool interleaved, int64_t r) {
+  const int64_t n = sections.size();
+  if (n == 0)
+    return op->emitOpError("'mrope_section' must have one entry per position "
+                           "axis, got none");
   int64_t sum = 0;
   for (int64_t s : sections) {
     if (s < 0)
@@ -193,6 +195,22 @@ static LogicalResult verifyMRopeSection(Operation *op,
   if (sum != r / 2)
     return op->emitOpError("'mrope_section' must sum to rotary_dim / 2 = ")
            << r / 2 << ", got " << sum;
+  if (interleaved)
+    for (int64_t k = 1; k < n; ++k)
+      if (sections[k] > 0 && k + n * (sections[k] - 1) >= r / 2)
+        return op->emitOpError("interleaved 'mrope_section' entry ")
+               << k << " (" << sections[k] << ") takes frequencies " << k
+               << ", " << k + n << ", ..., " << k + n * (sections[k] - 1)
+               << ", but there are " << r / 2;
+  return success();
+}
+
+/// `mrope_interleaved` is a layout of `mrope_section`.
+static LogicalResult verifyInterleavedHasSections(Operation *op,
+                                                  bool interleaved,
+                                                  bool sections) {
+  if (interleaved && !sections)
+    return op->emitOpError("'mrope_interleaved' needs 'mrope_section'");
   return success();
 }
 
@@ -227,11 +245,15 @@ LogicalResult RotateOp::verify() {
       return failure();
   }
 
-  // Positions shape, with three components for mrope.
+  // Positions shape, with one component per axis for mrope.
+  if (failed(verifyInterleavedHasSections(*this, getMropeInterleaved(),
+                                          isMRope())))
+    return failure();
   if (std::optional<ArrayRef<int64_t>> sections = getMropeSection()) {
     if (!getPositions())
       return emitOpError("'mrope_section' needs explicit 'positions'");
-    if (failed(verifyMRopeSection(*this, *sections, r)))
+    if (failed(verifyMRopeSection(*this, *sections, getMropeInterleaved(),
+                                  r)))
       return failure();
   }
   if (Value positions = getPositions()) {
@@ -239,11 +261,12 @@ LogicalResult RotateOp::verify() {
         cast<RankedTensorType>(positions.getType()).getShape();
     SmallVector<int64_t> expected(tokenShape);
     if (isMRope())
-      expected.insert(expected.begin(), 3);
+      expected.insert(expected.begin(), getMropeSection()->size());
     if (!compatibleShapes(shape, expected))
       return emitOpError("'positions' has shape ")
              << shapeString(shape) << ", expected " << shapeString(expected)
-             << (isMRope() ? " (3 components, then the token shape)"
+             << (isMRope() ? " (one component per mrope_section entry, "
+                             "then the token shape)"
                            : " (the token shape of the inputs)");
   }
 
@@ -354,20 +377,21 @@ MutableOperandRange PositionsOp::getDpsInitsMutable() {
 //===----------------------------------------------------------------------===//
 
 /// Checks that `positions` has the token shape of a table (`tableShape`
-/// without its width), with a leading 3 for mrope.
+/// without its width), with a leading axis count for mrope.
 static LogicalResult verifyPositionsShape(Operation *op, Value positions,
                                           ArrayRef<int64_t> tableShape,
-                                          bool mrope) {
+                                          std::optional<int64_t> axes) {
   ArrayRef<int64_t> shape =
       cast<RankedTensorType>(positions.getType()).getShape();
   SmallVector<int64_t> expected(tableShape.drop_back());
-  if (mrope)
-    expected.insert(expected.begin(), 3);
+  if (axes)
+    expected.insert(expected.begin(), *axes);
   if (!compatibleShapes(shape, expected))
     return op->emitOpError("'positions' has shape ")
            << shapeString(shape) << ", expected " << shapeString(expected)
-           << (mrope ? " (3 components, then the token shape of 'outs')"
-                     : " (the token shape of 'outs')");
+           << (axes ? " (one component per mrope_section entry, then the "
+                      "token shape of 'outs')"
+                    : " (the token shape of 'outs')");
   return success();
 }
 
@@ -376,14 +400,21 @@ static LogicalResult verifyPositionsShape(Operation *op, Value positions,
 static LogicalResult
 verifyTablePositions(Operation *op, Value positions,
                      ArrayRef<int64_t> tableShape,
-                     std::optional<ArrayRef<int64_t>> sections) {
+                     std::optional<ArrayRef<int64_t>> sections,
+                     bool interleaved) {
+  if (failed(verifyInterleavedHasSections(op, interleaved,
+                                          sections.has_value())))
+    return failure();
+  std::optional<int64_t> axes;
   if (sections) {
     if (ShapedType::isDynamic(tableShape.back()))
       return op->emitOpError("'mrope_section' needs a static table width");
-    if (failed(verifyMRopeSection(op, *sections, 2 * tableShape.back())))
+    if (failed(verifyMRopeSection(op, *sections, interleaved,
+                                  2 * tableShape.back())))
       return failure();
+    axes = sections->size();
   }
-  return verifyPositionsShape(op, positions, tableShape, sections.has_value());
+  return verifyPositionsShape(op, positions, tableShape, axes);
 }
 
 LogicalResult CosSinOp::verify() {
@@ -398,7 +429,7 @@ LogicalResult CosSinOp::verify() {
     return emitOpError("'outs' width is ")
            << half << ", expected the number of frequencies, " << freqs;
   return verifyTablePositions(*this, getPositions(), type.getShape(),
-                              getMropeSection());
+                              getMropeSection(), getMropeInterleaved());
 }
 
 MutableOperandRange CosSinOp::getDpsInitsMutable() {
@@ -428,7 +459,7 @@ LogicalResult GatherOp::verify() {
            << out.getShape().back() << " differs from the tables' "
            << table.getShape().back();
   return verifyTablePositions(*this, getPositions(), out.getShape(),
-                              getMropeSection());
+                              getMropeSection(), getMropeInterleaved());
 }
 
 MutableOperandRange GatherOp::getDpsInitsMutable() {

@@ -148,17 +148,17 @@ PositionsOp::generateResultTileValue(OpBuilder &b, unsigned,
 
 namespace {
 /// The token-tiling shared by the two table producers: `positions` (with a
-/// leading component dimension for mrope) and the two inits are sliced.
+/// leading axis dimension for mrope) and the two inits are sliced.
 template <typename OpT>
 FailureOr<TilingResult> tileTableOp(OpT op, OpBuilder &b,
                                     ArrayRef<OpFoldResult> offsets,
                                     ArrayRef<OpFoldResult> sizes,
-                                    bool mrope) {
+                                    int64_t axes) {
   Location loc = op.getLoc();
   SmallVector<OpFoldResult> posOffsets(offsets), posSizes(sizes);
-  if (mrope) {
+  if (axes > 0) {
     posOffsets.insert(posOffsets.begin(), b.getIndexAttr(0));
-    posSizes.insert(posSizes.begin(), b.getIndexAttr(3));
+    posSizes.insert(posSizes.begin(), b.getIndexAttr(axes));
   }
   SmallVector<OpFoldResult> tOffsets, tSizes;
   tableTile(b, loc, op.getCosInit(), offsets, sizes, tOffsets, tSizes);
@@ -215,8 +215,8 @@ FailureOr<TilingResult> tileTableOp(OpT op, OpBuilder &b,
     return tiled;                                                              \
   }
 
-ROPE_TABLE_TILING(CosSinOp, isMRope())
-ROPE_TABLE_TILING(GatherOp, isMRope())
+ROPE_TABLE_TILING(CosSinOp, getNumPositionAxes())
+ROPE_TABLE_TILING(GatherOp, getNumPositionAxes())
 #undef ROPE_TABLE_TILING
 
 //===----------------------------------------------------------------------===//

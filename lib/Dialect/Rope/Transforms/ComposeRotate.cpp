@@ -58,6 +58,7 @@ struct ComposeRotate : OpRewritePattern<ApplyOp> {
     Value positions, offset, cosCache, sinCache;
     FrequencyAttrInterface freqs;
     DenseI64ArrayAttr mrope;
+    bool interleaved = false;
     auto positionsOf = [&](Value p) {
       if (auto implicit = p.getDefiningOp<PositionsOp>())
         offset = implicit.getOffset();
@@ -74,12 +75,14 @@ struct ComposeRotate : OpRewritePattern<ApplyOp> {
         return rewriter.notifyMatchFailure(op, "run-time frequency tensor");
       positionsOf(cosSin.getPositions());
       mrope = cosSin.getMropeSectionAttr();
+      interleaved = cosSin.getMropeInterleaved();
     } else if (gather && sin.getDefiningOp() == gather &&
                gather.getCos() == cos && gather.getSin() == sin) {
       positionsOf(gather.getPositions());
       cosCache = gather.getCosTable();
       sinCache = gather.getSinTable();
       mrope = gather.getMropeSectionAttr();
+      interleaved = gather.getMropeInterleaved();
     } else if (!cos.getDefiningOp<CosSinOp>() && !gather) {
       cosCache = cos; // per-token tables
       sinCache = sin;
@@ -89,7 +92,7 @@ struct ComposeRotate : OpRewritePattern<ApplyOp> {
     rewriter.replaceOpWithNewOp<RotateOp>(
         op, op.getInputs(), op.getInits(), positions, offset, cosCache,
         sinCache, op.getPairing(), op.getLayout(), op.getRotaryDimAttr(),
-        freqs, mrope, op.getInverse());
+        freqs, mrope, op.getInverse(), interleaved);
     return success();
   }
 };

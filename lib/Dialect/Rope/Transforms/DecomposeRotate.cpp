@@ -62,7 +62,8 @@ struct DecomposeRotate : OpRewritePattern<RotateOp> {
           rewriter, loc, positions, invFreq, empty(f32, r / 2),
           empty(f32, r / 2),
           op.getMropeSection() ? op.getMropeSectionAttr() : DenseI64ArrayAttr(),
-          a == 1.0 ? FloatAttr() : rewriter.getF64FloatAttr(a));
+          a == 1.0 ? FloatAttr() : rewriter.getF64FloatAttr(a),
+          op.getMropeInterleaved());
       cos = cosSin.getCos();
       sin = cosSin.getSin();
     } else if (op.hasPerTokenCache()) {
@@ -75,7 +76,8 @@ struct DecomposeRotate : OpRewritePattern<RotateOp> {
                                      empty(elt, r / 2), empty(elt, r / 2),
                                      op.getMropeSection()
                                          ? op.getMropeSectionAttr()
-                                         : DenseI64ArrayAttr());
+                                         : DenseI64ArrayAttr(),
+                                     op.getMropeInterleaved());
       cos = gather.getCos();
       sin = gather.getSin();
     }

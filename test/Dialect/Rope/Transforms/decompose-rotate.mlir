@@ -64,3 +64,18 @@ func.func @caches(%x: tensor<2x4x3x8xf16>, %ids: tensor<2x3xi64>, %cos: tensor<5
       cache(%t, %t : tensor<2x3x2xf16>, tensor<2x3x2xf16>) rotary_dim = 4
   return %y, %z : tensor<2x4x3x8xf16>, tensor<2x4x3x8xf16>
 }
+
+// -----
+
+// Interleaved mrope (Qwen3-VL) on two axes with a gathered cache: the
+// layout goes to the table op and back.
+// CHECK-LABEL: func @interleaved_mrope_cache
+// CHECK: rope.gather positions(%arg1 : tensor<2x?xi64>) {{.*}} mrope_section = [2, 2] mrope_interleaved
+// BACK-LABEL: func @interleaved_mrope_cache
+// BACK: rope.rotate half thd {{.*}} positions(%arg1 : tensor<2x?xi64>) cache({{.*}}) mrope_section = [2, 2] mrope_interleaved
+func.func @interleaved_mrope_cache(%x: tensor<?x4x8xf32>, %p: tensor<2x?xi64>, %cos: tensor<50x4xf32>, %sin: tensor<50x4xf32>) -> tensor<?x4x8xf32> {
+  %y = rope.rotate half thd ins(%x : tensor<?x4x8xf32>) outs(%x : tensor<?x4x8xf32>)
+      positions(%p : tensor<2x?xi64>) cache(%cos, %sin : tensor<50x4xf32>, tensor<50x4xf32>)
+      mrope_section = [2, 2] mrope_interleaved
+  return %y : tensor<?x4x8xf32>
+}

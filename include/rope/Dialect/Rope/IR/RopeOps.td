@@ -73,9 +73,9 @@ def Rope_RotateOp : Rope_Op<"rotate", [
 
     Positions, one of:
     * `positions(%p)`: i32/i64 with the token shape (any order, repeats
-      allowed), or `[3] + token shape` with `mrope_section` (Qwen2-VL: the
-      frequencies split in three consecutive sections, section `k` using
-      position component `k`);
+      allowed), or `[N] + token shape` with `mrope_section = [s0, ...,
+      s(N-1)]` (multimodal RoPE: frequency `i` uses position axis
+      `axis(i)`; see below);
     * `offset(%o)`: the position of sequence index `s` is `%o + s`;
     * neither, only with a per-token cos/sin cache.
 
@@ -85,6 +85,17 @@ def Rope_RotateOp : Rope_Op<"rotate", [
       (ONNX with position ids, vLLM), or of shape `token shape + [R/2]`
       without positions (ONNX without position ids). Positions outside
       `[0, P)` are an error at run time (see docs/).
+
+    Multimodal RoPE assigns each of the `R/2` frequencies a position axis
+    (`N` axes, the leading dimension of `positions`; `sum(s_k) = R/2`):
+    * `mrope_section = [s0, s1, s2]` alone (Qwen2-VL, Qwen2.5-VL: HF
+      `mrope_section`): consecutive sections, frequency `i` uses axis `k`
+      for `s0 + ... + s(k-1) <= i < s0 + ... + sk`;
+    * with `mrope_interleaved` (Qwen3-VL: HF `mrope_interleaved: true`,
+      `apply_interleaved_mrope`): frequency `i` uses axis `k >= 1` when
+      `i % N == k` and `i < N * sk`, else axis 0 (for three axes the layout
+      `THWTHW...TT`).
+    Two axes (images: height, width) or any other count fit the same way.
 
     Limits: `head_dim` at most 65536 (verified). With `freqs`, every
     position `p` must satisfy `|p| < 2^31` (for `offset`, every `offset + s`);
@@ -128,7 +139,8 @@ def Rope_RotateOp : Rope_Op<"rotate", [
     OptionalAttr<I64Attr>:$rotary_dim,
     OptionalAttr<Rope_FrequencyAttrInterface>:$freqs,
     OptionalAttr<DenseI64ArrayAttr>:$mrope_section,
-    UnitAttr:$inverse
+    UnitAttr:$inverse,
+    UnitAttr:$mrope_interleaved
   );
   let results = (outs Variadic<AnyRankedTensor>:$results);
 
@@ -143,6 +155,7 @@ def Rope_RotateOp : Rope_Op<"rotate", [
         type($sin_cache) `)`)?
     (`rotary_dim` `=` $rotary_dim^)?
     (`mrope_section` `=` $mrope_section^)?
+    (`mrope_interleaved` $mrope_interleaved^)?
     attr-dict
   }];
 
@@ -173,8 +186,12 @@ def Rope_RotateOp : Rope_Op<"rotate", [
     bool hasPerTokenCache() {
       return hasCache() && !getPositions() && !getOffset();
     }
-    /// Whether positions carry three components (mrope).
+    /// Whether positions carry one component per axis (mrope).
     bool isMRope() { return getMropeSection().has_value(); }
+    /// Position axes of mrope (the leading dimension of positions), else 0.
+    int64_t getNumPositionAxes() {
+      return isMRope() ? static_cast<int64_t>(getMropeSection()->size()) : 0;
+    }
   }];
 }
 
@@ -269,9 +286,9 @@ def Rope_CosSinOp : Rope_Op<"cos_sin", [Pure, Rope_TilingMethods,
     `A = attention_factor` (default 1). The tables have the token shape plus
     `[R/2]`; `inv_freq` holds the `R/2` frequencies (f64, e.g. from
     `rope.inv_freq`). Positions (i32/i64) have the token shape, or with
-    `mrope_section = [s0, s1, s2]` (Qwen2-VL) `[3] + token shape`: frequency
-    `i` then uses position component 0 for `i < s0`, 1 for `i < s0 + s1`,
-    else 2.
+    `mrope_section = [s0, ..., s(N-1)]` `[N] + token shape`: frequency `i`
+    then uses the position axis `rope.rotate` describes (consecutive
+    sections, or with `mrope_interleaved` Qwen3-VL's interleaved layout).
 
     Positions must satisfy `|p| < 2^31`; others stop the program at run time
     (`rope-insert-runtime-checks`).
@@ -286,13 +303,15 @@ def Rope_CosSinOp : Rope_Op<"cos_sin", [Pure, Rope_TilingMethods,
                        Rope_FrequencyTensor:$inv_freq,
                        Rope_TableTensor:$cosInit, Rope_TableTensor:$sinInit,
                        OptionalAttr<DenseI64ArrayAttr>:$mrope_section,
-                       OptionalAttr<F64Attr>:$attention_factor);
+                       OptionalAttr<F64Attr>:$attention_factor,
+                       UnitAttr:$mrope_interleaved);
   let results = (outs Rope_TableTensor:$cos, Rope_TableTensor:$sin);
   let assemblyFormat = [{
     `positions` `(` $positions `:` type($positions) `)`
     `inv_freq` `(` $inv_freq `:` type($inv_freq) `)`
     `outs` `(` $cosInit `,` $sinInit `:` type($cosInit) `,` type($sinInit) `)`
     (`mrope_section` `=` $mrope_section^)?
+    (`mrope_interleaved` $mrope_interleaved^)?
     (`attention_factor` `=` $attention_factor^)?
     attr-dict
   }];
@@ -306,6 +325,10 @@ def Rope_CosSinOp : Rope_Op<"cos_sin", [Pure, Rope_TilingMethods,
       return a ? a->convertToDouble() : 1.0;
     }
     bool isMRope() { return getMropeSection().has_value(); }
+    /// Position axes of mrope (the leading dimension of positions), else 0.
+    int64_t getNumPositionAxes() {
+      return isMRope() ? static_cast<int64_t>(getMropeSection()->size()) : 0;
+    }
   }];
 }
 
@@ -322,8 +345,8 @@ def Rope_GatherOp : Rope_Op<"gather", [Pure, Rope_TilingMethods,
     Gathers, for every token, the row `p_t` of a `[P, W]` cos table and sin
     table (a precomputed cache: ONNX RotaryEmbedding with position ids, vLLM)
     into tables with the token shape plus `[W]`; with `mrope_section`,
-    positions are `[3] + token shape` and column `i` is gathered by the
-    component of its section, as in `rope.cos_sin`. Positions must lie in
+    positions are `[N] + token shape` and column `i` is gathered by the
+    position of its axis, as in `rope.cos_sin` (and `mrope_interleaved`). Positions must lie in
     `[0, P)`; others stop the program at run time
     (`rope-insert-runtime-checks`).
 
@@ -336,7 +359,8 @@ def Rope_GatherOp : Rope_Op<"gather", [Pure, Rope_TilingMethods,
   let arguments = (ins Rope_PositionTensor:$positions,
                        Rope_FloatTensor:$cosTable, Rope_FloatTensor:$sinTable,
                        Rope_FloatTensor:$cosInit, Rope_FloatTensor:$sinInit,
-                       OptionalAttr<DenseI64ArrayAttr>:$mrope_section);
+                       OptionalAttr<DenseI64ArrayAttr>:$mrope_section,
+                       UnitAttr:$mrope_interleaved);
   let results = (outs Rope_FloatTensor:$cos, Rope_FloatTensor:$sin);
   let assemblyFormat = [{
     `positions` `(` $positions `:` type($positions) `)`
@@ -344,11 +368,16 @@ def Rope_GatherOp : Rope_Op<"gather", [Pure, Rope_TilingMethods,
         type($sinTable) `)`
     `outs` `(` $cosInit `,` $sinInit `:` type($cosInit) `,` type($sinInit) `)`
     (`mrope_section` `=` $mrope_section^)?
+    (`mrope_interleaved` $mrope_interleaved^)?
     attr-dict
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     bool isMRope() { return getMropeSection().has_value(); }
+    /// Position axes of mrope (the leading dimension of positions), else 0.
+    int64_t getNumPositionAxes() {
+      return isMRope() ? static_cast<int64_t>(getMropeSection()->size()) : 0;
+    }
   }];
 }
 
