@@ -2,6 +2,8 @@
 
 #include "AOTHeader.h"
 
+#include "rope/Utils/ShapeString.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -43,14 +45,8 @@ std::string describe(Type t) {
   std::string s;
   llvm::raw_string_ostream os(s);
   if (auto tensor = dyn_cast<RankedTensorType>(t)) {
-    os << tensor.getElementType() << " [";
-    llvm::interleaveComma(tensor.getShape(), os, [&](int64_t d) {
-      if (ShapedType::isDynamic(d))
-        os << "?";
-      else
-        os << d;
-    });
-    os << "]";
+    os << tensor.getElementType() << " "
+       << mlir::rope::shapeString(tensor.getShape());
   } else {
     os << t << " scalar";
   }

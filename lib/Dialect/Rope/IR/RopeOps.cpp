@@ -1,5 +1,6 @@
 //===- RopeOps.cpp - Rope operation verification and interfaces -----------===//
 
+#include "rope/Utils/ShapeString.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -68,19 +69,6 @@ static bool compatibleShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
          llvm::all_of(llvm::zip(a, b), [](auto p) {
            return compatibleDims(std::get<0>(p), std::get<1>(p));
          });
-}
-
-static std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  llvm::raw_string_ostream os(s);
-  llvm::interleaveComma(shape, os, [&](int64_t d) {
-    if (ShapedType::isDynamic(d))
-      os << "?";
-    else
-      os << d;
-  });
-  os << "]";
-  return s;
 }
 
 /// cos/sin meet their error bound while |p * f| stays far below 2^52, the

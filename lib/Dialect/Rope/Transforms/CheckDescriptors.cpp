@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/Utils/ShapeString.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
@@ -25,14 +26,7 @@ namespace {
 std::string describe(MemRefType type) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  os << type.getElementType() << " [";
-  llvm::interleaveComma(type.getShape(), os, [&](int64_t d) {
-    if (ShapedType::isDynamic(d))
-      os << "?";
-    else
-      os << d;
-  });
-  os << "]";
+  os << type.getElementType() << " " << rope::shapeString(type.getShape());
   return s;
 }
 
