@@ -72,12 +72,17 @@ test-sanitized: deps
 	  CMAKE_FLAGS="-DROPE_ENABLE_SANITIZERS=ON -DROPE_ENABLE_FUZZERS=ON $(CMAKE_FLAGS)" $(SAN_BUILD_DIR)/build.ninja
 	ninja -C $(SAN_BUILD_DIR) check-rope
 
-# The randomized differential test at length (the suite runs 100 cases).
+# The randomized differential tests at length (the suite runs 100 cases of
+# rope_random and 50 of raise_random, the rope-raise test).
 CASES ?= 1000
+RAISE_CASES ?= 500
 SEED ?= 0
 test-random: build
 	/usr/bin/python3 test/lib/rope_random.py --rope-run $(BUILD_DIR)/bin/rope-run \
 	  --tmp $(BUILD_DIR)/random --cases $(CASES) --seed $(SEED)
+	/usr/bin/python3 test/lib/raise_random.py --rope-run $(BUILD_DIR)/bin/rope-run \
+	  --rope-opt $(BUILD_DIR)/bin/rope-opt --tmp $(BUILD_DIR)/raise-random \
+	  --cases $(RAISE_CASES) --seed $(SEED)
 
 # The libFuzzer targets on the sanitized build, FUZZ_SECONDS each
 # (docs/fuzzing.md).

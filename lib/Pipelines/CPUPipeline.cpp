@@ -240,6 +240,8 @@ void mlir::rope::buildRopeCPUPipeline(OpPassManager &pm,
   if (!target)
     return;
   addRopePipelineInputCheck(pm, "rope-cpu-pipeline");
+  if (options.raise)
+    pm.addPass(createRopeRaisePass());
   if (options.emitCInterface)
     pm.addPass(createRopeHalfScalarsAsBitsPass());
   if (options.destinationResults)

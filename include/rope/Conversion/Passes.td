@@ -71,4 +71,55 @@ def ConvertRopeToGPUPass : Pass<"convert-rope-to-gpu"> {
   ];
 }
 
+def RopeRaisePass : Pass<"rope-raise"> {
+  let summary = "Raise RoPE written out in linalg/tensor ops to rope.apply";
+  let description = [{
+    Frontends (torch-mlir's linalg-on-tensors backend, tosa-to-linalg,
+    hand-written linalg) spell RoPE out as slices, a negation, a concat and
+    elementwise multiplies and adds. This pass recognizes HF's
+    `rotate_half` form
+
+        y = x * cos + cat(-x[..., D/2:], x[..., :D/2]) * sin
+
+    (operands of the add and of each multiply in either order; the negation
+    as `negf` or a multiply by -1; the concat as `tensor.concat`; elementwise
+    ops as `linalg.generic` or named linalg ops; `cos`/`sin` broadcast over
+    the heads, and over the batch, by their indexing maps) and replaces it
+    with one `rope.apply half` on full-width tables (HF's `[tokens, D]`, one
+    entry per element: no equality of the halves is assumed, so the raised
+    op computes what the original computes for any tables). The negated
+    second half, `cat(x2, -x1)`, is the rotation by the negated angle and
+    becomes `inverse`. The layout (thd, bshd, bhsd) follows from the
+    dimensions the tables vary with.
+
+    Only what is proven is raised: the same source for `x` and both halves,
+    halves split exactly at `D/2` over the whole tensor, one negated half,
+    tables varying with tokens and the element only (not heads) and cos and
+    sin entering through the two different multiplies. Intermediates with
+    other users stay valid (the original ops are left for them). With
+    `remarks`, every candidate (an add of two multiplies, one of them by a
+    concat) gets a remark: why it was not raised, or that it was.
+
+    ```mlir
+    %x1 = tensor.extract_slice %x[0, 0, 0] [%t, 8, 32] [1, 1, 1]
+    %x2 = tensor.extract_slice %x[0, 0, 32] [%t, 8, 32] [1, 1, 1]
+    %n = linalg.negf ins(%x2 ...) ...
+    %r = tensor.concat dim(2) %n, %x1
+    %a = linalg.generic {x * cos}, %b = linalg.generic {r * sin}
+    %y = linalg.add ins(%a, %b ...)
+    // becomes
+    %y = rope.apply half thd ins(%x : tensor<?x8x64xf32>) outs(...)
+        cos_sin(%cos_t, %sin_t : tensor<?x64xf32>, tensor<?x64xf32>)
+    ```
+  }];
+  let options = [
+    Option<"remarks", "remarks", "bool", /*default=*/"false",
+           "Emit a remark on every candidate: raised, or the condition that "
+           "failed">,
+  ];
+  let dependentDialects = ["::mlir::rope::RopeDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // ROPE_CONVERSION_PASSES_TD

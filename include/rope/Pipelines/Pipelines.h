@@ -22,6 +22,11 @@ namespace rope {
 
 struct RopeCPUPipelineOptions
     : public PassPipelineOptions<RopeCPUPipelineOptions> {
+  PassOptions::Option<bool> raise{
+      *this, "raise",
+      llvm::cl::desc("First raise RoPE written out in linalg/tensor ops "
+                     "(HF rotate_half) to rope ops (rope-raise)"),
+      llvm::cl::init(true)};
   PassOptions::Option<int64_t> tokenTile{
       *this, "token-tile",
       llvm::cl::desc("Tokens per parallel tile; each tile computes its "

@@ -1,0 +1,440 @@
+//===- RaiseRotateHalf.cpp - rope-raise: HF rotate_half to rope.apply -----===//
+//
+// Recognizes y = x * cos + rotate_half(x) * sin written in linalg and tensor
+// ops and replaces it with rope.apply on full-width tables. Every condition
+// that makes the two programs compute the same values is checked; a
+// candidate that fails one is left alone, with a remark naming it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Conversion/Passes.h"
+#include "rope/Dialect/Rope/IR/RopeOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPERAISEPASS
+#include "rope/Conversion/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+using namespace mlir::rope;
+
+namespace {
+/// An elementwise linalg op (generic or named) whose body is one arith op
+/// on its inputs: the operands with their indexing maps.
+struct Elementwise {
+  Operation *op = nullptr;
+  StringRef kind; // "addf", "subf", "mulf", "negf"
+  SmallVector<Value> operands;
+  SmallVector<AffineMap> maps;
+};
+
+/// Why a candidate was not raised.
+struct Miss {
+  std::string reason;
+};
+
+std::optional<Elementwise> matchElementwise(Value v) {
+  auto linalgOp = v.getDefiningOp<linalg::LinalgOp>();
+  if (!linalgOp || linalgOp->getNumResults() != 1 ||
+      linalgOp.getNumDpsInits() != 1 ||
+      linalgOp.getNumParallelLoops() != linalgOp.getNumLoops() ||
+      !linalgOp.hasPureTensorSemantics())
+    return std::nullopt;
+  OpOperand *init = linalgOp.getDpsInitOperand(0);
+  if (!linalgOp.getMatchingIndexingMap(init).isIdentity())
+    return std::nullopt;
+  Block *body = linalgOp.getBlock();
+  if (!body || body->getOperations().size() != 2)
+    return std::nullopt;
+  Operation &inner = body->front();
+  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
+  if (!yield || yield.getNumOperands() != 1 ||
+      yield.getOperand(0) != inner.getResult(0))
+    return std::nullopt;
+  Elementwise e;
+  e.op = linalgOp;
+  if (isa<arith::AddFOp>(inner))
+    e.kind = "addf";
+  else if (isa<arith::SubFOp>(inner))
+    e.kind = "subf";
+  else if (isa<arith::MulFOp>(inner))
+    e.kind = "mulf";
+  else if (isa<arith::NegFOp>(inner))
+    e.kind = "negf";
+  else
+    return std::nullopt;
+  // Each operand of the arith op is the block argument of an input.
+  for (Value operand : inner.getOperands()) {
+    auto arg = dyn_cast<BlockArgument>(operand);
+    if (!arg || arg.getOwner() != body ||
+        arg.getArgNumber() >= linalgOp.getNumDpsInputs())
+      return std::nullopt;
+    OpOperand *input = linalgOp.getDpsInputOperand(arg.getArgNumber());
+    e.operands.push_back(input->get());
+    e.maps.push_back(linalgOp.getMatchingIndexingMap(input));
+  }
+  return e;
+}
+
+/// Whether dimension `d` of `a` and `b` have the same size.
+bool sameDim(Value a, int64_t da, Value b, int64_t db) {
+  FailureOr<bool> eq = ValueBoundsConstraintSet::areEqual({a, da}, {b, db});
+  return succeeded(eq) && *eq;
+}
+
+/// Whether `size` equals dimension `d` of `v`.
+bool sizeIsDim(OpFoldResult size, Value v, int64_t d) {
+  FailureOr<bool> eq = ValueBoundsConstraintSet::areEqual(size, {v, d});
+  return succeeded(eq) && *eq;
+}
+
+/// A half of the last dimension of `source`: an extract_slice over the
+/// whole tensor but the last dimension, which it takes from `offset` with
+/// `half` elements, unit strides.
+FailureOr<Value> matchHalf(Value v, bool upper, int64_t half, Miss &miss) {
+  auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
+  if (!slice) {
+    miss.reason = "a half is not a tensor.extract_slice";
+    return failure();
+  }
+  Value source = slice.getSource();
+  auto type = cast<RankedTensorType>(source.getType());
+  const int64_t rank = type.getRank();
+  if (slice.getType().getRank() != rank || !slice.hasUnitStride()) {
+    miss.reason = "a half is a strided or rank-reducing slice";
+    return failure();
+  }
+  SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
+  SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    if (!isConstantIntValue(offsets[d], 0) || !sizeIsDim(sizes[d], source, d)) {
+      miss.reason = "a half does not cover dimension " + std::to_string(d) +
+                    " of its source";
+      return failure();
+    }
+  std::optional<int64_t> offset = getConstantIntValue(offsets.back());
+  std::optional<int64_t> size = getConstantIntValue(sizes.back());
+  if (!offset || !size || *size != half || *offset != (upper ? half : 0)) {
+    std::string at = offset ? std::to_string(*offset) : "?";
+    std::string n = size ? std::to_string(*size) : "?";
+    miss.reason = "halves split at " + at + " (" + n + " elements) of " +
+                  std::to_string(2 * half) + ", expected " +
+                  std::to_string(upper ? half : 0) + " (" +
+                  std::to_string(half) + ")";
+    return failure();
+  }
+  return source;
+}
+
+/// `v` negated: negf, or a multiply by a splat -1 constant.
+Value matchNegated(Value v) {
+  std::optional<Elementwise> e = matchElementwise(v);
+  if (!e)
+    return {};
+  if (e->kind == "negf" && e->maps[0].isIdentity())
+    return e->operands[0];
+  if (e->kind != "mulf")
+    return {};
+  for (int k = 0; k < 2; ++k) {
+    SplatElementsAttr splat;
+    if (e->maps[1 - k].isIdentity() &&
+        matchPattern(e->operands[k], m_Constant(&splat)) &&
+        splat.getElementType().isIntOrFloat() &&
+        isa<FloatType>(splat.getElementType()) &&
+        splat.getSplatValue<APFloat>().isExactlyValue(-1.0))
+      return e->operands[1 - k];
+  }
+  return {};
+}
+
+/// rotate_half(x) (or with `inverse` the rotation by the negated angle):
+/// concat(-x2, x1) (inverse: concat(x2, -x1)) along the last dimension.
+FailureOr<Value> matchRotateHalf(Value v, bool &inverse, Miss &miss) {
+  auto concat = v.getDefiningOp<tensor::ConcatOp>();
+  if (!concat) {
+    miss.reason = "the rotated operand is not a tensor.concat";
+    return failure();
+  }
+  auto type = cast<RankedTensorType>(concat.getType());
+  const int64_t rank = type.getRank();
+  if (concat.getDim() != static_cast<uint64_t>(rank - 1) ||
+      concat.getInputs().size() != 2) {
+    miss.reason = "the concat is not of two halves along the last dimension";
+    return failure();
+  }
+  int64_t d = type.getShape().back();
+  if (ShapedType::isDynamic(d) || d % 2) {
+    miss.reason = "the last dimension is not a static even size";
+    return failure();
+  }
+  Value first = concat.getInputs()[0], second = concat.getInputs()[1];
+  Value firstNeg = matchNegated(first), secondNeg = matchNegated(second);
+  if (static_cast<bool>(firstNeg) == static_cast<bool>(secondNeg)) {
+    miss.reason = firstNeg ? "both halves are negated"
+                           : "neither half is negated";
+    return failure();
+  }
+  inverse = static_cast<bool>(secondNeg);
+  // Forward: cat(-x2, x1); inverse: cat(x2, -x1).
+  Value upperHalf = inverse ? first : firstNeg;
+  Value lowerHalf = inverse ? secondNeg : second;
+  const int64_t half = d / 2;
+  FailureOr<Value> upper = matchHalf(upperHalf, /*upper=*/true, half, miss);
+  if (failed(upper))
+    return failure();
+  FailureOr<Value> lower = matchHalf(lowerHalf, /*upper=*/false, half, miss);
+  if (failed(lower))
+    return failure();
+  if (*upper != *lower) {
+    miss.reason = "the halves are slices of different tensors";
+    return failure();
+  }
+  return *upper;
+}
+
+/// A table operand: its map reads the last dimension as the element and
+/// otherwise only token dimensions (or constant 0 on size-1 dimensions).
+/// Sets the layout from the dimensions it reads.
+LogicalResult checkTableMap(Value table, AffineMap map, int64_t rank,
+                            std::optional<Layout> &layout, Miss &miss,
+                            StringRef name) {
+  auto type = cast<RankedTensorType>(table.getType());
+  if (map.getNumResults() != static_cast<unsigned>(type.getRank()) ||
+      map.getNumDims() != static_cast<unsigned>(rank)) {
+    miss.reason = (name + " has an unexpected indexing map").str();
+    return failure();
+  }
+  SmallVector<bool> reads(rank, false);
+  for (auto [k, expr] : llvm::enumerate(map.getResults())) {
+    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+      if (reads[dim.getPosition()]) {
+        miss.reason = (name + " reads a dimension twice").str();
+        return failure();
+      }
+      reads[dim.getPosition()] = true;
+      continue;
+    }
+    auto cst = dyn_cast<AffineConstantExpr>(expr);
+    if (!cst || cst.getValue() != 0 || type.getDimSize(k) != 1) {
+      miss.reason = (name + " has an indexing map that is not a broadcast")
+                        .str();
+      return failure();
+    }
+  }
+  AffineExpr last = map.getResults().back();
+  if (!isa<AffineDimExpr>(last) ||
+      cast<AffineDimExpr>(last).getPosition() != rank - 1 ||
+      type.getShape().back() == 1) {
+    miss.reason = (name + " does not give each element of the head vector "
+                          "its own entry (the last dimension)")
+                      .str();
+    return failure();
+  }
+  // thd: [tokens, heads, D]; bshd: heads at 2; bhsd: heads at 1.
+  std::optional<Layout> mine;
+  if (rank == 3) {
+    if (reads[1]) {
+      miss.reason = (name + " varies with the heads (dimension 1), not "
+                            "only with the tokens")
+                        .str();
+      return failure();
+    }
+    mine = Layout::THD;
+  } else if (rank == 4) {
+    if (reads[1] && reads[2]) {
+      miss.reason = (name + " varies with dimensions 1 and 2: one of them "
+                            "is the heads")
+                        .str();
+      return failure();
+    }
+    if (reads[1])
+      mine = Layout::BSHD;
+    else if (reads[2])
+      mine = Layout::BHSD;
+  } else {
+    miss.reason = "the rotated tensor has rank " + std::to_string(rank) +
+                  ", expected 3 (thd) or 4 (bshd, bhsd)";
+    return failure();
+  }
+  if (mine && layout && *mine != *layout) {
+    miss.reason = "cos and sin vary with different dimensions";
+    return failure();
+  }
+  if (mine)
+    layout = mine;
+  return success();
+}
+
+/// A [token shape..., D] table from `table` read through `map` (a
+/// broadcast of the rotated tensor's iteration space).
+Value buildTokenTable(OpBuilder &b, Location loc, Value table, AffineMap map,
+                      Value x, ArrayRef<int64_t> tokenDims) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto tableType = cast<RankedTensorType>(table.getType());
+  const int64_t rank = xType.getRank();
+  // Loop j of the new table is x's dimension tokenDims[j] (the last, D).
+  SmallVector<AffineExpr> replacement(rank, b.getAffineConstantExpr(0));
+  for (auto [j, d] : llvm::enumerate(tokenDims))
+    replacement[d] = b.getAffineDimExpr(j);
+  replacement[rank - 1] = b.getAffineDimExpr(tokenDims.size());
+  const unsigned loops = tokenDims.size() + 1;
+  AffineMap readMap = map.replaceDimsAndSymbols(replacement, {}, loops, 0);
+  // Already a [token shape..., D] table read in place.
+  if (readMap.isIdentity() && tableType.getRank() == loops)
+    return table;
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d : tokenDims)
+    sizes.push_back(tensor::getMixedSize(b, loc, x, d));
+  sizes.push_back(b.getIndexAttr(xType.getShape().back()));
+  Value init = tensor::EmptyOp::create(b, loc, sizes,
+                                       tableType.getElementType());
+  SmallVector<AffineMap> maps{readMap, b.getMultiDimIdentityMap(loops)};
+  SmallVector<utils::IteratorType> iterators(loops,
+                                             utils::IteratorType::parallel);
+  auto copy = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{table}, ValueRange{init},
+      maps, iterators, [](OpBuilder &nb, Location nl, ValueRange args) {
+        linalg::YieldOp::create(nb, nl, args[0]);
+      });
+  return copy.getResult(0);
+}
+
+struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<Operation *> candidates;
+    getOperation()->walk([&](linalg::LinalgOp op) {
+      if (op->getNumResults() == 1)
+        candidates.push_back(op);
+    });
+    // Nothing is erased while matching: a raised chain's ops may be
+    // candidates' operands too.
+    for (Operation *op : candidates) {
+      Miss miss;
+      bool candidate = false;
+      if (succeeded(raise(op->getResult(0), candidate, miss)))
+        continue;
+      if (candidate && remarks)
+        op->emitRemark("rope-raise: not raised: ") << miss.reason;
+    }
+    // The raised chains, as far as nothing else uses them.
+    SetVector<Operation *> worklist(raised.begin(), raised.end());
+    while (!worklist.empty()) {
+      Operation *op = worklist.pop_back_val();
+      if (!isOpTriviallyDead(op))
+        continue;
+      for (Value operand : op->getOperands())
+        if (Operation *producer = operand.getDefiningOp())
+          worklist.insert(producer);
+      op->erase();
+    }
+  }
+
+  SmallVector<Operation *> raised;
+
+  /// y = x * cos + rot(x) * sin, either order of each add and multiply.
+  LogicalResult raise(Value y, bool &candidate, Miss &miss) {
+    std::optional<Elementwise> add = matchElementwise(y);
+    if (!add || add->kind != "addf" || !add->maps[0].isIdentity() ||
+        !add->maps[1].isIdentity())
+      return failure();
+    std::optional<Elementwise> terms[2] = {matchElementwise(add->operands[0]),
+                                           matchElementwise(add->operands[1])};
+    if (!terms[0] || !terms[1] || terms[0]->kind != "mulf" ||
+        terms[1]->kind != "mulf")
+      return failure();
+    // The rotated term: the multiply with a concat operand.
+    int rotTerm = -1, rotOperand = -1;
+    for (int t = 0; t < 2 && rotTerm < 0; ++t)
+      for (int k = 0; k < 2; ++k)
+        if (terms[t]->operands[k].getDefiningOp<tensor::ConcatOp>()) {
+          rotTerm = t;
+          rotOperand = k;
+          break;
+        }
+    if (rotTerm < 0)
+      return failure();
+    candidate = true;
+    Elementwise &rotMul = *terms[rotTerm];
+    Elementwise &xMul = *terms[1 - rotTerm];
+    if (!rotMul.maps[rotOperand].isIdentity()) {
+      miss.reason = "the rotated operand is broadcast";
+      return failure();
+    }
+    bool inverse = false;
+    FailureOr<Value> x =
+        matchRotateHalf(rotMul.operands[rotOperand], inverse, miss);
+    if (failed(x))
+      return failure();
+    auto xType = cast<RankedTensorType>(x->getType());
+    if (xType != y.getType()) {
+      miss.reason = "the result and the rotated tensor differ in type";
+      return failure();
+    }
+    // The other multiply: x (identity) times the cos table.
+    int xOperand = -1;
+    for (int k = 0; k < 2; ++k)
+      if (xMul.operands[k] == *x && xMul.maps[k].isIdentity())
+        xOperand = k;
+    if (xOperand < 0) {
+      miss.reason = "the other product is not of the tensor whose halves "
+                    "are rotated";
+      return failure();
+    }
+    Value cos = xMul.operands[1 - xOperand];
+    AffineMap cosMap = xMul.maps[1 - xOperand];
+    Value sin = rotMul.operands[1 - rotOperand];
+    AffineMap sinMap = rotMul.maps[1 - rotOperand];
+    const int64_t rank = xType.getRank();
+    std::optional<Layout> layout;
+    if (failed(checkTableMap(cos, cosMap, rank, layout, miss, "cos")) ||
+        failed(checkTableMap(sin, sinMap, rank, layout, miss, "sin")))
+      return failure();
+    auto cosType = cast<RankedTensorType>(cos.getType());
+    auto sinType = cast<RankedTensorType>(sin.getType());
+    if (cosType.getElementType() != sinType.getElementType()) {
+      miss.reason = "cos and sin have different element types";
+      return failure();
+    }
+    // The tables must cover the rotated tensor where they are read (the
+    // elementwise ops' verifiers check static sizes; dynamic ones agree by
+    // construction of a valid program).
+    if (cosType.getShape().back() != xType.getShape().back() ||
+        sinType.getShape().back() != xType.getShape().back()) {
+      miss.reason = "a table is not as wide as the head vector";
+      return failure();
+    }
+    Layout l = layout.value_or(rank == 3 ? Layout::THD : Layout::BSHD);
+    SmallVector<int64_t> tokenDims =
+        l == Layout::THD    ? SmallVector<int64_t>{0}
+        : l == Layout::BSHD ? SmallVector<int64_t>{0, 1}
+                            : SmallVector<int64_t>{0, 2};
+
+    Operation *root = y.getDefiningOp();
+    OpBuilder b(root);
+    Location loc = root->getLoc();
+    Value cosTable = buildTokenTable(b, loc, cos, cosMap, *x, tokenDims);
+    Value sinTable = buildTokenTable(b, loc, sin, sinMap, *x, tokenDims);
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, *x);
+    Value init = tensor::EmptyOp::create(b, loc, sizes, xType.getElementType());
+    auto apply = ApplyOp::create(b, loc, TypeRange{xType}, ValueRange{*x},
+                                 ValueRange{init}, cosTable, sinTable,
+                                 Pairing::Half, l, IntegerAttr(), inverse);
+    if (remarks)
+      apply->emitRemark("rope-raise: raised to rope.apply half ")
+          << stringifyLayout(l) << (inverse ? " inverse" : "");
+    y.replaceAllUsesWith(apply.getResult(0));
+    raised.push_back(root);
+    return success();
+  }
+};
+} // namespace

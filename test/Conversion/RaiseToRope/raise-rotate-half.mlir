@@ -1,0 +1,162 @@
+// RUN: rope-opt %s --rope-raise -split-input-file | FileCheck %s
+// RUN: rope-opt %s --rope-raise=remarks=1 -split-input-file -verify-diagnostics -o /dev/null
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#tok = affine_map<(d0, d1, d2) -> (d0, d2)>
+// HF rotate_half in thd with per-token tables: one rope.apply on them.
+// CHECK-LABEL: func.func @thd
+// CHECK-SAME: %[[X:[^:]*]]: tensor<?x8x64xf32>, %[[C:[^:]*]]: tensor<?x64xf32>, %[[S:[^:]*]]: tensor<?x64xf32>
+// CHECK: %[[Y:.*]] = rope.apply half thd ins(%[[X]] : tensor<?x8x64xf32>) outs(%{{.*}} : tensor<?x8x64xf32>) cos_sin(%[[C]], %[[S]] : tensor<?x64xf32>, tensor<?x64xf32>)
+// CHECK-NOT: tensor.concat
+// CHECK: return %[[Y]]
+func.func @thd(%x: tensor<?x8x64xf32>, %cos: tensor<?x64xf32>, %sin: tensor<?x64xf32>) -> tensor<?x8x64xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x8x64xf32>
+  %x1 = tensor.extract_slice %x[0, 0, 0] [%t, 8, 32] [1, 1, 1] : tensor<?x8x64xf32> to tensor<?x8x32xf32>
+  %x2 = tensor.extract_slice %x[0, 0, 32] [%t, 8, 32] [1, 1, 1] : tensor<?x8x64xf32> to tensor<?x8x32xf32>
+  %e32 = tensor.empty(%t) : tensor<?x8x32xf32>
+  %n = linalg.negf ins(%x2 : tensor<?x8x32xf32>) outs(%e32 : tensor<?x8x32xf32>) -> tensor<?x8x32xf32>
+  %r = tensor.concat dim(2) %n, %x1 : (tensor<?x8x32xf32>, tensor<?x8x32xf32>) -> tensor<?x8x64xf32>
+  %e = tensor.empty(%t) : tensor<?x8x64xf32>
+  %a = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %cos : tensor<?x8x64xf32>, tensor<?x64xf32>) outs(%e : tensor<?x8x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    linalg.yield %m : f32
+  } -> tensor<?x8x64xf32>
+  %b = linalg.generic {indexing_maps = [#tok, #id, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%sin, %r : tensor<?x64xf32>, tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    linalg.yield %m : f32
+  } -> tensor<?x8x64xf32>
+  // expected-remark @+1 {{rope-raise: raised to rope.apply half thd}}
+  %y = linalg.add ins(%b, %a : tensor<?x8x64xf32>, tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>) -> tensor<?x8x64xf32>
+  return %y : tensor<?x8x64xf32>
+}
+
+// -----
+
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#seq = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+// bhsd with HF's [S, D] tables broadcast over batch and heads, the second
+// half negated (rotation by the negated angle): inverse, tables copied to
+// the token shape [B, S, D].
+// CHECK-LABEL: func.func @bhsd_inverse
+// CHECK: %[[CT:.*]] = linalg.generic {{.*}} ins(%arg1 : tensor<5x16xf32>) outs(%{{.*}} : tensor<2x5x16xf32>)
+// CHECK: rope.apply half bhsd inverse ins(%arg0 : tensor<2x4x5x16xf32>) {{.*}} cos_sin(%[[CT]], %{{.*}} : tensor<2x5x16xf32>, tensor<2x5x16xf32>)
+func.func @bhsd_inverse(%x: tensor<2x4x5x16xf32>, %cos: tensor<5x16xf32>, %sin: tensor<5x16xf32>) -> tensor<2x4x5x16xf32> {
+  %x1 = tensor.extract_slice %x[0, 0, 0, 0] [2, 4, 5, 8] [1, 1, 1, 1] : tensor<2x4x5x16xf32> to tensor<2x4x5x8xf32>
+  %x2 = tensor.extract_slice %x[0, 0, 0, 8] [2, 4, 5, 8] [1, 1, 1, 1] : tensor<2x4x5x16xf32> to tensor<2x4x5x8xf32>
+  %m1 = arith.constant dense<-1.0> : tensor<2x4x5x8xf32>
+  %e8 = tensor.empty() : tensor<2x4x5x8xf32>
+  %n = linalg.mul ins(%m1, %x1 : tensor<2x4x5x8xf32>, tensor<2x4x5x8xf32>) outs(%e8 : tensor<2x4x5x8xf32>) -> tensor<2x4x5x8xf32>
+  %r = tensor.concat dim(3) %x2, %n : (tensor<2x4x5x8xf32>, tensor<2x4x5x8xf32>) -> tensor<2x4x5x16xf32>
+  %e = tensor.empty() : tensor<2x4x5x16xf32>
+  %a = linalg.generic {indexing_maps = [#seq, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%cos, %x : tensor<5x16xf32>, tensor<2x4x5x16xf32>) outs(%e : tensor<2x4x5x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    linalg.yield %m : f32
+  } -> tensor<2x4x5x16xf32>
+  %b = linalg.generic {indexing_maps = [#id4, #seq, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%r, %sin : tensor<2x4x5x16xf32>, tensor<5x16xf32>) outs(%e : tensor<2x4x5x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    linalg.yield %m : f32
+  } -> tensor<2x4x5x16xf32>
+  // expected-remark @+1 {{rope-raise: raised to rope.apply half bhsd inverse}}
+  %y = linalg.add ins(%a, %b : tensor<2x4x5x16xf32>, tensor<2x4x5x16xf32>) outs(%e : tensor<2x4x5x16xf32>) -> tensor<2x4x5x16xf32>
+  return %y : tensor<2x4x5x16xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#tok = affine_map<(d0, d1, d2) -> (d0, d2)>
+// Near miss: the halves swapped without the sign.
+// CHECK-LABEL: func.func @no_sign
+// CHECK-NOT: rope.apply
+func.func @no_sign(%x: tensor<4x2x8xf32>, %cos: tensor<4x8xf32>, %sin: tensor<4x8xf32>) -> tensor<4x2x8xf32> {
+  %x1 = tensor.extract_slice %x[0, 0, 0] [4, 2, 4] [1, 1, 1] : tensor<4x2x8xf32> to tensor<4x2x4xf32>
+  %x2 = tensor.extract_slice %x[0, 0, 4] [4, 2, 4] [1, 1, 1] : tensor<4x2x8xf32> to tensor<4x2x4xf32>
+  %r = tensor.concat dim(2) %x2, %x1 : (tensor<4x2x4xf32>, tensor<4x2x4xf32>) -> tensor<4x2x8xf32>
+  %e = tensor.empty() : tensor<4x2x8xf32>
+  %a = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %cos : tensor<4x2x8xf32>, tensor<4x8xf32>) outs(%e : tensor<4x2x8xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x8xf32>
+  %b = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%r, %sin : tensor<4x2x8xf32>, tensor<4x8xf32>) outs(%e : tensor<4x2x8xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x8xf32>
+  // expected-remark @+1 {{rope-raise: not raised: neither half is negated}}
+  %y = linalg.add ins(%a, %b : tensor<4x2x8xf32>, tensor<4x2x8xf32>) outs(%e : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  return %y : tensor<4x2x8xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#tok = affine_map<(d0, d1, d2) -> (d0, d2)>
+// Near miss: split off the middle (3 and 5 of 8).
+// CHECK-LABEL: func.func @off_middle
+// CHECK-NOT: rope.apply
+func.func @off_middle(%x: tensor<4x2x8xf32>, %cos: tensor<4x8xf32>, %sin: tensor<4x8xf32>) -> tensor<4x2x8xf32> {
+  %x1 = tensor.extract_slice %x[0, 0, 0] [4, 2, 3] [1, 1, 1] : tensor<4x2x8xf32> to tensor<4x2x3xf32>
+  %x2 = tensor.extract_slice %x[0, 0, 3] [4, 2, 5] [1, 1, 1] : tensor<4x2x8xf32> to tensor<4x2x5xf32>
+  %e5 = tensor.empty() : tensor<4x2x5xf32>
+  %n = linalg.negf ins(%x2 : tensor<4x2x5xf32>) outs(%e5 : tensor<4x2x5xf32>) -> tensor<4x2x5xf32>
+  %r = tensor.concat dim(2) %n, %x1 : (tensor<4x2x5xf32>, tensor<4x2x3xf32>) -> tensor<4x2x8xf32>
+  %e = tensor.empty() : tensor<4x2x8xf32>
+  %a = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %cos : tensor<4x2x8xf32>, tensor<4x8xf32>) outs(%e : tensor<4x2x8xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x8xf32>
+  %b = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%r, %sin : tensor<4x2x8xf32>, tensor<4x8xf32>) outs(%e : tensor<4x2x8xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x8xf32>
+  // expected-remark @+1 {{rope-raise: not raised: halves split at 3 (5 elements) of 8, expected 4 (4)}}
+  %y = linalg.add ins(%a, %b : tensor<4x2x8xf32>, tensor<4x2x8xf32>) outs(%e : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  return %y : tensor<4x2x8xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#heads = affine_map<(d0, d1, d2) -> (d1, d2)>
+// Near miss: tables that vary with the heads, not the tokens.
+// CHECK-LABEL: func.func @heads_table
+// CHECK-NOT: rope.apply
+func.func @heads_table(%x: tensor<4x2x8xf32>, %cos: tensor<2x8xf32>, %sin: tensor<2x8xf32>) -> tensor<4x2x8xf32> {
+  %x1 = tensor.extract_slice %x[0, 0, 0] [4, 2, 4] [1, 1, 1] : tensor<4x2x8xf32> to tensor<4x2x4xf32>
+  %x2 = tensor.extract_slice %x[0, 0, 4] [4, 2, 4] [1, 1, 1] : tensor<4x2x8xf32> to tensor<4x2x4xf32>
+  %e4 = tensor.empty() : tensor<4x2x4xf32>
+  %n = linalg.negf ins(%x2 : tensor<4x2x4xf32>) outs(%e4 : tensor<4x2x4xf32>) -> tensor<4x2x4xf32>
+  %r = tensor.concat dim(2) %n, %x1 : (tensor<4x2x4xf32>, tensor<4x2x4xf32>) -> tensor<4x2x8xf32>
+  %e = tensor.empty() : tensor<4x2x8xf32>
+  %a = linalg.generic {indexing_maps = [#id, #heads, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %cos : tensor<4x2x8xf32>, tensor<2x8xf32>) outs(%e : tensor<4x2x8xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x8xf32>
+  %b = linalg.generic {indexing_maps = [#id, #heads, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%r, %sin : tensor<4x2x8xf32>, tensor<2x8xf32>) outs(%e : tensor<4x2x8xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x8xf32>
+  // expected-remark @+1 {{rope-raise: not raised: cos varies with the heads (dimension 1), not only with the tokens}}
+  %y = linalg.add ins(%a, %b : tensor<4x2x8xf32>, tensor<4x2x8xf32>) outs(%e : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  return %y : tensor<4x2x8xf32>
+}
