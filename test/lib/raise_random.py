@@ -60,6 +60,14 @@ class Program:
         # over the batch (4-d layouts).
         self.table_form = str(rng.choice(["token", "seq"])) \
             if self.rank == 4 else "token"
+        # The concat as tensor.concat or two insert_slices (either order).
+        self.concat_form = str(rng.choice(["concat", "insert", "insert-rev"]))
+        # HF autocast: f16 storage, extf / f32 math / truncf.
+        self.autocast = bool(rng.integers(0, 4) == 0)
+        # Partial rotary (GPT-NeoX): rope on x[..., :D], x[..., D:] passed
+        # through, P more elements.
+        self.P = 0 if self.autocast or rng.integers(0, 4) else \
+            int(rng.choice([2, 8, 24]))
 
     # ---- IR --------------------------------------------------------------
     def table_shape_and_map(self, over_heads=False):
@@ -89,13 +97,28 @@ class Program:
         par = ", ".join(['"parallel"'] * n)
         cshape, cmap = self.table_shape_and_map(self.miss == "heads-table")
         C = tensor(cshape)
-        args = ["%%x: %s" % X, "%%cos: %s" % C, "%%sin: %s" % C]
+        X16 = tensor(self.shape, "f16")
+        full_shape = self.shape[:-1] + [D + self.P]
+        XF = tensor(full_shape)
+        xarg = "x16" if self.autocast else ("xf" if self.P else "x")
+        args = ["%%%s: %s" % (xarg, X16 if self.autocast else
+                              (XF if self.P else X)),
+                "%%cos: %s" % C, "%%sin: %s" % C]
         if self.miss == "other-source":
             args.append("%%z: %s" % X)
         lines = []
+        if self.autocast:
+            lines.append("  %%ex = tensor.empty() : %s" % X)
+            lines.append("  %%x = linalg.generic {indexing_maps = [%s, %s], iterator_types = [%s]} "
+                         "ins(%%x16 : %s) outs(%%ex : %s) {\n  ^bb0(%%v: f16, %%o: f32):\n"
+                         "    %%r = arith.extf %%v : f16 to f32\n    linalg.yield %%r : f32\n  } -> %s"
+                         % (ident, ident, par, X16, X, X))
         zeros = ", ".join(["0"] * n)
         ones = ", ".join(["1"] * n)
         full = ", ".join(str(s) for s in self.shape[:-1])
+        if self.P:
+            lines.append("  %%x = tensor.extract_slice %%xf[%s] [%s, %d] [%s] : %s to %s"
+                         % (zeros, full, D, ones, XF, X))
 
         def slc(name, src, off, size):
             shp = self.shape[:-1] + [size]
@@ -146,8 +169,21 @@ class Program:
             neg("n1", "x1", T1, None)
             lo = "n1"
         # forward: cat(-x2, x1); inverse: cat(x2, -x1); no-sign: cat(x2, x1)
-        lines.append("  %%rot = tensor.concat dim(%d) %%%s, %%%s : (%s, %s) -> %s"
-                     % (n - 1, hi, lo, T2, T1, X))
+        if self.concat_form == "concat" or self.miss == "off-middle":
+            lines.append("  %%rot = tensor.concat dim(%d) %%%s, %%%s : (%s, %s) -> %s"
+                         % (n - 1, hi, lo, T2, T1, X))
+        else:
+            lines.append("  %%re = tensor.empty() : %s" % X)
+            parts = [("r0", hi, 0, T2), ("rot", lo, h, T1)]
+            if self.concat_form == "insert-rev":
+                parts = [("r0", lo, h, T1), ("rot", hi, 0, T2)]
+            dest = "re"
+            for name, src, off, T in parts:
+                lines.append(
+                    "  %%%s = tensor.insert_slice %%%s into %%%s[%s, %d] [%s, %d] [%s] : %s into %s"
+                    % (name, src, dest, ", ".join(["0"] * (n - 1)), off, full,
+                       h, ones, T, X))
+                dest = name
         lines.append("  %%e = tensor.empty() : %s" % X)
 
         def mul(name, a, amap, ta, b, bmap, tb):
@@ -172,14 +208,32 @@ class Program:
         first, second = ("b", "a") if self.swap_add else ("a", "b")
         lines.append("  %%y = linalg.add ins(%%%s, %%%s : %s, %s) outs(%%e : %s) -> %s"
                      % (first, second, X, X, X, X))
-        lines.append("  return %%y : %s" % X)
-        return ("func.func @main(%s) -> %s {\n" % (", ".join(args), X) +
+        Y = X
+        if self.autocast:
+            Y = X16
+            lines.append("  %%ey = tensor.empty() : %s" % X16)
+            lines.append("  %%y16 = linalg.generic {indexing_maps = [%s, %s], iterator_types = [%s]} "
+                         "ins(%%y : %s) outs(%%ey : %s) {\n  ^bb0(%%v: f32, %%o: f16):\n"
+                         "    %%r = arith.truncf %%v : f32 to f16\n    linalg.yield %%r : f16\n  } -> %s"
+                         % (ident, ident, par, X, X16, X16))
+        if self.P:
+            Y = XF
+            TP = tensor(self.shape[:-1] + [self.P])
+            lines.append("  %%pass = tensor.extract_slice %%xf[%s, %d] [%s, %d] [%s] : %s to %s"
+                         % (", ".join(["0"] * (n - 1)), D, full, self.P, ones,
+                            XF, TP))
+            lines.append("  %%yp = tensor.concat dim(%d) %%y, %%pass : (%s, %s) -> %s"
+                         % (n - 1, X, TP, XF))
+        lines.append("  return %%%s : %s" % ("y16" if self.autocast else
+                                            "yp" if self.P else "y", Y))
+        return ("func.func @main(%s) -> %s {\n" % (", ".join(args), Y) +
                 "\n".join(lines) + "\n}\n")
 
     # ---- data and reference ---------------------------------------------
     def inputs(self):
         rng = self.rng
-        x = rng.uniform(-1, 1, self.shape).astype(np.float32)
+        x = rng.uniform(-1, 1, self.shape[:-1] + [self.D + self.P]).astype(
+            np.float16 if self.autocast else np.float32)
         cshape, _ = self.table_shape_and_map(self.miss == "heads-table")
         cos = rng.uniform(-1, 1, cshape).astype(np.float32)
         sin = rng.uniform(-1, 1, cshape).astype(np.float32)
@@ -211,7 +265,11 @@ class Program:
         return np.broadcast_to(t.reshape(shape), self.shape)
 
     def reference(self, data):
-        x = data[0].astype(np.float64)
+        xf = data[0].astype(np.float64)
+        y = self.rotated(data, xf[..., :self.D])
+        return np.concatenate([y, xf[..., self.D:]], -1) if self.P else y
+
+    def rotated(self, data, x):
         z = data[3].astype(np.float64) if self.miss == "other-source" else x
         D, h = self.D, self.D // 2
         lo_size = h + 1 if self.miss == "off-middle" else h
@@ -263,6 +321,8 @@ def main():
             is_raised = "rope.apply" in r.stdout
             if miss is None and not is_raised:
                 problems.append("valid program not raised")
+            if miss is None and p.P and "rotary_dim = %d" % p.D not in r.stdout:
+                problems.append("partial rotary not raised to one op")
             if miss is not None and is_raised:
                 problems.append("near miss %s raised" % miss)
             raised += miss is None and is_raised
@@ -280,10 +340,13 @@ def main():
             # f32: two products and a sum of values below 1, each rounded
             # once, against float64 (2^-22 of the largest term, with margin).
             err = np.abs(got - want).max() if got.size else 0.0
-            if got.shape != want.shape or err > 4e-7:
+            # f16 results: one rounding of values below 2 (2^-10), with margin.
+            tol = 2.0 ** -10 if p.autocast else 4e-7
+            if got.shape != want.shape or err > tol:
                 problems.append("%s: max error %.3g" % (opt, err))
-        label = "raise-%d (%s %s%s)" % (case, p.layout,
-                                        "inverse " if p.inverse else "",
+        label = "raise-%d (%s %s%s%s)" % (case, p.layout,
+                                          "inverse " if p.inverse else "",
+                                          "partial " if p.P else "",
                                         "miss " + miss if miss else "valid")
         if problems:
             failed += 1

@@ -155,27 +155,88 @@ Value matchNegated(Value v) {
   return {};
 }
 
-/// rotate_half(x) (or with `inverse` the rotation by the negated angle):
-/// concat(-x2, x1) (inverse: concat(x2, -x1)) along the last dimension.
-FailureOr<Value> matchRotateHalf(Value v, bool &inverse, Miss &miss) {
-  auto concat = v.getDefiningOp<tensor::ConcatOp>();
-  if (!concat) {
-    miss.reason = "the rotated operand is not a tensor.concat";
-    return failure();
-  }
-  auto type = cast<RankedTensorType>(concat.getType());
+/// Whether `v` is a concatenation along the last dimension, as
+/// tensor.concat or as insert_slice chains (into a tensor.empty, or into
+/// anything both slices overwrite).
+bool isConcatLike(Value v) {
+  return v.getDefiningOp<tensor::ConcatOp>() ||
+         v.getDefiningOp<tensor::InsertSliceOp>();
+}
+
+/// The two halves of a concatenation along the last dimension (static even
+/// size D): tensor.concat of two, or two insert_slices at 0 and D/2 over
+/// the whole tensor but the last dimension, in either order.
+LogicalResult matchHalves(Value v, Value &first, Value &second, Miss &miss) {
+  auto type = cast<RankedTensorType>(v.getType());
   const int64_t rank = type.getRank();
-  if (concat.getDim() != static_cast<uint64_t>(rank - 1) ||
-      concat.getInputs().size() != 2) {
-    miss.reason = "the concat is not of two halves along the last dimension";
-    return failure();
-  }
   int64_t d = type.getShape().back();
   if (ShapedType::isDynamic(d) || d % 2) {
     miss.reason = "the last dimension is not a static even size";
     return failure();
   }
-  Value first = concat.getInputs()[0], second = concat.getInputs()[1];
+  if (auto concat = v.getDefiningOp<tensor::ConcatOp>()) {
+    if (concat.getDim() != static_cast<uint64_t>(rank - 1) ||
+        concat.getInputs().size() != 2) {
+      miss.reason = "the concat is not of two parts along the last "
+                    "dimension";
+      return failure();
+    }
+    first = concat.getInputs()[0];
+    second = concat.getInputs()[1];
+    auto firstType = cast<RankedTensorType>(first.getType());
+    if (firstType.getShape().back() != d / 2) {
+      miss.reason = "halves split at " +
+                    std::to_string(firstType.getShape().back()) + " and " +
+                    std::to_string(d - firstType.getShape().back()) +
+                    " of " + std::to_string(d) + ", expected " +
+                    std::to_string(d / 2) + " and " + std::to_string(d / 2);
+      return failure();
+    }
+    return success();
+  }
+  // insert_slice(b, insert_slice(a, dest)): each over the whole tensor but
+  // the last dimension, one at 0 and one at D/2, both D/2 wide.
+  Value parts[2];
+  Value cur = v;
+  for (int k = 0; k < 2; ++k) {
+    auto insert = cur.getDefiningOp<tensor::InsertSliceOp>();
+    if (!insert || !insert.hasUnitStride()) {
+      miss.reason = "the rotated operand is not a concat or two "
+                    "insert_slices";
+      return failure();
+    }
+    SmallVector<OpFoldResult> offsets = insert.getMixedOffsets();
+    SmallVector<OpFoldResult> sizes = insert.getMixedSizes();
+    for (int64_t i = 0; i + 1 < rank; ++i)
+      if (!isConstantIntValue(offsets[i], 0) ||
+          !sizeIsDim(sizes[i], insert.getDest(), i)) {
+        miss.reason = "an insert_slice does not cover dimension " +
+                      std::to_string(i);
+        return failure();
+      }
+    std::optional<int64_t> at = getConstantIntValue(offsets.back());
+    std::optional<int64_t> n = getConstantIntValue(sizes.back());
+    if (!at || !n || *n != d / 2 || (*at != 0 && *at != d / 2) ||
+        parts[*at ? 1 : 0]) {
+      miss.reason = "the insert_slices are not the two halves";
+      return failure();
+    }
+    parts[*at ? 1 : 0] = insert.getSource();
+    cur = insert.getDest();
+  }
+  first = parts[0];
+  second = parts[1];
+  return success();
+}
+
+/// rotate_half(x) (or with `inverse` the rotation by the negated angle):
+/// concat(-x2, x1) (inverse: concat(x2, -x1)) along the last dimension.
+FailureOr<Value> matchRotateHalf(Value v, bool &inverse, Miss &miss) {
+  auto type = cast<RankedTensorType>(v.getType());
+  int64_t d = type.getShape().back();
+  Value first, second;
+  if (failed(matchHalves(v, first, second, miss)))
+    return failure();
   Value firstNeg = matchNegated(first), secondNeg = matchNegated(second);
   if (static_cast<bool>(firstNeg) == static_cast<bool>(secondNeg)) {
     miss.reason = firstNeg ? "both halves are negated"
@@ -326,6 +387,13 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
       if (candidate && remarks)
         op->emitRemark("rope-raise: not raised: ") << miss.reason;
     }
+    // Partial rotary: cat(rope(x[..., :R]), x[..., R:]) is one rope.apply
+    // of x with rotary_dim = R.
+    SmallVector<tensor::ConcatOp> concats;
+    getOperation()->walk([&](tensor::ConcatOp c) { concats.push_back(c); });
+    for (tensor::ConcatOp c : concats)
+      if (Operation *done = raisePartial(c))
+        raised.push_back(done);
     // The raised chains, as far as nothing else uses them.
     SetVector<Operation *> worklist(raised.begin(), raised.end());
     while (!worklist.empty()) {
@@ -340,6 +408,59 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
   }
 
   SmallVector<Operation *> raised;
+
+  /// x[..., offset : offset + size] over everything else, unit strides.
+  static bool isLastDimSlice(Value v, Value &source, int64_t offset,
+                             int64_t size) {
+    auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
+    if (!slice || !slice.hasUnitStride() ||
+        slice.getType().getRank() != slice.getSourceType().getRank())
+      return false;
+    source = slice.getSource();
+    SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
+    SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+    const int64_t rank = offsets.size();
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      if (!isConstantIntValue(offsets[d], 0) || !sizeIsDim(sizes[d], source, d))
+        return false;
+    return isConstantIntValue(offsets.back(), offset) &&
+           isConstantIntValue(sizes.back(), size);
+  }
+
+  /// The replacement of a partial-rotary concat, or null.
+  Operation *raisePartial(tensor::ConcatOp concat) {
+    auto type = cast<RankedTensorType>(concat.getType());
+    if (concat.getInputs().size() != 2 ||
+        concat.getDim() != static_cast<uint64_t>(type.getRank() - 1))
+      return nullptr;
+    auto rotated = concat.getInputs()[0].getDefiningOp<ApplyOp>();
+    if (!rotated || rotated.getInputs().size() != 1 ||
+        rotated.getRotaryDim() || rotated.getPairing() != Pairing::Half)
+      return nullptr;
+    const int64_t d = type.getShape().back();
+    const int64_t r = cast<RankedTensorType>(rotated.getInputs()[0].getType())
+                          .getShape()
+                          .back();
+    Value x, rest;
+    if (ShapedType::isDynamic(d) || r >= d ||
+        !isLastDimSlice(rotated.getInputs()[0], x, 0, r) ||
+        !isLastDimSlice(concat.getInputs()[1], rest, r, d - r) || x != rest ||
+        x.getType() != type)
+      return nullptr;
+    OpBuilder b(concat);
+    Location loc = concat.getLoc();
+    Value init = tensor::EmptyOp::create(
+        b, loc, tensor::getMixedSizes(b, loc, x), type.getElementType());
+    auto apply = ApplyOp::create(
+        b, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
+        rotated.getCos(), rotated.getSin(), Pairing::Half,
+        rotated.getLayout(), b.getI64IntegerAttr(r), rotated.getInverse());
+    if (remarks)
+      apply->emitRemark("rope-raise: raised to rope.apply with rotary_dim = ")
+          << r << " of " << d;
+    concat.getResult().replaceAllUsesWith(apply.getResult(0));
+    return concat;
+  }
 
   /// y = x * cos + rot(x) * sin, either order of each add and multiply.
   LogicalResult raise(Value y, bool &candidate, Miss &miss) {
@@ -356,7 +477,7 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     int rotTerm = -1, rotOperand = -1;
     for (int t = 0; t < 2 && rotTerm < 0; ++t)
       for (int k = 0; k < 2; ++k)
-        if (terms[t]->operands[k].getDefiningOp<tensor::ConcatOp>()) {
+        if (isConcatLike(terms[t]->operands[k])) {
           rotTerm = t;
           rotOperand = k;
           break;

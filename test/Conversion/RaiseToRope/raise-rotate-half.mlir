@@ -125,7 +125,7 @@ func.func @off_middle(%x: tensor<4x2x8xf32>, %cos: tensor<4x8xf32>, %sin: tensor
     %m = arith.mulf %p, %q : f32
     linalg.yield %m : f32
   } -> tensor<4x2x8xf32>
-  // expected-remark @+1 {{rope-raise: not raised: halves split at 3 (5 elements) of 8, expected 4 (4)}}
+  // expected-remark @+1 {{rope-raise: not raised: halves split at 5 and 3 of 8, expected 4 and 4}}
   %y = linalg.add ins(%a, %b : tensor<4x2x8xf32>, tensor<4x2x8xf32>) outs(%e : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
   return %y : tensor<4x2x8xf32>
 }
@@ -159,4 +159,43 @@ func.func @heads_table(%x: tensor<4x2x8xf32>, %cos: tensor<2x8xf32>, %sin: tenso
   // expected-remark @+1 {{rope-raise: not raised: cos varies with the heads (dimension 1), not only with the tokens}}
   %y = linalg.add ins(%a, %b : tensor<4x2x8xf32>, tensor<4x2x8xf32>) outs(%e : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
   return %y : tensor<4x2x8xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#tok = affine_map<(d0, d1, d2) -> (d0, d2)>
+// GPT-NeoX partial rotary, the halves put together with insert_slice:
+// one rope.apply of the whole head with rotary_dim = 8.
+// CHECK-LABEL: func.func @partial_insert
+// CHECK: rope.apply half thd ins(%arg0 : tensor<4x2x12xf32>) {{.*}} cos_sin(%arg1, %arg2 : tensor<4x8xf32>, tensor<4x8xf32>) rotary_dim = 8
+// CHECK-NOT: tensor.concat
+func.func @partial_insert(%xf: tensor<4x2x12xf32>, %cos: tensor<4x8xf32>, %sin: tensor<4x8xf32>) -> tensor<4x2x12xf32> {
+  %x = tensor.extract_slice %xf[0, 0, 0] [4, 2, 8] [1, 1, 1] : tensor<4x2x12xf32> to tensor<4x2x8xf32>
+  %x1 = tensor.extract_slice %x[0, 0, 0] [4, 2, 4] [1, 1, 1] : tensor<4x2x8xf32> to tensor<4x2x4xf32>
+  %x2 = tensor.extract_slice %x[0, 0, 4] [4, 2, 4] [1, 1, 1] : tensor<4x2x8xf32> to tensor<4x2x4xf32>
+  %e4 = tensor.empty() : tensor<4x2x4xf32>
+  %n = linalg.negf ins(%x2 : tensor<4x2x4xf32>) outs(%e4 : tensor<4x2x4xf32>) -> tensor<4x2x4xf32>
+  %re = tensor.empty() : tensor<4x2x8xf32>
+  %r0 = tensor.insert_slice %x1 into %re[0, 0, 4] [4, 2, 4] [1, 1, 1] : tensor<4x2x4xf32> into tensor<4x2x8xf32>
+  %r = tensor.insert_slice %n into %r0[0, 0, 0] [4, 2, 4] [1, 1, 1] : tensor<4x2x4xf32> into tensor<4x2x8xf32>
+  %e = tensor.empty() : tensor<4x2x8xf32>
+  %a = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %cos : tensor<4x2x8xf32>, tensor<4x8xf32>) outs(%e : tensor<4x2x8xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x8xf32>
+  %b = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%r, %sin : tensor<4x2x8xf32>, tensor<4x8xf32>) outs(%e : tensor<4x2x8xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x8xf32>
+  // expected-remark @+1 {{rope-raise: raised to rope.apply half thd}}
+  %y = linalg.add ins(%a, %b : tensor<4x2x8xf32>, tensor<4x2x8xf32>) outs(%e : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  %pass = tensor.extract_slice %xf[0, 0, 8] [4, 2, 4] [1, 1, 1] : tensor<4x2x12xf32> to tensor<4x2x4xf32>
+  // expected-remark @+1 {{rope-raise: raised to rope.apply with rotary_dim = 8 of 12}}
+  %yp = tensor.concat dim(2) %y, %pass : (tensor<4x2x8xf32>, tensor<4x2x4xf32>) -> tensor<4x2x12xf32>
+  return %yp : tensor<4x2x12xf32>
 }
