@@ -34,7 +34,8 @@ MlirLogicalResult build(MlirOpPassManager pm, MlirStringRef options,
   OpPassManager &passManager = *unwrap(pm);
   std::optional<StringRef> anchor = passManager.getOpName();
   if (anchor && *anchor != "builtin.module")
-    os << name << " runs on a builtin.module, not nested on '" << *anchor
+    os << name << " runs on a builtin.module, not nested on '"
+       << *anchor
        << "': add it to a pass manager anchored on builtin.module";
   else if (succeeded(parsed.parseFromString(unwrap(options), os)) &&
            parsed.verify(os)) {

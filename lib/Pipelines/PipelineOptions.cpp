@@ -10,6 +10,7 @@
 
 #include "PipelineGuards.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
@@ -57,13 +58,15 @@ std::unique_ptr<Pass> mlir::rope::createReportErrorPass(std::string message) {
 }
 
 bool mlir::rope::checkPipelineAnchor(OpPassManager &pm, StringRef pipeline) {
+  // An op-agnostic manager ("any": a top-level PassManager by default) is
+  // accepted; nested below a module, MLIR skips module passes there.
   std::optional<StringRef> anchor = pm.getOpName();
   if (!anchor || *anchor == "builtin.module")
     return true;
   pm.addPass(createReportErrorPass(
       (pipeline + " runs on a builtin.module (its passes transform whole "
                   "modules), not nested on '" +
-       *anchor + "'")
+       anchor.value_or("any") + "'")
           .str()));
   return false;
 }
@@ -92,25 +95,48 @@ bool RopeCPUPipelineOptions::verify(llvm::raw_ostream &os) const {
 bool RopeGPUPipelineOptions::verify(llvm::raw_ostream &os) const {
   Checker c{os};
   c.range("block-size", blockSize, 1, 1024, "CUDA's threads per block");
+  // The SMs LLVM 22's NVPTX backend knows, each with the first PTX ISA
+  // version that has it (a lower +ptx aborts LLVM, an unknown SM is
+  // compiled for nothing).
+  static const std::pair<unsigned, unsigned> kChips[] = {
+      {50, 40}, {52, 41}, {53, 42}, {60, 50}, {61, 50}, {62, 50},
+      {70, 60}, {72, 61}, {75, 63}, {80, 70}, {86, 71}, {87, 74},
+      {89, 78}, {90, 78}, {100, 86}, {101, 86}, {103, 88}, {120, 87},
+      {121, 88}};
   StringRef sm = chip.getValue();
-  unsigned version = 0;
+  unsigned version = 0, minPtx = 0;
+  bool archSpecific = false;
   bool chipOk = sm.consume_front("sm_");
-  if (chipOk && (sm.ends_with("a") || sm.ends_with("f")))
+  if (chipOk && (sm.ends_with("a") || sm.ends_with("f"))) {
+    archSpecific = true;
     sm = sm.drop_back();
-  chipOk = chipOk && !sm.getAsInteger(10, version) && version >= 50;
-  c.require(chipOk, "chip='" + chip + "': expected sm_<N> (N >= 50), " +
-                        "optionally with a or f, e.g. sm_90 or sm_90a");
+  }
+  chipOk = chipOk && !sm.getAsInteger(10, version);
+  for (auto [v, ptx] : kChips)
+    if (chipOk && v == version)
+      minPtx = archSpecific && version == 90 ? 80 : ptx;
+  c.require(chipOk && minPtx, "chip='" + chip + "': expected an SM LLVM "
+                                  "knows, sm_50 .. sm_121 (e.g. sm_80, "
+                                  "sm_90, sm_90a, sm_100)");
   c.require(format == "isa" || format == "bin" || format == "fatbin",
             "format='" + format + "': expected isa, bin or fatbin");
   SmallVector<StringRef> items;
   StringRef(features.getValue())
       .split(items, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  unsigned ptx = 0;
   for (StringRef item : items) {
     item = item.trim();
-    unsigned ptx = 0;
-    c.require(item.consume_front("+ptx") && !item.getAsInteger(10, ptx),
-              "features='" + features +
-                  "': expected +ptx<N> items, e.g. +ptx80");
+    unsigned v = 0;
+    bool ok = item.consume_front("+ptx") && !item.getAsInteger(10, v);
+    c.require(ok, "features='" + features +
+                      "': expected +ptx<N> items, e.g. +ptx80");
+    ptx = std::max(ptx, v);
   }
+  if (minPtx)
+    c.require(ptx >= minPtx, "features='" + features + "': " + chip +
+                                 " needs PTX ISA " + llvm::Twine(minPtx / 10) +
+                                 "." + llvm::Twine(minPtx % 10) +
+                                 " or newer (+ptx" + llvm::Twine(minPtx) +
+                                 ")");
   return c.ok;
 }

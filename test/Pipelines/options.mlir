@@ -8,6 +8,14 @@
 // RUN: not rope-opt %s --pass-pipeline='builtin.module(func.func(rope-cpu-pipeline))' 2>&1 | FileCheck %s --check-prefix=NESTED
 // RUN: not rope-opt %s --pass-pipeline='builtin.module(func.func(rope-gpu-pipeline))' 2>&1 | FileCheck %s --check-prefix=NESTEDGPU
 // RUN: not rope-opt %s --pass-pipeline='builtin.module(rope-cpu-pipeline{token-tile=5000})' 2>&1 | FileCheck %s --check-prefix=TILE
+// RUN: not rope-opt %s --pass-pipeline='builtin.module(rope-gpu-pipeline{chip=sm_100})' 2>&1 | FileCheck %s --check-prefix=PTX
+// RUN: not rope-opt %s --pass-pipeline='builtin.module(rope-gpu-pipeline{chip=sm_1000 features=+ptx60})' 2>&1 | FileCheck %s --check-prefix=CHIP
+// RUN: not rope-opt %s --rope-page-walk="rows-per-iteration=4 page-bytes=0" 2>&1 | FileCheck %s --check-prefix=WALK
+// RUN: not rope-opt %s --rope-prefetch="distance=64 line-bytes=0" 2>&1 | FileCheck %s --check-prefix=PREFETCH
+// PTX: error: rope-gpu-pipeline: features='+ptx80': sm_100 needs PTX ISA 8.6 or newer (+ptx86)
+// CHIP: error: rope-gpu-pipeline: chip='sm_1000': expected an SM LLVM knows
+// WALK: error: rope-page-walk: expected rows-per-iteration in 2..64, page-bytes a power of two
+// PREFETCH: error: rope-prefetch: expected line-bytes a power of two
 // RUN: not rope-opt %s --pass-pipeline='builtin.module(rope-cpu-pipeline{cpu=not-a-cpu prefetch-distance=-5})' 2>&1 | FileCheck %s --check-prefix=TWO
 // BLOCK0: error: rope-gpu-pipeline: block-size=0 is out of range: expected 1..1024
 // BLOCKBIG: error: rope-gpu-pipeline: block-size=100000 is out of range

@@ -25,6 +25,8 @@ std::pair<std::string, std::string> cType(Type t) {
   if (t.isIndex())
     return {"int64_t", "index"};
   if (auto i = dyn_cast<IntegerType>(t)) {
+    if (i.getWidth() > 64)
+      return {"", ""}; // no C type, and a different calling convention
     if (i.getWidth() == 1)
       return {"bool", "i1"};
     unsigned bits = i.getWidth() <= 8 ? 8 : i.getWidth() <= 16 ? 16

@@ -252,6 +252,12 @@ int main(int argc, char **argv) {
   if (target != "cpu" && target != "cuda")
     return fail("--target must be cpu or cuda, not '" + target + "'");
   const bool cuda = target == "cuda";
+  // Options of the other target would be silently ignored.
+  if (!cuda && gpuPipelineOptions.getNumOccurrences())
+    return fail("--gpu-pipeline-options is for --target=cuda");
+  if (cuda && pipelineOptions.getNumOccurrences())
+    return fail("--pipeline-options is for --target=cpu (CUDA kernels take "
+                "--gpu-pipeline-options)");
   rope::RopeGPUPipelineOptions gpuOptions;
   std::string gpuErrors;
   llvm::raw_string_ostream gpuStream(gpuErrors);
@@ -351,6 +357,15 @@ int main(int argc, char **argv) {
     return fail("the header and the object would both be written to '" +
                 outputFile + "': give -o an object name (kernel.o) or "
                 "--header another file");
+  for (const std::string &out : {outputFile.getValue(), headerPath})
+    if (samePath(out, inputFile))
+      return fail("'" + out + "' is the input file: name another output");
+  // A device or other special file (-o /dev/null) has no sibling for the
+  // header: it must be named.
+  if (headerFile.empty() && llvm::sys::fs::exists(outputFile) &&
+      !llvm::sys::fs::is_regular_file(outputFile))
+    return fail("-o '" + outputFile + "' is not a regular file: give the "
+                "header's name with --header");
 
   // Each kernel's own function leaves the C symbol space (see
   // kInnerPrefix); its C entry point gets the kernel's name back below.

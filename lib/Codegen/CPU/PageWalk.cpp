@@ -349,6 +349,14 @@ struct RopePageWalkPass
   void runOnOperation() override {
     if (rowsPerIteration < 2)
       return;
+    if (rowsPerIteration > 64 || pageBytes <= 0 ||
+        !llvm::isPowerOf2_64(pageBytes) || minBytes < 0 ||
+        maxElementBytes < 0) {
+      getOperation()->emitError("rope-page-walk: expected rows-per-iteration "
+                                "in 2..64, page-bytes a power of two, "
+                                "min-bytes and max-element-bytes >= 0");
+      return signalPassFailure();
+    }
     SmallVector<std::pair<scf::ForOp, scf::ForOp>> nests;
     getOperation()->walk([&](scf::ForOp loop) {
       if (scf::ForOp head = headLoopOf(loop))

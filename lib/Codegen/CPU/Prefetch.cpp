@@ -57,6 +57,12 @@ struct RopePrefetchPass
   void runOnOperation() override {
     if (distance <= 0)
       return;
+    if (lineBytes <= 0 || !llvm::isPowerOf2_64(lineBytes) ||
+        distance > (int64_t(1) << 30)) {
+      getOperation()->emitError("rope-prefetch: expected line-bytes a power "
+                                "of two and distance at most 2^30");
+      return signalPassFailure();
+    }
     getOperation()->walk([&](FunctionOpInterface func) {
       if (func.isExternal())
         return;

@@ -549,3 +549,27 @@ func.func @page_walk_value(%n: index) {
   } {rope.page_walk}
   return
 }
+
+// -----
+
+func.func @mrope_dynamic_axes(%x: tensor<?x8x128xf32>, %p: tensor<?x?xi64>) -> tensor<?x8x128xf32> {
+  // expected-error @+1 {{'positions' needs a static leading dimension with mrope_section (3, one row per axis), got ?}}
+  %y = rope.rotate half thd ins(%x : tensor<?x8x128xf32>) outs(%x : tensor<?x8x128xf32>) positions(%p : tensor<?x?xi64>) freqs(#rope.default<base = 10000.0>) mrope_section = [24, 20, 20] mrope_interleaved
+  return %y : tensor<?x8x128xf32>
+}
+
+// -----
+
+func.func @mrope_overflow(%x: tensor<?x8x64xf32>, %p: tensor<3x?xi64>) -> tensor<?x8x64xf32> {
+  // expected-error @+1 {{'mrope_section' entries must be in [0, rotary_dim / 2 = 32], got 9223372036854775807}}
+  %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%x : tensor<?x8x64xf32>) positions(%p : tensor<3x?xi64>) freqs(#rope.default<base = 10000.0>) mrope_section = [9223372036854775807, 9223372036854775807, 34]
+  return %y : tensor<?x8x64xf32>
+}
+
+// -----
+
+func.func @cos_sin_dynamic_axes(%p: tensor<?x?xi64>, %f: tensor<32xf64>, %c: tensor<?x32xf32>) -> tensor<?x32xf32> {
+  // expected-error @+1 {{'positions' needs a static leading dimension with mrope_section (3, one row per axis), got ?}}
+  %a, %b = rope.cos_sin positions(%p : tensor<?x?xi64>) inv_freq(%f : tensor<32xf64>) outs(%c, %c : tensor<?x32xf32>, tensor<?x32xf32>) mrope_section = [12, 10, 10]
+  return %a : tensor<?x32xf32>
+}

@@ -174,11 +174,11 @@ static LogicalResult verifyMRopeSection(Operation *op,
                            "axis, got none");
   int64_t sum = 0;
   for (int64_t s : sections) {
-    if (s < 0)
-      return op->emitOpError(
-                 "'mrope_section' entries must be non-negative, got ")
-             << s;
-    sum += s;
+    if (s < 0 || s > r / 2)
+      return op->emitOpError("'mrope_section' entries must be in [0, "
+                             "rotary_dim / 2 = ")
+             << r / 2 << "], got " << s;
+    sum += s; // at most n * r / 2: no overflow
   }
   if (sum != r / 2)
     return op->emitOpError("'mrope_section' must sum to rotary_dim / 2 = ")
@@ -256,6 +256,11 @@ LogicalResult RotateOp::verify() {
              << (isMRope() ? " (one component per mrope_section entry, "
                              "then the token shape)"
                            : " (the token shape of the inputs)");
+    // The kernel reads one row per section: the count must be known.
+    if (isMRope() && ShapedType::isDynamic(shape.front()))
+      return emitOpError("'positions' needs a static leading dimension with "
+                         "mrope_section (")
+             << getMropeSection()->size() << ", one row per axis), got ?";
   }
 
   // Cache shapes.
@@ -380,6 +385,10 @@ static LogicalResult verifyPositionsShape(Operation *op, Value positions,
            << (axes ? " (one component per mrope_section entry, then the "
                       "token shape of 'outs')"
                     : " (the token shape of 'outs')");
+  if (axes && ShapedType::isDynamic(shape.front()))
+    return op->emitOpError("'positions' needs a static leading dimension "
+                           "with mrope_section (")
+           << *axes << ", one row per axis), got ?";
   return success();
 }
 
