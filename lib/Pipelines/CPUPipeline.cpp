@@ -86,6 +86,8 @@ void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
   pm.addPass(createRopeDecomposeRotatePass());
   // Folds rope.inv_freq of compile-time frequencies to constants.
   pm.addPass(createCanonicalizerPass());
+  // Before tiling: a table copy is made once per call, not per tile.
+  pm.addPass(createRopeCopyStridedTablesPass());
   if (tokenTile > 0) {
     RopeTileAndFusePassOptions tiling;
     tiling.tokenTile = tokenTile;

@@ -29,6 +29,18 @@ struct FlattenStridedGather : OpRewritePattern<vector::GatherOp> {
     if (failed(type.getStridesAndOffset(strides, offset)) ||
         strides.back() == 1)
       return failure();
+    // The gather's indices linearize the shape (row * W + column): they
+    // address this buffer through a stride-s view only when each dimension
+    // is s times the elements inside it apart (rope-copy-strided-tables
+    // gives other tables a contiguous copy).
+    int64_t inner = strides.back();
+    for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+      if (ShapedType::isDynamic(strides[d]) || strides[d] != inner)
+        return failure();
+      if (d > 0 && type.isDynamicDim(d))
+        return failure();
+      inner *= d > 0 ? type.getDimSize(d) : 1;
+    }
     Location loc = op.getLoc();
     auto meta = memref::ExtractStridedMetadataOp::create(rewriter, loc,
                                                          op.getBase());

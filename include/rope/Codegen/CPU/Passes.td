@@ -372,7 +372,10 @@ def RopeFlattenStridedGathersPass : Pass<"rope-flatten-strided-gathers"> {
     `[P, W, 2]` complex-pair cache. A 1-D `vector.gather` from a memref
     whose innermost stride is not 1 becomes a gather from a flat,
     unit-stride view of the same buffer (`memref.reinterpret_cast` of its
-    base at the gather's linear offset), indices scaled by that stride.
+    base at the gather's linear offset), indices scaled by that stride, when
+    every dimension is that stride times the elements inside it apart (the
+    gather's indices linearize the shape); other strided tables get a
+    contiguous copy earlier (`rope-copy-strided-tables`).
 
     ```mlir
     %v = vector.gather %t[%i, %j] [%idx], %mask, %pass

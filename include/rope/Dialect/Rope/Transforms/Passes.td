@@ -349,6 +349,32 @@ def RopeOwnReturnedBuffersPass
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def RopeCopyStridedTablesPass : Pass<"rope-copy-strided-tables"> {
+  let summary = "Give rope.gather contiguous tables where views would be misread";
+  let description = [{
+    The vectorized gather of table rows indexes each table as if its rows
+    were `W` elements apart (the linalg vectorizer linearizes the row and
+    column into one offset). A table that is a view of a larger tensor
+    (`tensor.extract_slice` of a cache with more columns, a transposed or
+    strided view) is not, once bufferized: its rows would be misread. Each
+    `rope.gather` table that is such a view gets a contiguous copy
+    (`linalg.copy`, once per call, before the op is tiled), unless the view
+    is known to be readable as it is: rows `W * s` elements apart for a
+    column stride `s`, as the cos and sin halves of a `[P, W, 2]`
+    complex-pair cache are (`rope-flatten-strided-gathers` reads those).
+
+    ```mlir
+    %c = tensor.extract_slice %cache[0, 4] [50, 32] [1, 1]
+        : tensor<60x40xf32> to tensor<50x32xf32>
+    %g:2 = rope.gather positions(%p) tables(%c, %s ...) ...
+    // the table becomes
+    %copy = linalg.copy ins(%c : tensor<50x32xf32>) outs(%empty ...)
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def RopeHalfScalarsAsBitsPass
     : Pass<"rope-half-scalars-as-bits", "ModuleOp"> {
   let summary = "Pass f16/bf16 scalar arguments of public functions as i16 bits";
