@@ -674,6 +674,10 @@ def language_model_config(cfg):
     if not isinstance(text, dict):
         raise ConfigError("text_config", "%s is not an object" % show(text),
                           "the language model's config object")
+    model = text.get("model_type")
+    if model is not None and not isinstance(model, str):
+        raise ConfigError("text_config.model_type", "%s is not a string"
+                          % show(model), "a string such as \"qwen3_vl_text\"")
     merged = dict(cfg)
     del merged["text_config"]
     for key, value in text.items():
@@ -773,7 +777,11 @@ def main():
     except Exception as e:  # a case the checks above missed: still no traceback
         return fail("internal error (%s: %s); please report it"
                     % (type(e).__name__, e))
-    sys.stdout.write(text)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as e:
+        return fail("cannot write the IR: %s" % e.strerror)
     return 0
 
 

@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -32,6 +33,13 @@ struct RopeCheckDialectsPass
                                       : StringRef(pipeline);
     bool failedAny = false;
     getOperation()->walk<WalkOrder::PreOrder>([&](Operation *op) {
+      // The pipelines' passes transform the functions of one module.
+      if (input && isa<ModuleOp>(op) && op != getOperation()) {
+        op->emitOpError("is nested in another module: ")
+            << name << " takes one module; run it on this one";
+        failedAny = true;
+        return WalkResult::skip();
+      }
       if (llvm::is_contained(dialects, op->getName().getDialectNamespace()))
         return WalkResult::advance();
       InFlightDiagnostic diag = op->emitOpError();
