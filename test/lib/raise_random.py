@@ -64,10 +64,20 @@ class Program:
         self.concat_form = str(rng.choice(["concat", "insert", "insert-rev"]))
         # HF autocast: f16 storage, extf / f32 math / truncf.
         self.autocast = bool(rng.integers(0, 4) == 0)
+        # HF rotate_half or the expanded form cat(x1 c - x2 s, x2 c + x1 s)
+        # with shared half-width or separate tables.
+        self.form = "rotate_half" if self.miss in ("no-sign", "both-negated",
+                                                   "off-middle",
+                                                   "heads-table") \
+            else str(rng.choice(["rotate_half", "expanded", "expanded4"]))
+        if self.form != "rotate_half":
+            self.autocast = False
         # Partial rotary (GPT-NeoX): rope on x[..., :D], x[..., D:] passed
         # through, P more elements.
         self.P = 0 if self.autocast or rng.integers(0, 4) else \
             int(rng.choice([2, 8, 24]))
+        if self.form != "rotate_half":
+            self.P = 0
 
     # ---- IR --------------------------------------------------------------
     def table_shape_and_map(self, over_heads=False):
@@ -88,7 +98,62 @@ class Program:
                 affine(n, ["d%d" % d for d in self.token_dims] +
                        ["d%d" % (n - 1)]))
 
+    def expanded_ir(self):
+        n, D, h = self.rank, self.D, self.D // 2
+        X = tensor(self.shape)
+        Hf = tensor(self.shape[:-1] + [h])
+        ident = affine(n, ["d%d" % i for i in range(n)])
+        par = ", ".join(['"parallel"'] * n)
+        tshape = [self.shape[d] for d in self.token_dims] + [h]
+        tmap = affine(n, ["d%d" % d for d in self.token_dims] + ["d%d" % (n - 1)])
+        T = tensor(tshape)
+        names = ["c", "s"] if self.form == "expanded" else ["c1", "s1", "c2", "s2"]
+        args = ["%%x: %s" % X] + ["%%%s: %s" % (t, T) for t in names]
+        if self.miss == "other-source":
+            args.append("%%z: %s" % X)
+        full = ", ".join(str(v) for v in self.shape[:-1])
+        ones = ", ".join(["1"] * n)
+        z = ", ".join(["0"] * (n - 1))
+        lines = [
+            "  %%x1 = tensor.extract_slice %%x[%s, 0] [%s, %d] [%s] : %s to %s"
+            % (z, full, h, ones, X, Hf),
+            "  %%x2 = tensor.extract_slice %%%s[%s, %d] [%s, %d] [%s] : %s to %s"
+            % ("z" if self.miss == "other-source" else "x", z, h, full, h,
+               ones, X, Hf),
+            "  %%eh = tensor.empty() : %s" % Hf]
+
+        def mul(name, a, b):
+            lines.append(
+                "  %%%s = linalg.generic {indexing_maps = [%s, %s, %s], iterator_types = [%s]} "
+                "ins(%%%s, %%%s : %s, %s) outs(%%eh : %s) {\n  ^bb0(%%p: f32, %%q: f32, %%o: f32):\n"
+                "    %%r = arith.mulf %%p, %%q : f32\n    linalg.yield %%r : f32\n  } -> %s"
+                % (name, ident, tmap, ident, par, a, b, Hf, T, Hf, Hf))
+
+        c1, s1, c2, s2 = (("c", "s", "c", "s") if self.form == "expanded"
+                          else ("c1", "s1", "c2", "s2"))
+        wrong = self.miss == "wrong-product"
+        mul("p1", "x1", c1)
+        mul("p2", "x1" if wrong else "x2", s1)
+        mul("p3", "x2", c2)
+        mul("p4", "x1", s2)
+        first_op, second_op = ("addf", "subf") if self.inverse else ("subf", "addf")
+        f_ops = ("p1", "p2")
+        s_ops = ("p3", "p4") if (self.inverse or not self.swap_add) else ("p4", "p3")
+        if self.inverse and self.swap_add:
+            f_ops = ("p2", "p1")
+        for name, op, (a, b) in (("f", first_op, f_ops), ("g", second_op, s_ops)):
+            named = {"addf": "add", "subf": "sub"}[op]
+            lines.append("  %%%s = linalg.%s ins(%%%s, %%%s : %s, %s) outs(%%eh : %s) -> %s"
+                         % (name, named, a, b, Hf, Hf, Hf, Hf))
+        lines.append("  %%y = tensor.concat dim(%d) %%f, %%g : (%s, %s) -> %s"
+                     % (n - 1, Hf, Hf, X))
+        lines.append("  return %%y : %s" % X)
+        return ("func.func @main(%s) -> %s {\n" % (", ".join(args), X) +
+                "\n".join(lines) + "\n}\n")
+
     def ir(self):
+        if self.form != "rotate_half":
+            return self.expanded_ir()
         n, D, h = self.rank, self.D, self.D // 2
         X = tensor(self.shape)
         half_shape = self.shape[:-1] + [h]
@@ -232,6 +297,15 @@ class Program:
     # ---- data and reference ---------------------------------------------
     def inputs(self):
         rng = self.rng
+        if self.form != "rotate_half":
+            x = rng.uniform(-1, 1, self.shape).astype(np.float32)
+            tshape = [self.shape[d] for d in self.token_dims] + [self.D // 2]
+            k = 2 if self.form == "expanded" else 4
+            data = [x] + [rng.uniform(-1, 1, tshape).astype(np.float32)
+                          for _ in range(k)]
+            if self.miss == "other-source":
+                data.append(rng.uniform(-1, 1, self.shape).astype(np.float32))
+            return data
         x = rng.uniform(-1, 1, self.shape[:-1] + [self.D + self.P]).astype(
             np.float16 if self.autocast else np.float32)
         cshape, _ = self.table_shape_and_map(self.miss == "heads-table")
@@ -265,9 +339,38 @@ class Program:
         return np.broadcast_to(t.reshape(shape), self.shape)
 
     def reference(self, data):
+        if self.form != "rotate_half":
+            return self.expanded_reference(data)
         xf = data[0].astype(np.float64)
         y = self.rotated(data, xf[..., :self.D])
         return np.concatenate([y, xf[..., self.D:]], -1) if self.P else y
+
+    def expanded_reference(self, data):
+        n, h = self.rank, self.D // 2
+        x = data[0].astype(np.float64)
+        z = data[-1].astype(np.float64) if self.miss == "other-source" else x
+        x1, x2 = x[..., :h], z[..., h:]
+
+        def b(t):
+            shape = [1] * n
+            for k, d in enumerate(self.token_dims):
+                shape[d] = t.shape[k]
+            shape[-1] = h
+            return t.astype(np.float64).reshape(shape)
+
+        if self.form == "expanded":
+            c1 = c2 = b(data[1])
+            s1 = s2 = b(data[2])
+        else:
+            c1, s1, c2, s2 = (b(t) for t in data[1:5])
+        second_factor = x1 if self.miss == "wrong-product" else x2
+        if self.inverse:
+            f = x1 * c1 + second_factor * s1
+            g = x2 * c2 - x1 * s2
+        else:
+            f = x1 * c1 - second_factor * s1
+            g = x2 * c2 + x1 * s2
+        return np.concatenate([f, g], -1)
 
     def rotated(self, data, x):
         z = data[3].astype(np.float64) if self.miss == "other-source" else x

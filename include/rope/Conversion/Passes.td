@@ -82,15 +82,23 @@ def RopeRaisePass : Pass<"rope-raise"> {
         y = x * cos + cat(-x[..., D/2:], x[..., :D/2]) * sin
 
     (operands of the add and of each multiply in either order; the negation
-    as `negf` or a multiply by -1; the concat as `tensor.concat`; elementwise
-    ops as `linalg.generic` or named linalg ops; `cos`/`sin` broadcast over
-    the heads, and over the batch, by their indexing maps) and replaces it
-    with one `rope.apply half` on full-width tables (HF's `[tokens, D]`, one
-    entry per element: no equality of the halves is assumed, so the raised
-    op computes what the original computes for any tables). The negated
-    second half, `cat(x2, -x1)`, is the rotation by the negated angle and
-    becomes `inverse`. The layout (thd, bshd, bhsd) follows from the
-    dimensions the tables vary with.
+    as `negf` or a multiply by -1; the concat as `tensor.concat` or two
+    `tensor.insert_slice`s; elementwise ops as `linalg.generic` or named
+    linalg ops; `cos`/`sin` broadcast over the heads, and over the batch, by
+    their indexing maps) and replaces it with one `rope.apply half` on
+    full-width tables (HF's `[tokens, D]`, one entry per element: no
+    equality of the halves is assumed, so the raised op computes what the
+    original computes for any tables). The negated second half,
+    `cat(x2, -x1)`, is the rotation by the negated angle and becomes
+    `inverse`. The layout (thd, bshd, bhsd) follows from the dimensions the
+    tables vary with. Also raised:
+    * the expanded form `cat(x1 * c - x2 * s, x2 * c + x1 * s)` (inverse:
+      `cat(x1 * c + x2 * s, x2 * c - x1 * s)`), on half-width tables when
+      both halves use the same `c`, `s`, else on their concatenation;
+    * partial rotary (GPT-NeoX) `cat(rope(x[..., :R]), x[..., R:])`: one op
+      with `rotary_dim = R`;
+    * HF autocast, `extf` of 16-bit storage before and `truncf` after: the
+      f32 rotation is raised, the conversions stay.
 
     Only what is proven is raised: the same source for `x` and both halves,
     halves split exactly at `D/2` over the whole tensor, one negated half,

@@ -337,7 +337,7 @@ LogicalResult checkTableMap(Value table, AffineMap map, int64_t rank,
 /// A [token shape..., D] table from `table` read through `map` (a
 /// broadcast of the rotated tensor's iteration space).
 Value buildTokenTable(OpBuilder &b, Location loc, Value table, AffineMap map,
-                      Value x, ArrayRef<int64_t> tokenDims) {
+                      Value x, ArrayRef<int64_t> tokenDims, int64_t width) {
   auto xType = cast<RankedTensorType>(x.getType());
   auto tableType = cast<RankedTensorType>(table.getType());
   const int64_t rank = xType.getRank();
@@ -354,7 +354,7 @@ Value buildTokenTable(OpBuilder &b, Location loc, Value table, AffineMap map,
   SmallVector<OpFoldResult> sizes;
   for (int64_t d : tokenDims)
     sizes.push_back(tensor::getMixedSize(b, loc, x, d));
-  sizes.push_back(b.getIndexAttr(xType.getShape().back()));
+  sizes.push_back(b.getIndexAttr(width));
   Value init = tensor::EmptyOp::create(b, loc, sizes,
                                        tableType.getElementType());
   SmallVector<AffineMap> maps{readMap, b.getMultiDimIdentityMap(loops)};
@@ -391,9 +391,16 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     // of x with rotary_dim = R.
     SmallVector<tensor::ConcatOp> concats;
     getOperation()->walk([&](tensor::ConcatOp c) { concats.push_back(c); });
-    for (tensor::ConcatOp c : concats)
-      if (Operation *done = raisePartial(c))
+    for (tensor::ConcatOp c : concats) {
+      Miss miss;
+      bool candidate = false;
+      if (Operation *done = raiseExpanded(c, candidate, miss))
         raised.push_back(done);
+      else if (Operation *done = raisePartial(c))
+        raised.push_back(done);
+      else if (candidate && remarks)
+        c->emitRemark("rope-raise: not raised: ") << miss.reason;
+    }
     // The raised chains, as far as nothing else uses them.
     SetVector<Operation *> worklist(raised.begin(), raised.end());
     while (!worklist.empty()) {
@@ -425,6 +432,174 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
         return false;
     return isConstantIntValue(offsets.back(), offset) &&
            isConstantIntValue(sizes.back(), size);
+  }
+
+  /// A product `a * t` of the half `half` of the rotated tensor (identity
+  /// map) and a table: the table and its map.
+  static bool matchHalfProduct(Value v, Value half, Value &table,
+                               AffineMap &map) {
+    std::optional<Elementwise> e = matchElementwise(v);
+    if (!e || e->kind != "mulf")
+      return false;
+    for (int k = 0; k < 2; ++k)
+      if (e->operands[k] == half && e->maps[k].isIdentity()) {
+        table = e->operands[1 - k];
+        map = e->maps[1 - k];
+        return true;
+      }
+    return false;
+  }
+
+  /// The expanded form cat(x1 * c1 - x2 * s1, x2 * c2 + x1 * s2) (inverse:
+  /// cat(x1 * c1 + x2 * s1, x2 * c2 - x1 * s2)), x1 and x2 the halves of
+  /// x: rope.apply on half-width tables when c1, s1 are c2, s2, else on
+  /// full-width ones (cat(c1, c2), cat(s1, s2)).
+  Operation *raiseExpanded(tensor::ConcatOp concat, bool &candidate,
+                           Miss &miss) {
+    auto type = cast<RankedTensorType>(concat.getType());
+    const int64_t rank = type.getRank();
+    if (concat.getInputs().size() != 2 ||
+        concat.getDim() != static_cast<uint64_t>(rank - 1))
+      return nullptr;
+    std::optional<Elementwise> first = matchElementwise(concat.getInputs()[0]);
+    std::optional<Elementwise> second =
+        matchElementwise(concat.getInputs()[1]);
+    if (!first || !second ||
+        !llvm::is_contained({StringRef("addf"), StringRef("subf")},
+                            first->kind) ||
+        !llvm::is_contained({StringRef("addf"), StringRef("subf")},
+                            second->kind) ||
+        !first->maps[0].isIdentity() || !first->maps[1].isIdentity() ||
+        !second->maps[0].isIdentity() || !second->maps[1].isIdentity())
+      return nullptr;
+    auto productOf = [](Value v) {
+      std::optional<Elementwise> e = matchElementwise(v);
+      return e && e->kind == "mulf";
+    };
+    if (!productOf(first->operands[0]) || !productOf(first->operands[1]) ||
+        !productOf(second->operands[0]) || !productOf(second->operands[1]))
+      return nullptr;
+    candidate = true;
+    bool inverse;
+    if (first->kind == "subf" && second->kind == "addf")
+      inverse = false;
+    else if (first->kind == "addf" && second->kind == "subf")
+      inverse = true;
+    else {
+      miss.reason = "the two halves are not one difference and one sum";
+      return nullptr;
+    }
+    // The halves: the minuend of the difference (or, inverse, the first
+    // operand of each product in the first half) is x1 * c1.
+    int64_t d = type.getShape().back();
+    if (ShapedType::isDynamic(d) || d % 2) {
+      miss.reason = "the last dimension is not a static even size";
+      return nullptr;
+    }
+    const int64_t h = d / 2;
+    // Find x1 and x2 among the first half's products (a sum's in either
+    // order).
+    auto lowerHalfOf = [&](Value product, Value &half, Value &source) {
+      for (Value operand : matchElementwise(product)->operands) {
+        Miss ignored;
+        FailureOr<Value> lower = matchHalf(operand, false, h, ignored);
+        if (succeeded(lower)) {
+          half = operand;
+          source = *lower;
+          return true;
+        }
+      }
+      return false;
+    };
+    Value x1, x2, x;
+    if (!lowerHalfOf(first->operands[0], x1, x) && first->kind == "addf" &&
+        lowerHalfOf(first->operands[1], x1, x))
+      std::swap(first->operands[0], first->operands[1]);
+    if (!x1) {
+      miss.reason = "the first product is not of the lower half";
+      return nullptr;
+    }
+    std::optional<Elementwise> p1 = matchElementwise(first->operands[1]);
+    for (Value operand : p1->operands) {
+      Miss ignored;
+      FailureOr<Value> upper = matchHalf(operand, true, h, ignored);
+      if (succeeded(upper) && *upper == x)
+        x2 = operand;
+    }
+    if (!x2) {
+      miss.reason = "the subtracted product is not of the upper half of the "
+                    "same tensor";
+      return nullptr;
+    }
+    if (x.getType() != type) {
+      miss.reason = "the result and the rotated tensor differ in type";
+      return nullptr;
+    }
+    Value c1, s1, c2, s2;
+    AffineMap c1Map, s1Map, c2Map, s2Map;
+    if (!matchHalfProduct(first->operands[0], x1, c1, c1Map) ||
+        !matchHalfProduct(first->operands[1], x2, s1, s1Map)) {
+      miss.reason = "the first half is not x1 * c - x2 * s";
+      return nullptr;
+    }
+    // Second half: x2 * c2 and x1 * s2, either order for the sum; for the
+    // inverse's difference x2 * c2 is the minuend.
+    bool found = false;
+    for (int k = 0; k < 2 && !found; ++k) {
+      if (inverse && k == 1)
+        break;
+      found = matchHalfProduct(second->operands[k], x2, c2, c2Map) &&
+              matchHalfProduct(second->operands[1 - k], x1, s2, s2Map);
+    }
+    if (!found) {
+      miss.reason = "the second half is not x2 * c + x1 * s";
+      return nullptr;
+    }
+    std::optional<Layout> layout;
+    for (auto [t, m, name] :
+         {std::tuple{c1, c1Map, "cos"}, std::tuple{s1, s1Map, "sin"},
+          std::tuple{c2, c2Map, "cos"}, std::tuple{s2, s2Map, "sin"}})
+      if (failed(checkTableMap(t, m, rank, layout, miss, name)))
+        return nullptr;
+    Type elt = cast<RankedTensorType>(c1.getType()).getElementType();
+    for (Value t : {s1, c2, s2})
+      if (cast<RankedTensorType>(t.getType()).getElementType() != elt) {
+        miss.reason = "the tables have different element types";
+        return nullptr;
+      }
+    Layout l = layout.value_or(rank == 3 ? Layout::THD : Layout::BSHD);
+    SmallVector<int64_t> tokenDims =
+        l == Layout::THD    ? SmallVector<int64_t>{0}
+        : l == Layout::BSHD ? SmallVector<int64_t>{0, 1}
+                            : SmallVector<int64_t>{0, 2};
+    OpBuilder b(concat);
+    Location loc = concat.getLoc();
+    Value cos, sin;
+    if (c1 == c2 && c1Map == c2Map && s1 == s2 && s1Map == s2Map) {
+      cos = buildTokenTable(b, loc, c1, c1Map, x, tokenDims, h);
+      sin = buildTokenTable(b, loc, s1, s1Map, x, tokenDims, h);
+    } else {
+      auto full = [&](Value lo, AffineMap loMap, Value hi, AffineMap hiMap) {
+        Value a = buildTokenTable(b, loc, lo, loMap, x, tokenDims, h);
+        Value c = buildTokenTable(b, loc, hi, hiMap, x, tokenDims, h);
+        return tensor::ConcatOp::create(b, loc, tokenDims.size(),
+                                        ValueRange{a, c})
+            .getResult();
+      };
+      cos = full(c1, c1Map, c2, c2Map);
+      sin = full(s1, s1Map, s2, s2Map);
+    }
+    Value init = tensor::EmptyOp::create(
+        b, loc, tensor::getMixedSizes(b, loc, x), type.getElementType());
+    auto apply = ApplyOp::create(b, loc, TypeRange{type}, ValueRange{x},
+                                 ValueRange{init}, cos, sin, Pairing::Half, l,
+                                 IntegerAttr(), inverse);
+    if (remarks)
+      apply->emitRemark("rope-raise: raised the expanded form to rope.apply "
+                        "half ")
+          << stringifyLayout(l) << (inverse ? " inverse" : "");
+    concat.getResult().replaceAllUsesWith(apply.getResult(0));
+    return concat;
   }
 
   /// The replacement of a partial-rotary concat, or null.
@@ -543,8 +718,9 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     Operation *root = y.getDefiningOp();
     OpBuilder b(root);
     Location loc = root->getLoc();
-    Value cosTable = buildTokenTable(b, loc, cos, cosMap, *x, tokenDims);
-    Value sinTable = buildTokenTable(b, loc, sin, sinMap, *x, tokenDims);
+    const int64_t d = xType.getShape().back();
+    Value cosTable = buildTokenTable(b, loc, cos, cosMap, *x, tokenDims, d);
+    Value sinTable = buildTokenTable(b, loc, sin, sinMap, *x, tokenDims, d);
     SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, *x);
     Value init = tensor::EmptyOp::create(b, loc, sizes, xType.getElementType());
     auto apply = ApplyOp::create(b, loc, TypeRange{xType}, ValueRange{*x},

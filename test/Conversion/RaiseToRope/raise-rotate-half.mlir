@@ -199,3 +199,77 @@ func.func @partial_insert(%xf: tensor<4x2x12xf32>, %cos: tensor<4x8xf32>, %sin: 
   %yp = tensor.concat dim(2) %y, %pass : (tensor<4x2x8xf32>, tensor<4x2x4xf32>) -> tensor<4x2x12xf32>
   return %yp : tensor<4x2x12xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#tok = affine_map<(d0, d1, d2) -> (d0, d2)>
+// The expanded form cat(x1 * c - x2 * s, x2 * c + x1 * s) with one
+// half-width table each: rope.apply on them (W = R/2).
+// CHECK-LABEL: func.func @expanded
+// CHECK: rope.apply half thd ins(%arg0 : tensor<4x2x8xf32>) {{.*}} cos_sin(%arg1, %arg2 : tensor<4x4xf32>, tensor<4x4xf32>)
+// CHECK-NOT: tensor.concat
+func.func @expanded(%x: tensor<4x2x8xf32>, %c: tensor<4x4xf32>, %s: tensor<4x4xf32>) -> tensor<4x2x8xf32> {
+  %x1 = tensor.extract_slice %x[0, 0, 0] [4, 2, 4] [1, 1, 1] : tensor<4x2x8xf32> to tensor<4x2x4xf32>
+  %x2 = tensor.extract_slice %x[0, 0, 4] [4, 2, 4] [1, 1, 1] : tensor<4x2x8xf32> to tensor<4x2x4xf32>
+  %e = tensor.empty() : tensor<4x2x4xf32>
+  %p1 = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x1, %c : tensor<4x2x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x2x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x4xf32>
+  %p2 = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x2, %s : tensor<4x2x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x2x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x4xf32>
+  %p3 = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x2, %c : tensor<4x2x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x2x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x4xf32>
+  %p4 = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x1, %s : tensor<4x2x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x2x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x4xf32>
+  %f = linalg.sub ins(%p1, %p2 : tensor<4x2x4xf32>, tensor<4x2x4xf32>) outs(%e : tensor<4x2x4xf32>) -> tensor<4x2x4xf32>
+  %g = linalg.add ins(%p4, %p3 : tensor<4x2x4xf32>, tensor<4x2x4xf32>) outs(%e : tensor<4x2x4xf32>) -> tensor<4x2x4xf32>
+  // expected-remark @+1 {{rope-raise: raised the expanded form to rope.apply half thd}}
+  %y = tensor.concat dim(2) %f, %g : (tensor<4x2x4xf32>, tensor<4x2x4xf32>) -> tensor<4x2x8xf32>
+  return %y : tensor<4x2x8xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#tok = affine_map<(d0, d1, d2) -> (d0, d2)>
+// Near miss: both halves sums.
+// CHECK-LABEL: func.func @expanded_two_sums
+// CHECK-NOT: rope.apply
+func.func @expanded_two_sums(%x: tensor<4x2x8xf32>, %c: tensor<4x4xf32>, %s: tensor<4x4xf32>) -> tensor<4x2x8xf32> {
+  %x1 = tensor.extract_slice %x[0, 0, 0] [4, 2, 4] [1, 1, 1] : tensor<4x2x8xf32> to tensor<4x2x4xf32>
+  %x2 = tensor.extract_slice %x[0, 0, 4] [4, 2, 4] [1, 1, 1] : tensor<4x2x8xf32> to tensor<4x2x4xf32>
+  %e = tensor.empty() : tensor<4x2x4xf32>
+  %p1 = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x1, %c : tensor<4x2x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x2x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x4xf32>
+  %p2 = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x2, %s : tensor<4x2x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x2x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x4xf32>
+  %f = linalg.add ins(%p1, %p2 : tensor<4x2x4xf32>, tensor<4x2x4xf32>) outs(%e : tensor<4x2x4xf32>) -> tensor<4x2x4xf32>
+  %g = linalg.add ins(%p2, %p1 : tensor<4x2x4xf32>, tensor<4x2x4xf32>) outs(%e : tensor<4x2x4xf32>) -> tensor<4x2x4xf32>
+  // expected-remark @+1 {{rope-raise: not raised: the two halves are not one difference and one sum}}
+  %y = tensor.concat dim(2) %f, %g : (tensor<4x2x4xf32>, tensor<4x2x4xf32>) -> tensor<4x2x8xf32>
+  return %y : tensor<4x2x8xf32>
+}
