@@ -500,7 +500,8 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     // Find x1 and x2 among the first half's products (a sum's in either
     // order).
     auto lowerHalfOf = [&](Value product, Value &half, Value &source) {
-      for (Value operand : matchElementwise(product)->operands) {
+      std::optional<Elementwise> e = matchElementwise(product);
+      for (Value operand : e->operands) {
         Miss ignored;
         FailureOr<Value> lower = matchHalf(operand, false, h, ignored);
         if (succeeded(lower)) {
