@@ -99,6 +99,8 @@ def RopeRaisePass : Pass<"rope-raise"> {
       with `rotary_dim = R`;
     * HF autocast, `extf` of 16-bit storage before and `truncf` after: the
       f32 rotation is raised, the conversions stay.
+    Raised rotations by the same tables (q and k) become one op, whose
+    tile then computes or reads its tables once for both.
 
     Only what is proven is raised: the same source for `x` and both halves,
     halves split exactly at `D/2` over the whole tensor, one negated half,

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
@@ -401,8 +402,17 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
       else if (candidate && remarks)
         c->emitRemark("rope-raise: not raised: ") << miss.reason;
     }
-    // The raised chains, as far as nothing else uses them.
+    eraseDeadChains();
+    // q and k rotated by the same tables: one op (the tables are computed
+    // or read once per tile for both).
+    mergeSharedTables();
+    eraseDeadChains();
+  }
+
+  /// The raised chains, as far as nothing else uses them.
+  void eraseDeadChains() {
     SetVector<Operation *> worklist(raised.begin(), raised.end());
+    raised.clear();
     while (!worklist.empty()) {
       Operation *op = worklist.pop_back_val();
       if (!isOpTriviallyDead(op))
@@ -410,11 +420,98 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
       for (Value operand : op->getOperands())
         if (Operation *producer = operand.getDefiningOp())
           worklist.insert(producer);
+      made.erase(op);
       op->erase();
     }
   }
 
   SmallVector<Operation *> raised;
+
+  /// Merges rope.apply ops of this pass's making that share tables, pairing,
+  /// layout, rotary_dim and direction into the first of them, when the
+  /// later one's operands are available there.
+  void mergeSharedTables() {
+    SmallVector<ApplyOp> applies;
+    getOperation()->walk([&](ApplyOp op) {
+      if (made.contains(op))
+        applies.push_back(op);
+    });
+    DominanceInfo dom(getOperation());
+    llvm::SmallPtrSet<Operation *, 8> merged;
+    for (auto [i, first] : llvm::enumerate(applies)) {
+      if (merged.contains(first))
+        continue;
+      SmallVector<ApplyOp> group{first};
+      for (ApplyOp other : ArrayRef<ApplyOp>(applies).drop_front(i + 1)) {
+        if (merged.contains(other) || other->getBlock() != first->getBlock() ||
+            other.getCos() != first.getCos() ||
+            other.getSin() != first.getSin() ||
+            other.getPairing() != first.getPairing() ||
+            other.getLayout() != first.getLayout() ||
+            other.getRotaryDimAttr() != first.getRotaryDimAttr() ||
+            other.getInverse() != first.getInverse())
+          continue;
+        // Its inputs must be available at the first op; its inits are the
+        // tensor.empty this pass made, which can move there.
+        bool available = llvm::all_of(other.getInputs(), [&](Value v) {
+          return dom.properlyDominates(v, first);
+        });
+        available &= llvm::all_of(other.getInits(), [&](Value v) {
+          return canHoist(v, first, dom);
+        });
+        if (!available)
+          continue;
+        for (Value v : other.getInits())
+          hoist(v, first, dom);
+        group.push_back(other);
+      }
+      if (group.size() < 2)
+        continue;
+      SmallVector<Value> inputs, inits;
+      SmallVector<Type> types;
+      for (ApplyOp op : group) {
+        inputs.append(op.getInputs().begin(), op.getInputs().end());
+        inits.append(op.getInits().begin(), op.getInits().end());
+        types.append(op->result_type_begin(), op->result_type_end());
+      }
+      OpBuilder b(first);
+      auto one = ApplyOp::create(b, first.getLoc(), types, inputs, inits,
+                                 first.getCos(), first.getSin(),
+                                 first.getPairing(), first.getLayout(),
+                                 first.getRotaryDimAttr(), first.getInverse());
+      unsigned k = 0;
+      for (ApplyOp op : group) {
+        for (Value r : op->getResults())
+          r.replaceAllUsesWith(one->getResult(k++));
+        merged.insert(op);
+        raised.push_back(op);
+      }
+    }
+  }
+
+  /// Whether `v` is available at `at`, or made by ops that can move there
+  /// (the tensor.empty inits and tensor.dim sizes this pass builds).
+  static bool canHoist(Value v, Operation *at, DominanceInfo &dom) {
+    if (dom.properlyDominates(v, at))
+      return true;
+    Operation *def = v.getDefiningOp();
+    if (!def || !isa<tensor::EmptyOp, tensor::DimOp, arith::ConstantOp>(def) ||
+        def->getBlock() != at->getBlock())
+      return false;
+    return llvm::all_of(def->getOperands(),
+                        [&](Value o) { return canHoist(o, at, dom); });
+  }
+  static void hoist(Value v, Operation *at, DominanceInfo &dom) {
+    if (dom.properlyDominates(v, at))
+      return;
+    Operation *def = v.getDefiningOp();
+    for (Value o : def->getOperands())
+      hoist(o, at, dom);
+    def->moveBefore(at);
+  }
+
+  /// The rope.apply ops this pass made.
+  llvm::SmallPtrSet<Operation *, 8> made;
 
   /// x[..., offset : offset + size] over everything else, unit strides.
   static bool isLastDimSlice(Value v, Value &source, int64_t offset,
@@ -595,6 +692,7 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     auto apply = ApplyOp::create(b, loc, TypeRange{type}, ValueRange{x},
                                  ValueRange{init}, cos, sin, Pairing::Half, l,
                                  IntegerAttr(), inverse);
+    made.insert(apply);
     if (remarks)
       apply->emitRemark("rope-raise: raised the expanded form to rope.apply "
                         "half ")
@@ -631,6 +729,7 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
         b, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
         rotated.getCos(), rotated.getSin(), Pairing::Half,
         rotated.getLayout(), b.getI64IntegerAttr(r), rotated.getInverse());
+    made.insert(apply);
     if (remarks)
       apply->emitRemark("rope-raise: raised to rope.apply with rotary_dim = ")
           << r << " of " << d;
@@ -727,6 +826,7 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     auto apply = ApplyOp::create(b, loc, TypeRange{xType}, ValueRange{*x},
                                  ValueRange{init}, cosTable, sinTable,
                                  Pairing::Half, l, IntegerAttr(), inverse);
+    made.insert(apply);
     if (remarks)
       apply->emitRemark("rope-raise: raised to rope.apply half ")
           << stringifyLayout(l) << (inverse ? " inverse" : "");

@@ -273,3 +273,56 @@ func.func @expanded_two_sums(%x: tensor<4x2x8xf32>, %c: tensor<4x4xf32>, %s: ten
   %y = tensor.concat dim(2) %f, %g : (tensor<4x2x4xf32>, tensor<4x2x4xf32>) -> tensor<4x2x8xf32>
   return %y : tensor<4x2x8xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#tok = affine_map<(d0, d1, d2) -> (d0, d2)>
+// q and k (4 and 2 heads) rotated by the same tables: one rope.apply.
+// CHECK-LABEL: func.func @q_and_k
+// CHECK: %[[R:.*]]:2 = rope.apply half thd ins(%arg0, %arg1 : tensor<4x4x8xf32>, tensor<4x2x8xf32>) {{.*}} cos_sin(%arg2, %arg3 : tensor<4x8xf32>, tensor<4x8xf32>)
+// CHECK-NOT: rope.apply
+// CHECK: return %[[R]]#0, %[[R]]#1
+func.func @q_and_k(%q: tensor<4x4x8xf32>, %k: tensor<4x2x8xf32>, %cos: tensor<4x8xf32>, %sin: tensor<4x8xf32>) -> (tensor<4x4x8xf32>, tensor<4x2x8xf32>) {
+  %q1 = tensor.extract_slice %q[0, 0, 0] [4, 4, 4] [1, 1, 1] : tensor<4x4x8xf32> to tensor<4x4x4xf32>
+  %q2 = tensor.extract_slice %q[0, 0, 4] [4, 4, 4] [1, 1, 1] : tensor<4x4x8xf32> to tensor<4x4x4xf32>
+  %qe4 = tensor.empty() : tensor<4x4x4xf32>
+  %qn = linalg.negf ins(%q2 : tensor<4x4x4xf32>) outs(%qe4 : tensor<4x4x4xf32>) -> tensor<4x4x4xf32>
+  %qr = tensor.concat dim(2) %qn, %q1 : (tensor<4x4x4xf32>, tensor<4x4x4xf32>) -> tensor<4x4x8xf32>
+  %qe = tensor.empty() : tensor<4x4x8xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%q, %cos : tensor<4x4x8xf32>, tensor<4x8xf32>) outs(%qe : tensor<4x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<4x4x8xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%qr, %sin : tensor<4x4x8xf32>, tensor<4x8xf32>) outs(%qe : tensor<4x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<4x4x8xf32>
+  // expected-remark @+1 {{rope-raise: raised to rope.apply half thd}}
+  %qy = linalg.add ins(%qa, %qb : tensor<4x4x8xf32>, tensor<4x4x8xf32>) outs(%qe : tensor<4x4x8xf32>) -> tensor<4x4x8xf32>
+  %k1 = tensor.extract_slice %k[0, 0, 0] [4, 2, 4] [1, 1, 1] : tensor<4x2x8xf32> to tensor<4x2x4xf32>
+  %k2 = tensor.extract_slice %k[0, 0, 4] [4, 2, 4] [1, 1, 1] : tensor<4x2x8xf32> to tensor<4x2x4xf32>
+  %ke4 = tensor.empty() : tensor<4x2x4xf32>
+  %kn = linalg.negf ins(%k2 : tensor<4x2x4xf32>) outs(%ke4 : tensor<4x2x4xf32>) -> tensor<4x2x4xf32>
+  %kr = tensor.concat dim(2) %kn, %k1 : (tensor<4x2x4xf32>, tensor<4x2x4xf32>) -> tensor<4x2x8xf32>
+  %ke = tensor.empty() : tensor<4x2x8xf32>
+  %ka = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%k, %cos : tensor<4x2x8xf32>, tensor<4x8xf32>) outs(%ke : tensor<4x2x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x8xf32>
+  %kb = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%kr, %sin : tensor<4x2x8xf32>, tensor<4x8xf32>) outs(%ke : tensor<4x2x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<4x2x8xf32>
+  // expected-remark @+1 {{rope-raise: raised to rope.apply half thd}}
+  %ky = linalg.add ins(%ka, %kb : tensor<4x2x8xf32>, tensor<4x2x8xf32>) outs(%ke : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  return %qy, %ky : tensor<4x4x8xf32>, tensor<4x2x8xf32>
+}
