@@ -100,7 +100,10 @@ def RopeRaisePass : Pass<"rope-raise"> {
     * HF autocast, `extf` of 16-bit storage before and `truncf` after: the
       f32 rotation is raised, the conversions stay.
     Raised rotations by the same tables (q and k) become one op, whose
-    tile then computes or reads its tables once for both.
+    tile then computes or reads its tables once for both. Rounding: the
+    raised op forms each result in f32 and rounds it once to the element
+    type; a source written in 16-bit arithmetic (no autocast) rounds after
+    each multiply and add, so its results can differ by those roundings.
 
     Only what is proven is raised: the same source for `x` and both halves,
     halves split exactly at `D/2` over the whole tensor, one negated half,
