@@ -97,18 +97,21 @@ bool sizeIsDim(OpFoldResult size, Value v, int64_t d) {
   return succeeded(eq) && *eq;
 }
 
-/// A half of the last dimension of `source`: an extract_slice over the
-/// whole tensor but the last dimension, which it takes from `offset` with
-/// `half` elements, unit strides.
-FailureOr<Value> matchHalf(Value v, bool upper, int64_t half, Miss &miss) {
+/// A window of the last dimension: an extract_slice over the whole source
+/// but the last dimension (unit strides, same rank); the window's offset
+/// and size there, when static. Fails with the reason.
+struct LastDimWindow {
+  Value source;
+  std::optional<int64_t> offset, size;
+};
+FailureOr<LastDimWindow> matchLastDimWindow(Value v, Miss &miss) {
   auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
   if (!slice) {
     miss.reason = "a half is not a tensor.extract_slice";
     return failure();
   }
   Value source = slice.getSource();
-  auto type = cast<RankedTensorType>(source.getType());
-  const int64_t rank = type.getRank();
+  const int64_t rank = slice.getSourceType().getRank();
   if (slice.getType().getRank() != rank || !slice.hasUnitStride()) {
     miss.reason = "a half is a strided or rank-reducing slice";
     return failure();
@@ -121,18 +124,26 @@ FailureOr<Value> matchHalf(Value v, bool upper, int64_t half, Miss &miss) {
                     " of its source";
       return failure();
     }
-  std::optional<int64_t> offset = getConstantIntValue(offsets.back());
-  std::optional<int64_t> size = getConstantIntValue(sizes.back());
-  if (!offset || !size || *size != half || *offset != (upper ? half : 0)) {
-    std::string at = offset ? std::to_string(*offset) : "?";
-    std::string n = size ? std::to_string(*size) : "?";
+  return LastDimWindow{source, getConstantIntValue(offsets.back()),
+                       getConstantIntValue(sizes.back())};
+}
+
+/// A half of the last dimension of the returned source: the window at
+/// `half` (upper) or 0 of `half` elements.
+FailureOr<Value> matchHalf(Value v, bool upper, int64_t half, Miss &miss) {
+  FailureOr<LastDimWindow> w = matchLastDimWindow(v, miss);
+  if (failed(w))
+    return failure();
+  if (w->offset != (upper ? half : 0) || w->size != half) {
+    std::string at = w->offset ? std::to_string(*w->offset) : "?";
+    std::string n = w->size ? std::to_string(*w->size) : "?";
     miss.reason = "halves split at " + at + " (" + n + " elements) of " +
                   std::to_string(2 * half) + ", expected " +
                   std::to_string(upper ? half : 0) + " (" +
                   std::to_string(half) + ")";
     return failure();
   }
-  return source;
+  return w->source;
 }
 
 /// `v` negated: negf, or a multiply by a splat -1 constant.
@@ -516,19 +527,12 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
   /// x[..., offset : offset + size] over everything else, unit strides.
   static bool isLastDimSlice(Value v, Value &source, int64_t offset,
                              int64_t size) {
-    auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
-    if (!slice || !slice.hasUnitStride() ||
-        slice.getType().getRank() != slice.getSourceType().getRank())
+    Miss ignored;
+    FailureOr<LastDimWindow> w = matchLastDimWindow(v, ignored);
+    if (failed(w))
       return false;
-    source = slice.getSource();
-    SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
-    SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
-    const int64_t rank = offsets.size();
-    for (int64_t d = 0; d + 1 < rank; ++d)
-      if (!isConstantIntValue(offsets[d], 0) || !sizeIsDim(sizes[d], source, d))
-        return false;
-    return isConstantIntValue(offsets.back(), offset) &&
-           isConstantIntValue(sizes.back(), size);
+    source = w->source;
+    return w->offset == offset && w->size == size;
   }
 
   /// A product `a * t` of the half `half` of the rotated tensor (identity
@@ -666,10 +670,7 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
         return nullptr;
       }
     Layout l = layout.value_or(rank == 3 ? Layout::THD : Layout::BSHD);
-    SmallVector<int64_t> tokenDims =
-        l == Layout::THD    ? SmallVector<int64_t>{0}
-        : l == Layout::BSHD ? SmallVector<int64_t>{0, 1}
-                            : SmallVector<int64_t>{0, 2};
+    SmallVector<int64_t> tokenDims = getTokenDims(l);
     OpBuilder b(concat);
     Location loc = concat.getLoc();
     Value cos, sin;
@@ -810,10 +811,7 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
       return failure();
     }
     Layout l = layout.value_or(rank == 3 ? Layout::THD : Layout::BSHD);
-    SmallVector<int64_t> tokenDims =
-        l == Layout::THD    ? SmallVector<int64_t>{0}
-        : l == Layout::BSHD ? SmallVector<int64_t>{0, 1}
-                            : SmallVector<int64_t>{0, 2};
+    SmallVector<int64_t> tokenDims = getTokenDims(l);
 
     Operation *root = y.getDefiningOp();
     OpBuilder b(root);

@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPECOPYSTRIDEDTABLESPASS
@@ -34,13 +35,13 @@ std::optional<SmallVector<int64_t>> knownStrides(Value v) {
         v.getDefiningOp<tensor::ReshapeOp>())
       return std::nullopt;
     // Contiguous row-major: only the inner sizes matter.
-    SmallVector<int64_t> strides(type.getRank(), 1);
-    for (int64_t d = type.getRank() - 2; d >= 0; --d) {
-      if (ShapedType::isDynamic(type.getDimSize(d + 1)))
-        return std::nullopt;
-      strides[d] = strides[d + 1] * type.getDimSize(d + 1);
-    }
-    return strides;
+    SmallVector<int64_t> shape(type.getShape());
+    if (shape.empty())
+      return shape;
+    shape.front() = 1;
+    if (llvm::any_of(shape, ShapedType::isDynamic))
+      return std::nullopt;
+    return computeSuffixProduct(shape);
   }
   std::optional<SmallVector<int64_t>> source = knownStrides(slice.getSource());
   if (!source)
