@@ -1,11 +1,17 @@
-//===- RaiseRotateHalf.cpp - rope-raise: HF rotate_half to rope.apply -----===//
+//===- RopeRaise.cpp - rope-raise: written-out RoPE to rope ops ----------===//
 //
-// Recognizes y = x * cos + rotate_half(x) * sin written in linalg and tensor
-// ops and replaces it with rope.apply on full-width tables. Every condition
-// that makes the two programs compute the same values is checked; a
-// candidate that fails one is left alone, with a remark naming it.
+// Recognizes y = x * cos + rotate_half(x) * sin (and its expanded, inverse
+// and partial forms) written in linalg and tensor ops and replaces it with
+// rope.apply; cos and sin gathered from a cache or computed from positions
+// and frequencies become rope.gather or rope.cos_sin (Tables.h). Every
+// condition that makes the two programs compute the same values is
+// checked; a candidate that fails one is left alone, with a remark naming
+// it.
 //
 //===----------------------------------------------------------------------===//
+
+#include "Matchers.h"
+#include "Tables.h"
 
 #include "rope/Conversion/Passes.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
@@ -14,10 +20,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
-#include "mlir/IR/Matchers.h"
-#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
-#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPERAISEPASS
@@ -26,360 +29,9 @@ namespace mlir::rope {
 
 using namespace mlir;
 using namespace mlir::rope;
+using namespace mlir::rope::raise;
 
 namespace {
-/// An elementwise linalg op (generic or named) whose body is one arith op
-/// on its inputs: the operands with their indexing maps.
-struct Elementwise {
-  Operation *op = nullptr;
-  StringRef kind; // "addf", "subf", "mulf", "negf"
-  SmallVector<Value> operands;
-  SmallVector<AffineMap> maps;
-};
-
-/// Why a candidate was not raised.
-struct Miss {
-  std::string reason;
-};
-
-std::optional<Elementwise> matchElementwise(Value v) {
-  auto linalgOp = v.getDefiningOp<linalg::LinalgOp>();
-  if (!linalgOp || linalgOp->getNumResults() != 1 ||
-      linalgOp.getNumDpsInits() != 1 ||
-      linalgOp.getNumParallelLoops() != linalgOp.getNumLoops() ||
-      !linalgOp.hasPureTensorSemantics())
-    return std::nullopt;
-  OpOperand *init = linalgOp.getDpsInitOperand(0);
-  if (!linalgOp.getMatchingIndexingMap(init).isIdentity())
-    return std::nullopt;
-  Block *body = linalgOp.getBlock();
-  if (!body || body->getOperations().size() != 2)
-    return std::nullopt;
-  Operation &inner = body->front();
-  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
-  if (!yield || yield.getNumOperands() != 1 ||
-      yield.getOperand(0) != inner.getResult(0))
-    return std::nullopt;
-  Elementwise e;
-  e.op = linalgOp;
-  if (isa<arith::AddFOp>(inner))
-    e.kind = "addf";
-  else if (isa<arith::SubFOp>(inner))
-    e.kind = "subf";
-  else if (isa<arith::MulFOp>(inner))
-    e.kind = "mulf";
-  else if (isa<arith::NegFOp>(inner))
-    e.kind = "negf";
-  else
-    return std::nullopt;
-  // Each operand of the arith op is the block argument of an input.
-  for (Value operand : inner.getOperands()) {
-    auto arg = dyn_cast<BlockArgument>(operand);
-    if (!arg || arg.getOwner() != body ||
-        arg.getArgNumber() >= linalgOp.getNumDpsInputs())
-      return std::nullopt;
-    OpOperand *input = linalgOp.getDpsInputOperand(arg.getArgNumber());
-    e.operands.push_back(input->get());
-    e.maps.push_back(linalgOp.getMatchingIndexingMap(input));
-  }
-  return e;
-}
-
-/// Whether dimension `d` of `a` and `b` have the same size.
-bool sameDim(Value a, int64_t da, Value b, int64_t db) {
-  FailureOr<bool> eq = ValueBoundsConstraintSet::areEqual({a, da}, {b, db});
-  return succeeded(eq) && *eq;
-}
-
-/// Whether `size` equals dimension `d` of `v`.
-bool sizeIsDim(OpFoldResult size, Value v, int64_t d) {
-  FailureOr<bool> eq = ValueBoundsConstraintSet::areEqual(size, {v, d});
-  return succeeded(eq) && *eq;
-}
-
-/// A window of the last dimension: an extract_slice over the whole source
-/// but the last dimension (unit strides, same rank); the window's offset
-/// and size there, when static. Fails with the reason.
-struct LastDimWindow {
-  Value source;
-  std::optional<int64_t> offset, size;
-};
-FailureOr<LastDimWindow> matchLastDimWindow(Value v, Miss &miss) {
-  auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
-  if (!slice) {
-    miss.reason = "a half is not a tensor.extract_slice";
-    return failure();
-  }
-  Value source = slice.getSource();
-  const int64_t rank = slice.getSourceType().getRank();
-  if (slice.getType().getRank() != rank || !slice.hasUnitStride()) {
-    miss.reason = "a half is a strided or rank-reducing slice";
-    return failure();
-  }
-  SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
-  SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
-  for (int64_t d = 0; d + 1 < rank; ++d)
-    if (!isConstantIntValue(offsets[d], 0) || !sizeIsDim(sizes[d], source, d)) {
-      miss.reason = "a half does not cover dimension " + std::to_string(d) +
-                    " of its source";
-      return failure();
-    }
-  return LastDimWindow{source, getConstantIntValue(offsets.back()),
-                       getConstantIntValue(sizes.back())};
-}
-
-/// A half of the last dimension of the returned source: the window at
-/// `half` (upper) or 0 of `half` elements.
-FailureOr<Value> matchHalf(Value v, bool upper, int64_t half, Miss &miss) {
-  FailureOr<LastDimWindow> w = matchLastDimWindow(v, miss);
-  if (failed(w))
-    return failure();
-  if (w->offset != (upper ? half : 0) || w->size != half) {
-    std::string at = w->offset ? std::to_string(*w->offset) : "?";
-    std::string n = w->size ? std::to_string(*w->size) : "?";
-    miss.reason = "halves split at " + at + " (" + n + " elements) of " +
-                  std::to_string(2 * half) + ", expected " +
-                  std::to_string(upper ? half : 0) + " (" +
-                  std::to_string(half) + ")";
-    return failure();
-  }
-  return w->source;
-}
-
-/// `v` negated: negf, or a multiply by a splat -1 constant.
-Value matchNegated(Value v) {
-  std::optional<Elementwise> e = matchElementwise(v);
-  if (!e)
-    return {};
-  if (e->kind == "negf" && e->maps[0].isIdentity())
-    return e->operands[0];
-  if (e->kind != "mulf")
-    return {};
-  for (int k = 0; k < 2; ++k) {
-    SplatElementsAttr splat;
-    if (e->maps[1 - k].isIdentity() &&
-        matchPattern(e->operands[k], m_Constant(&splat)) &&
-        splat.getElementType().isIntOrFloat() &&
-        isa<FloatType>(splat.getElementType()) &&
-        splat.getSplatValue<APFloat>().isExactlyValue(-1.0))
-      return e->operands[1 - k];
-  }
-  return {};
-}
-
-/// Whether `v` is a concatenation along the last dimension, as
-/// tensor.concat or as insert_slice chains (into a tensor.empty, or into
-/// anything both slices overwrite).
-bool isConcatLike(Value v) {
-  return v.getDefiningOp<tensor::ConcatOp>() ||
-         v.getDefiningOp<tensor::InsertSliceOp>();
-}
-
-/// The two halves of a concatenation along the last dimension (static even
-/// size D): tensor.concat of two, or two insert_slices at 0 and D/2 over
-/// the whole tensor but the last dimension, in either order.
-LogicalResult matchHalves(Value v, Value &first, Value &second, Miss &miss) {
-  auto type = cast<RankedTensorType>(v.getType());
-  const int64_t rank = type.getRank();
-  int64_t d = type.getShape().back();
-  if (ShapedType::isDynamic(d) || d % 2) {
-    miss.reason = "the last dimension is not a static even size";
-    return failure();
-  }
-  if (auto concat = v.getDefiningOp<tensor::ConcatOp>()) {
-    if (concat.getDim() != static_cast<uint64_t>(rank - 1) ||
-        concat.getInputs().size() != 2) {
-      miss.reason = "the concat is not of two parts along the last "
-                    "dimension";
-      return failure();
-    }
-    first = concat.getInputs()[0];
-    second = concat.getInputs()[1];
-    auto firstType = cast<RankedTensorType>(first.getType());
-    if (firstType.getShape().back() != d / 2) {
-      miss.reason = "halves split at " +
-                    std::to_string(firstType.getShape().back()) + " and " +
-                    std::to_string(d - firstType.getShape().back()) +
-                    " of " + std::to_string(d) + ", expected " +
-                    std::to_string(d / 2) + " and " + std::to_string(d / 2);
-      return failure();
-    }
-    return success();
-  }
-  // insert_slice(b, insert_slice(a, dest)): each over the whole tensor but
-  // the last dimension, one at 0 and one at D/2, both D/2 wide.
-  Value parts[2];
-  Value cur = v;
-  for (int k = 0; k < 2; ++k) {
-    auto insert = cur.getDefiningOp<tensor::InsertSliceOp>();
-    if (!insert || !insert.hasUnitStride()) {
-      miss.reason = "the rotated operand is not a concat or two "
-                    "insert_slices";
-      return failure();
-    }
-    SmallVector<OpFoldResult> offsets = insert.getMixedOffsets();
-    SmallVector<OpFoldResult> sizes = insert.getMixedSizes();
-    for (int64_t i = 0; i + 1 < rank; ++i)
-      if (!isConstantIntValue(offsets[i], 0) ||
-          !sizeIsDim(sizes[i], insert.getDest(), i)) {
-        miss.reason = "an insert_slice does not cover dimension " +
-                      std::to_string(i);
-        return failure();
-      }
-    std::optional<int64_t> at = getConstantIntValue(offsets.back());
-    std::optional<int64_t> n = getConstantIntValue(sizes.back());
-    if (!at || !n || *n != d / 2 || (*at != 0 && *at != d / 2) ||
-        parts[*at ? 1 : 0]) {
-      miss.reason = "the insert_slices are not the two halves";
-      return failure();
-    }
-    parts[*at ? 1 : 0] = insert.getSource();
-    cur = insert.getDest();
-  }
-  first = parts[0];
-  second = parts[1];
-  return success();
-}
-
-/// rotate_half(x) (or with `inverse` the rotation by the negated angle):
-/// concat(-x2, x1) (inverse: concat(x2, -x1)) along the last dimension.
-FailureOr<Value> matchRotateHalf(Value v, bool &inverse, Miss &miss) {
-  auto type = cast<RankedTensorType>(v.getType());
-  int64_t d = type.getShape().back();
-  Value first, second;
-  if (failed(matchHalves(v, first, second, miss)))
-    return failure();
-  Value firstNeg = matchNegated(first), secondNeg = matchNegated(second);
-  if (static_cast<bool>(firstNeg) == static_cast<bool>(secondNeg)) {
-    miss.reason = firstNeg ? "both halves are negated"
-                           : "neither half is negated";
-    return failure();
-  }
-  inverse = static_cast<bool>(secondNeg);
-  // Forward: cat(-x2, x1); inverse: cat(x2, -x1).
-  Value upperHalf = inverse ? first : firstNeg;
-  Value lowerHalf = inverse ? secondNeg : second;
-  const int64_t half = d / 2;
-  FailureOr<Value> upper = matchHalf(upperHalf, /*upper=*/true, half, miss);
-  if (failed(upper))
-    return failure();
-  FailureOr<Value> lower = matchHalf(lowerHalf, /*upper=*/false, half, miss);
-  if (failed(lower))
-    return failure();
-  if (*upper != *lower) {
-    miss.reason = "the halves are slices of different tensors";
-    return failure();
-  }
-  return *upper;
-}
-
-/// A table operand: its map reads the last dimension as the element and
-/// otherwise only token dimensions (or constant 0 on size-1 dimensions).
-/// Sets the layout from the dimensions it reads.
-LogicalResult checkTableMap(Value table, AffineMap map, int64_t rank,
-                            std::optional<Layout> &layout, Miss &miss,
-                            StringRef name) {
-  auto type = cast<RankedTensorType>(table.getType());
-  if (map.getNumResults() != static_cast<unsigned>(type.getRank()) ||
-      map.getNumDims() != static_cast<unsigned>(rank)) {
-    miss.reason = (name + " has an unexpected indexing map").str();
-    return failure();
-  }
-  SmallVector<bool> reads(rank, false);
-  for (auto [k, expr] : llvm::enumerate(map.getResults())) {
-    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
-      if (reads[dim.getPosition()]) {
-        miss.reason = (name + " reads a dimension twice").str();
-        return failure();
-      }
-      reads[dim.getPosition()] = true;
-      continue;
-    }
-    auto cst = dyn_cast<AffineConstantExpr>(expr);
-    if (!cst || cst.getValue() != 0 || type.getDimSize(k) != 1) {
-      miss.reason = (name + " has an indexing map that is not a broadcast")
-                        .str();
-      return failure();
-    }
-  }
-  AffineExpr last = map.getResults().back();
-  if (!isa<AffineDimExpr>(last) ||
-      cast<AffineDimExpr>(last).getPosition() != rank - 1 ||
-      type.getShape().back() == 1) {
-    miss.reason = (name + " does not give each element of the head vector "
-                          "its own entry (the last dimension)")
-                      .str();
-    return failure();
-  }
-  // thd: [tokens, heads, D]; bshd: heads at 2; bhsd: heads at 1.
-  std::optional<Layout> mine;
-  if (rank == 3) {
-    if (reads[1]) {
-      miss.reason = (name + " varies with the heads (dimension 1), not "
-                            "only with the tokens")
-                        .str();
-      return failure();
-    }
-    mine = Layout::THD;
-  } else if (rank == 4) {
-    if (reads[1] && reads[2]) {
-      miss.reason = (name + " varies with dimensions 1 and 2: one of them "
-                            "is the heads")
-                        .str();
-      return failure();
-    }
-    if (reads[1])
-      mine = Layout::BSHD;
-    else if (reads[2])
-      mine = Layout::BHSD;
-  } else {
-    miss.reason = "the rotated tensor has rank " + std::to_string(rank) +
-                  ", expected 3 (thd) or 4 (bshd, bhsd)";
-    return failure();
-  }
-  if (mine && layout && *mine != *layout) {
-    miss.reason = "cos and sin vary with different dimensions";
-    return failure();
-  }
-  if (mine)
-    layout = mine;
-  return success();
-}
-
-/// A [token shape..., D] table from `table` read through `map` (a
-/// broadcast of the rotated tensor's iteration space).
-Value buildTokenTable(OpBuilder &b, Location loc, Value table, AffineMap map,
-                      Value x, ArrayRef<int64_t> tokenDims, int64_t width) {
-  auto xType = cast<RankedTensorType>(x.getType());
-  auto tableType = cast<RankedTensorType>(table.getType());
-  const int64_t rank = xType.getRank();
-  // Loop j of the new table is x's dimension tokenDims[j] (the last, D).
-  SmallVector<AffineExpr> replacement(rank, b.getAffineConstantExpr(0));
-  for (auto [j, d] : llvm::enumerate(tokenDims))
-    replacement[d] = b.getAffineDimExpr(j);
-  replacement[rank - 1] = b.getAffineDimExpr(tokenDims.size());
-  const unsigned loops = tokenDims.size() + 1;
-  AffineMap readMap = map.replaceDimsAndSymbols(replacement, {}, loops, 0);
-  // Already a [token shape..., D] table read in place.
-  if (readMap.isIdentity() && tableType.getRank() == loops)
-    return table;
-  SmallVector<OpFoldResult> sizes;
-  for (int64_t d : tokenDims)
-    sizes.push_back(tensor::getMixedSize(b, loc, x, d));
-  sizes.push_back(b.getIndexAttr(width));
-  Value init = tensor::EmptyOp::create(b, loc, sizes,
-                                       tableType.getElementType());
-  SmallVector<AffineMap> maps{readMap, b.getMultiDimIdentityMap(loops)};
-  SmallVector<utils::IteratorType> iterators(loops,
-                                             utils::IteratorType::parallel);
-  auto copy = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{table}, ValueRange{init},
-      maps, iterators, [](OpBuilder &nb, Location nl, ValueRange args) {
-        linalg::YieldOp::create(nb, nl, args[0]);
-      });
-  return copy.getResult(0);
-}
-
 struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
   using Base::Base;
 
@@ -657,27 +309,43 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
       miss.reason = "the second half is not x2 * c + x1 * s";
       return nullptr;
     }
-    std::optional<Layout> layout;
-    for (auto [t, m, name] :
-         {std::tuple{c1, c1Map, "cos"}, std::tuple{s1, s1Map, "sin"},
-          std::tuple{c2, c2Map, "cos"}, std::tuple{s2, s2Map, "sin"}})
-      if (failed(checkTableMap(t, m, rank, layout, miss, name)))
-        return nullptr;
-    Type elt = cast<RankedTensorType>(c1.getType()).getElementType();
-    for (Value t : {s1, c2, s2})
-      if (cast<RankedTensorType>(t.getType()).getElementType() != elt) {
-        miss.reason = "the tables have different element types";
-        return nullptr;
-      }
-    Layout l = layout.value_or(rank == 3 ? Layout::THD : Layout::BSHD);
-    SmallVector<int64_t> tokenDims = getTokenDims(l);
+    // The products are in a half's iteration space: tables of h entries.
+    auto halfType = cast<RankedTensorType>(x1.getType());
+    for (auto [t, m] : {std::pair{&c1, &c1Map}, std::pair{&s1, &s1Map},
+                        std::pair{&c2, &c2Map}, std::pair{&s2, &s2Map}})
+      lookThroughMoves(*t, *m);
     OpBuilder b(concat);
     Location loc = concat.getLoc();
     Value cos, sin;
+    Layout l;
     if (c1 == c2 && c1Map == c2Map && s1 == s2 && s1Map == s2Map) {
-      cos = buildTokenTable(b, loc, c1, c1Map, x, tokenDims, h);
-      sin = buildTokenTable(b, loc, s1, s1Map, x, tokenDims, h);
+      FailureOr<PlannedTables> t = planFor(c1, c1Map, s1, s1Map, halfType, h,
+                                           /*fullWidth=*/false, miss);
+      if (failed(t))
+        return nullptr;
+      l = t->layout;
+      std::tie(cos, sin) = emitTables(b, loc, *t, x, h);
     } else {
+      // Each half its own tables: full-width ones, cat(lower, upper).
+      FailureOr<PlannedTables> lo = planFor(c1, c1Map, s1, s1Map, halfType, h,
+                                            /*fullWidth=*/false, miss);
+      if (failed(lo))
+        return nullptr;
+      FailureOr<PlannedTables> hi = planFor(c2, c2Map, s2, s2Map, halfType, h,
+                                            /*fullWidth=*/false, miss);
+      if (failed(hi))
+        return nullptr;
+      if (lo->layout != hi->layout) {
+        miss.reason = "the halves' tables vary with different dimensions";
+        return nullptr;
+      }
+      if (getElementTypeOrSelf(c1.getType()) !=
+          getElementTypeOrSelf(c2.getType())) {
+        miss.reason = "the tables have different element types";
+        return nullptr;
+      }
+      l = lo->layout;
+      SmallVector<int64_t> tokenDims = lo->tokenDims;
       auto full = [&](Value lo, AffineMap loMap, Value hi, AffineMap hiMap) {
         Value a = buildTokenTable(b, loc, lo, loMap, x, tokenDims, h);
         Value c = buildTokenTable(b, loc, hi, hiMap, x, tokenDims, h);
@@ -738,6 +406,115 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     return concat;
   }
 
+  /// cos and sin of a rotation, seen through moves, with the layout their
+  /// reads imply and where they come from.
+  struct PlannedTables {
+    Value cos, sin;
+    AffineMap cosMap, sinMap;
+    Layout layout;
+    SmallVector<int64_t> tokenDims;
+    TablePlan plan;
+  };
+
+  /// Checks the tables of a rotation of a tensor of `xType` (read through
+  /// their maps in its iteration space, `width` entries per token) and plans
+  /// where they come from.
+  static FailureOr<PlannedTables>
+  planFor(Value cos, AffineMap cosMap, Value sin, AffineMap sinMap,
+          RankedTensorType xType, int64_t width, bool fullWidth, Miss &miss) {
+    // xType: the iteration space the tables are read in.
+    PlannedTables t;
+    lookThroughMoves(cos, cosMap);
+    lookThroughMoves(sin, sinMap);
+    const int64_t rank = xType.getRank();
+    std::optional<Layout> layout;
+    if (failed(checkTableMap(cos, cosMap, rank, layout, miss, "cos")) ||
+        failed(checkTableMap(sin, sinMap, rank, layout, miss, "sin")))
+      return failure();
+    auto cosType = cast<RankedTensorType>(cos.getType());
+    auto sinType = cast<RankedTensorType>(sin.getType());
+    if (cosType.getElementType() != sinType.getElementType()) {
+      miss.reason = "cos and sin have different element types";
+      return failure();
+    }
+    if (cosType.getShape().back() != width ||
+        sinType.getShape().back() != width) {
+      miss.reason = "a table is not as wide as the head vector";
+      return failure();
+    }
+    // Static sizes where a table is read by a dimension of the rotated
+    // tensor: a table shorter than the tokens is a near miss (the elementwise
+    // ops' verifiers miss it when the sizes reach them through reshapes).
+    for (auto [table, map, name] :
+         {std::tuple{cos, cosMap, "cos"}, std::tuple{sin, sinMap, "sin"}}) {
+      auto type = cast<RankedTensorType>(table.getType());
+      for (auto [k, e] : llvm::enumerate(map.getResults())) {
+        auto dim = dyn_cast<AffineDimExpr>(e);
+        if (!dim)
+          continue;
+        const int64_t have = type.getDimSize(k);
+        const int64_t need = xType.getDimSize(dim.getPosition());
+        if (!ShapedType::isDynamic(have) && !ShapedType::isDynamic(need) &&
+            have != need) {
+          miss.reason = std::string(name) + " has " + std::to_string(have) +
+                        " entries in dimension " + std::to_string(k) +
+                        " where the rotated tensor has " +
+                        std::to_string(need);
+          return failure();
+        }
+      }
+    }
+    t.layout = layout.value_or(rank == 3 ? Layout::THD : Layout::BSHD);
+    t.tokenDims = getTokenDims(t.layout);
+    FailureOr<TablePlan> plan = planTables(cos, cosMap, sin, sinMap, rank,
+                                           t.tokenDims, width, fullWidth,
+                                           miss);
+    if (failed(plan))
+      return failure();
+    t.cos = cos;
+    t.sin = sin;
+    t.cosMap = cosMap;
+    t.sinMap = sinMap;
+    t.plan = std::move(*plan);
+    return t;
+  }
+
+  /// Tables built for earlier rotations, reused by later ones with the same
+  /// sources (q and k) so that they can merge.
+  struct BuiltTables {
+    Value cos, sin;
+    AffineMap cosMap, sinMap;
+    Layout layout;
+    int64_t width;
+    std::pair<Value, Value> result;
+  };
+  SmallVector<BuiltTables> built;
+
+  std::pair<Value, Value> emitTables(OpBuilder &b, Location loc,
+                                     const PlannedTables &t, Value x,
+                                     int64_t width) {
+    DominanceInfo dom(getOperation());
+    Operation *at = &*b.getInsertionPoint();
+    for (const BuiltTables &prev : built)
+      if (prev.cos == t.cos && prev.sin == t.sin &&
+          prev.cosMap == t.cosMap && prev.sinMap == t.sinMap &&
+          prev.layout == t.layout && prev.width == width &&
+          dom.properlyDominates(prev.result.first, at) &&
+          dom.properlyDominates(prev.result.second, at))
+        return prev.result;
+    std::pair<Value, Value> result =
+        buildTables(b, loc, t.plan, t.cos, t.cosMap, t.sin, t.sinMap, x,
+                    t.tokenDims, width);
+    if (remarks && t.plan.kind != TablePlan::Kind::Tables)
+      result.first.getDefiningOp()->emitRemark("rope-raise: cos and sin ")
+          << (t.plan.kind == TablePlan::Kind::Gathered
+                  ? "gathered by position: rope.gather"
+                  : "computed from positions and frequencies: rope.cos_sin");
+    built.push_back(
+        {t.cos, t.sin, t.cosMap, t.sinMap, t.layout, width, result});
+    return result;
+  }
+
   /// y = x * cos + rot(x) * sin, either order of each add and multiply.
   LogicalResult raise(Value y, bool &candidate, Miss &miss) {
     std::optional<Elementwise> add = matchElementwise(y);
@@ -791,34 +568,17 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     AffineMap cosMap = xMul.maps[1 - xOperand];
     Value sin = rotMul.operands[1 - rotOperand];
     AffineMap sinMap = rotMul.maps[1 - rotOperand];
-    const int64_t rank = xType.getRank();
-    std::optional<Layout> layout;
-    if (failed(checkTableMap(cos, cosMap, rank, layout, miss, "cos")) ||
-        failed(checkTableMap(sin, sinMap, rank, layout, miss, "sin")))
+    const int64_t d = xType.getShape().back();
+    FailureOr<PlannedTables> tables = planFor(cos, cosMap, sin, sinMap, xType,
+                                              d, /*fullWidth=*/true, miss);
+    if (failed(tables))
       return failure();
-    auto cosType = cast<RankedTensorType>(cos.getType());
-    auto sinType = cast<RankedTensorType>(sin.getType());
-    if (cosType.getElementType() != sinType.getElementType()) {
-      miss.reason = "cos and sin have different element types";
-      return failure();
-    }
-    // The tables must cover the rotated tensor where they are read (the
-    // elementwise ops' verifiers check static sizes; dynamic ones agree by
-    // construction of a valid program).
-    if (cosType.getShape().back() != xType.getShape().back() ||
-        sinType.getShape().back() != xType.getShape().back()) {
-      miss.reason = "a table is not as wide as the head vector";
-      return failure();
-    }
-    Layout l = layout.value_or(rank == 3 ? Layout::THD : Layout::BSHD);
-    SmallVector<int64_t> tokenDims = getTokenDims(l);
+    Layout l = tables->layout;
 
     Operation *root = y.getDefiningOp();
     OpBuilder b(root);
     Location loc = root->getLoc();
-    const int64_t d = xType.getShape().back();
-    Value cosTable = buildTokenTable(b, loc, cos, cosMap, *x, tokenDims, d);
-    Value sinTable = buildTokenTable(b, loc, sin, sinMap, *x, tokenDims, d);
+    auto [cosTable, sinTable] = emitTables(b, loc, *tables, *x, d);
     SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, *x);
     Value init = tensor::EmptyOp::create(b, loc, sizes, xType.getElementType());
     auto apply = ApplyOp::create(b, loc, TypeRange{xType}, ValueRange{*x},
