@@ -131,8 +131,135 @@ Value matchNegated(Value v) {
 /// tensor.concat or as insert_slice chains (into a tensor.empty, or into
 /// anything both slices overwrite).
 bool isConcatLike(Value v) {
+  if (Value stacked = matchPairJoin(v))
+    v = stacked;
   return v.getDefiningOp<tensor::ConcatOp>() ||
          v.getDefiningOp<tensor::InsertSliceOp>();
+}
+
+Value matchPairJoin(Value v) {
+  auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>();
+  if (!collapse)
+    return {};
+  RankedTensorType src = collapse.getSrcType();
+  const int64_t r = src.getRank();
+  SmallVector<ReassociationIndices> groups =
+      collapse.getReassociationIndices();
+  if (r < 2 || src.getShape().back() != 2 ||
+      groups.size() != static_cast<size_t>(r - 1) ||
+      groups.back() != ReassociationIndices{r - 2, r - 1})
+    return {};
+  return collapse.getSrc();
+}
+
+Value stripUnsqueeze(Value v) {
+  auto expand = v.getDefiningOp<tensor::ExpandShapeOp>();
+  if (!expand)
+    return v;
+  const int64_t r = expand.getSrcType().getRank();
+  SmallVector<ReassociationIndices> groups = expand.getReassociationIndices();
+  if (expand.getResultType().getRank() != r + 1 ||
+      expand.getResultType().getShape().back() != 1 || r == 0 ||
+      groups.back() != ReassociationIndices{r - 1, r})
+    return v;
+  return expand.getSrc();
+}
+
+FailureOr<Value> matchPairElement(Value v, int64_t which, int64_t half,
+                                  Miss &miss) {
+  v = stripUnsqueeze(v);
+  // select(view, -1, which) as extract_slice [..., which:which+1] and a
+  // collapse of that unit dimension.
+  if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>()) {
+    RankedTensorType src = collapse.getSrcType();
+    const int64_t r = src.getRank();
+    SmallVector<ReassociationIndices> groups =
+        collapse.getReassociationIndices();
+    if (r >= 2 && src.getShape().back() == 1 &&
+        groups.back() == ReassociationIndices{r - 2, r - 1})
+      v = collapse.getSrc();
+  }
+  auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
+  if (!slice) {
+    miss.reason = "an element of the pairs is not a tensor.extract_slice";
+    return failure();
+  }
+  Value source = slice.getSource();
+  RankedTensorType srcType = slice.getSourceType();
+  const int64_t rank = srcType.getRank();
+  SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
+  SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+  SmallVector<OpFoldResult> strides = slice.getMixedStrides();
+  auto coversLeading = [&](int64_t n) {
+    for (int64_t d = 0; d < n; ++d)
+      if (!isConstantIntValue(offsets[d], 0) ||
+          !isConstantIntValue(strides[d], 1) ||
+          !sizeIsDim(sizes[d], source, d))
+        return false;
+    return true;
+  };
+  auto describe = [&] {
+    return "elements of the pairs sliced at offset " +
+           std::to_string(getConstantIntValue(offsets.back()).value_or(-1)) +
+           " stride " +
+           std::to_string(getConstantIntValue(strides.back()).value_or(-1)) +
+           ", expected offset " + std::to_string(which) + " stride 2";
+  };
+  // x[..., which::2].
+  if (slice.getType().getRank() == rank && srcType.getShape().back() ==
+                                               2 * half &&
+      isConstantIntValue(strides.back(), 2)) {
+    if (!coversLeading(rank - 1) ||
+        !isConstantIntValue(offsets.back(), which) ||
+        !isConstantIntValue(sizes.back(), half)) {
+      miss.reason = describe();
+      return failure();
+    }
+    return source;
+  }
+  // view(x, [..., D/2, 2])[..., which]: the slice of the view, whose last
+  // dimension it drops (or keeps as 1, collapsed above).
+  auto view = source.getDefiningOp<tensor::ExpandShapeOp>();
+  if (!view || srcType.getShape().back() != 2 || rank < 2 ||
+      srcType.getShape()[rank - 2] != half) {
+    miss.reason = "an element of the pairs is neither a stride-2 slice nor "
+                  "an element of a [..., D/2, 2] view";
+    return failure();
+  }
+  SmallVector<ReassociationIndices> groups = view.getReassociationIndices();
+  if (groups.size() != static_cast<size_t>(rank - 1) ||
+      groups.back() != ReassociationIndices{rank - 2, rank - 1}) {
+    miss.reason = "the [..., D/2, 2] view splits more than the last "
+                  "dimension";
+    return failure();
+  }
+  const bool dropsLast =
+      slice.getType().getRank() == rank - 1 &&
+      slice.getDroppedDims().test(rank - 1);
+  const bool keepsLast = slice.getType().getRank() == rank;
+  if ((!dropsLast && !keepsLast) || !coversLeading(rank - 1) ||
+      !isConstantIntValue(strides.back(), 1) ||
+      !isConstantIntValue(sizes.back(), 1) ||
+      !isConstantIntValue(offsets.back(), which)) {
+    miss.reason = "the view is not sliced at element " +
+                  std::to_string(which) + " of each pair";
+    return failure();
+  }
+  return view.getSrc();
+}
+
+FailureOr<Value> matchElementOfPair(Value v, int64_t which, Pairing pairing,
+                                    int64_t half, Miss &miss) {
+  if (pairing == Pairing::Half)
+    return matchHalf(v, /*upper=*/which == 1, half, miss);
+  return matchPairElement(v, which, half, miss);
+}
+
+Value matchNegatedPart(Value v) {
+  if (Value n = matchNegated(v))
+    return n;
+  Value inner = stripUnsqueeze(v);
+  return inner != v ? matchNegated(inner) : Value();
 }
 
 /// The two halves of a concatenation along the last dimension (static even
@@ -203,31 +330,40 @@ LogicalResult matchHalves(Value v, Value &first, Value &second, Miss &miss) {
 
 /// rotate_half(x) (or with `inverse` the rotation by the negated angle):
 /// concat(-x2, x1) (inverse: concat(x2, -x1)) along the last dimension.
-FailureOr<Value> matchRotateHalf(Value v, bool &inverse, Miss &miss) {
+FailureOr<Value> matchRotation(Value v, bool &inverse, Pairing &pairing,
+                               Miss &miss) {
   auto type = cast<RankedTensorType>(v.getType());
   int64_t d = type.getShape().back();
   Value first, second;
-  if (failed(matchHalves(v, first, second, miss)))
+  Value stacked = matchPairJoin(v);
+  pairing = stacked ? Pairing::Interleaved : Pairing::Half;
+  if (failed(matchHalves(stacked ? stacked : v, first, second, miss)))
     return failure();
-  Value firstNeg = matchNegated(first), secondNeg = matchNegated(second);
+  Value firstNeg = matchNegatedPart(first),
+        secondNeg = matchNegatedPart(second);
+  const char *parts = stacked ? "elements" : "halves";
   if (static_cast<bool>(firstNeg) == static_cast<bool>(secondNeg)) {
-    miss.reason = firstNeg ? "both halves are negated"
-                           : "neither half is negated";
+    miss.reason = firstNeg ? std::string("both ") + parts + " are negated"
+                  : stacked ? "neither element of the pairs is negated"
+                            : "neither half is negated";
     return failure();
   }
   inverse = static_cast<bool>(secondNeg);
-  // Forward: cat(-x2, x1); inverse: cat(x2, -x1).
+  // Forward: (-x2, x1); inverse: (x2, -x1).
   Value upperHalf = inverse ? first : firstNeg;
   Value lowerHalf = inverse ? secondNeg : second;
   const int64_t half = d / 2;
-  FailureOr<Value> upper = matchHalf(upperHalf, /*upper=*/true, half, miss);
+  FailureOr<Value> upper =
+      matchElementOfPair(upperHalf, 1, pairing, half, miss);
   if (failed(upper))
     return failure();
-  FailureOr<Value> lower = matchHalf(lowerHalf, /*upper=*/false, half, miss);
+  FailureOr<Value> lower =
+      matchElementOfPair(lowerHalf, 0, pairing, half, miss);
   if (failed(lower))
     return failure();
   if (*upper != *lower) {
-    miss.reason = "the halves are slices of different tensors";
+    miss.reason = std::string("the ") + parts +
+                  " are slices of different tensors";
     return failure();
   }
   return *upper;
@@ -238,8 +374,31 @@ FailureOr<Value> matchRotateHalf(Value v, bool &inverse, Miss &miss) {
 /// Sets the layout from the dimensions it reads.
 LogicalResult checkTableMap(Value table, AffineMap map, int64_t rank,
                             std::optional<Layout> &layout, Miss &miss,
-                            StringRef name) {
+                            StringRef name, TableEntry &entry,
+                            bool allowPerPair) {
   auto type = cast<RankedTensorType>(table.getType());
+  MLIRContext *ctx = map.getContext();
+  AffineExpr element = getAffineDimExpr(rank - 1, ctx);
+  entry = TableEntry();
+  if (map.getNumResults()) {
+    // A window of the table's last dimension: (entry + offset).
+    AffineExpr last = map.getResults().back();
+    if (auto sum = dyn_cast<AffineBinaryOpExpr>(last);
+        sum && sum.getKind() == AffineExprKind::Add)
+      if (auto c = dyn_cast<AffineConstantExpr>(sum.getRHS());
+          c && c.getValue() > 0) {
+        entry.offset = c.getValue();
+        last = sum.getLHS();
+      }
+    // One entry per pair of adjacent elements: the last dimension read at
+    // (element floordiv 2), as repeat_interleave(t, 2) tables are.
+    if (allowPerPair && last == element.floorDiv(2)) {
+      entry.perPair = true;
+      last = element;
+    }
+    map = map.dropResult(map.getNumResults() - 1)
+              .insertResult(last, map.getNumResults() - 1);
+  }
   if (map.getNumResults() != static_cast<unsigned>(type.getRank()) ||
       map.getNumDims() != static_cast<unsigned>(rank)) {
     miss.reason = (name + " has an unexpected indexing map").str();
@@ -263,8 +422,7 @@ LogicalResult checkTableMap(Value table, AffineMap map, int64_t rank,
     }
   }
   AffineExpr last = map.getResults().back();
-  if (!isa<AffineDimExpr>(last) ||
-      cast<AffineDimExpr>(last).getPosition() != rank - 1 ||
+  if (last != element ||
       type.getShape().back() == 1) {
     miss.reason = (name + " does not give each element of the head vector "
                           "its own entry (the last dimension)")

@@ -55,21 +55,58 @@ FailureOr<Value> matchHalf(Value v, bool upper, int64_t half, Miss &miss);
 /// `v` negated (negf, or a multiply by a splat -1): the operand, or null.
 Value matchNegated(Value v);
 
-/// Whether `v` is a concatenation (tensor.concat or insert_slice).
+/// Whether `v` is a concatenation (tensor.concat or insert_slice), or a
+/// stack of pairs (see matchPairJoin).
 bool isConcatLike(Value v);
+
+/// torch.stack((a, b), -1).flatten(-2): the [..., D/2, 2] tensor a
+/// collapse_shape merges into the last dimension, or null.
+Value matchPairJoin(Value v);
+
+/// The source of an expand_shape that appends a unit dimension (stack's
+/// unsqueeze), else `v`.
+Value stripUnsqueeze(Value v);
+
+/// Element `which` (0 or 1) of each adjacent pair of the last dimension
+/// (`half` pairs): x[..., which::2] or view(x, [..., half, 2])[..., which].
+/// Returns x.
+FailureOr<Value> matchPairElement(Value v, int64_t which, int64_t half,
+                                  Miss &miss);
+
+/// Element `which` of each pair under `pairing`: matchHalf (the lower or
+/// upper half) or matchPairElement.
+FailureOr<Value> matchElementOfPair(Value v, int64_t which, Pairing pairing,
+                                    int64_t half, Miss &miss);
+
+/// matchNegated, also of a part seen through stack's unsqueeze.
+Value matchNegatedPart(Value v);
 
 /// The two halves of a concatenation along the last dimension.
 LogicalResult matchHalves(Value v, Value &first, Value &second, Miss &miss);
 
-/// rotate_half(x) = concat(-x2, x1) (`inverse`: concat(x2, -x1)): x.
-FailureOr<Value> matchRotateHalf(Value v, bool &inverse, Miss &miss);
+/// The rotated partner of each element: rotate_half(x) = concat(-x2, x1)
+/// (pairing half) or rotate_every_two(x) = stack(-x[1::2], x[::2]).flatten
+/// (pairing interleaved); `inverse` with the other element negated.
+/// Returns x.
+FailureOr<Value> matchRotation(Value v, bool &inverse, Pairing &pairing,
+                               Miss &miss);
+
+/// How a table's last dimension is read: at the element (or, `perPair`, at
+/// element floordiv 2, one entry per adjacent pair), plus `offset` (a
+/// window of a wider table).
+struct TableEntry {
+  bool perPair = false;
+  int64_t offset = 0;
+};
 
 /// A table operand read through `map` in the iteration space of a rank
-/// `rank` tensor: one entry per token and head-vector element. Sets the
-/// layout from the dimensions it reads.
+/// `rank` tensor: one entry per token and head-vector element (or pair,
+/// with `allowPerPair`). Sets the layout from the dimensions it reads and
+/// `entry` from how it reads the last.
 LogicalResult checkTableMap(Value table, AffineMap map, int64_t rank,
                             std::optional<Layout> &layout, Miss &miss,
-                            StringRef name);
+                            StringRef name, TableEntry &entry,
+                            bool allowPerPair);
 
 } // namespace mlir::rope::raise
 

@@ -51,16 +51,21 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
       if (candidate && remarks)
         op->emitRemark("rope-raise: not raised: ") << miss.reason;
     }
-    // Partial rotary: cat(rope(x[..., :R]), x[..., R:]) is one rope.apply
-    // of x with rotary_dim = R.
-    SmallVector<tensor::ConcatOp> concats;
-    getOperation()->walk([&](tensor::ConcatOp c) { concats.push_back(c); });
-    for (tensor::ConcatOp c : concats) {
+    // Expanded forms (joined by a concat or a stack of pairs), then
+    // partial rotary: cat(rope(x[..., :R]), x[..., R:]) is one rope.apply of
+    // x with rotary_dim = R.
+    SmallVector<Operation *> joins;
+    getOperation()->walk([&](Operation *op) {
+      if (isa<tensor::ConcatOp, tensor::CollapseShapeOp>(op))
+        joins.push_back(op);
+    });
+    for (Operation *c : joins) {
       Miss miss;
       bool candidate = false;
       if (Operation *done = raiseExpanded(c, candidate, miss))
         raised.push_back(done);
-      else if (Operation *done = raisePartial(c))
+      else if (auto concat = dyn_cast<tensor::ConcatOp>(c);
+               concat && (done = raisePartial(concat)))
         raised.push_back(done);
       else if (candidate && remarks)
         c->emitRemark("rope-raise: not raised: ") << miss.reason;
@@ -101,7 +106,8 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     });
     DominanceInfo dom(getOperation());
     llvm::SmallPtrSet<Operation *, 8> merged;
-    for (auto [i, first] : llvm::enumerate(applies)) {
+    for (size_t i = 0; i < applies.size(); ++i) {
+      ApplyOp first = applies[i];
       if (merged.contains(first))
         continue;
       SmallVector<ApplyOp> group{first};
@@ -205,18 +211,32 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
 
   /// The expanded form cat(x1 * c1 - x2 * s1, x2 * c2 + x1 * s2) (inverse:
   /// cat(x1 * c1 + x2 * s1, x2 * c2 - x1 * s2)), x1 and x2 the halves of
-  /// x: rope.apply on half-width tables when c1, s1 are c2, s2, else on
+  /// x, or the same over the elements of adjacent pairs joined by
+  /// stack(.., -1).flatten(-2) (Meta's complex multiply in real arithmetic):
+  /// rope.apply on half-width tables when c1, s1 are c2, s2, else on
   /// full-width ones (cat(c1, c2), cat(s1, s2)).
-  Operation *raiseExpanded(tensor::ConcatOp concat, bool &candidate,
-                           Miss &miss) {
-    auto type = cast<RankedTensorType>(concat.getType());
-    const int64_t rank = type.getRank();
-    if (concat.getInputs().size() != 2 ||
-        concat.getDim() != static_cast<uint64_t>(rank - 1))
-      return nullptr;
-    std::optional<Elementwise> first = matchElementwise(concat.getInputs()[0]);
-    std::optional<Elementwise> second =
-        matchElementwise(concat.getInputs()[1]);
+  Operation *raiseExpanded(Operation *root, bool &candidate, Miss &miss) {
+    Value joined = root->getResult(0);
+    auto type = cast<RankedTensorType>(joined.getType());
+    Value stacked = matchPairJoin(joined);
+    const Pairing pairing = stacked ? Pairing::Interleaved : Pairing::Half;
+    Value parts[2];
+    if (stacked) {
+      Miss ignored;
+      if (failed(matchHalves(stacked, parts[0], parts[1], ignored)))
+        return nullptr;
+      parts[0] = stripUnsqueeze(parts[0]);
+      parts[1] = stripUnsqueeze(parts[1]);
+    } else {
+      auto concat = dyn_cast<tensor::ConcatOp>(root);
+      if (!concat || concat.getInputs().size() != 2 ||
+          concat.getDim() != static_cast<uint64_t>(type.getRank() - 1))
+        return nullptr;
+      parts[0] = concat.getInputs()[0];
+      parts[1] = concat.getInputs()[1];
+    }
+    std::optional<Elementwise> first = matchElementwise(parts[0]);
+    std::optional<Elementwise> second = matchElementwise(parts[1]);
     if (!first || !second ||
         !llvm::is_contained({StringRef("addf"), StringRef("subf")},
                             first->kind) ||
@@ -256,7 +276,8 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
       std::optional<Elementwise> e = matchElementwise(product);
       for (Value operand : e->operands) {
         Miss ignored;
-        FailureOr<Value> lower = matchHalf(operand, false, h, ignored);
+        FailureOr<Value> lower =
+            matchElementOfPair(operand, 0, pairing, h, ignored);
         if (succeeded(lower)) {
           half = operand;
           source = *lower;
@@ -276,7 +297,8 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     std::optional<Elementwise> p1 = matchElementwise(first->operands[1]);
     for (Value operand : p1->operands) {
       Miss ignored;
-      FailureOr<Value> upper = matchHalf(operand, true, h, ignored);
+      FailureOr<Value> upper =
+          matchElementOfPair(operand, 1, pairing, h, ignored);
       if (succeeded(upper) && *upper == x)
         x2 = operand;
     }
@@ -314,25 +336,28 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     for (auto [t, m] : {std::pair{&c1, &c1Map}, std::pair{&s1, &s1Map},
                         std::pair{&c2, &c2Map}, std::pair{&s2, &s2Map}})
       lookThroughMoves(*t, *m);
-    OpBuilder b(concat);
-    Location loc = concat.getLoc();
+    OpBuilder b(root);
+    Location loc = root->getLoc();
     Value cos, sin;
     Layout l;
     if (c1 == c2 && c1Map == c2Map && s1 == s2 && s1Map == s2Map) {
-      FailureOr<PlannedTables> t = planFor(c1, c1Map, s1, s1Map, halfType, h,
-                                           /*fullWidth=*/false, miss);
+      FailureOr<PlannedTables> t =
+          planFor(c1, c1Map, s1, s1Map, halfType, pairing,
+                  /*elementSpace=*/false, miss);
       if (failed(t))
         return nullptr;
       l = t->layout;
-      std::tie(cos, sin) = emitTables(b, loc, *t, x, h);
+      std::tie(cos, sin) = emitTables(b, loc, *t, x);
     } else {
       // Each half its own tables: full-width ones, cat(lower, upper).
-      FailureOr<PlannedTables> lo = planFor(c1, c1Map, s1, s1Map, halfType, h,
-                                            /*fullWidth=*/false, miss);
+      FailureOr<PlannedTables> lo =
+          planFor(c1, c1Map, s1, s1Map, halfType, pairing,
+                  /*elementSpace=*/false, miss);
       if (failed(lo))
         return nullptr;
-      FailureOr<PlannedTables> hi = planFor(c2, c2Map, s2, s2Map, halfType, h,
-                                            /*fullWidth=*/false, miss);
+      FailureOr<PlannedTables> hi =
+          planFor(c2, c2Map, s2, s2Map, halfType, pairing,
+                  /*elementSpace=*/false, miss);
       if (failed(hi))
         return nullptr;
       if (lo->layout != hi->layout) {
@@ -359,15 +384,15 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     Value init = tensor::EmptyOp::create(
         b, loc, tensor::getMixedSizes(b, loc, x), type.getElementType());
     auto apply = ApplyOp::create(b, loc, TypeRange{type}, ValueRange{x},
-                                 ValueRange{init}, cos, sin, Pairing::Half, l,
+                                 ValueRange{init}, cos, sin, pairing, l,
                                  IntegerAttr(), inverse);
     made.insert(apply);
     if (remarks)
-      apply->emitRemark("rope-raise: raised the expanded form to rope.apply "
-                        "half ")
-          << stringifyLayout(l) << (inverse ? " inverse" : "");
-    concat.getResult().replaceAllUsesWith(apply.getResult(0));
-    return concat;
+      apply->emitRemark("rope-raise: raised the expanded form to rope.apply ")
+          << stringifyPairing(pairing) << " " << stringifyLayout(l)
+          << (inverse ? " inverse" : "");
+    joined.replaceAllUsesWith(apply.getResult(0));
+    return root;
   }
 
   /// The replacement of a partial-rotary concat, or null.
@@ -378,7 +403,7 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
       return nullptr;
     auto rotated = concat.getInputs()[0].getDefiningOp<ApplyOp>();
     if (!rotated || rotated.getInputs().size() != 1 ||
-        rotated.getRotaryDim() || rotated.getPairing() != Pairing::Half)
+        rotated.getRotaryDim())
       return nullptr;
     const int64_t d = type.getShape().back();
     const int64_t r = cast<RankedTensorType>(rotated.getInputs()[0].getType())
@@ -396,7 +421,7 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
         b, loc, tensor::getMixedSizes(b, loc, x), type.getElementType());
     auto apply = ApplyOp::create(
         b, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
-        rotated.getCos(), rotated.getSin(), Pairing::Half,
+        rotated.getCos(), rotated.getSin(), rotated.getPairing(),
         rotated.getLayout(), b.getI64IntegerAttr(r), rotated.getInverse());
     made.insert(apply);
     if (remarks)
@@ -413,6 +438,7 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     AffineMap cosMap, sinMap;
     Layout layout;
     SmallVector<int64_t> tokenDims;
+    int64_t width;
     TablePlan plan;
   };
 
@@ -421,27 +447,50 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
   /// where they come from.
   static FailureOr<PlannedTables>
   planFor(Value cos, AffineMap cosMap, Value sin, AffineMap sinMap,
-          RankedTensorType xType, int64_t width, bool fullWidth, Miss &miss) {
-    // xType: the iteration space the tables are read in.
+          RankedTensorType xType, Pairing pairing, bool elementSpace,
+          Miss &miss) {
+    // xType: the iteration space the tables are read in, the head vector's
+    // elements (`elementSpace`) or one element per pair (expanded forms).
     PlannedTables t;
     lookThroughMoves(cos, cosMap);
     lookThroughMoves(sin, sinMap);
     const int64_t rank = xType.getRank();
     std::optional<Layout> layout;
-    if (failed(checkTableMap(cos, cosMap, rank, layout, miss, "cos")) ||
-        failed(checkTableMap(sin, sinMap, rank, layout, miss, "sin")))
+    TableEntry cosEntry, sinEntry;
+    if (failed(checkTableMap(cos, cosMap, rank, layout, miss, "cos", cosEntry,
+                             elementSpace)) ||
+        failed(checkTableMap(sin, sinMap, rank, layout, miss, "sin", sinEntry,
+                             elementSpace)))
       return failure();
+    const bool cosPerPair = cosEntry.perPair, sinPerPair = sinEntry.perPair;
+    if (cosPerPair != sinPerPair) {
+      miss.reason = cosPerPair ? "cos has one entry per pair, sin one per "
+                                 "element"
+                               : "sin has one entry per pair, cos one per "
+                                 "element";
+      return failure();
+    }
+    if (cosPerPair && pairing == Pairing::Half) {
+      miss.reason = "the tables repeat each entry for adjacent elements "
+                    "(repeat_interleave) but the halves are rotated";
+      return failure();
+    }
+    const int64_t width = xType.getShape().back() / (cosPerPair ? 2 : 1);
+    const bool fullWidth =
+        elementSpace && !cosPerPair && pairing == Pairing::Half;
     auto cosType = cast<RankedTensorType>(cos.getType());
     auto sinType = cast<RankedTensorType>(sin.getType());
     if (cosType.getElementType() != sinType.getElementType()) {
       miss.reason = "cos and sin have different element types";
       return failure();
     }
-    if (cosType.getShape().back() != width ||
-        sinType.getShape().back() != width) {
-      miss.reason = "a table is not as wide as the head vector";
-      return failure();
-    }
+    for (auto [type, entry] : {std::pair{cosType, cosEntry},
+                               std::pair{sinType, sinEntry}})
+      if (type.isDynamicDim(type.getRank() - 1) ||
+          type.getShape().back() < entry.offset + width) {
+        miss.reason = "a table is not as wide as the head vector";
+        return failure();
+      }
     // Static sizes where a table is read by a dimension of the rotated
     // tensor: a table shorter than the tokens is a near miss (the elementwise
     // ops' verifiers miss it when the sizes reach them through reshapes).
@@ -455,7 +504,7 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
         const int64_t have = type.getDimSize(k);
         const int64_t need = xType.getDimSize(dim.getPosition());
         if (!ShapedType::isDynamic(have) && !ShapedType::isDynamic(need) &&
-            have != need) {
+            have < need) {
           miss.reason = std::string(name) + " has " + std::to_string(have) +
                         " entries in dimension " + std::to_string(k) +
                         " where the rotated tensor has " +
@@ -466,9 +515,10 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     }
     t.layout = layout.value_or(rank == 3 ? Layout::THD : Layout::BSHD);
     t.tokenDims = getTokenDims(t.layout);
-    FailureOr<TablePlan> plan = planTables(cos, cosMap, sin, sinMap, rank,
-                                           t.tokenDims, width, fullWidth,
-                                           miss);
+    t.width = width;
+    FailureOr<TablePlan> plan =
+        planTables(cos, cosMap, cosEntry.offset, sin, sinMap, sinEntry.offset,
+                   rank, t.tokenDims, width, fullWidth, miss);
     if (failed(plan))
       return failure();
     t.cos = cos;
@@ -491,8 +541,8 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
   SmallVector<BuiltTables> built;
 
   std::pair<Value, Value> emitTables(OpBuilder &b, Location loc,
-                                     const PlannedTables &t, Value x,
-                                     int64_t width) {
+                                     const PlannedTables &t, Value x) {
+    const int64_t width = t.width;
     DominanceInfo dom(getOperation());
     Operation *at = &*b.getInsertionPoint();
     for (const BuiltTables &prev : built)
@@ -545,8 +595,9 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
       return failure();
     }
     bool inverse = false;
+    Pairing pairing;
     FailureOr<Value> x =
-        matchRotateHalf(rotMul.operands[rotOperand], inverse, miss);
+        matchRotation(rotMul.operands[rotOperand], inverse, pairing, miss);
     if (failed(x))
       return failure();
     auto xType = cast<RankedTensorType>(x->getType());
@@ -568,9 +619,9 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     AffineMap cosMap = xMul.maps[1 - xOperand];
     Value sin = rotMul.operands[1 - rotOperand];
     AffineMap sinMap = rotMul.maps[1 - rotOperand];
-    const int64_t d = xType.getShape().back();
-    FailureOr<PlannedTables> tables = planFor(cos, cosMap, sin, sinMap, xType,
-                                              d, /*fullWidth=*/true, miss);
+    FailureOr<PlannedTables> tables =
+        planFor(cos, cosMap, sin, sinMap, xType, pairing,
+                /*elementSpace=*/true, miss);
     if (failed(tables))
       return failure();
     Layout l = tables->layout;
@@ -578,16 +629,17 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     Operation *root = y.getDefiningOp();
     OpBuilder b(root);
     Location loc = root->getLoc();
-    auto [cosTable, sinTable] = emitTables(b, loc, *tables, *x, d);
+    auto [cosTable, sinTable] = emitTables(b, loc, *tables, *x);
     SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, *x);
     Value init = tensor::EmptyOp::create(b, loc, sizes, xType.getElementType());
     auto apply = ApplyOp::create(b, loc, TypeRange{xType}, ValueRange{*x},
                                  ValueRange{init}, cosTable, sinTable,
-                                 Pairing::Half, l, IntegerAttr(), inverse);
+                                 pairing, l, IntegerAttr(), inverse);
     made.insert(apply);
     if (remarks)
-      apply->emitRemark("rope-raise: raised to rope.apply half ")
-          << stringifyLayout(l) << (inverse ? " inverse" : "");
+      apply->emitRemark("rope-raise: raised to rope.apply ")
+          << stringifyPairing(pairing) << " " << stringifyLayout(l)
+          << (inverse ? " inverse" : "");
     y.replaceAllUsesWith(apply.getResult(0));
     raised.push_back(root);
     return success();

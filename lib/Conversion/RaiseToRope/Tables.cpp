@@ -93,25 +93,33 @@ FailureOr<AffineMap> tokenReadMap(AffineMap map, RankedTensorType type,
 }
 
 /// Whether `src` read through `readMap` (over the token dimensions of `x`,
-/// then its last with `withLast`) is `src` itself: identity, or 0 where
-/// both sizes are 1.
+/// then, with `width`, `width` entries) is `src` itself: the identity, or 0
+/// where both sizes are 1, and `width` entries.
 bool readsInPlace(AffineMap readMap, Value src, Value x,
-                  ArrayRef<int64_t> tokenDims, bool withLast) {
+                  ArrayRef<int64_t> tokenDims, std::optional<int64_t> width) {
   auto srcType = cast<RankedTensorType>(src.getType());
   auto xType = cast<RankedTensorType>(x.getType());
-  if (srcType.getRank() != readMap.getNumDims() ||
-      readMap.getNumResults() != readMap.getNumDims())
+  const unsigned loops = tokenDims.size() + (width ? 1 : 0);
+  if (srcType.getRank() != loops || readMap.getNumResults() != loops ||
+      readMap.getNumDims() != loops)
     return false;
   for (auto [k, e] : llvm::enumerate(readMap.getResults())) {
-    if (e == getAffineDimExpr(k, readMap.getContext()))
+    const bool isToken = k < tokenDims.size();
+    if (!isToken) {
+      if (e != getAffineDimExpr(k, readMap.getContext()) ||
+          srcType.getDimSize(k) != *width)
+        return false;
       continue;
-    const int64_t loopSize = k < tokenDims.size()
-                                 ? xType.getDimSize(tokenDims[k])
-                                 : xType.getShape().back();
-    if (!withLast && k >= tokenDims.size())
-      return false;
-    if (e != getAffineConstantExpr(0, readMap.getContext()) ||
-        srcType.getDimSize(k) != 1 || loopSize != 1)
+    }
+    const int64_t xDim = tokenDims[k];
+    if (e == getAffineConstantExpr(0, readMap.getContext())) {
+      if (srcType.getDimSize(k) != 1 || xType.getDimSize(xDim) != 1)
+        return false;
+      continue;
+    }
+    // Read by the dimension itself: the sizes are those the elementwise ops
+    // that read the table agree on.
+    if (e != getAffineDimExpr(k, readMap.getContext()))
       return false;
   }
   return true;
@@ -327,10 +335,10 @@ std::optional<SmallVector<double>> constantValues(Value v) {
   return std::nullopt;
 }
 
-/// Frequencies: a float constant read by the last dimension of a rank
-/// `rank` iteration space in its one dimension of size other than 1.
+/// Frequencies: a float constant read at `entry` (the frequency index in
+/// the iteration space) in its one dimension of size other than 1.
 std::optional<SmallVector<double>> matchFrequencies(Value v, AffineMap map,
-                                                    int64_t rank) {
+                                                    AffineExpr entry) {
   lookThroughMoves(v, map);
   auto type = dyn_cast<RankedTensorType>(v.getType());
   if (!type || !type.hasStaticShape())
@@ -342,8 +350,7 @@ std::optional<SmallVector<double>> matchFrequencies(Value v, AffineMap map,
         return std::nullopt;
       freqDim = k;
     }
-  if (!freqDim ||
-      map.getResult(*freqDim) != getAffineDimExpr(rank - 1, map.getContext()))
+  if (!freqDim || map.getResult(*freqDim) != entry)
     return std::nullopt;
   return constantValues(v);
 }
@@ -374,7 +381,8 @@ struct OuterMatch {
 
 /// angles[i] = float(positions[posMap(i)]) * freqs[i_last]: a multiply, or
 /// a (batch) matmul over a unit reduction into zeros.
-std::optional<OuterMatch> matchOuter(Value t, AffineMap map, int64_t rank) {
+std::optional<OuterMatch> matchOuter(Value t, AffineMap map,
+                                     AffineExpr entry) {
   lookThroughMoves(t, map);
   MLIRContext *ctx = map.getContext();
   Value operands[2];
@@ -421,7 +429,7 @@ std::optional<OuterMatch> matchOuter(Value t, AffineMap map, int64_t rank) {
   }
   for (int k = 0; k < 2; ++k) {
     std::optional<SmallVector<double>> freqs =
-        matchFrequencies(operands[k], maps[k], rank);
+        matchFrequencies(operands[k], maps[k], entry);
     if (!freqs)
       continue;
     if (auto positions = matchFloatPositions(operands[1 - k], maps[1 - k]))
@@ -482,23 +490,42 @@ void lookThroughMoves(Value &table, AffineMap &map) {
       table = cast.getSource();
       continue;
     }
+    // A window of the last dimension at a static offset (the slice covers
+    // every other dimension, so that sizes stay those the elementwise ops
+    // agree on).
+    if (auto slice = table.getDefiningOp<tensor::ExtractSliceOp>()) {
+      Miss ignored;
+      FailureOr<LastDimWindow> w = matchLastDimWindow(table, ignored);
+      if (failed(w) || !w->offset)
+        return;
+      SmallVector<AffineExpr> exprs(map.getResults());
+      exprs.back() = exprs.back() + *w->offset;
+      table = w->source;
+      map = simplifyAffineMap(
+          AffineMap::get(map.getNumDims(), 0, exprs, ctx));
+      continue;
+    }
+    // Reshapes: an index of a group's dimensions is its row-major
+    // linearization (sizes after the first non-unit one static).
     if (auto expand = table.getDefiningOp<tensor::ExpandShapeOp>()) {
       ArrayRef<int64_t> shape = expand.getResultType().getShape();
       SmallVector<AffineExpr> exprs;
       for (const ReassociationIndices &group :
            expand.getReassociationIndices()) {
-        std::optional<int64_t> kept;
+        std::optional<AffineExpr> linear;
         for (int64_t j : group) {
           if (shape[j] == 1)
             continue;
-          if (kept)
+          if (linear && ShapedType::isDynamic(shape[j]))
             return;
-          kept = j;
+          linear = linear ? *linear * shape[j] + map.getResult(j)
+                          : map.getResult(j);
         }
-        exprs.push_back(kept ? map.getResult(*kept) : zero);
+        exprs.push_back(linear.value_or(zero));
       }
       table = expand.getSrc();
-      map = AffineMap::get(map.getNumDims(), 0, exprs, ctx);
+      map = simplifyAffineMap(
+          AffineMap::get(map.getNumDims(), 0, exprs, ctx));
       continue;
     }
     if (auto collapse = table.getDefiningOp<tensor::CollapseShapeOp>()) {
@@ -506,15 +533,27 @@ void lookThroughMoves(Value &table, AffineMap &map) {
       SmallVector<AffineExpr> exprs(shape.size(), zero);
       for (auto [g, group] :
            llvm::enumerate(collapse.getReassociationIndices())) {
-        if (llvm::count_if(group, [&](int64_t j) { return shape[j] != 1; }) >
-            1)
-          return;
+        SmallVector<int64_t> nonUnit;
         for (int64_t j : group)
           if (shape[j] != 1)
-            exprs[j] = map.getResult(g);
+            nonUnit.push_back(j);
+        int64_t stride = 1;
+        for (int64_t m = nonUnit.size() - 1; m >= 0; --m) {
+          const int64_t j = nonUnit[m];
+          AffineExpr e = map.getResult(g).floorDiv(stride);
+          if (m == 0) {
+            exprs[j] = e;
+            break;
+          }
+          if (ShapedType::isDynamic(shape[j]))
+            return;
+          exprs[j] = e % shape[j];
+          stride *= shape[j];
+        }
       }
       table = collapse.getSrc();
-      map = AffineMap::get(map.getNumDims(), 0, exprs, ctx);
+      map = simplifyAffineMap(
+          AffineMap::get(map.getNumDims(), 0, exprs, ctx));
       continue;
     }
     auto op = table.getDefiningOp<linalg::LinalgOp>();
@@ -529,11 +568,15 @@ void lookThroughMoves(Value &table, AffineMap &map) {
   }
 }
 
-FailureOr<TablePlan> planTables(Value cos, AffineMap cosMap, Value sin,
-                                AffineMap sinMap, int64_t rank,
+FailureOr<TablePlan> planTables(Value cos, AffineMap cosMap,
+                                int64_t cosOffset, Value sin, AffineMap sinMap,
+                                int64_t sinOffset, int64_t rank,
                                 ArrayRef<int64_t> tokenDims, int64_t width,
                                 bool fullWidth, Miss &miss) {
   TablePlan plan;
+  // How the tables' last dimension is read (element, or element floordiv 2
+  // for one entry per pair), without a window offset.
+  AffineExpr entry = cosMap.getResults().back();
   auto positionsUsable = [&](Value positions, AffineMap posMap) {
     auto type = cast<RankedTensorType>(positions.getType());
     return (type.getElementType().isInteger(32) ||
@@ -543,7 +586,7 @@ FailureOr<TablePlan> planTables(Value cos, AffineMap cosMap, Value sin,
 
   std::optional<TrigMatch> tc = matchTrig(cos, cosMap);
   std::optional<TrigMatch> ts = matchTrig(sin, sinMap);
-  if (tc && ts) {
+  if (tc && ts && cosOffset == 0 && sinOffset == 0) {
     if (!tc->isCos || ts->isCos) {
       miss.reason = !tc->isCos && ts->isCos
                         ? "cos and sin are swapped (the cos operand is a sine)"
@@ -569,12 +612,11 @@ FailureOr<TablePlan> planTables(Value cos, AffineMap cosMap, Value sin,
     if (fullWidth && concat && concat.getInputs().size() == 2 &&
         concat.getInputs()[0] == concat.getInputs()[1] &&
         static_cast<int64_t>(concat.getDim()) + 1 == concat.getType().getRank() &&
-        map.getResult(concat.getDim()) ==
-            getAffineDimExpr(rank - 1, map.getContext())) {
+        map.getResult(concat.getDim()) == entry) {
       angles = concat.getInputs()[0];
       entries = width / 2;
     }
-    if (std::optional<OuterMatch> outer = matchOuter(angles, map, rank)) {
+    if (std::optional<OuterMatch> outer = matchOuter(angles, map, entry)) {
       SmallVector<double> freqs = outer->freqs;
       // Full-width frequencies f with f[k] == f[k + R/2].
       if (fullWidth && entries == width &&
@@ -618,6 +660,8 @@ FailureOr<TablePlan> planTables(Value cos, AffineMap cosMap, Value sin,
     plan.posMap = gc->posMap;
     plan.cosCache = gc->cache;
     plan.sinCache = gs->cache;
+    plan.cosOffset = cosOffset;
+    plan.sinOffset = sinOffset;
     plan.gather = gc->op;
     plan.row = gc->row;
   }
@@ -633,7 +677,7 @@ static Value buildPositions(OpBuilder &b, Location loc, const TablePlan &plan,
   linalg::GenericOp gather = plan.gather;
   Block *gatherBody = gather ? gather.getBody() : nullptr;
   const bool plain = !plan.row || isPlainRow(plan.row, gatherBody);
-  if (plain && readsInPlace(readMap, plan.positions, x, tokenDims, false))
+  if (plain && readsInPlace(readMap, plan.positions, x, tokenDims, std::nullopt))
     return plan.positions;
   SmallVector<OpFoldResult> sizes;
   for (int64_t d : tokenDims)
@@ -693,8 +737,23 @@ std::pair<Value, Value> buildTables(OpBuilder &b, Location loc,
   };
   if (plan.kind == TablePlan::Kind::Gathered) {
     Type elt = getElementTypeOrSelf(plan.cosCache.getType());
-    auto gather = GatherOp::create(b, loc, positions, plan.cosCache,
-                                   plan.sinCache, empty(elt, width),
+    // The columns read: [offset, offset + width) of each cache.
+    auto window = [&](Value cache, int64_t offset) -> Value {
+      auto type = cast<RankedTensorType>(cache.getType());
+      if (offset == 0 && type.getDimSize(1) == width)
+        return cache;
+      SmallVector<OpFoldResult> offsets{b.getIndexAttr(0),
+                                        b.getIndexAttr(offset)};
+      SmallVector<OpFoldResult> sizes{tensor::getMixedSize(b, loc, cache, 0),
+                                      b.getIndexAttr(width)};
+      SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+      return tensor::ExtractSliceOp::create(b, loc, cache, offsets, sizes,
+                                            strides);
+    };
+    auto gather = GatherOp::create(b, loc, positions,
+                                   window(plan.cosCache, plan.cosOffset),
+                                   window(plan.sinCache, plan.sinOffset),
+                                   empty(elt, width),
                                    empty(elt, width), DenseI64ArrayAttr(),
                                    /*mrope_interleaved=*/false);
     return {gather.getCos(), gather.getSin()};
@@ -724,11 +783,17 @@ Value buildTokenTable(OpBuilder &b, Location loc, Value table, AffineMap map,
   SmallVector<AffineExpr> replacement(rank, b.getAffineConstantExpr(0));
   for (auto [j, d] : llvm::enumerate(tokenDims))
     replacement[d] = b.getAffineDimExpr(j);
-  replacement[rank - 1] = b.getAffineDimExpr(tokenDims.size());
+  // A table with one entry per pair is read at (element floordiv 2): entry
+  // j is element 2j's.
+  const bool perPair =
+      map.getResults().back() == b.getAffineDimExpr(rank - 1).floorDiv(2);
+  replacement[rank - 1] = b.getAffineDimExpr(tokenDims.size()) *
+                          (perPair ? 2 : 1);
   const unsigned loops = tokenDims.size() + 1;
-  AffineMap readMap = map.replaceDimsAndSymbols(replacement, {}, loops, 0);
+  AffineMap readMap = simplifyAffineMap(
+      map.replaceDimsAndSymbols(replacement, {}, loops, 0));
   // Already a [token shape..., D] table read in place.
-  if (readsInPlace(readMap, table, x, tokenDims, /*withLast=*/true))
+  if (readsInPlace(readMap, table, x, tokenDims, width))
     return table;
   SmallVector<OpFoldResult> sizes;
   for (int64_t d : tokenDims)

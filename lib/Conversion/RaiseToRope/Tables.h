@@ -37,6 +37,7 @@ struct TablePlan {
   /// Gathered: the [P, W] caches, and the gather whose body computes the
   /// row from the position (`row`).
   Value cosCache, sinCache;
+  int64_t cosOffset = 0, sinOffset = 0;
   linalg::GenericOp gather;
   Value row;
   /// Computed: the inverse frequencies (R/2, R the rotated width), the
@@ -46,14 +47,16 @@ struct TablePlan {
 };
 
 /// Plans the tables of a rotation whose cos and sin are read through
-/// `cosMap`/`sinMap` in the iteration space of a rank `rank` tensor with
+/// `cosMap`/`sinMap` (their last dimension from column `cosOffset` /
+/// `sinOffset` on) in the iteration space of a rank `rank` tensor with
 /// the given token dimensions, `width` entries per token (`fullWidth`: one
 /// per rotated element, else one per pair). Fails, with the
 /// reason, when cos and sin are gathered or computed but not as one
 /// rotation (different positions, caches or frequencies, cos and sin
 /// swapped): a near miss, which must not be raised.
-FailureOr<TablePlan> planTables(Value cos, AffineMap cosMap, Value sin,
-                                AffineMap sinMap, int64_t rank,
+FailureOr<TablePlan> planTables(Value cos, AffineMap cosMap,
+                                int64_t cosOffset, Value sin, AffineMap sinMap,
+                                int64_t sinOffset, int64_t rank,
                                 ArrayRef<int64_t> tokenDims, int64_t width,
                                 bool fullWidth, Miss &miss);
 
