@@ -25,6 +25,10 @@ using namespace mlir::rope;
 void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
                                      const RopeGPUPipelineOptions &options) {
   addRopePipelineInputCheck(pm, "rope-gpu-pipeline");
+  // Raised programs are rope ops only where the frontend's RoPE was all
+  // there was; anything else stays for the host-op check to name.
+  if (options.raise)
+    pm.addPass(createRopeRaisePass());
   pm.addPass(createRopeCheckGPUHostOpsPass());
   if (options.emitCInterface) {
     pm.addPass(createRopeEmitCInterfacePass());

@@ -24,8 +24,8 @@ struct RopeCPUPipelineOptions
     : public PassPipelineOptions<RopeCPUPipelineOptions> {
   PassOptions::Option<bool> raise{
       *this, "raise",
-      llvm::cl::desc("First raise RoPE written out in linalg/tensor ops "
-                     "(HF rotate_half) to rope ops (rope-raise)"),
+      llvm::cl::desc("First raise RoPE written out in linalg/tensor ops to "
+                     "rope ops (rope-raise)"),
       llvm::cl::init(true)};
   PassOptions::Option<int64_t> tokenTile{
       *this, "token-tile",
@@ -181,6 +181,11 @@ void buildRopeCPUPipeline(OpPassManager &pm,
 
 struct RopeGPUPipelineOptions
     : public PassPipelineOptions<RopeGPUPipelineOptions> {
+  PassOptions::Option<bool> raise{
+      *this, "raise",
+      llvm::cl::desc("First raise RoPE written out in linalg/tensor ops to "
+                     "rope ops (rope-raise)"),
+      llvm::cl::init(true)};
   PassOptions::Option<std::string> chip{
       *this, "chip", llvm::cl::desc("Target SM, e.g. sm_80 or sm_90"),
       llvm::cl::init("sm_90")};

@@ -11,6 +11,7 @@
 #include "llvm/ADT/SetVector.h"
 
 #include <cmath>
+#include <cstdio>
 
 using namespace mlir;
 using namespace mlir::rope;
@@ -440,10 +441,9 @@ std::optional<OuterMatch> matchOuter(Value t, AffineMap map,
 }
 
 std::string formatDouble(double v) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << v;
-  return s;
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.9g", v);
+  return buffer;
 }
 
 /// The frequency attribute for `values`: RoFormer's base^(-2i/R) where
