@@ -12,6 +12,18 @@ using namespace mlir::rope;
 
 namespace mlir::rope::raise {
 
+/// A constant offset or size, also where the frontend computes it from
+/// static sizes (x.shape[-1] // 2 as tensor.dim and arith.divsi).
+static std::optional<int64_t> constantIndex(OpFoldResult ofr) {
+  if (std::optional<int64_t> c = getConstantIntValue(ofr))
+    return c;
+  FailureOr<int64_t> bound = ValueBoundsConstraintSet::computeConstantBound(
+      presburger::BoundType::EQ, ofr);
+  if (succeeded(bound))
+    return *bound;
+  return std::nullopt;
+}
+
 std::optional<Elementwise> matchElementwise(Value v) {
   auto linalgOp = v.getDefiningOp<linalg::LinalgOp>();
   if (!linalgOp || linalgOp->getNumResults() != 1 ||
@@ -65,6 +77,9 @@ bool sizeIsDim(OpFoldResult size, Value v, int64_t d) {
 /// but the last dimension (unit strides, same rank); the window's offset
 /// and size there, when static. Fails with the reason.
 FailureOr<LastDimWindow> matchLastDimWindow(Value v, Miss &miss) {
+  // torch-mlir casts a slice of computed size to its static type.
+  while (auto cast = v.getDefiningOp<tensor::CastOp>())
+    v = cast.getSource();
   auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
   if (!slice) {
     miss.reason = "a half is not a tensor.extract_slice";
@@ -84,8 +99,8 @@ FailureOr<LastDimWindow> matchLastDimWindow(Value v, Miss &miss) {
                     " of its source";
       return failure();
     }
-  return LastDimWindow{source, getConstantIntValue(offsets.back()),
-                       getConstantIntValue(sizes.back())};
+  return LastDimWindow{source, constantIndex(offsets.back()),
+                       constantIndex(sizes.back())};
 }
 
 /// A half of the last dimension of the returned source: the window at
@@ -168,6 +183,8 @@ Value stripUnsqueeze(Value v) {
 FailureOr<Value> matchPairElement(Value v, int64_t which, int64_t half,
                                   Miss &miss) {
   v = stripUnsqueeze(v);
+  while (auto cast = v.getDefiningOp<tensor::CastOp>())
+    v = cast.getSource();
   // select(view, -1, which) as extract_slice [..., which:which+1] and a
   // collapse of that unit dimension.
   if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>()) {
@@ -313,8 +330,8 @@ LogicalResult matchHalves(Value v, Value &first, Value &second, Miss &miss) {
                       std::to_string(i);
         return failure();
       }
-    std::optional<int64_t> at = getConstantIntValue(offsets.back());
-    std::optional<int64_t> n = getConstantIntValue(sizes.back());
+    std::optional<int64_t> at = constantIndex(offsets.back());
+    std::optional<int64_t> n = constantIndex(sizes.back());
     if (!at || !n || *n != d / 2 || (*at != 0 && *at != d / 2) ||
         parts[*at ? 1 : 0]) {
       miss.reason = "the insert_slices are not the two halves";

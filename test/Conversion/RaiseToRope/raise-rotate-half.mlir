@@ -326,3 +326,41 @@ func.func @q_and_k(%q: tensor<4x4x8xf32>, %k: tensor<4x2x8xf32>, %cos: tensor<4x
   %ky = linalg.add ins(%ka, %kb : tensor<4x2x8xf32>, tensor<4x2x8xf32>) outs(%ke : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
   return %qy, %ky : tensor<4x4x8xf32>, tensor<4x2x8xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#tok = affine_map<(d0, d1, d2) -> (d0, d2)>
+// Halves split at x.shape[-1] // 2 computed from tensor.dim.
+// CHECK-LABEL: func.func @dim_arithmetic
+// CHECK: rope.apply half thd
+func.func @dim_arithmetic(%x: tensor<?x2x8xf32>, %cos: tensor<?x8xf32>, %sin: tensor<?x8xf32>) -> tensor<?x2x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %t = tensor.dim %x, %c0 : tensor<?x2x8xf32>
+  %d = tensor.dim %x, %c2 : tensor<?x2x8xf32>
+  %h = arith.floordivsi %d, %c2 : index
+  %x1 = tensor.extract_slice %x[0, 0, 0] [%t, 2, %h] [1, 1, 1] : tensor<?x2x8xf32> to tensor<?x2x?xf32>
+  %x2 = tensor.extract_slice %x[0, 0, %h] [%t, 2, %h] [1, 1, 1] : tensor<?x2x8xf32> to tensor<?x2x?xf32>
+  %x1s = tensor.cast %x1 : tensor<?x2x?xf32> to tensor<?x2x4xf32>
+  %x2s = tensor.cast %x2 : tensor<?x2x?xf32> to tensor<?x2x4xf32>
+  %eh = tensor.empty(%t) : tensor<?x2x4xf32>
+  %n = linalg.negf ins(%x2s : tensor<?x2x4xf32>) outs(%eh : tensor<?x2x4xf32>) -> tensor<?x2x4xf32>
+  %r = tensor.concat dim(2) %n, %x1s : (tensor<?x2x4xf32>, tensor<?x2x4xf32>) -> tensor<?x2x8xf32>
+  %e = tensor.empty(%t) : tensor<?x2x8xf32>
+  %a = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %cos : tensor<?x2x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x2x8xf32>) {
+  ^bb0(%u: f32, %v: f32, %o: f32):
+    %m = arith.mulf %u, %v : f32
+    linalg.yield %m : f32
+  } -> tensor<?x2x8xf32>
+  %b = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%r, %sin : tensor<?x2x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x2x8xf32>) {
+  ^bb0(%u: f32, %v: f32, %o: f32):
+    %m = arith.mulf %u, %v : f32
+    linalg.yield %m : f32
+  } -> tensor<?x2x8xf32>
+  // expected-remark @+1 {{rope-raise: raised to rope.apply half thd}}
+  %y = linalg.add ins(%a, %b : tensor<?x2x8xf32>, tensor<?x2x8xf32>) outs(%e : tensor<?x2x8xf32>) -> tensor<?x2x8xf32>
+  return %y : tensor<?x2x8xf32>
+}
