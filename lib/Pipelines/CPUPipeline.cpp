@@ -216,11 +216,15 @@ void mlir::rope::buildRopeCPULoweringStage(
   bf16Options.funnelShiftMerge = target.hasFunnelShifts();
   bf16Options.nativeTrunc = nativeBF16;
   pm.addPass(createRopeExpandBF16Pass(bf16Options));
+  // Complex arithmetic of unraised programs (Meta's view_as_complex form):
+  // to arith/math, then the remaining create/re/im to LLVM structs.
+  pm.addPass(createConvertComplexToStandardPass());
   arith::ArithExpandOpsPassOptions expandOptions;
   expandOptions.includeBf16 = !nativeBF16;
   pm.addPass(arith::createArithExpandOpsPass(expandOptions));
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertComplexToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertVectorToLLVMPass());

@@ -67,6 +67,37 @@ std::optional<Elementwise> matchElementwise(Value v) {
   return e;
 }
 
+std::optional<BodyMatch> matchBody(Value v,
+                                   function_ref<bool(Operation *)> isOp) {
+  auto linalgOp = v.getDefiningOp<linalg::LinalgOp>();
+  if (!linalgOp || linalgOp->getNumResults() != 1 ||
+      linalgOp.getNumDpsInits() != 1 ||
+      linalgOp.getNumParallelLoops() != linalgOp.getNumLoops() ||
+      !linalgOp.hasPureTensorSemantics() ||
+      !linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0))
+           .isIdentity())
+    return std::nullopt;
+  Block *body = linalgOp.getBlock();
+  if (!body || body->getOperations().size() != 2)
+    return std::nullopt;
+  Operation &inner = body->front();
+  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
+  if (!yield || yield.getNumOperands() != 1 || inner.getNumResults() != 1 ||
+      yield.getOperand(0) != inner.getResult(0) || !isOp(&inner))
+    return std::nullopt;
+  BodyMatch m{&inner, {}, {}};
+  for (Value operand : inner.getOperands()) {
+    auto arg = dyn_cast<BlockArgument>(operand);
+    if (!arg || arg.getOwner() != body ||
+        arg.getArgNumber() >= linalgOp.getNumDpsInputs())
+      return std::nullopt;
+    OpOperand *input = linalgOp.getDpsInputOperand(arg.getArgNumber());
+    m.operands.push_back(input->get());
+    m.maps.push_back(linalgOp.getMatchingIndexingMap(input));
+  }
+  return m;
+}
+
 /// Whether `size` equals dimension `d` of `v`.
 bool sizeIsDim(OpFoldResult size, Value v, int64_t d) {
   FailureOr<bool> eq = ValueBoundsConstraintSet::areEqual(size, {v, d});

@@ -36,6 +36,17 @@ struct Miss {
 
 std::optional<Elementwise> matchElementwise(Value v);
 
+/// An elementwise linalg op whose body is one op (for which `isOp` holds)
+/// on its inputs' elements: that op, and per operand of it, the input and
+/// its indexing map.
+struct BodyMatch {
+  Operation *bodyOp;
+  SmallVector<Value> operands;
+  SmallVector<AffineMap> maps;
+};
+std::optional<BodyMatch> matchBody(Value v,
+                                   function_ref<bool(Operation *)> isOp);
+
 /// Whether `size` equals dimension `d` of `v`.
 bool sizeIsDim(OpFoldResult size, Value v, int64_t d);
 

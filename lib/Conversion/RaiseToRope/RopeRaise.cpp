@@ -17,6 +17,7 @@
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
@@ -227,6 +228,11 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
         return nullptr;
       parts[0] = stripUnsqueeze(parts[0]);
       parts[1] = stripUnsqueeze(parts[1]);
+      if (Operation *done =
+              raiseComplex(root, parts[0], parts[1], candidate, miss))
+        return done;
+      if (candidate)
+        return nullptr;
     } else {
       auto concat = dyn_cast<tensor::ConcatOp>(root);
       if (!concat || concat.getInputs().size() != 2 ||
@@ -393,6 +399,99 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
           << (inverse ? " inverse" : "");
     joined.replaceAllUsesWith(apply.getResult(0));
     return root;
+  }
+
+  /// The complex-dialect form of Meta's rotation:
+  /// stack(re(z), im(z)).flatten(-2) with z = complex(x[..., ::2],
+  /// x[..., 1::2]) * complex(cos, sin) (view_as_complex, a complex
+  /// multiply by freqs_cis, view_as_real).
+  Operation *raiseComplex(Operation *root, Value re, Value im,
+                          bool &candidate, Miss &miss) {
+    auto reOf = matchBody(re, [](Operation *op) {
+      return isa<complex::ReOp>(op);
+    });
+    auto imOf = matchBody(im, [](Operation *op) {
+      return isa<complex::ImOp>(op);
+    });
+    if (!reOf || !imOf || !reOf->maps[0].isIdentity() ||
+        !imOf->maps[0].isIdentity())
+      return nullptr;
+    candidate = true;
+    if (reOf->operands[0] != imOf->operands[0]) {
+      miss.reason = "the real and imaginary parts are of different tensors";
+      return nullptr;
+    }
+    auto isCreate = [](Operation *op) { return isa<complex::CreateOp>(op); };
+    auto product = matchBody(reOf->operands[0], [](Operation *op) {
+      return isa<complex::MulOp>(op);
+    });
+    if (!product) {
+      miss.reason = "the complex tensor is not a product";
+      return nullptr;
+    }
+    // One factor is complex(x1, x2) read in place, the other the table.
+    for (int k = 0; k < 2; ++k) {
+      if (!product->maps[k].isIdentity())
+        continue;
+      auto xz = matchBody(product->operands[k], isCreate);
+      if (!xz || !xz->maps[0].isIdentity() || !xz->maps[1].isIdentity())
+        continue;
+      auto halfType = cast<RankedTensorType>(xz->operands[0].getType());
+      const int64_t h = halfType.getShape().back();
+      FailureOr<Value> x1 =
+          matchPairElement(xz->operands[0], 0, h, miss);
+      if (failed(x1))
+        return nullptr;
+      FailureOr<Value> x2 =
+          matchPairElement(xz->operands[1], 1, h, miss);
+      if (failed(x2))
+        return nullptr;
+      if (*x1 != *x2) {
+        miss.reason = "the real and imaginary parts are of different tensors";
+        return nullptr;
+      }
+      Value x = *x1;
+      auto type = cast<RankedTensorType>(root->getResult(0).getType());
+      if (x.getType() != type) {
+        miss.reason = "the result and the rotated tensor differ in type";
+        return nullptr;
+      }
+      // The table complex(cos, sin), seen through moves.
+      Value table = product->operands[1 - k];
+      AffineMap map = product->maps[1 - k];
+      lookThroughMoves(table, map);
+      auto cs = matchBody(table, isCreate);
+      if (!cs) {
+        miss.reason = "the factor is not complex(cos, sin)";
+        return nullptr;
+      }
+      Value cos = cs->operands[0], sin = cs->operands[1];
+      AffineMap cosMap = cs->maps[0].compose(map);
+      AffineMap sinMap = cs->maps[1].compose(map);
+      FailureOr<PlannedTables> t =
+          planFor(cos, cosMap, sin, sinMap, halfType, Pairing::Interleaved,
+                  /*elementSpace=*/false, miss);
+      if (failed(t))
+        return nullptr;
+      OpBuilder b(root);
+      Location loc = root->getLoc();
+      auto [cosTable, sinTable] = emitTables(b, loc, *t, x);
+      Value init = tensor::EmptyOp::create(
+          b, loc, tensor::getMixedSizes(b, loc, x), type.getElementType());
+      auto apply = ApplyOp::create(b, loc, TypeRange{type}, ValueRange{x},
+                                   ValueRange{init}, cosTable, sinTable,
+                                   Pairing::Interleaved, t->layout,
+                                   IntegerAttr(), /*inverse=*/false);
+      made.insert(apply);
+      if (remarks)
+        apply->emitRemark("rope-raise: raised the complex multiply to "
+                          "rope.apply interleaved ")
+            << stringifyLayout(t->layout);
+      root->getResult(0).replaceAllUsesWith(apply.getResult(0));
+      return root;
+    }
+    miss.reason = "neither factor is complex(x[..., ::2], x[..., 1::2])";
+    return nullptr;
   }
 
   /// The replacement of a partial-rotary concat, or null.

@@ -352,3 +352,116 @@ func.func @meta_two_sums(%x: tensor<?x2x8xf32>, %cos: tensor<?x4xf32>, %sin: ten
   %y = tensor.collapse_shape %st [[0], [1], [2, 3]] : tensor<?x2x4x2xf32> into tensor<?x2x8xf32>
   return %y : tensor<?x2x8xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#tok = affine_map<(d0, d1, d2) -> (d0, d2)>
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+// The complex dialect form: complex(x[..., ::2], x[..., 1::2]) times
+// complex(cos, sin), real and imaginary parts stacked.
+// CHECK-LABEL: func.func @complex_mul
+// CHECK-SAME: %[[X:[^:]*]]: tensor<?x2x8xf32>, %[[C:[^:]*]]: tensor<?x4xf32>, %[[S:[^:]*]]: tensor<?x4xf32>
+// CHECK: rope.apply interleaved thd ins(%[[X]] : tensor<?x2x8xf32>) {{.*}} cos_sin(%[[C]], %[[S]] : tensor<?x4xf32>, tensor<?x4xf32>)
+// CHECK-NOT: complex.mul
+func.func @complex_mul(%x: tensor<?x2x8xf32>, %cos: tensor<?x4xf32>, %sin: tensor<?x4xf32>) -> tensor<?x2x8xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x2x8xf32>
+  %xv = tensor.expand_shape %x [[0], [1], [2, 3]] output_shape [%t, 2, 4, 2] : tensor<?x2x8xf32> into tensor<?x2x4x2xf32>
+  %xr = tensor.extract_slice %xv[0, 0, 0, 0] [%t, 2, 4, 1] [1, 1, 1, 1] : tensor<?x2x4x2xf32> to tensor<?x2x4xf32>
+  %xi = tensor.extract_slice %xv[0, 0, 0, 1] [%t, 2, 4, 1] [1, 1, 1, 1] : tensor<?x2x4x2xf32> to tensor<?x2x4xf32>
+  %ez = tensor.empty(%t) : tensor<?x2x4xcomplex<f32>>
+  %z = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%xr, %xi : tensor<?x2x4xf32>, tensor<?x2x4xf32>) outs(%ez : tensor<?x2x4xcomplex<f32>>) {
+  ^bb0(%a: f32, %b: f32, %o: complex<f32>):
+    %c = complex.create %a, %b : complex<f32>
+    linalg.yield %c : complex<f32>
+  } -> tensor<?x2x4xcomplex<f32>>
+  %ef = tensor.empty(%t) : tensor<?x4xcomplex<f32>>
+  %f = linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%cos, %sin : tensor<?x4xf32>, tensor<?x4xf32>) outs(%ef : tensor<?x4xcomplex<f32>>) {
+  ^bb0(%a: f32, %b: f32, %o: complex<f32>):
+    %c = complex.create %a, %b : complex<f32>
+    linalg.yield %c : complex<f32>
+  } -> tensor<?x4xcomplex<f32>>
+  %p = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%z, %f : tensor<?x2x4xcomplex<f32>>, tensor<?x4xcomplex<f32>>) outs(%ez : tensor<?x2x4xcomplex<f32>>) {
+  ^bb0(%a: complex<f32>, %b: complex<f32>, %o: complex<f32>):
+    %c = complex.mul %a, %b : complex<f32>
+    linalg.yield %c : complex<f32>
+  } -> tensor<?x2x4xcomplex<f32>>
+  %eh = tensor.empty(%t) : tensor<?x2x4xf32>
+  %re = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%p : tensor<?x2x4xcomplex<f32>>) outs(%eh : tensor<?x2x4xf32>) {
+  ^bb0(%a: complex<f32>, %o: f32):
+    %c = complex.re %a : complex<f32>
+    linalg.yield %c : f32
+  } -> tensor<?x2x4xf32>
+  %im = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%p : tensor<?x2x4xcomplex<f32>>) outs(%eh : tensor<?x2x4xf32>) {
+  ^bb0(%a: complex<f32>, %o: f32):
+    %c = complex.im %a : complex<f32>
+    linalg.yield %c : f32
+  } -> tensor<?x2x4xf32>
+  %re1 = tensor.expand_shape %re [[0], [1], [2, 3]] output_shape [%t, 2, 4, 1] : tensor<?x2x4xf32> into tensor<?x2x4x1xf32>
+  %im1 = tensor.expand_shape %im [[0], [1], [2, 3]] output_shape [%t, 2, 4, 1] : tensor<?x2x4xf32> into tensor<?x2x4x1xf32>
+  %st = tensor.concat dim(3) %re1, %im1 : (tensor<?x2x4x1xf32>, tensor<?x2x4x1xf32>) -> tensor<?x2x4x2xf32>
+  // expected-remark @+1 {{rope-raise: raised the complex multiply to rope.apply interleaved thd}}
+  %y = tensor.collapse_shape %st [[0], [1], [2, 3]] : tensor<?x2x4x2xf32> into tensor<?x2x8xf32>
+  return %y : tensor<?x2x8xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#tok = affine_map<(d0, d1, d2) -> (d0, d2)>
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+// Near miss: complex(x[..., 1::2], x[..., ::2]).
+// CHECK-LABEL: func.func @complex_swapped_parts
+// CHECK-NOT: rope.apply
+func.func @complex_swapped_parts(%x: tensor<?x2x8xf32>, %cos: tensor<?x4xf32>, %sin: tensor<?x4xf32>) -> tensor<?x2x8xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x2x8xf32>
+  %xv = tensor.expand_shape %x [[0], [1], [2, 3]] output_shape [%t, 2, 4, 2] : tensor<?x2x8xf32> into tensor<?x2x4x2xf32>
+  %xr = tensor.extract_slice %xv[0, 0, 0, 0] [%t, 2, 4, 1] [1, 1, 1, 1] : tensor<?x2x4x2xf32> to tensor<?x2x4xf32>
+  %xi = tensor.extract_slice %xv[0, 0, 0, 1] [%t, 2, 4, 1] [1, 1, 1, 1] : tensor<?x2x4x2xf32> to tensor<?x2x4xf32>
+  %ez = tensor.empty(%t) : tensor<?x2x4xcomplex<f32>>
+  %z = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%xi, %xr : tensor<?x2x4xf32>, tensor<?x2x4xf32>) outs(%ez : tensor<?x2x4xcomplex<f32>>) {
+  ^bb0(%a: f32, %b: f32, %o: complex<f32>):
+    %c = complex.create %a, %b : complex<f32>
+    linalg.yield %c : complex<f32>
+  } -> tensor<?x2x4xcomplex<f32>>
+  %ef = tensor.empty(%t) : tensor<?x4xcomplex<f32>>
+  %f = linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%cos, %sin : tensor<?x4xf32>, tensor<?x4xf32>) outs(%ef : tensor<?x4xcomplex<f32>>) {
+  ^bb0(%a: f32, %b: f32, %o: complex<f32>):
+    %c = complex.create %a, %b : complex<f32>
+    linalg.yield %c : complex<f32>
+  } -> tensor<?x4xcomplex<f32>>
+  %p = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%z, %f : tensor<?x2x4xcomplex<f32>>, tensor<?x4xcomplex<f32>>) outs(%ez : tensor<?x2x4xcomplex<f32>>) {
+  ^bb0(%a: complex<f32>, %b: complex<f32>, %o: complex<f32>):
+    %c = complex.mul %a, %b : complex<f32>
+    linalg.yield %c : complex<f32>
+  } -> tensor<?x2x4xcomplex<f32>>
+  %eh = tensor.empty(%t) : tensor<?x2x4xf32>
+  %re = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%p : tensor<?x2x4xcomplex<f32>>) outs(%eh : tensor<?x2x4xf32>) {
+  ^bb0(%a: complex<f32>, %o: f32):
+    %c = complex.re %a : complex<f32>
+    linalg.yield %c : f32
+  } -> tensor<?x2x4xf32>
+  %im = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%p : tensor<?x2x4xcomplex<f32>>) outs(%eh : tensor<?x2x4xf32>) {
+  ^bb0(%a: complex<f32>, %o: f32):
+    %c = complex.im %a : complex<f32>
+    linalg.yield %c : f32
+  } -> tensor<?x2x4xf32>
+  %re1 = tensor.expand_shape %re [[0], [1], [2, 3]] output_shape [%t, 2, 4, 1] : tensor<?x2x4xf32> into tensor<?x2x4x1xf32>
+  %im1 = tensor.expand_shape %im [[0], [1], [2, 3]] output_shape [%t, 2, 4, 1] : tensor<?x2x4xf32> into tensor<?x2x4x1xf32>
+  %st = tensor.concat dim(3) %re1, %im1 : (tensor<?x2x4x1xf32>, tensor<?x2x4x1xf32>) -> tensor<?x2x4x2xf32>
+  // expected-remark @+1 {{rope-raise: not raised: the view is not sliced at element 0 of each pair}}
+  %y = tensor.collapse_shape %st [[0], [1], [2, 3]] : tensor<?x2x4x2xf32> into tensor<?x2x8xf32>
+  return %y : tensor<?x2x8xf32>
+}
