@@ -42,6 +42,8 @@ bench: build
 	$(BUILD_DIR)/bin/rope-bench --json bench/results/cpu.json | tee bench/results/cpu.txt
 	/usr/bin/python3 bench/torch_bench.py bench/results/cpu.json | tee -a bench/results/cpu.txt
 	/usr/bin/python3 bench/plot.py bench/results/cpu.json bench/results/cpu.png
+	/usr/bin/python3 bench/raise_bench.py --rope-run $(BUILD_DIR)/bin/rope-run \
+	  --tmp $(BUILD_DIR)/raise-bench --json bench/results/raise.json | tee bench/results/raise.txt
 
 # RoFormer's long-term decay bound against m - n for the frequencies rope.inv_freq
 # computes (default, linear, dynamic NTK, YaRN, Llama 3.1), through rope-run;
