@@ -297,6 +297,14 @@ std::optional<TrigMatch> matchTrig(Value t, AffineMap map) {
       t = in;
       continue;
     }
+    // Conversions of the table (HF's cos.to(x.dtype), autocast's extf):
+    // the raised op's tables are the f32 values before rounding.
+    if (isa<arith::TruncFOp, arith::ExtFOp>(inner) &&
+        isInputElement(inner->getOperand(0), body)) {
+      map = inputReadMap(op, map);
+      t = in;
+      continue;
+    }
     if (!isa<math::CosOp, math::SinOp>(inner) ||
         !isInputElement(inner->getOperand(0), body))
       return std::nullopt;
