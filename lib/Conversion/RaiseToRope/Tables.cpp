@@ -660,6 +660,22 @@ FailureOr<TablePlan> planTables(Value cos, AffineMap cosMap,
                     "row index arithmetic differs)";
       return failure();
     }
+    // Constant positions outside a static cache: the source reads out of
+    // bounds (tables shorter than the positions used).
+    DenseIntElementsAttr constant;
+    auto cacheType = cast<RankedTensorType>(gc->cache.getType());
+    if (isPlainRow(gc->row, gc->op.getBody()) &&
+        matchPattern(gc->positions, m_Constant(&constant)) &&
+        !cacheType.isDynamicDim(0)) {
+      const int64_t rows = cacheType.getDimSize(0);
+      for (const APInt &p : constant.getValues<APInt>())
+        if (p.getSExtValue() < 0 || p.getSExtValue() >= rows) {
+          miss.reason = "position " + std::to_string(p.getSExtValue()) +
+                        " used with a cache of " + std::to_string(rows) +
+                        " rows";
+          return failure();
+        }
+    }
     if (gc->cache.getType() != gs->cache.getType() ||
         !positionsUsable(gc->positions, gc->posMap))
       return plan;

@@ -239,3 +239,57 @@ func.func @gathered_other_row(%x: tensor<?x2x8xf32>, %ids: tensor<?xi64>, %cc: t
   %y = linalg.add ins(%a, %b : tensor<?x2x8xf32>, tensor<?x2x8xf32>) outs(%e : tensor<?x2x8xf32>) -> tensor<?x2x8xf32>
   return %y : tensor<?x2x8xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#tok = affine_map<(d0, d1, d2) -> (d0, d2)>
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#col = affine_map<(d0, d1) -> (d1)>
+// Near miss: constant positions past the cache's 16 rows.
+// CHECK-LABEL: func.func @gathered_out_of_range
+// CHECK-NOT: rope.apply
+func.func @gathered_out_of_range(%x: tensor<3x2x8xf32>, %cc: tensor<16x8xf32>, %sc: tensor<16x8xf32>) -> tensor<3x2x8xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<3x2x8xf32>
+  %e2 = tensor.empty() : tensor<3x8xf32>
+  %ids = arith.constant dense<[0, 3, 16]> : tensor<3xi64>
+  %cos = linalg.generic {indexing_maps = [#row, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%ids : tensor<3xi64>) outs(%e2 : tensor<3x8xf32>) {
+  ^bb0(%p: i64, %o: f32):
+    %i_cos = arith.index_cast %p : i64 to index
+    %j_cos = linalg.index 1 : index
+    %v_cos = tensor.extract %cc[%i_cos, %j_cos] : tensor<16x8xf32>
+    linalg.yield %v_cos : f32
+  } -> tensor<3x8xf32>
+  %sin = linalg.generic {indexing_maps = [#row, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%ids : tensor<3xi64>) outs(%e2 : tensor<3x8xf32>) {
+  ^bb0(%p: i64, %o: f32):
+    %i_sin = arith.index_cast %p : i64 to index
+    %j_sin = linalg.index 1 : index
+    %v_sin = tensor.extract %sc[%i_sin, %j_sin] : tensor<16x8xf32>
+    linalg.yield %v_sin : f32
+  } -> tensor<3x8xf32>
+  %x1 = tensor.extract_slice %x[0, 0, 0] [3, 2, 4] [1, 1, 1] : tensor<3x2x8xf32> to tensor<3x2x4xf32>
+  %x2 = tensor.extract_slice %x[0, 0, 4] [3, 2, 4] [1, 1, 1] : tensor<3x2x8xf32> to tensor<3x2x4xf32>
+  %eh = tensor.empty() : tensor<3x2x4xf32>
+  %n = linalg.negf ins(%x2 : tensor<3x2x4xf32>) outs(%eh : tensor<3x2x4xf32>) -> tensor<3x2x4xf32>
+  %r = tensor.concat dim(2) %n, %x1 : (tensor<3x2x4xf32>, tensor<3x2x4xf32>) -> tensor<3x2x8xf32>
+  %e = tensor.empty() : tensor<3x2x8xf32>
+  %a = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %cos : tensor<3x2x8xf32>, tensor<3x8xf32>) outs(%e : tensor<3x2x8xf32>) {
+  ^bb0(%u: f32, %v: f32, %o: f32):
+    %m = arith.mulf %u, %v : f32
+    linalg.yield %m : f32
+  } -> tensor<3x2x8xf32>
+  %b = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%r, %sin : tensor<3x2x8xf32>, tensor<3x8xf32>) outs(%e : tensor<3x2x8xf32>) {
+  ^bb0(%u: f32, %v: f32, %o: f32):
+    %m = arith.mulf %u, %v : f32
+    linalg.yield %m : f32
+  } -> tensor<3x2x8xf32>
+  // expected-remark @+1 {{rope-raise: not raised: position 16 used with a cache of 16 rows}}
+  %y = linalg.add ins(%a, %b : tensor<3x2x8xf32>, tensor<3x2x8xf32>) outs(%e : tensor<3x2x8xf32>) -> tensor<3x2x8xf32>
+  return %y : tensor<3x2x8xf32>
+}
