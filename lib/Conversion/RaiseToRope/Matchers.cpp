@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::rope;
@@ -25,45 +26,21 @@ static std::optional<int64_t> constantIndex(OpFoldResult ofr) {
 }
 
 std::optional<Elementwise> matchElementwise(Value v) {
-  auto linalgOp = v.getDefiningOp<linalg::LinalgOp>();
-  if (!linalgOp || linalgOp->getNumResults() != 1 ||
-      linalgOp.getNumDpsInits() != 1 ||
-      linalgOp.getNumParallelLoops() != linalgOp.getNumLoops() ||
-      !linalgOp.hasPureTensorSemantics())
-    return std::nullopt;
-  OpOperand *init = linalgOp.getDpsInitOperand(0);
-  if (!linalgOp.getMatchingIndexingMap(init).isIdentity())
-    return std::nullopt;
-  Block *body = linalgOp.getBlock();
-  if (!body || body->getOperations().size() != 2)
-    return std::nullopt;
-  Operation &inner = body->front();
-  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
-  if (!yield || yield.getNumOperands() != 1 ||
-      yield.getOperand(0) != inner.getResult(0))
+  std::optional<BodyMatch> m = matchBody(v, [](Operation *op) {
+    return isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::NegFOp>(
+        op);
+  });
+  if (!m)
     return std::nullopt;
   Elementwise e;
-  e.op = linalgOp;
-  if (isa<arith::AddFOp>(inner))
-    e.kind = "addf";
-  else if (isa<arith::SubFOp>(inner))
-    e.kind = "subf";
-  else if (isa<arith::MulFOp>(inner))
-    e.kind = "mulf";
-  else if (isa<arith::NegFOp>(inner))
-    e.kind = "negf";
-  else
-    return std::nullopt;
-  // Each operand of the arith op is the block argument of an input.
-  for (Value operand : inner.getOperands()) {
-    auto arg = dyn_cast<BlockArgument>(operand);
-    if (!arg || arg.getOwner() != body ||
-        arg.getArgNumber() >= linalgOp.getNumDpsInputs())
-      return std::nullopt;
-    OpOperand *input = linalgOp.getDpsInputOperand(arg.getArgNumber());
-    e.operands.push_back(input->get());
-    e.maps.push_back(linalgOp.getMatchingIndexingMap(input));
-  }
+  e.op = v.getDefiningOp();
+  e.kind = TypeSwitch<Operation *, StringRef>(m->bodyOp)
+               .Case([](arith::AddFOp) { return "addf"; })
+               .Case([](arith::SubFOp) { return "subf"; })
+               .Case([](arith::MulFOp) { return "mulf"; })
+               .Default([](Operation *) { return "negf"; });
+  e.operands = std::move(m->operands);
+  e.maps = std::move(m->maps);
   return e;
 }
 
