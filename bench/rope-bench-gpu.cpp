@@ -41,33 +41,37 @@ using namespace mlir;
 using namespace mlir::rope::bench;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory toolOptions("rope-bench-gpu options");
 static cl::opt<std::string> jsonPath("json", cl::desc("JSON output file"),
-                                     cl::init("bench/results/gpu.json"));
+                                     cl::init("bench/results/gpu.json"),
+                                     cl::cat(toolOptions));
 static cl::opt<std::string> filter("filter",
                                    cl::desc("Only cases whose name contains"),
-                                   cl::init(""));
+                                   cl::init(""), cl::cat(toolOptions));
 static cl::opt<std::string> cudaRuntime(
     "cuda-runtime", cl::desc("Path of librope_cuda_runtime"),
-    cl::init(ROPE_CUDA_RUNTIME));
+    cl::init(ROPE_CUDA_RUNTIME), cl::cat(toolOptions));
 static cl::opt<std::string> chip("chip",
                                  cl::desc("SM to compile for (default: the "
                                           "device's)"),
-                                 cl::init(""));
+                                 cl::init(""), cl::cat(toolOptions));
 static cl::opt<std::string> format(
     "format", cl::desc("gpu.binary format: isa (PTX, JIT by the driver) or bin"),
-    cl::init("isa"));
+    cl::init("isa"), cl::cat(toolOptions));
 static cl::opt<int64_t> blockSize("block-size", cl::init(128),
-                                  cl::desc("rope-gpu-pipeline block-size"));
+                                  cl::desc("rope-gpu-pipeline block-size"),
+                                  cl::cat(toolOptions));
 static cl::opt<int> reps("reps", cl::init(30),
-                         cl::desc("Timed runs per variant (median reported)"));
+                         cl::desc("Timed runs per variant (median reported)"),
+                         cl::cat(toolOptions));
 static cl::opt<bool> compileOnly(
     "compile-only",
     cl::desc("Lower every case to host code plus kernel and JIT the host "
              "code, without a GPU (a smoke test of the harness)"),
-    cl::init(false));
+    cl::init(false), cl::cat(toolOptions));
 static cl::opt<bool> quick("quick",
                            cl::desc("Small token counts only (smoke test)"),
-                           cl::init(false));
+                           cl::init(false), cl::cat(toolOptions));
 
 namespace {
 
@@ -139,6 +143,7 @@ std::unique_ptr<ExecutionEngine> compile(MLIRContext &ctx, const Case &c,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(toolOptions);
   cl::ParseCommandLineOptions(argc, argv, "rope-mlir GPU benchmark\n");
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();

@@ -53,34 +53,37 @@ using namespace mlir;
 using namespace mlir::rope::bench;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory toolOptions("rope-bench options");
 static cl::opt<std::string>
     jsonPath("json", cl::desc("JSON output file (none by default; `make "
                               "bench` writes bench/results/cpu.json)"),
-             cl::init(""));
+             cl::init(""), cl::cat(toolOptions));
 static cl::opt<std::string> filter("filter",
                                    cl::desc("Only cases whose name contains"),
-                                   cl::init(""));
+                                   cl::init(""), cl::cat(toolOptions));
 static cl::opt<double> minSeconds("min-time",
                                   cl::desc("Seconds to time each variant"),
-                                  cl::init(0.3));
+                                  cl::init(0.3), cl::cat(toolOptions));
 static cl::opt<std::string> pipelineOptions(
     "pipeline-options", cl::init(""),
     cl::desc("Options of rope-cpu-pipeline, as its pass-pipeline string "
-             "takes them (e.g. \"prefetch-distance=0 parallel=false\")"));
+             "takes them (e.g. \"prefetch-distance=0 parallel=false\")"),
+             cl::cat(toolOptions));
 static cl::opt<bool> hugePages(
     "huge-pages", cl::init(false),
     cl::desc("Back buffers with transparent huge pages (madvise), for the "
-             "copy and the kernel alike"));
+             "copy and the kernel alike"), cl::cat(toolOptions));
 static cl::opt<unsigned> outputOffset(
     "output-offset", cl::init(0),
     cl::desc("Bytes (a multiple of 64) by which output buffers start after "
-             "a page boundary; inputs start on one"));
+             "a page boundary; inputs start on one"), cl::cat(toolOptions));
 static cl::opt<int64_t> singleSizeTokens(
     "tokens", cl::init(0),
-    cl::desc("Tokens of the single-size cases (default 4096; 512 with --quick)"));
+    cl::desc("Tokens of the single-size cases (default 4096; 512 with --quick)"),
+    cl::cat(toolOptions));
 static cl::opt<bool> quick("quick",
                            cl::desc("Small token counts only (smoke test)"),
-                           cl::init(false));
+                           cl::init(false), cl::cat(toolOptions));
 
 namespace {
 
@@ -223,6 +226,7 @@ std::vector<Case> allCases() {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(toolOptions);
   cl::ParseCommandLineOptions(argc, argv, "rope-mlir CPU benchmark\n");
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();

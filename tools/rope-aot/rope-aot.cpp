@@ -53,41 +53,43 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory toolOptions("rope-aot options");
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
-                                      cl::Required);
+                                      cl::Required, cl::cat(toolOptions));
 static cl::opt<std::string> outputFile("o", cl::desc("Object file to write"),
-                                       cl::value_desc("file.o"), cl::Required);
+                                       cl::value_desc("file.o"), cl::Required,
+                                       cl::cat(toolOptions));
 static cl::opt<std::string>
     headerFile("header", cl::desc("C header to write (default: the object's "
                                   "name with .h)"),
-               cl::init(""));
+               cl::init(""), cl::cat(toolOptions));
 static cl::opt<std::string>
     cpu("cpu", cl::desc("Target CPU as LLVM names it (x86-64-v3, "
                         "sapphirerapids, znver4, ...; host: this machine's)"),
-        cl::init(""));
+        cl::init(""), cl::cat(toolOptions));
 static cl::opt<std::string>
     cpuFeatures("cpu-features",
                 cl::desc("LLVM features added to the CPU's (+avx512f,-avx512bf16)"),
-                cl::init(""));
+                cl::init(""), cl::cat(toolOptions));
 static cl::opt<std::string>
     triple("triple", cl::desc("Target triple (default: LLVM's default "
                               "target triple)"),
-           cl::init(""));
+           cl::init(""), cl::cat(toolOptions));
 static cl::opt<std::string>
     target("target", cl::desc("cpu: rope-cpu-pipeline kernels; cuda: "
                               "rope-gpu-pipeline kernels (host code for --cpu "
                               "with the PTX/cubin embedded, calling the mgpu* "
                               "runtime; buffers are device memory)"),
-           cl::init("cpu"));
+           cl::init("cpu"), cl::cat(toolOptions));
 static cl::opt<std::string> gpuPipelineOptions(
     "gpu-pipeline-options",
     cl::desc("rope-gpu-pipeline options with --target=cuda"),
-    cl::init("chip=sm_90 format=isa"));
+    cl::init("chip=sm_90 format=isa"), cl::cat(toolOptions));
 static cl::opt<std::string> pipelineOptions(
     "pipeline-options",
     cl::desc("rope-cpu-pipeline options, e.g. \"parallel=false token-tile=16\" "
              "(cpu and cpu-features come from --cpu/--cpu-features)"),
-    cl::init(""));
+    cl::init(""), cl::cat(toolOptions));
 
 namespace {
 int fail(const llvm::Twine &message) {
@@ -243,6 +245,7 @@ int main(int argc, char **argv) {
   llvm::InitializeAllTargets();
   llvm::InitializeAllTargetMCs();
   llvm::InitializeAllAsmPrinters();
+  cl::HideUnrelatedOptions(toolOptions);
   cl::ParseCommandLineOptions(argc, argv,
                               "rope-mlir ahead-of-time kernel compiler\n");
   if (cpu.empty())

@@ -51,30 +51,32 @@ using namespace mlir;
 using namespace mlir::rope;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory toolOptions("rope-run options");
 static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
-                                      cl::desc("<input .mlir file>"));
+                                      cl::desc("<input .mlir file>"),
+                                      cl::cat(toolOptions));
 static cl::opt<std::string>
     entryName("e", cl::desc("Function to run (default: the only public "
                             "func.func with a body)"),
-              cl::init(""));
+              cl::init(""), cl::cat(toolOptions));
 static cl::list<std::string>
     inputPaths("i", cl::desc("Input .npy files, one per argument, in order"),
-               cl::CommaSeparated);
+               cl::CommaSeparated, cl::cat(toolOptions));
 static cl::list<std::string>
     outputPaths("o", cl::desc("Output .npy files, one per result, in order"),
-                cl::CommaSeparated);
+                cl::CommaSeparated, cl::cat(toolOptions));
 static cl::opt<std::string>
     runtimeLibDir("runtime-lib-dir",
                   cl::desc("Directory of MLIR's runtime support libraries"),
-                  cl::init(ROPE_MLIR_LIB_DIR));
+                  cl::init(ROPE_MLIR_LIB_DIR), cl::cat(toolOptions));
 static cl::opt<std::string>
     device("device", cl::desc("Where to run: cpu (JIT for the host) or cuda "
                               "(rope-gpu-pipeline, buffers in device memory)"),
-           cl::init("cpu"));
+           cl::init("cpu"), cl::cat(toolOptions));
 static cl::opt<std::string>
     cudaRuntime("cuda-runtime",
                 cl::desc("Path of librope_cuda_runtime (with --device=cuda)"),
-                cl::init(ROPE_CUDA_RUNTIME));
+                cl::init(ROPE_CUDA_RUNTIME), cl::cat(toolOptions));
 
 /// --cuda-runtime, else the library installed beside this executable
 /// (`<prefix>/lib`), else the build tree's.
@@ -94,20 +96,20 @@ static cl::opt<std::string>
     gpuChip("gpu-chip",
             cl::desc("SM to compile for with --device=cuda (default: the "
                      "device's)"),
-            cl::init(""));
+            cl::init(""), cl::cat(toolOptions));
 static cl::opt<std::string> cpuPipelineOptions(
     "cpu-pipeline-options",
     cl::desc("Options of rope-cpu-pipeline, as its pass-pipeline string "
              "takes them (e.g. \"token-tile=0 cpu=host\")"),
-    cl::init(""));
+    cl::init(""), cl::cat(toolOptions));
 static cl::opt<std::string> gpuPipelineOptions(
     "gpu-pipeline-options",
     cl::desc("Options of rope-gpu-pipeline (with --device=cuda; chip "
              "defaults to the device's, format to isa)"),
-    cl::init(""));
+    cl::init(""), cl::cat(toolOptions));
 static cl::opt<unsigned> repeat("repeat",
                                 cl::desc("Run N times and report timings"),
-                                cl::init(1));
+                                cl::init(1), cl::cat(toolOptions));
 
 namespace {
 
@@ -246,6 +248,7 @@ func::FuncOp findEntry(ModuleOp module) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(toolOptions);
   cl::ParseCommandLineOptions(argc, argv, "rope-run: execute IR on .npy data\n");
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
