@@ -57,7 +57,8 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     // x with rotary_dim = R.
     SmallVector<Operation *> joins;
     getOperation()->walk([&](Operation *op) {
-      if (isa<tensor::ConcatOp, tensor::CollapseShapeOp>(op))
+      if (isa<tensor::ConcatOp, tensor::CollapseShapeOp, tensor::InsertSliceOp>(
+              op))
         joins.push_back(op);
     });
     for (Operation *c : joins) {
@@ -120,6 +121,18 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
             other.getLayout() != first.getLayout() ||
             other.getRotaryDimAttr() != first.getRotaryDimAttr() ||
             other.getInverse() != first.getInverse())
+          continue;
+        // One op needs one token shape. Dynamic sizes agree through the
+        // shared tables (each op reads them per token); static ones must
+        // be equal (one token of 4 and 2 heads read as bshd would not).
+        auto firstType = cast<RankedTensorType>(first.getInputs()[0].getType());
+        auto otherType = cast<RankedTensorType>(other.getInputs()[0].getType());
+        bool sameTokens = llvm::all_of(getTokenDims(first.getLayout()),
+                                       [&](int64_t d) {
+          return firstType.isDynamicDim(d) || otherType.isDynamicDim(d) ||
+                 firstType.getDimSize(d) == otherType.getDimSize(d);
+        });
+        if (!sameTokens)
           continue;
         // Its inputs must be available at the first op; its inits are the
         // tensor.empty this pass made, which can move there.
@@ -233,13 +246,18 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
         return done;
       if (candidate)
         return nullptr;
-    } else {
-      auto concat = dyn_cast<tensor::ConcatOp>(root);
-      if (!concat || concat.getInputs().size() != 2 ||
+    } else if (auto concat = dyn_cast<tensor::ConcatOp>(root)) {
+      if (concat.getInputs().size() != 2 ||
           concat.getDim() != static_cast<uint64_t>(type.getRank() - 1))
         return nullptr;
       parts[0] = concat.getInputs()[0];
       parts[1] = concat.getInputs()[1];
+    } else {
+      // Two insert_slices of the halves (older torch-mlir's aten.cat).
+      Miss ignored;
+      if (!isa<tensor::InsertSliceOp>(root) ||
+          failed(matchHalves(joined, parts[0], parts[1], ignored)))
+        return nullptr;
     }
     std::optional<Elementwise> first = matchElementwise(parts[0]);
     std::optional<Elementwise> second = matchElementwise(parts[1]);
@@ -276,67 +294,68 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
       return nullptr;
     }
     const int64_t h = d / 2;
-    // Find x1 and x2 among the first half's products (a sum's in either
-    // order).
-    auto lowerHalfOf = [&](Value product, Value &half, Value &source) {
-      std::optional<Elementwise> e = matchElementwise(product);
-      for (Value operand : e->operands) {
-        Miss ignored;
-        FailureOr<Value> lower =
-            matchElementOfPair(operand, 0, pairing, h, ignored);
-        if (succeeded(lower)) {
-          half = operand;
-          source = *lower;
-          return true;
+    // x1 and x2 among the first half's products (a sum's in either order):
+    // every reading is tried, since a table can be a window of the same
+    // shape as a half (sincos[..., :D/2]).
+    Value x1, x2, x, c1, s1, c2, s2;
+    AffineMap c1Map, s1Map, c2Map, s2Map;
+    int progress = -1;
+    auto attempt = [&](Value p0, Value p1, int lowerOperand) -> bool {
+      std::optional<Elementwise> e0 = matchElementwise(p0);
+      std::optional<Elementwise> e1 = matchElementwise(p1);
+      Miss ignored;
+      auto note = [&](int step, const char *reason) {
+        if (step > progress) {
+          progress = step;
+          miss.reason = reason;
+        }
+        return false;
+      };
+      x1 = e0->operands[lowerOperand];
+      FailureOr<Value> lower =
+          matchElementOfPair(x1, 0, pairing, h, ignored);
+      if (failed(lower) || !e0->maps[lowerOperand].isIdentity())
+        return note(0, "the first product is not of the lower half");
+      x = *lower;
+      c1 = e0->operands[1 - lowerOperand];
+      c1Map = e0->maps[1 - lowerOperand];
+      bool upperFound = false;
+      for (int k = 0; k < 2 && !upperFound; ++k) {
+        FailureOr<Value> upper =
+            matchElementOfPair(e1->operands[k], 1, pairing, h, ignored);
+        if (succeeded(upper) && *upper == x && e1->maps[k].isIdentity()) {
+          x2 = e1->operands[k];
+          s1 = e1->operands[1 - k];
+          s1Map = e1->maps[1 - k];
+          upperFound = true;
         }
       }
-      return false;
+      if (!upperFound)
+        return note(1, "the subtracted product is not of the upper half of "
+                       "the same tensor");
+      if (x.getType() != type)
+        return note(2, "the result and the rotated tensor differ in type");
+      // Second half: x2 * c2 and x1 * s2, either order for the sum; for the
+      // inverse's difference x2 * c2 is the minuend.
+      for (int k = 0; k < 2; ++k) {
+        if (inverse && k == 1)
+          break;
+        if (matchHalfProduct(second->operands[k], x2, c2, c2Map) &&
+            matchHalfProduct(second->operands[1 - k], x1, s2, s2Map))
+          return true;
+      }
+      return note(3, "the second half is not x2 * c + x1 * s");
     };
-    Value x1, x2, x;
-    if (!lowerHalfOf(first->operands[0], x1, x) && first->kind == "addf" &&
-        lowerHalfOf(first->operands[1], x1, x))
-      std::swap(first->operands[0], first->operands[1]);
-    if (!x1) {
-      miss.reason = "the first product is not of the lower half";
-      return nullptr;
-    }
-    std::optional<Elementwise> p1 = matchElementwise(first->operands[1]);
-    for (Value operand : p1->operands) {
-      Miss ignored;
-      FailureOr<Value> upper =
-          matchElementOfPair(operand, 1, pairing, h, ignored);
-      if (succeeded(upper) && *upper == x)
-        x2 = operand;
-    }
-    if (!x2) {
-      miss.reason = "the subtracted product is not of the upper half of the "
-                    "same tensor";
-      return nullptr;
-    }
-    if (x.getType() != type) {
-      miss.reason = "the result and the rotated tensor differ in type";
-      return nullptr;
-    }
-    Value c1, s1, c2, s2;
-    AffineMap c1Map, s1Map, c2Map, s2Map;
-    if (!matchHalfProduct(first->operands[0], x1, c1, c1Map) ||
-        !matchHalfProduct(first->operands[1], x2, s1, s1Map)) {
-      miss.reason = "the first half is not x1 * c - x2 * s";
-      return nullptr;
-    }
-    // Second half: x2 * c2 and x1 * s2, either order for the sum; for the
-    // inverse's difference x2 * c2 is the minuend.
     bool found = false;
-    for (int k = 0; k < 2 && !found; ++k) {
-      if (inverse && k == 1)
+    for (int order = 0; order < 2 && !found; ++order) {
+      if (order == 1 && first->kind != "addf")
         break;
-      found = matchHalfProduct(second->operands[k], x2, c2, c2Map) &&
-              matchHalfProduct(second->operands[1 - k], x1, s2, s2Map);
+      Value p0 = first->operands[order], p1 = first->operands[1 - order];
+      for (int k = 0; k < 2 && !found; ++k)
+        found = attempt(p0, p1, k);
     }
-    if (!found) {
-      miss.reason = "the second half is not x2 * c + x1 * s";
+    if (!found)
       return nullptr;
-    }
     // The products are in a half's iteration space: tables of h entries.
     auto halfType = cast<RankedTensorType>(x1.getType());
     for (auto [t, m] : {std::pair{&c1, &c1Map}, std::pair{&s1, &s1Map},
@@ -377,12 +396,32 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
       }
       l = lo->layout;
       SmallVector<int64_t> tokenDims = lo->tokenDims;
-      auto full = [&](Value lo, AffineMap loMap, Value hi, AffineMap hiMap) {
+      // Half pairing: element i reads lo[i], i + D/2 hi[i]: cat(lo, hi).
+      // Interleaved: 2i reads lo[i], 2i + 1 hi[i]: stack and flatten.
+      auto full = [&](Value lo, AffineMap loMap, Value hi,
+                      AffineMap hiMap) -> Value {
         Value a = buildTokenTable(b, loc, lo, loMap, x, tokenDims, h);
         Value c = buildTokenTable(b, loc, hi, hiMap, x, tokenDims, h);
-        return tensor::ConcatOp::create(b, loc, tokenDims.size(),
-                                        ValueRange{a, c})
-            .getResult();
+        const int64_t n = tokenDims.size();
+        if (pairing == Pairing::Half)
+          return tensor::ConcatOp::create(b, loc, n, ValueRange{a, c});
+        auto tableType = cast<RankedTensorType>(a.getType());
+        SmallVector<int64_t> shape(tableType.getShape());
+        SmallVector<ReassociationIndices> unsqueeze;
+        for (int64_t i = 0; i < n; ++i)
+          unsqueeze.push_back({i});
+        unsqueeze.push_back({n, n + 1});
+        SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, a);
+        sizes.push_back(b.getIndexAttr(1));
+        shape.push_back(1);
+        auto columnType = tableType.clone(shape);
+        Value a1 = tensor::ExpandShapeOp::create(b, loc, columnType, a,
+                                                 unsqueeze, sizes);
+        Value c1 = tensor::ExpandShapeOp::create(b, loc, columnType, c,
+                                                 unsqueeze, sizes);
+        Value pairs =
+            tensor::ConcatOp::create(b, loc, n + 1, ValueRange{a1, c1});
+        return tensor::CollapseShapeOp::create(b, loc, pairs, unsqueeze);
       };
       cos = full(c1, c1Map, c2, c2Map);
       sin = full(s1, s1Map, s2, s2Map);
@@ -575,8 +614,7 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
       return failure();
     }
     const int64_t width = xType.getShape().back() / (cosPerPair ? 2 : 1);
-    const bool fullWidth =
-        elementSpace && !cosPerPair && pairing == Pairing::Half;
+    const bool perElement = elementSpace && !cosPerPair;
     auto cosType = cast<RankedTensorType>(cos.getType());
     auto sinType = cast<RankedTensorType>(sin.getType());
     if (cosType.getElementType() != sinType.getElementType()) {
@@ -612,12 +650,20 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
         }
       }
     }
-    t.layout = layout.value_or(rank == 3 ? Layout::THD : Layout::BSHD);
+    // Tables constant over both candidate dimensions (one token, or one
+    // head): either reading computes the same; take the unit one as the
+    // sequence, so that q and k with different head counts agree.
+    if (!layout && rank == 4)
+      layout = xType.getDimSize(2) == 1 && xType.getDimSize(1) != 1
+                   ? Layout::BHSD
+                   : Layout::BSHD;
+    t.layout = layout.value_or(Layout::THD);
     t.tokenDims = getTokenDims(t.layout);
     t.width = width;
     FailureOr<TablePlan> plan =
         planTables(cos, cosMap, cosEntry.offset, sin, sinMap, sinEntry.offset,
-                   rank, t.tokenDims, width, fullWidth, miss);
+                   rank, t.tokenDims, width, perElement,
+                   pairing == Pairing::Interleaved, miss);
     if (failed(plan))
       return failure();
     t.cos = cos;
@@ -675,30 +721,33 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     if (!terms[0] || !terms[1] || terms[0]->kind != "mulf" ||
         terms[1]->kind != "mulf")
       return failure();
-    // The rotated term: the multiply with a concat operand.
+    // The rotated term: the multiply with a concat operand that is a
+    // rotation (a table may be a concat too: cat(cos, cos)).
     int rotTerm = -1, rotOperand = -1;
-    for (int t = 0; t < 2 && rotTerm < 0; ++t)
-      for (int k = 0; k < 2; ++k)
-        if (isConcatLike(terms[t]->operands[k])) {
-          rotTerm = t;
-          rotOperand = k;
-          break;
-        }
-    if (rotTerm < 0)
-      return failure();
-    candidate = true;
-    Elementwise &rotMul = *terms[rotTerm];
-    Elementwise &xMul = *terms[1 - rotTerm];
-    if (!rotMul.maps[rotOperand].isIdentity()) {
-      miss.reason = "the rotated operand is broadcast";
-      return failure();
-    }
     bool inverse = false;
     Pairing pairing;
-    FailureOr<Value> x =
-        matchRotation(rotMul.operands[rotOperand], inverse, pairing, miss);
-    if (failed(x))
+    FailureOr<Value> x = failure();
+    for (int t = 0; t < 2 && rotTerm < 0; ++t)
+      for (int k = 0; k < 2 && rotTerm < 0; ++k) {
+        if (!isConcatLike(terms[t]->operands[k]))
+          continue;
+        Miss mine;
+        if (!terms[t]->maps[k].isIdentity())
+          mine.reason = "the rotated operand is broadcast";
+        else
+          x = matchRotation(terms[t]->operands[k], inverse, pairing, mine);
+        if (succeeded(x)) {
+          rotTerm = t;
+          rotOperand = k;
+        } else if (!candidate) {
+          miss = mine;
+        }
+        candidate = true;
+      }
+    if (rotTerm < 0)
       return failure();
+    Elementwise &rotMul = *terms[rotTerm];
+    Elementwise &xMul = *terms[1 - rotTerm];
     auto xType = cast<RankedTensorType>(x->getType());
     if (xType != y.getType()) {
       miss.reason = "the result and the rotated tensor differ in type";

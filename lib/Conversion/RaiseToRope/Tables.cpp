@@ -580,7 +580,12 @@ FailureOr<TablePlan> planTables(Value cos, AffineMap cosMap,
                                 int64_t cosOffset, Value sin, AffineMap sinMap,
                                 int64_t sinOffset, int64_t rank,
                                 ArrayRef<int64_t> tokenDims, int64_t width,
-                                bool fullWidth, Miss &miss) {
+                                bool perElement, bool interleaved,
+                                Miss &miss) {
+  // Per-element tables of a half rotation may be cat(f, f) of R/2 angles;
+  // of an interleaved one, repeat_interleave(f, 2) (read at entry / 2).
+  const bool fullWidth = perElement && !interleaved;
+  const bool repeated = perElement && interleaved;
   TablePlan plan;
   // How the tables' last dimension is read (element, or element floordiv 2
   // for one entry per pair), without a window offset.
@@ -624,7 +629,12 @@ FailureOr<TablePlan> planTables(Value cos, AffineMap cosMap,
       angles = concat.getInputs()[0];
       entries = width / 2;
     }
-    if (std::optional<OuterMatch> outer = matchOuter(angles, map, entry)) {
+    AffineExpr freqEntry = entry;
+    if (repeated) {
+      freqEntry = entry.floorDiv(2);
+      entries = width / 2;
+    }
+    if (std::optional<OuterMatch> outer = matchOuter(angles, map, freqEntry)) {
       SmallVector<double> freqs = outer->freqs;
       // Full-width frequencies f with f[k] == f[k + R/2].
       if (fullWidth && entries == width &&
@@ -634,7 +644,7 @@ FailureOr<TablePlan> planTables(Value cos, AffineMap cosMap,
         freqs.resize(width / 2);
         entries = width / 2;
       }
-      if (entries == (fullWidth ? width / 2 : width) &&
+      if (entries == (perElement ? width / 2 : width) &&
           static_cast<int64_t>(freqs.size()) == entries &&
           positionsUsable(outer->positions, outer->posMap)) {
         plan.kind = TablePlan::Kind::Computed;
@@ -801,8 +811,33 @@ std::pair<Value, Value> buildTables(OpBuilder &b, Location loc,
 Value buildTokenTable(OpBuilder &b, Location loc, Value table, AffineMap map,
                       Value x, ArrayRef<int64_t> tokenDims, int64_t width) {
   auto xType = cast<RankedTensorType>(x.getType());
-  auto tableType = cast<RankedTensorType>(table.getType());
   const int64_t rank = xType.getRank();
+  // A window of the last dimension (entry + offset, or the first `width`
+  // entries of a wider table): slice it first (linalg infers loop ranges
+  // from plain dimensions, and sizes must agree).
+  {
+    auto type = cast<RankedTensorType>(table.getType());
+    const int64_t last = type.getRank() - 1;
+    AffineExpr entry = map.getResults().back();
+    int64_t offset = 0;
+    if (auto sum = dyn_cast<AffineBinaryOpExpr>(entry);
+        sum && sum.getKind() == AffineExprKind::Add &&
+        isa<AffineConstantExpr>(sum.getRHS())) {
+      offset = cast<AffineConstantExpr>(sum.getRHS()).getValue();
+      entry = sum.getLHS();
+    }
+    if (offset != 0 || type.getDimSize(last) != width) {
+      SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+      offsets[last] = b.getIndexAttr(offset);
+      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, table);
+      sizes[last] = b.getIndexAttr(width);
+      SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+      table = tensor::ExtractSliceOp::create(b, loc, table, offsets, sizes,
+                                             strides);
+      map = map.dropResult(last).insertResult(entry, last);
+    }
+  }
+  auto tableType = cast<RankedTensorType>(table.getType());
   // Loop j of the new table is x's dimension tokenDims[j] (the last, D).
   SmallVector<AffineExpr> replacement(rank, b.getAffineConstantExpr(0));
   for (auto [j, d] : llvm::enumerate(tokenDims))

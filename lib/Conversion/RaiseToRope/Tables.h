@@ -49,8 +49,8 @@ struct TablePlan {
 /// Plans the tables of a rotation whose cos and sin are read through
 /// `cosMap`/`sinMap` (their last dimension from column `cosOffset` /
 /// `sinOffset` on) in the iteration space of a rank `rank` tensor with
-/// the given token dimensions, `width` entries per token (`fullWidth`: one
-/// per rotated element, else one per pair). Fails, with the
+/// the given token dimensions, `width` entries per token (`perElement`: one
+/// per rotated element, else one per pair; `interleaved`: the pairing). Fails, with the
 /// reason, when cos and sin are gathered or computed but not as one
 /// rotation (different positions, caches or frequencies, cos and sin
 /// swapped): a near miss, which must not be raised.
@@ -58,7 +58,8 @@ FailureOr<TablePlan> planTables(Value cos, AffineMap cosMap,
                                 int64_t cosOffset, Value sin, AffineMap sinMap,
                                 int64_t sinOffset, int64_t rank,
                                 ArrayRef<int64_t> tokenDims, int64_t width,
-                                bool fullWidth, Miss &miss);
+                                bool perElement, bool interleaved,
+                                Miss &miss);
 
 /// The per-token cos and sin tables of `plan` for rotating `x`: rope.gather
 /// or rope.cos_sin results, or copies of the tables read through the maps
