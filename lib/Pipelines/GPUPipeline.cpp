@@ -8,6 +8,9 @@
 
 #include "rope/Conversion/Passes.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/ABI/Passes.h"
+#include "rope/Codegen/GPU/Passes.h"
+#include "rope/Pipelines/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"

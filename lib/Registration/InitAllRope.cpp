@@ -6,6 +6,9 @@
 #include "rope/Codegen/CPU/Passes.h"
 #include "rope/Conversion/Passes.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/ABI/Passes.h"
+#include "rope/Codegen/GPU/Passes.h"
+#include "rope/Pipelines/Passes.h"
 #include "rope/Pipelines/Pipelines.h"
 
 #include "mlir/InitAllDialects.h"
@@ -27,6 +30,9 @@ void mlir::rope::registerAllRopePasses() {
   mlir::registerAllPasses();
   registerRopePasses();
   registerRopeCPUPasses();
+  registerRopeABIPasses();
+  registerRopeGPUPasses();
+  registerRopePipelinePasses();
   registerRopeConversionPasses();
   registerRopePipelines();
 }

@@ -18,7 +18,7 @@
 
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
 #include "rope/InitAllRope.h"
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/ABI/Passes.h"
 #include "rope/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -11,6 +11,9 @@
 #include "rope/Codegen/CPU/Passes.h"
 #include "rope/Conversion/Passes.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/ABI/Passes.h"
+#include "rope/Codegen/GPU/Passes.h"
+#include "rope/Pipelines/Passes.h"
 #include "rope/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -29,6 +32,9 @@ int main(int argc, char **argv) {
   mlir::rope::registerRopePipelineDependencies(registry);
   mlir::rope::registerRopePasses();
   mlir::rope::registerRopeCPUPasses();
+  mlir::rope::registerRopeABIPasses();
+  mlir::rope::registerRopeGPUPasses();
+  mlir::rope::registerRopePipelinePasses();
   mlir::rope::registerRopeConversionPasses();
   mlir::rope::registerRopePipelines();
   return mlir::asMainReturnCode(mlir::MlirOptMain(

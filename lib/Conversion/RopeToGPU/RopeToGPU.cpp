@@ -14,9 +14,9 @@
 
 #include "rope/Conversion/Passes.h"
 
-#include "rope/Conversion/Utils/FrequencyTensors.h"
-#include "rope/Conversion/Utils/LoweringHelpers.h"
-#include "rope/Conversion/Utils/RuntimeChecks.h"
+#include "rope/Dialect/Rope/Utils/FrequencyTensors.h"
+#include "rope/Dialect/Rope/Utils/LoweringHelpers.h"
+#include "rope/Dialect/Rope/Utils/RuntimeChecks.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 #include "rope/Utils/SinCos.h"
 

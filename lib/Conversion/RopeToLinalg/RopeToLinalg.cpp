@@ -19,8 +19,8 @@
 
 #include "rope/Conversion/Passes.h"
 
-#include "rope/Conversion/Utils/FrequencyTensors.h"
-#include "rope/Conversion/Utils/LoweringHelpers.h"
+#include "rope/Dialect/Rope/Utils/FrequencyTensors.h"
+#include "rope/Dialect/Rope/Utils/LoweringHelpers.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 #include "rope/Dialect/Rope/Transforms/Transforms.h"
 #include "rope/Utils/SinCos.h"

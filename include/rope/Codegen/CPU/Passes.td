@@ -391,4 +391,61 @@ def RopeFlattenStridedGathersPass : Pass<"rope-flatten-strided-gathers"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def RopeExpandBF16Pass : Pass<"rope-expand-bf16"> {
+  let summary = "Round f32 to bf16 with vector-friendly integer arithmetic";
+  let description = [{
+    Rewrites `arith.truncf` from f32 to bf16 (scalars and vectors) into
+    32-bit integer rounding to nearest even with NaN preserved. Upstream's
+    `arith-expand{include-bf16}` produces a NaN select on 16-bit lanes that
+    LLVM scalarizes on x86; this form stays in vector registers. Run it
+    before `arith-expand`, which then only expands `extf`.
+
+    Interleaved bf16 pairs are handled as 32-bit words (one word holds a
+    pair): `arith.extf` of a `vector.deinterleave` becomes a shift (even
+    elements) and a mask (odd elements) of the words, and
+    `vector.interleave` of two `arith.truncf` merges the two rounded words
+    with a shift, a mask and an or. No shuffles remain, where LLVM would
+    otherwise move the 16-bit lanes through scalar registers. (The word view
+    assumes a little-endian target, as x86, AArch64 and NVPTX are.) With
+    `funnel-shift-merge`, the merge is `llvm.intr.fshr(odd >> 16, even, 16)`
+    instead: x86 turns the mask-and-or form into one `vpermt2w` (3 uops, 2
+    on the shuffle port), the funnel shift into `vpsrld` + `vpshrdd` with
+    AVX512-VBMI2 (Ice Lake and later); without funnel-shift instructions
+    LLVM expands it back to the mask-and-or form.
+
+    With `native-trunc` only `extf` is expanded: `truncf` and the
+    interleave of two are left to LLVM, for targets whose conversion
+    instruction is cheaper than the integer rounding. x86 with AVX512-BF16
+    turns them into `vcvtneps2bf16` (nearest even; like every AVX512-BF16
+    conversion it flushes subnormal results, |x| < 2^-126, to zero, which
+    integer rounding does not) and one `vpermi2w`: 3 instructions for 32
+    results instead of 8.
+
+    The NaN fix-up (a compare and a masked or per vector) is a third of the
+    rounding's cost. With `default-nan-low-bits-zero` (the target's
+    arithmetic returns an operand's NaN payload or a default NaN whose low
+    16 bits are zero: x86, AArch64, RISC-V; not NVPTX, whose canonical NaN
+    is 0x7fffffff), truncs marked `rope.bf16_operands` drop it: every NaN
+    they see has zero low 16 bits, so adding the rounding bias cannot
+    carry into its exponent.
+  }];
+  let options = [
+    Option<"defaultNanLowBitsZero", "default-nan-low-bits-zero", "bool",
+           /*default=*/"false",
+           "The target's arithmetic NaN results have zero low 16 bits unless "
+           "an operand's have (skip the NaN fix-up of truncs marked "
+           "rope.bf16_operands)">,
+    Option<"funnelShiftMerge", "funnel-shift-merge", "bool",
+           /*default=*/"false",
+           "Merge rounded bf16 pairs with llvm.intr.fshr (LLVM dialect) "
+           "instead of a mask and an or">,
+    Option<"nativeTrunc", "native-trunc", "bool", /*default=*/"false",
+           "The target converts f32 to bf16 itself: leave arith.truncf, and "
+           "vector.interleave of two of them, to LLVM">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // ROPE_CODEGEN_CPU_PASSES_TD

@@ -5,9 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/ABI/Passes.h"
 
-#include "rope/Conversion/Utils/RuntimeChecks.h"
+#include "rope/Dialect/Rope/Utils/RuntimeChecks.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -20,7 +20,7 @@
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEDESTINATIONRESULTSPASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/ABI/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;

@@ -5,14 +5,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/ABI/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEHALFSCALARSASBITSPASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/ABI/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;

@@ -1,6 +1,6 @@
 //===- FreeLocalBuffers.cpp - rope-free-local-buffers pass ----------------===//
 
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/ABI/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -8,7 +8,7 @@
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEFREELOCALBUFFERSPASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/ABI/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;

@@ -1,6 +1,6 @@
 //===- LoweringHelpers.cpp - Pieces shared by the rope lowerings ----------===//
 
-#include "rope/Conversion/Utils/LoweringHelpers.h"
+#include "rope/Dialect/Rope/Utils/LoweringHelpers.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/ABI/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
@@ -13,7 +13,7 @@
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPECHECKALLOCATIONSPASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/ABI/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;

@@ -1,13 +1,13 @@
 //===- AlignWorkgroupMemory.cpp - rope-align-workgroup-memory pass --------===//
 
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/Codegen/GPU/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEALIGNWORKGROUPMEMORYPASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/Codegen/GPU/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;

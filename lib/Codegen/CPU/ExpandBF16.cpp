@@ -1,6 +1,6 @@
 //===- ExpandBF16.cpp - rope-expand-bf16 pass -----------------------------===//
 
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/Codegen/CPU/Passes.h"
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
 #include "rope/Utils/BF16.h"
 
@@ -11,7 +11,7 @@
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEEXPANDBF16PASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;

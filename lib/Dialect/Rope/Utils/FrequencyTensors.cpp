@@ -1,8 +1,8 @@
 //===- FrequencyTensors.cpp - Frequencies as f64 tensors ------------------===//
 
-#include "rope/Conversion/Utils/FrequencyTensors.h"
+#include "rope/Dialect/Rope/Utils/FrequencyTensors.h"
 
-#include "rope/Conversion/Utils/LoweringHelpers.h"
+#include "rope/Dialect/Rope/Utils/LoweringHelpers.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/ABI/Passes.h"
 #include "rope/Utils/ShapeString.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -16,7 +16,7 @@
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPECHECKDESCRIPTORSPASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/ABI/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;

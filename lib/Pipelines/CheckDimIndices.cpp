@@ -1,6 +1,6 @@
 //===- CheckDimIndices.cpp - rope-check-dim-indices pass ------------------===//
 
-#include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/Pipelines/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -8,7 +8,7 @@
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPECHECKDIMINDICESPASS
-#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+#include "rope/Pipelines/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;

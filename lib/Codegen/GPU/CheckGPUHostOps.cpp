@@ -1,0 +1,57 @@
+//===- CheckGPUHostOps.cpp - rope-check-gpu-host-ops ----------------------===//
+//
+// The GPU pipeline's precondition as a check: a tensor op it has no host
+// code for is an error naming it, not output that fails later.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Codegen/GPU/Passes.h"
+
+#include "rope/Dialect/Rope/IR/RopeDialect.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/STLExtras.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPECHECKGPUHOSTOPSPASS
+#include "rope/Codegen/GPU/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+
+namespace {
+/// Tensor ops the GPU pipeline turns into device code or drops.
+bool isGPULowerable(Operation *op) {
+  return isa<rope::RopeDialect, bufferization::BufferizationDialect>(
+             op->getDialect()) ||
+         isa<tensor::EmptyOp, tensor::DimOp, func::ReturnOp, func::FuncOp>(op);
+}
+
+struct RopeCheckGPUHostOpsPass
+    : rope::impl::RopeCheckGPUHostOpsPassBase<RopeCheckGPUHostOpsPass> {
+  void runOnOperation() override {
+    auto isTensor = [](Type type) { return isa<TensorType>(type); };
+    bool failedAny = false;
+    getOperation()->walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (isGPULowerable(op))
+        return WalkResult::advance();
+      if (llvm::none_of(op->getOperandTypes(), isTensor) &&
+          llvm::none_of(op->getResultTypes(), isTensor))
+        return WalkResult::advance();
+      op->emitOpError()
+          << "cannot be lowered by rope-gpu-pipeline: it runs rope ops as "
+             "kernels on device buffers and has no host code for other "
+             "tensor ops (only rope ops, tensor.empty and tensor.dim may use "
+             "tensors); lower this function with rope-cpu-pipeline, or move "
+             "the op to another function";
+      failedAny = true;
+      return WalkResult::skip();
+    });
+    if (failedAny)
+      signalPassFailure();
+  }
+};
+} // namespace
