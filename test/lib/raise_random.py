@@ -1,396 +1,1078 @@
 """Randomized differential test of rope-raise: decomposed RoPE programs as
-frontends write them (HF rotate_half in linalg/tensor ops) and mutated near
-misses. For each program:
-  * `rope-opt --rope-raise` raises every valid program to rope.apply and no
-    near miss;
+frontends write them in linalg/tensor ops, over every form the pass raises,
+and mutated near misses. For each program:
+  * `rope-opt --rope-raise` raises every valid program to rope.apply (with
+    rope.gather when cos/sin are gathered by position, rope.cos_sin when they
+    are computed from positions and an inv_freq constant, rotary_dim = R for
+    partial rotary) and no near miss (whose `not raised` remark must name the
+    mutation);
   * rope-run runs it with raising on and off, and both agree with a float64
-    numpy evaluation of the program's own formula.
+    numpy evaluation of the program (built op by op next to the IR; for a
+    valid program also checked against the rotation formula itself).
+
+Forms (x is [T, H, D] thd, [B, S, H, D] bshd or [B, H, S, D] bhsd):
+  rotate_half  x * cos + cat(-x2, x1) * sin (inverse cat(x2, -x1)); halves
+               by tensor.concat or insert_slices; partial rotary
+               cat(rope(x[..., :R]), x[..., R:])
+  expanded     cat(x1 c - x2 s, x2 c + x1 s), shared half-width or four
+               separate tables
+  every_two    GPT-J: x * cos + stack(-x[1::2], x[::2]).flatten * sin
+               (strided slices, unsqueeze + concat, collapse); tables per
+               element or repeat_interleave'd from one entry per pair
+  meta         Meta's complex multiply in real arithmetic over the
+               [..., D/2, 2] view (or strided slices), stack + flatten
+  deepseek     x de-interleaved (view [..., D/2, 2], transpose, reshape),
+               then rotate_half; optionally cat(x_nope, rope(x_pe))
+each with operand orders, negf / named / times -1, forward and inverse, and
+sometimes q and k (different head counts) rotated by the same tables.
+cos/sin sources: args (per token, or cat(lo, hi) of two arguments),
+broadcast ([S, W] by maps), unsqueezed (expand_shape + constant-0 map),
+gathered ([P, W] caches by position ids, half of them with torch-mlir's
+negative-index wrap), computed (sitofp positions times an HF float32 inv_freq
+constant by a mulf generic or a unit-K (batch_)matmul, cat(f, f) /
+repeat_interleave, math.cos / math.sin, an attention factor), sincos (GPT-J:
+one gathered cat(sin, cos) cache, or cat(cos, sin), split by windows); 4-d
+tables over (B, S), S only, or [1, S] read at 0. dtypes: f32, and f16 / bf16
+storage with HF autocast (extf, f32 math, truncf). Near misses: MISSES.
 
     raise_random.py --rope-run PATH --rope-opt PATH --tmp DIR --cases N --seed S
+                    [--miss-rate F]
 
 Prints a line per failure and a summary 'raise: N passed, N failed (V valid
-raised, M near misses kept)'; exit 1 on any failure.
+raised, M near misses kept)', then the counts per form, source, pairing,
+dtype and near-miss kind; exit 1 on any failure.
 """
 import argparse
 import os
 import subprocess
 import sys
+from collections import Counter
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from npy_util import bf16_bits_to_f64, f32_to_bf16_bits  # noqa: E402
+
 LAYOUTS = {"thd": (3, [0], 1), "bshd": (4, [0, 1], 2), "bhsd": (4, [0, 2], 1)}
-MISSES = ["no-sign", "both-negated", "off-middle", "other-source",
-          "heads-table", "wrong-product"]
+FORMS = ["rotate_half", "expanded", "every_two", "meta", "deepseek"]
+FORM_WEIGHTS = [0.26, 0.18, 0.22, 0.2, 0.14]
+SOURCES = ["args", "broadcast", "unsqueezed", "gathered", "computed", "sincos"]
+SOURCE_WEIGHTS = [0.16, 0.1, 0.12, 0.22, 0.26, 0.14]
+DTYPES = ["f32", "f16", "bf16"]
+PAIRING = {"rotate_half": "half", "expanded": "half", "deepseek": "half",
+           "every_two": "interleaved", "meta": "interleaved"}
+
+# Near misses: the forms (and sources) each applies to, and the reasons its
+# `not raised` remark may give.
+MISSES = {
+    # Rotation structure.
+    "no-sign": (["rotate_half", "every_two", "deepseek"], None,
+                ["neither half is negated",
+                 "neither element of the pairs is negated"]),
+    "both-negated": (["rotate_half", "every_two", "deepseek"], None,
+                     ["both halves are negated", "both elements are negated"]),
+    "off-middle": (["rotate_half"], None, ["halves split at"]),
+    "other-source": (["rotate_half", "every_two", "expanded", "meta"], None,
+                     ["are slices of different tensors",
+                      "not of the upper half of the same tensor"]),
+    "same-offset": (["every_two", "meta"], None,
+                    ["expected offset 0 stride 2",
+                     "the first product is not of the lower half"]),
+    "wrong-product": (["rotate_half", "every_two", "expanded", "meta"], None,
+                      ["the other product is not of the tensor",
+                       "not of the upper half of the same tensor",
+                       "the first product is not of the lower half",
+                       "the first half is not", "the second half is not"]),
+    "same-op": (["expanded", "meta"], None,
+                ["the two halves are not one difference and one sum"]),
+    "swapped-join": (["expanded", "meta"], None,
+                     ["the second half is not", "the first half is not",
+                      "the first product is not of the lower half"]),
+    # Tables.
+    "heads-table": (["rotate_half"], ["args"],
+                    ["varies with the heads", "varies with dimensions 1 and 2"]),
+    "pair-tables-half": (["rotate_half", "deepseek"],
+                         ["args", "unsqueezed", "gathered", "computed",
+                          "sincos"],
+                         ["repeat each entry for adjacent elements"]),
+    "sin-shifted": (None, ["gathered"], ["gathered at different positions"]),
+    "row-differs": (None, ["gathered"], ["gathered from different rows"]),
+    "cos-sin-swapped": (None, ["computed"], ["cos and sin are swapped"]),
+    "factors-differ": (None, ["computed"], ["is scaled by"]),
+    "freqs-differ": (None, ["computed"], ["of different angles"]),
+}
+MISS_KINDS = list(MISSES)
+
 
 
 def dims(n):
     return ", ".join("d%d" % i for i in range(n))
 
 
-def affine(n, results):
-    return "affine_map<(%s) -> (%s)>" % (dims(n), ", ".join(results))
+def amap(n, exprs):
+    return "affine_map<(%s) -> (%s)>" % (dims(n), ", ".join(exprs))
+
+
+def ident(n):
+    return ["d%d" % i for i in range(n)]
 
 
 def tensor(shape, elt="f32"):
-    return "tensor<%sx%s>" % ("x".join(str(s) for s in shape), elt)
+    return "tensor<%s>" % "x".join([str(s) for s in shape] + [elt])
+
+
+def f32lit(v):
+    """A float32 value as a literal that parses back to it."""
+    return "%.9e" % float(np.float32(v))
+
+
+def dense(a):
+    """A float32 array as a dense literal (9 digits round-trip float32)."""
+    if a.ndim == 0:
+        return f32lit(a)
+    return "[" + ", ".join(dense(s) for s in a) + "]"
+
+
+def unit_after(n):
+    """Reassociation of a rank-n tensor to rank n+1 with a unit (or pair)
+    dimension appended."""
+    return [[i] for i in range(n - 1)] + [[n - 1, n]]
+
+
+def reassoc_str(groups):
+    return "[" + ", ".join("[" + ", ".join(map(str, g)) + "]"
+                           for g in groups) + "]"
+
+
+def hf_inv_freq(base, rot):
+    """HF RoPE inv_freq in float32: 1 / base ** (arange(0, R, 2) / R)."""
+    e = np.arange(0, rot, 2).astype(np.float32) / np.float32(rot)
+    return (np.float32(1.0) / np.power(np.float32(base), e)).astype(np.float32)
+
+
+def read(val, exprs, ishape):
+    """The value of `val` read through the map results `exprs` ('dK' or
+    '0') at every point of the iteration space `ishape`."""
+    a = val.v
+    index, axes = [], []
+    for k, e in enumerate(exprs):
+        if e == "0":
+            assert a.shape[k] == 1, (val.name, exprs)
+            index.append(0)
+        else:
+            index.append(slice(None))
+            axes.append(int(e[1:]))
+    a = a[tuple(index)]
+    a = np.transpose(a, np.argsort(axes))
+    shape = [1] * len(ishape)
+    for j, size in zip(sorted(axes), a.shape):
+        assert size == ishape[j], (val.name, exprs, ishape)
+        shape[j] = size
+    return np.broadcast_to(a.reshape(shape), ishape)
+
+
+class Val:
+    def __init__(self, name, shape, elt, v):
+        self.name, self.shape, self.elt, self.v = name, list(shape), elt, v
+        assert list(v.shape) == self.shape, (name, v.shape, shape)
+
+    @property
+    def ty(self):
+        return tensor(self.shape, self.elt)
+
+
+class IR:
+    """IR text and, next to it, the float64 (or integer) value of every
+    tensor: the numpy evaluation of the program."""
+
+    def __init__(self):
+        self.pro, self.lines, self.args, self.data = [], [], [], []
+        self.k = 0
+        self.consts = {}
+
+    def fresh(self, hint):
+        self.k += 1
+        return "%%%s_%d" % (hint, self.k)
+
+    def arg(self, hint, stored, elt):
+        if elt == "bf16":
+            value = bf16_bits_to_f64(stored)
+        elif elt in ("i32", "i64"):
+            value = stored.astype(np.int64)
+        else:
+            value = stored.astype(np.float64)
+        name = "%" + hint
+        while any(a.startswith(name + ":") for a in self.args):
+            name += "_"
+        v = Val(name, stored.shape, elt, value)
+        self.args.append("%s: %s" % (v.name, v.ty))
+        self.data.append(stored)
+        return v
+
+    def const(self, text, typ):
+        key = (text, typ)
+        if key not in self.consts:
+            name = self.fresh("k")
+            self.pro.append("  %s = arith.constant %s : %s" % (name, text,
+                                                                  typ))
+            self.consts[key] = name
+        return self.consts[key]
+
+    def empty(self, shape, elt="f32"):
+        name = self.fresh("e")
+        self.lines.append("  %s = tensor.empty() : %s" % (name,
+                                                          tensor(shape, elt)))
+        return name
+
+    def emit(self, hint, text, shape, elt, value):
+        name = self.fresh(hint)
+        self.lines.append("  %s = %s" % (name, text))
+        return Val(name, shape, elt, value)
+
+    # ---- tensor ops ------------------------------------------------------
+    def slice(self, v, offsets, sizes, strides=None, drop_last=False):
+        n = len(v.shape)
+        strides = strides or [1] * n
+        shape = list(sizes[:-1] if drop_last else sizes)
+        index = tuple(slice(o, o + (s - 1) * st + 1, st)
+                      for o, s, st in zip(offsets, sizes, strides))
+        value = v.v[index].reshape(shape)
+        text = "tensor.extract_slice %s[%s] [%s] [%s] : %s to %s" % (
+            v.name, ", ".join(map(str, offsets)), ", ".join(map(str, sizes)),
+            ", ".join(map(str, strides)), v.ty, tensor(shape, v.elt))
+        return self.emit("s", text, shape, v.elt, value)
+
+    def window(self, v, offset, size, stride=1):
+        n = len(v.shape)
+        return self.slice(v, [0] * (n - 1) + [offset], v.shape[:-1] + [size],
+                          [1] * (n - 1) + [stride])
+
+    def concat(self, dim, parts):
+        shape = list(parts[0].shape)
+        shape[dim] = sum(p.shape[dim] for p in parts)
+        value = np.concatenate([p.v for p in parts], dim)
+        text = "tensor.concat dim(%d) %s : (%s) -> %s" % (
+            dim, ", ".join(p.name for p in parts),
+            ", ".join(p.ty for p in parts), tensor(shape, parts[0].elt))
+        return self.emit("cat", text, shape, parts[0].elt, value)
+
+    def insert_join(self, parts, reverse):
+        """cat(parts) along the last dimension as insert_slices into a
+        tensor.empty, in order or reversed."""
+        shape = list(parts[0].shape)
+        shape[-1] = sum(p.shape[-1] for p in parts)
+        n = len(shape)
+        dest = self.empty(shape, parts[0].elt)
+        offsets, off = [], 0
+        for p in parts:
+            offsets.append(off)
+            off += p.shape[-1]
+        order = list(range(len(parts)))
+        if reverse:
+            order.reverse()
+        value = np.concatenate([p.v for p in parts], -1)
+        result = None
+        for i in order:
+            p = parts[i]
+            text = ("tensor.insert_slice %s into %s[%s] [%s] [%s] : %s into %s"
+                    % (p.name, dest, ", ".join(["0"] * (n - 1) +
+                                               [str(offsets[i])]),
+                       ", ".join(map(str, p.shape)),
+                       ", ".join(["1"] * n), p.ty, tensor(shape, p.elt)))
+            result = self.emit("ins", text, shape, p.elt, value)
+            dest = result.name
+        return result
+
+    def join_last(self, parts, form):
+        if form == "concat":
+            return self.concat(len(parts[0].shape) - 1, parts)
+        return self.insert_join(parts, form == "insert-rev")
+
+    def expand(self, v, groups, shape):
+        text = "tensor.expand_shape %s %s output_shape [%s] : %s into %s" % (
+            v.name, reassoc_str(groups), ", ".join(map(str, shape)), v.ty,
+            tensor(shape, v.elt))
+        return self.emit("x", text, shape, v.elt, v.v.reshape(shape))
+
+    def collapse(self, v, groups):
+        shape = [int(np.prod([v.shape[j] for j in g])) for g in groups]
+        text = "tensor.collapse_shape %s %s : %s into %s" % (
+            v.name, reassoc_str(groups), v.ty, tensor(shape, v.elt))
+        return self.emit("c", text, shape, v.elt, v.v.reshape(shape))
+
+    def transpose(self, v, perm):
+        shape = [v.shape[p] for p in perm]
+        e = self.empty(shape, v.elt)
+        text = ("linalg.transpose ins(%s : %s) outs(%s : %s) permutation = "
+                "[%s]" % (v.name, v.ty, e, tensor(shape, v.elt),
+                          ", ".join(map(str, perm))))
+        return self.emit("t", text, shape, v.elt, np.transpose(v.v, perm))
+
+    # ---- linalg ----------------------------------------------------------
+    def generic(self, ins, shape, elt, body, value, hint="g", result="%br"):
+        """linalg.generic over `shape` (all parallel) with inputs (Val, map
+        results) and an identity init; `body` computes `result` from the
+        input elements %ba<k> (a copy: no body, result %ba0)."""
+        n = len(shape)
+        e = self.empty(shape, elt)
+        maps = [amap(n, m) for _, m in ins] + [amap(n, ident(n))]
+        args = ", ".join("%%ba%d: %s" % (k, v.elt) for k, (v, _) in
+                         enumerate(ins))
+        text = ("linalg.generic {indexing_maps = [%s], iterator_types = [%s]} "
+                "ins(%s : %s) outs(%s : %s) {\n  ^bb0(%s, %%bo: %s):\n%s"
+                "    linalg.yield %s : %s\n  } -> %s"
+                % (", ".join(maps), ", ".join(['"parallel"'] * n),
+                   ", ".join(v.name for v, _ in ins),
+                   ", ".join(v.ty for v, _ in ins), e, tensor(shape, elt),
+                   args, elt, "".join("    " + b + "\n" for b in body),
+                   result, elt, tensor(shape, elt)))
+        return self.emit(hint, text, shape, elt, value)
+
+    def unary(self, v, op, elt_out="f32", hint="u"):
+        fns = {"negf": np.negative, "cos": np.cos, "sin": np.sin,
+               "extf": lambda a: a, "truncf": lambda a: a,
+               "sitofp": lambda a: a.astype(np.float64)}
+        if op in ("extf", "truncf", "sitofp"):
+            body = ["%%br = arith.%s %%ba0 : %s to %s" % (op, v.elt, elt_out)]
+        elif op in ("cos", "sin"):
+            body = ["%%br = math.%s %%ba0 : f32" % op]
+        else:
+            body = ["%%br = arith.%s %%ba0 : f32" % op]
+        n = len(v.shape)
+        return self.generic([(v, ident(n))], v.shape, elt_out, body,
+                            fns[op](v.v), hint)
+
+    def binary(self, op, a, amap_, b, bmap_, shape, named=False):
+        fn = {"addf": np.add, "subf": np.subtract, "mulf": np.multiply}[op]
+        n = len(shape)
+        value = fn(read(a, amap_, shape), read(b, bmap_, shape))
+        if named and amap_ == ident(n) and bmap_ == ident(n) and \
+                a.shape == shape and b.shape == shape:
+            e = self.empty(shape)
+            text = "linalg.%s ins(%s, %s : %s, %s) outs(%s : %s) -> %s" % (
+                {"addf": "add", "subf": "sub", "mulf": "mul"}[op], a.name,
+                b.name, a.ty, b.ty, e, tensor(shape), tensor(shape))
+            return self.emit(op[:3], text, shape, "f32", value)
+        return self.generic([(a, amap_), (b, bmap_)], shape, "f32",
+                            ["%%br = arith.%s %%ba0, %%ba1 : f32" % op], value,
+                            op[:3])
+
+    def negate(self, v, form):
+        if form == "generic":
+            return self.unary(v, "negf", hint="neg")
+        e = self.empty(v.shape)
+        if form == "named":
+            text = "linalg.negf ins(%s : %s) outs(%s : %s) -> %s" % (
+                v.name, v.ty, e, v.ty, v.ty)
+        else:
+            m1 = self.const("dense<-1.0>", v.ty)
+            text = "linalg.mul ins(%s, %s : %s, %s) outs(%s : %s) -> %s" % (
+                m1, v.name, v.ty, v.ty, e, v.ty, v.ty)
+        return self.emit("neg", text, v.shape, "f32", -v.v)
+
+    def scale(self, v, factor, form):
+        """v * factor (a float32 constant): a generic with the scalar in its
+        body, or linalg.mul by a splat tensor."""
+        f = float(np.float32(factor))
+        if form == "body":
+            c = self.const(f32lit(f), "f32")
+            return self.generic([(v, ident(len(v.shape)))], v.shape, "f32",
+                                ["%%br = arith.mulf %%ba0, %s : f32" % c],
+                                v.v * f, "sc")
+        c = self.const("dense<%s>" % f32lit(f), v.ty)
+        e = self.empty(v.shape)
+        text = "linalg.mul ins(%s, %s : %s, %s) outs(%s : %s) -> %s" % (
+            v.name, c, v.ty, v.ty, e, v.ty, v.ty)
+        return self.emit("sc", text, v.shape, "f32", v.v * f)
+
+    def repeat_interleave(self, v):
+        """torch.repeat_interleave(v, 2, -1): unsqueeze, broadcast, flatten."""
+        n = len(v.shape)
+        u = self.expand(v, unit_after(n), v.shape + [1])
+        b = self.generic([(u, ident(n) + ["0"])], v.shape + [2], "f32", [],
+                         np.broadcast_to(u.v, v.shape + [2]).copy(), "ri",
+                         "%ba0")
+        return self.collapse(b, unit_after(n))
+
+    def fill_zero(self, shape):
+        e = self.empty(shape)
+        z = self.const("0.000000e+00", "f32")
+        text = "linalg.fill ins(%s : f32) outs(%s : %s) -> %s" % (
+            z, e, tensor(shape), tensor(shape))
+        return self.emit("fill", text, shape, "f32", np.zeros(shape))
+
+    def matmul(self, a, b, batched):
+        shape = ([a.shape[0], a.shape[1], b.shape[2]] if batched
+                 else [a.shape[0], b.shape[1]])
+        init = self.fill_zero(shape)
+        text = "linalg.%s ins(%s, %s : %s, %s) outs(%s : %s) -> %s" % (
+            "batch_matmul" if batched else "matmul", a.name, b.name, a.ty,
+            b.ty, init.name, init.ty, init.ty)
+        return self.emit("mm", text, shape, "f32", np.matmul(a.v, b.v))
+
+    def gather(self, pos, cache, wrap, row_add=0):
+        """cache[row(pos), j] for every position and column j (torch-mlir's
+        aten.index.Tensor), row with the negative-index wrap or plus a
+        constant."""
+        P, W = cache.shape
+        shape = pos.shape + [W]
+        m = len(shape)
+        body = ["%%bi = arith.index_cast %%ba0 : %s to index" % pos.elt]
+        row = "%bi"
+        rows = pos.v.copy()
+        if wrap:
+            c0 = self.const("0", "index")
+            cP = self.const(str(P), "index")
+            body += ["%%bn = arith.cmpi slt, %%bi, %s : index" % c0,
+                     "%%bw = arith.addi %%bi, %s : index" % cP,
+                     "%bs = arith.select %bn, %bw, %bi : index"]
+            row = "%bs"
+            rows = np.where(rows < 0, rows + P, rows)
+        if row_add:
+            c = self.const(str(row_add), "index")
+            body.append("%%bp = arith.addi %s, %s : index" % (row, c))
+            row = "%bp"
+            rows = rows + row_add
+        assert rows.min() >= 0 and rows.max() < P
+        body += ["%%bc = linalg.index %d : index" % (m - 1),
+                 "%%br = tensor.extract %s[%s, %%bc] : %s" % (cache.name, row,
+                                                            cache.ty)]
+        return self.generic([(pos, ident(m - 1))], shape, "f32", body,
+                            cache.v[rows], "gat")
+
+    def add_int(self, pos, c):
+        k = self.const(str(c), pos.elt)
+        return self.generic([(pos, ident(len(pos.shape)))], pos.shape, pos.elt,
+                            ["%%br = arith.addi %%ba0, %s : %s" % (k, pos.elt)],
+                            pos.v + c, "pp")
+
+    def text(self, results):
+        types = ", ".join(r.ty for r in results)
+        return ("func.func @main(%s) -> %s {\n" % (
+            ", ".join(self.args),
+            types if len(results) == 1 else "(%s)" % types) +
+            "\n".join(self.pro + self.lines) + "\n  return %s : %s\n}\n" % (
+                ", ".join(r.name for r in results),
+                ", ".join(r.ty for r in results)))
+
+
+def choice(rng, items, p=None):
+    if p is not None:
+        p = np.asarray(p, dtype=np.float64)
+        p = p / p.sum()
+    return items[int(rng.choice(len(items), p=p))]
 
 
 class Program:
     def __init__(self, rng, miss=None):
         self.rng = rng
         self.miss = miss
-        self.layout = str(rng.choice(list(LAYOUTS)))
+        forms, sources, _ = MISSES[miss] if miss else (None, None, None)
+        self.form = choice(rng, forms) if forms else \
+            choice(rng, FORMS, FORM_WEIGHTS)
+        self.pairing = PAIRING[self.form]
+        self.layout = choice(rng, list(LAYOUTS))
         self.rank, self.token_dims, self.head_dim = LAYOUTS[self.layout]
+        n = self.rank
         self.D = int(rng.choice([8, 16, 64]))
-        self.H = int(rng.integers(1, 5))
-        toks = [int(rng.integers(1, 6))] + ([int(rng.integers(1, 6))]
-                                            if self.rank == 4 else [])
-        shape = [0] * self.rank
-        for t, d in zip(toks, self.token_dims):
-            shape[d] = t
-        shape[self.head_dim] = self.H
+        self.h = self.D // 2
+        shape = [0] * n
+        for d in self.token_dims:
+            shape[d] = int(rng.integers(1, 6))
+        shape[self.head_dim] = int(rng.integers(1, 5))
         shape[-1] = self.D
         self.shape = shape
+        self.dtype = choice(rng, DTYPES, [0.6, 0.2, 0.2])
         self.inverse = bool(rng.integers(0, 2))
-        self.neg_form = str(rng.choice(["named", "generic", "minus1"]))
-        self.swap_add = bool(rng.integers(0, 2))
+        self.neg_form = choice(rng, ["named", "generic", "minus1"])
         self.swap_x = bool(rng.integers(0, 2))
         self.swap_r = bool(rng.integers(0, 2))
-        # Tables: per token ([token shape..., D]) or HF's [S, D] broadcast
-        # over the batch (4-d layouts).
-        self.table_form = str(rng.choice(["token", "seq"])) \
-            if self.rank == 4 else "token"
-        # The concat as tensor.concat or two insert_slices (either order).
-        self.concat_form = str(rng.choice(["concat", "insert", "insert-rev"]))
-        # HF autocast: f16 storage, extf / f32 math / truncf.
-        self.autocast = bool(rng.integers(0, 4) == 0)
-        # HF rotate_half or the expanded form cat(x1 c - x2 s, x2 c + x1 s)
-        # with shared half-width or separate tables.
-        self.form = "rotate_half" if self.miss in ("no-sign", "both-negated",
-                                                   "off-middle",
-                                                   "heads-table") \
-            else str(rng.choice(["rotate_half", "expanded", "expanded4"]))
-        if self.form != "rotate_half":
-            self.autocast = False
-        # Partial rotary (GPT-NeoX): rope on x[..., :D], x[..., D:] passed
-        # through, P more elements.
-        self.P = 0 if self.autocast or rng.integers(0, 4) else \
-            int(rng.choice([2, 8, 24]))
-        if self.form != "rotate_half":
-            self.P = 0
+        self.swap_add = bool(rng.integers(0, 2))
+        self.swap_p = bool(rng.integers(0, 2))
+        self.named_add = bool(rng.integers(0, 2))
+        self.join_form = choice(rng, ["concat", "insert", "insert-rev"])
+        # Interleaved elements: strided slices, or the [..., D/2, 2] view
+        # sliced rank-reducing or keeping a unit dimension (Meta).
+        self.elem_form = "strided" if self.form == "every_two" else \
+            choice(rng, ["view-drop", "view-keep", "strided"], [.4, .3, .3])
+        self.neg_after_unsqueeze = bool(rng.integers(0, 4) == 0)
+        # Partial rotary (rope on x[..., :D], P more elements passed
+        # through); DeepSeek: cat(x_nope, rope(x_pe)).
+        self.P = 0
+        if rng.integers(0, 4) == 0 and miss not in ("off-middle",):
+            self.P = int(rng.choice([2, 8, 24]))
+        # Expanded / Meta: four separate tables (args only).
+        self.tables4 = self.form in ("expanded", "meta") and \
+            miss is None and rng.integers(0, 5) == 0
+        # Tables: their source, and whether every_two reads per-pair tables
+        # repeat_interleave'd (GPT-J) or full-width ones.
+        if self.tables4:
+            self.source = "args"
+        elif sources:
+            self.source = choice(rng, sources)
+        else:
+            self.source = choice(rng, SOURCES, SOURCE_WEIGHTS)
+        if self.source == "broadcast" and n == 3:
+            self.source = "args"
+        self.per_pair = self.form in ("expanded", "meta") or \
+            miss == "pair-tables-half" or \
+            (self.form == "every_two" and bool(rng.integers(0, 2)))
+        self.repeat = self.per_pair and self.form not in ("expanded", "meta")
+        # Tables over all token dimensions (gathered, computed and sincos
+        # ones maybe unsqueezed) or, 4-d, over the sequence only (gathered,
+        # computed, sincos) or over [1, S], one batch row for all (HF's
+        # position_ids [1, S]) read at 0.
+        self.tok_mode = "token"
+        if n == 4 and self.source != "broadcast":
+            r = rng.random()
+            if self.source in ("gathered", "computed", "sincos") and r < .25:
+                self.tok_mode = "seq"
+            elif r > .8:
+                self.tok_mode = "batch1"
+        self.unsqueeze = self.source == "unsqueezed" or (
+            self.source in ("gathered", "computed", "sincos") and
+            self.tok_mode != "seq" and bool(rng.integers(0, 2)))
+        self.fold_unsqueeze = self.repeat and self.unsqueeze and \
+            bool(rng.integers(0, 2))
+        # GPT-J's cat(sin, cos) cache or cat(cos, sin).
+        self.sin_first = bool(rng.integers(0, 3))
+        # q and k rotated by the same tables (merged into one rope.apply).
+        self.qk = miss != "heads-table" and rng.integers(0, 5) == 0
+        self.k_heads = int(rng.integers(1, 5))
+        # Full-width tables given as a concatenation of two halves
+        # (`torch.cat((cos, cos), -1)`, mrope's sections).
+        self.cat_tables = self.source in ("args", "broadcast") and \
+            not self.per_pair and self.pairing == "half" and \
+            miss != "heads-table" and rng.integers(0, 4) == 0
+        self.wrap = bool(rng.integers(0, 2))
+        self.pos_elt = "i64" if rng.integers(0, 5) else "i32"
+        self.rows = int(rng.choice([8, 16, 64]))
+        # Computed tables.
+        self.base = float(rng.choice([10000.0, 500000.0, 1e6]))
+        self.outer = choice(rng, ["mul", "bmm", "mm"])
+        self.factor = float(np.float32(choice(
+            rng, [1.0, 1.0, 1.0, 0.5, 1.25, 1.0693147])))
+        self.factor_form = choice(rng, ["body", "named"])
+        self.perturb = int(rng.integers(0, self.h)) \
+            if rng.integers(0, 4) == 0 else -1
 
-    # ---- IR --------------------------------------------------------------
-    def table_shape_and_map(self, over_heads=False):
-        n = self.rank
-        if over_heads:
-            # Varies with the heads: [H, D] in thd (its tokens are dim 0);
-            # 4-d, with dims 1 and 2 (a table varying with one of them only
-            # is a rotation in one of the two layouts).
-            if n == 3:
-                return [self.H, self.D], affine(n, ["d1", "d2"])
-            return ([self.shape[1], self.shape[2], self.D],
-                    affine(n, ["d1", "d2", "d3"]))
-        if self.table_form == "seq":
-            s = self.token_dims[1]
-            return [self.shape[s], self.D], affine(n, ["d%d" % s,
-                                                        "d%d" % (n - 1)])
-        return ([self.shape[d] for d in self.token_dims] + [self.D],
-                affine(n, ["d%d" % d for d in self.token_dims] +
-                       ["d%d" % (n - 1)]))
+    # ---- cos / sin -------------------------------------------------------
+    def token_shape(self):
+        if self.tok_mode == "seq" or self.source == "broadcast":
+            return [self.shape[self.token_dims[1]]]
+        if self.tok_mode == "batch1":
+            return [1, self.shape[self.token_dims[1]]]
+        return [self.shape[d] for d in self.token_dims]
 
-    def expanded_ir(self):
-        n, D, h = self.rank, self.D, self.D // 2
-        X = tensor(self.shape)
-        Hf = tensor(self.shape[:-1] + [h])
-        ident = affine(n, ["d%d" % i for i in range(n)])
-        par = ", ".join(['"parallel"'] * n)
-        tshape = [self.shape[d] for d in self.token_dims] + [h]
-        tmap = affine(n, ["d%d" % d for d in self.token_dims] + ["d%d" % (n - 1)])
-        T = tensor(tshape)
-        names = ["c", "s"] if self.form == "expanded" else ["c1", "s1", "c2", "s2"]
-        args = ["%%x: %s" % X] + ["%%%s: %s" % (t, T) for t in names]
-        if self.miss == "other-source":
-            args.append("%%z: %s" % X)
-        full = ", ".join(str(v) for v in self.shape[:-1])
-        ones = ", ".join(["1"] * n)
-        z = ", ".join(["0"] * (n - 1))
-        lines = [
-            "  %%x1 = tensor.extract_slice %%x[%s, 0] [%s, %d] [%s] : %s to %s"
-            % (z, full, h, ones, X, Hf),
-            "  %%x2 = tensor.extract_slice %%%s[%s, %d] [%s, %d] [%s] : %s to %s"
-            % ("z" if self.miss == "other-source" else "x", z, h, full, h,
-               ones, X, Hf),
-            "  %%eh = tensor.empty() : %s" % Hf]
+    def token_exprs(self):
+        if self.tok_mode == "seq" or self.source == "broadcast":
+            return ["d%d" % self.token_dims[1]]
+        if self.tok_mode == "batch1":
+            return ["0", "d%d" % self.token_dims[1]]
+        return ["d%d" % d for d in self.token_dims]
 
-        def mul(name, a, b):
-            lines.append(
-                "  %%%s = linalg.generic {indexing_maps = [%s, %s, %s], iterator_types = [%s]} "
-                "ins(%%%s, %%%s : %s, %s) outs(%%eh : %s) {\n  ^bb0(%%p: f32, %%q: f32, %%o: f32):\n"
-                "    %%r = arith.mulf %%p, %%q : f32\n    linalg.yield %%r : f32\n  } -> %s"
-                % (name, ident, tmap, ident, par, a, b, Hf, T, Hf, Hf))
+    def positions(self, ir, tshape, lo, hi):
+        p = self.rng.integers(lo, hi, tshape).astype(
+            np.int64 if self.pos_elt == "i64" else np.int32)
+        return ir.arg("pos", p, self.pos_elt)
 
-        c1, s1, c2, s2 = (("c", "s", "c", "s") if self.form == "expanded"
-                          else ("c1", "s1", "c2", "s2"))
-        wrong = self.miss == "wrong-product"
-        mul("p1", "x1", c1)
-        mul("p2", "x1" if wrong else "x2", s1)
-        mul("p3", "x2", c2)
-        mul("p4", "x1", s2)
-        first_op, second_op = ("addf", "subf") if self.inverse else ("subf", "addf")
-        f_ops = ("p1", "p2")
-        s_ops = ("p3", "p4") if (self.inverse or not self.swap_add) else ("p4", "p3")
-        if self.inverse and self.swap_add:
-            f_ops = ("p2", "p1")
-        for name, op, (a, b) in (("f", first_op, f_ops), ("g", second_op, s_ops)):
-            named = {"addf": "add", "subf": "sub"}[op]
-            lines.append("  %%%s = linalg.%s ins(%%%s, %%%s : %s, %s) outs(%%eh : %s) -> %s"
-                         % (name, named, a, b, Hf, Hf, Hf, Hf))
-        lines.append("  %%y = tensor.concat dim(%d) %%f, %%g : (%s, %s) -> %s"
-                     % (n - 1, Hf, Hf, X))
-        lines.append("  return %%y : %s" % X)
-        return ("func.func @main(%s) -> %s {\n" % (", ".join(args), X) +
-                "\n".join(lines) + "\n}\n")
+    def freqs(self):
+        f = hf_inv_freq(self.base, self.D)
+        if self.perturb >= 0:
+            f = f.copy()
+            f[self.perturb] = np.nextafter(
+                f[self.perturb], np.float32(np.inf if self.rng.integers(0, 2)
+                                            else -np.inf))
+        return f
 
-    def ir(self):
-        if self.form != "rotate_half":
-            return self.expanded_ir()
-        n, D, h = self.rank, self.D, self.D // 2
-        X = tensor(self.shape)
-        half_shape = self.shape[:-1] + [h]
-        Hf = tensor(half_shape)
-        ident = affine(n, ["d%d" % i for i in range(n)])
-        par = ", ".join(['"parallel"'] * n)
-        cshape, cmap = self.table_shape_and_map(self.miss == "heads-table")
-        C = tensor(cshape)
-        X16 = tensor(self.shape, "f16")
-        full_shape = self.shape[:-1] + [D + self.P]
-        XF = tensor(full_shape)
-        xarg = "x16" if self.autocast else ("xf" if self.P else "x")
-        args = ["%%%s: %s" % (xarg, X16 if self.autocast else
-                              (XF if self.P else X)),
-                "%%cos: %s" % C, "%%sin: %s" % C]
-        if self.miss == "other-source":
-            args.append("%%z: %s" % X)
-        lines = []
-        if self.autocast:
-            lines.append("  %%ex = tensor.empty() : %s" % X)
-            lines.append("  %%x = linalg.generic {indexing_maps = [%s, %s], iterator_types = [%s]} "
-                         "ins(%%x16 : %s) outs(%%ex : %s) {\n  ^bb0(%%v: f16, %%o: f32):\n"
-                         "    %%r = arith.extf %%v : f16 to f32\n    linalg.yield %%r : f32\n  } -> %s"
-                         % (ident, ident, par, X16, X, X))
-        zeros = ", ".join(["0"] * n)
-        ones = ", ".join(["1"] * n)
-        full = ", ".join(str(s) for s in self.shape[:-1])
-        if self.P:
-            lines.append("  %%x = tensor.extract_slice %%xf[%s] [%s, %d] [%s] : %s to %s"
-                         % (zeros, full, D, ones, XF, X))
-
-        def slc(name, src, off, size):
-            shp = self.shape[:-1] + [size]
-            lines.append(
-                "  %%%s = tensor.extract_slice %%%s[%s, %d] [%s, %d] [%s] : %s to %s"
-                % (name, src, ", ".join(["0"] * (n - 1)), off, full, size,
-                   ones, X, tensor(shp)))
-
-        lo_size, hi_off = h, h
-        if self.miss == "off-middle":
-            lo_size, hi_off = h + 1, h + 1
-        slc("x1", "x", 0, lo_size)
-        slc("x2", "z" if self.miss == "other-source" else "x", hi_off,
-            D - hi_off)
-        T1, T2 = tensor(self.shape[:-1] + [lo_size]), \
-            tensor(self.shape[:-1] + [D - hi_off])
-
-        def neg(name, src, T, shp):
-            lines.append("  %%e_%s = tensor.empty() : %s" % (name, T))
-            if self.neg_form == "named":
-                lines.append("  %%%s = linalg.negf ins(%%%s : %s) outs(%%e_%s : %s) -> %s"
-                             % (name, src, T, name, T, T))
-            elif self.neg_form == "generic":
-                lines.append(
-                    "  %%%s = linalg.generic {indexing_maps = [%s, %s], iterator_types = [%s]} "
-                    "ins(%%%s : %s) outs(%%e_%s : %s) {\n  ^bb0(%%a: f32, %%o: f32):\n"
-                    "    %%r = arith.negf %%a : f32\n    linalg.yield %%r : f32\n  } -> %s"
-                    % (name, ident, ident, par, src, T, name, T, T))
+    def angles(self, ir, pos, f):
+        """float(pos) (outer) f: [token shape..., h]."""
+        tshape = pos.shape
+        h = len(f)
+        value = pos.v.astype(np.float64)[..., None] * f.astype(np.float64)
+        form = self.outer
+        if form == "mm" and len(tshape) != 1:
+            form = "bmm"
+        if form == "mul":
+            pf = ir.unary(pos, "sitofp", hint="pf")
+            k = len(tshape)
+            if self.rng.integers(0, 2):
+                inv = ir.emit("inv", "arith.constant dense<%s> : %s" % (
+                    dense(f), tensor([h])), [h], "f32", f.astype(np.float64))
+                imap = ["d%d" % k]
             else:
-                lines.append("  %%m1_%s = arith.constant dense<-1.0> : %s" % (name, T))
-                lines.append("  %%%s = linalg.mul ins(%%m1_%s, %%%s : %s, %s) outs(%%e_%s : %s) -> %s"
-                             % (name, name, src, T, T, name, T, T))
-
-        neg_hi = neg_lo = False
-        if self.miss == "no-sign":
-            pass
-        elif self.miss == "both-negated":
-            neg_hi = neg_lo = True
-        elif self.inverse:
-            neg_lo = True
+                inv = ir.emit("inv", "arith.constant dense<%s> : %s" % (
+                    dense(f.reshape([1] * k + [h])), tensor([1] * k + [h])),
+                    [1] * k + [h], "f32",
+                    f.astype(np.float64).reshape([1] * k + [h]))
+                imap = ["0"] * k + ["d%d" % k]
+            ops = [(pf, ident(k)), (inv, imap)]
+            if self.swap_p:
+                ops.reverse()
+            out = ir.generic(ops, tshape + [h], "f32",
+                             ["%br = arith.mulf %ba0, %ba1 : f32"], value,
+                             "ang")
+            return out
+        if form == "mm":
+            N = tshape[0]
+            p2 = ir.expand(pos, [[0, 1]], [1, N])
+            pf = ir.unary(p2, "sitofp", hint="pf")
+            inv = ir.emit("inv", "arith.constant dense<%s> : %s" % (
+                dense(f.reshape(h, 1)), tensor([h, 1])), [h, 1], "f32",
+                f.astype(np.float64).reshape(h, 1))
+            mm = ir.matmul(inv, pf, batched=False)
+            return ir.transpose(mm, [1, 0])
+        # HF: inv_freq[None, :, None].expand(B, -1, 1) @
+        # position_ids[:, None, :].float(), transposed.
+        if len(tshape) == 2:
+            B, S = tshape
+            p3 = ir.expand(pos, [[0, 1], [2]], [B, 1, S])
         else:
-            neg_hi = True
-        hi, lo = "x2", "x1"
-        if neg_hi:
-            neg("n2", "x2", T2, None)
-            hi = "n2"
-        if neg_lo:
-            neg("n1", "x1", T1, None)
-            lo = "n1"
-        # forward: cat(-x2, x1); inverse: cat(x2, -x1); no-sign: cat(x2, x1)
-        if self.concat_form == "concat" or self.miss == "off-middle":
-            lines.append("  %%rot = tensor.concat dim(%d) %%%s, %%%s : (%s, %s) -> %s"
-                         % (n - 1, hi, lo, T2, T1, X))
-        else:
-            lines.append("  %%re = tensor.empty() : %s" % X)
-            parts = [("r0", hi, 0, T2), ("rot", lo, h, T1)]
-            if self.concat_form == "insert-rev":
-                parts = [("r0", lo, h, T1), ("rot", hi, 0, T2)]
-            dest = "re"
-            for name, src, off, T in parts:
-                lines.append(
-                    "  %%%s = tensor.insert_slice %%%s into %%%s[%s, %d] [%s, %d] [%s] : %s into %s"
-                    % (name, src, dest, ", ".join(["0"] * (n - 1)), off, full,
-                       h, ones, T, X))
-                dest = name
-        lines.append("  %%e = tensor.empty() : %s" % X)
+            B, S = 1, tshape[0]
+            p3 = ir.expand(pos, [[0, 1, 2]], [1, 1, S])
+        pf = ir.unary(p3, "sitofp", hint="pf")
+        inv = ir.emit("inv", "arith.constant dense<%s> : %s" % (
+            dense(f.reshape(1, h, 1)), tensor([1, h, 1])), [1, h, 1], "f32",
+            f.astype(np.float64).reshape(1, h, 1))
+        if B > 1:
+            inv = ir.generic([(inv, ["0", "d1", "d2"])], [B, h, 1], "f32", [],
+                             np.broadcast_to(inv.v, [B, h, 1]).copy(), "invb",
+                             "%ba0")
+        mm = ir.matmul(inv, pf, batched=True)
+        t = ir.transpose(mm, [0, 2, 1])
+        if len(tshape) == 1:
+            t = ir.collapse(t, [[0, 1], [2]])
+        return t
 
-        def mul(name, a, amap, ta, b, bmap, tb):
-            lines.append(
-                "  %%%s = linalg.generic {indexing_maps = [%s, %s, %s], iterator_types = [%s]} "
-                "ins(%%%s, %%%s : %s, %s) outs(%%e : %s) {\n  ^bb0(%%p: f32, %%q: f32, %%o: f32):\n"
-                "    %%r = arith.mulf %%p, %%q : f32\n    linalg.yield %%r : f32\n  } -> %s"
-                % (name, amap, bmap, ident, par, a, b, ta, tb, X, X))
+    def computed_tables(self, ir, tshape):
+        pos = self.positions(ir, tshape, 0, 64)
+        f = self.freqs()
+        ang = self.angles(ir, pos, f)
+        ang_sin = ang
+        if self.miss == "freqs-differ":
+            g = f.copy()
+            if self.rng.integers(0, 2):
+                g = hf_inv_freq(500000.0 if self.base != 500000.0 else 1e4,
+                                self.D)
+            else:
+                k = int(self.rng.integers(0, self.h))
+                g[k] = np.nextafter(g[k], np.float32(np.inf))
+            ang_sin = self.angles(ir, pos, g)
+            if self.rng.integers(0, 2):
+                ang, ang_sin = ang_sin, ang
 
-        xname = "x"
-        if self.miss == "wrong-product":
-            xname = "z2"  # x * cos where "x" is a different tensor
-            args.append("%%z2: %s" % X)
-        if self.swap_x:
-            mul("a", "cos", cmap, C, xname, ident, X)
-        else:
-            mul("a", xname, ident, X, "cos", cmap, C)
-        if self.swap_r:
-            mul("b", "sin", cmap, C, "rot", ident, X)
-        else:
-            mul("b", "rot", ident, X, "sin", cmap, C)
-        first, second = ("b", "a") if self.swap_add else ("a", "b")
-        lines.append("  %%y = linalg.add ins(%%%s, %%%s : %s, %s) outs(%%e : %s) -> %s"
-                     % (first, second, X, X, X, X))
-        Y = X
-        if self.autocast:
-            Y = X16
-            lines.append("  %%ey = tensor.empty() : %s" % X16)
-            lines.append("  %%y16 = linalg.generic {indexing_maps = [%s, %s], iterator_types = [%s]} "
-                         "ins(%%y : %s) outs(%%ey : %s) {\n  ^bb0(%%v: f32, %%o: f16):\n"
-                         "    %%r = arith.truncf %%v : f32 to f16\n    linalg.yield %%r : f16\n  } -> %s"
-                         % (ident, ident, par, X, X16, X16))
-        if self.P:
-            Y = XF
-            TP = tensor(self.shape[:-1] + [self.P])
-            lines.append("  %%pass = tensor.extract_slice %%xf[%s, %d] [%s, %d] [%s] : %s to %s"
-                         % (", ".join(["0"] * (n - 1)), D, full, self.P, ones,
-                            XF, TP))
-            lines.append("  %%yp = tensor.concat dim(%d) %%y, %%pass : (%s, %s) -> %s"
-                         % (n - 1, X, TP, XF))
-        lines.append("  return %%%s : %s" % ("y16" if self.autocast else
-                                            "yp" if self.P else "y", Y))
-        return ("func.func @main(%s) -> %s {\n" % (", ".join(args), Y) +
-                "\n".join(lines) + "\n}\n")
+        def arrange(a):
+            if self.per_pair:
+                return a
+            if self.pairing == "half":
+                return ir.concat(len(a.shape) - 1, [a, a])
+            return ir.repeat_interleave(a)
 
-    # ---- data and reference ---------------------------------------------
-    def inputs(self):
-        rng = self.rng
-        if self.form != "rotate_half":
-            x = rng.uniform(-1, 1, self.shape).astype(np.float32)
-            tshape = [self.shape[d] for d in self.token_dims] + [self.D // 2]
-            k = 2 if self.form == "expanded" else 4
-            data = [x] + [rng.uniform(-1, 1, tshape).astype(np.float32)
-                          for _ in range(k)]
-            if self.miss == "other-source":
-                data.append(rng.uniform(-1, 1, self.shape).astype(np.float32))
-            return data
-        x = rng.uniform(-1, 1, self.shape[:-1] + [self.D + self.P]).astype(
-            np.float16 if self.autocast else np.float32)
-        cshape, _ = self.table_shape_and_map(self.miss == "heads-table")
-        cos = rng.uniform(-1, 1, cshape).astype(np.float32)
-        sin = rng.uniform(-1, 1, cshape).astype(np.float32)
-        data = [x, cos, sin]
-        if self.miss == "other-source":
-            data.append(rng.uniform(-1, 1, self.shape).astype(np.float32))
-        if self.miss == "wrong-product":
-            data.append(rng.uniform(-1, 1, self.shape).astype(np.float32))
-        return data
+        same = ang_sin is ang
+        ang = arrange(ang)
+        ang_sin = ang if same else arrange(ang_sin)
+        cos = ir.unary(ang, "cos", hint="cos")
+        sin = ir.unary(ang_sin, "sin", hint="sin")
+        fc = fs = self.factor
+        if self.miss == "factors-differ":
+            fs = float(np.float32(fc * 1.25 if self.rng.integers(0, 2)
+                                  else fc * 0.5))
+            if self.rng.integers(0, 2):
+                fc, fs = fs, fc
+        if fc != 1.0:
+            cos = ir.scale(cos, fc, self.factor_form)
+        if fs != 1.0:
+            sin = ir.scale(sin, fs, self.factor_form)
+        if self.miss == "cos-sin-swapped":
+            cos, sin = sin, cos
+        self.max_pos = int(np.abs(pos.v).max())
+        self.max_freq = float(max(f.max(), 1.0))
+        return cos, sin
 
-    def broadcast(self, t):
-        """A table as the multiplies read it, at every element of x."""
+    def tables(self, ir):
+        """cos and sin for the multiplies (over x's elements, or pairs for
+        the expanded forms), as (Val, map results) each."""
         n = self.rank
-        t = t.astype(np.float64)
+        h = self.h
+        width = h if self.per_pair else self.D
         if self.miss == "heads-table":
-            shape = [1] * n
-            for d in range(1, n):
-                shape[d] = self.shape[d] if (n == 4 or d != 0) else 1
-            return np.broadcast_to(t.reshape(shape), self.shape)
-        if self.table_form == "seq":
-            shape = [1] * n
-            shape[self.token_dims[1]] = t.shape[0]
-            shape[-1] = self.D
-            return np.broadcast_to(t.reshape(shape), self.shape)
-        shape = [1] * n
-        for k, d in enumerate(self.token_dims):
-            shape[d] = t.shape[k]
-        shape[-1] = self.D
-        return np.broadcast_to(t.reshape(shape), self.shape)
-
-    def reference(self, data):
-        if self.form != "rotate_half":
-            return self.expanded_reference(data)
-        xf = data[0].astype(np.float64)
-        y = self.rotated(data, xf[..., :self.D])
-        return np.concatenate([y, xf[..., self.D:]], -1) if self.P else y
-
-    def expanded_reference(self, data):
-        n, h = self.rank, self.D // 2
-        x = data[0].astype(np.float64)
-        z = data[-1].astype(np.float64) if self.miss == "other-source" else x
-        x1, x2 = x[..., :h], z[..., h:]
-
-        def b(t):
-            shape = [1] * n
-            for k, d in enumerate(self.token_dims):
-                shape[d] = t.shape[k]
-            shape[-1] = h
-            return t.astype(np.float64).reshape(shape)
-
-        if self.form == "expanded":
-            c1 = c2 = b(data[1])
-            s1 = s2 = b(data[2])
+            if n == 3:
+                tshape, ex = [self.shape[1], width], ["d1", "d2"]
+            else:
+                tshape, ex = [self.shape[1], self.shape[2], width], \
+                    ["d1", "d2", "d3"]
+            c = ir.arg("cos", self.uniform(tshape), "f32")
+            s = ir.arg("sin", self.uniform(tshape), "f32")
+            return (c, ex), (s, ex)
+        tshape = self.token_shape()
+        texprs = self.token_exprs()
+        src = self.source
+        if self.cat_tables:
+            hw = width // 2
+            parts = [ir.arg(nm, self.uniform(tshape + [hw]), "f32")
+                     for nm in ("cos_lo", "cos_hi", "sin_lo", "sin_hi")]
+            cos = ir.concat(len(tshape), parts[:2])
+            sin = ir.concat(len(tshape), parts[2:])
+        elif src in ("args", "broadcast", "unsqueezed"):
+            cos = ir.arg("cos", self.uniform(tshape + [width]), "f32")
+            sin = ir.arg("sin", self.uniform(tshape + [width]), "f32")
+        elif src == "gathered":
+            P = self.rows
+            shifted = self.miss in ("sin-shifted", "row-differs")
+            lo = -P if self.wrap and not shifted else 0
+            pos = self.positions(ir, tshape, lo, P - 1 if shifted else P)
+            cc = ir.arg("cos_cache", self.uniform([P, width]), "f32")
+            sc = ir.arg("sin_cache", self.uniform([P, width]), "f32")
+            spos, swrap, sadd = pos, self.wrap, 0
+            if self.miss == "sin-shifted":
+                spos = ir.add_int(pos, 1)
+            elif self.miss == "row-differs":
+                if self.rng.integers(0, 2):
+                    sadd = 1
+                else:
+                    swrap = not self.wrap
+            if shifted and self.rng.integers(0, 2):
+                # The mutation on cos instead.
+                cos = ir.gather(spos, cc, swrap, sadd)
+                sin = ir.gather(pos, sc, self.wrap)
+            else:
+                cos = ir.gather(pos, cc, self.wrap)
+                sin = ir.gather(spos, sc, swrap, sadd)
+        elif src == "sincos":
+            P = self.rows
+            pos = self.positions(ir, tshape, -P if self.wrap else 0, P)
+            sc = ir.arg("sincos", self.uniform([P, 2 * width]), "f32")
+            g = ir.gather(pos, sc, self.wrap)
+            sin = ir.window(g, 0 if self.sin_first else width, width)
+            cos = ir.window(g, width if self.sin_first else 0, width)
         else:
-            c1, s1, c2, s2 = (b(t) for t in data[1:5])
-        second_factor = x1 if self.miss == "wrong-product" else x2
+            cos, sin = self.computed_tables(ir, tshape)
+
+        def place(t):
+            m = len(t.shape)
+            if self.repeat and not self.fold_unsqueeze:
+                t = ir.repeat_interleave(t)
+            if not self.unsqueeze:
+                return t, texprs + ["d%d" % (n - 1)]
+            hd = self.head_dim
+            groups = []
+            for i in range(m):
+                if i < hd - 1:
+                    groups.append([i])
+                elif i == hd - 1:
+                    groups.append([i, i + 1])
+                else:
+                    groups.append([i + 1])
+            ushape = list(t.shape)
+            ushape.insert(hd, 1)
+            ex = ident(n)
+            ex[hd] = "0"
+            if self.tok_mode == "batch1":
+                ex[0] = "0"
+            if self.fold_unsqueeze:
+                # GPT-J: the unsqueeze and repeat_interleave's unsqueeze as
+                # one expand_shape, the broadcast, the flatten.
+                groups[-1] = groups[-1] + [groups[-1][-1] + 1]
+                u = ir.expand(t, groups, ushape + [1])
+                b = ir.generic([(u, ident(n) + ["0"])], ushape + [2], "f32",
+                               [], np.broadcast_to(u.v, ushape + [2]).copy(),
+                               "ri", "%ba0")
+                t = ir.collapse(b, unit_after(n))
+                return t, ex
+            return ir.expand(t, groups, ushape), ex
+
+        return place(cos), place(sin)
+
+    def uniform(self, shape):
+        return self.rng.uniform(-1, 1, shape).astype(np.float32)
+
+    # ---- the rotation ----------------------------------------------------
+    def elements(self, ir, x, z=None):
+        """The two elements of each pair: (x1, x2) by `pairing`, x2 of `z`
+        for other-source; same-offset slices x2 twice."""
+        h, n = self.h, self.rank
+        z = z or x
+        lo_off = 1 if self.miss == "same-offset" else 0
+        if self.pairing == "half":
+            lo_size = h + 1 if self.miss == "off-middle" else h
+            return (ir.window(x, 0, lo_size),
+                    ir.window(z, lo_size, self.D - lo_size))
+        if self.elem_form == "strided":
+            return ir.window(x, lo_off, h, 2), ir.window(z, 1, h, 2)
+        out = []
+        for src, which in ((x, lo_off), (z, 1)):
+            v = ir.expand(src, unit_after(n), src.shape[:-1] + [h, 2])
+            off = [0] * n + [which]
+            sizes = v.shape[:-1] + [1]
+            if self.elem_form == "view-drop":
+                out.append(ir.slice(v, off, sizes, drop_last=True))
+            else:
+                out.append(ir.collapse(ir.slice(v, off, sizes),
+                                       unit_after(n)))
+        return tuple(out)
+
+    def join(self, ir, a, b, negate=None):
+        """cat(a, b) for half pairing, stack((a, b), -1).flatten(-2) for
+        interleaved; `negate` ('a', 'b', 'both') negates parts (for
+        interleaved, maybe after the unsqueeze)."""
+        negate = negate or ""
+        if self.pairing == "half":
+            if "a" in negate or negate == "both":
+                a = ir.negate(a, self.neg_form)
+            if "b" in negate or negate == "both":
+                b = ir.negate(b, self.neg_form)
+            form = self.join_form
+            if self.miss == "off-middle":
+                form = "concat"
+            return ir.join_last([a, b], form)
+        n = self.rank
+        parts = []
+        for v, tag in ((a, "a"), (b, "b")):
+            neg = tag in negate or negate == "both"
+            if neg and not self.neg_after_unsqueeze:
+                v = ir.negate(v, self.neg_form)
+            v = ir.expand(v, unit_after(n), v.shape + [1])
+            if neg and self.neg_after_unsqueeze:
+                v = ir.negate(v, self.neg_form)
+            parts.append(v)
+        stacked = ir.join_last(parts, self.join_form)
+        return ir.collapse(stacked, unit_after(n))
+
+    def rotation_program(self, ir, x, z, C, S):
+        """x * cos + rot(x) * sin."""
+        n = self.rank
+        x1, x2 = self.elements(ir, x, z)
+        neg = {None: "b" if self.inverse else "a", "no-sign": "",
+               "both-negated": "both"}.get(self.miss,
+                                           "b" if self.inverse else "a")
+        rot = self.join(ir, x2, x1, neg)
+        xs = x
+        if self.miss == "wrong-product":
+            xs = ir.arg("z2", self.uniform(x.shape), "f32")
+        (cos, cmap), (sin, smap) = C, S
+        I = ident(n)
+        if self.swap_x:
+            a = ir.binary("mulf", cos, cmap, xs, I, x.shape)
+        else:
+            a = ir.binary("mulf", xs, I, cos, cmap, x.shape)
+        if self.swap_r:
+            b = ir.binary("mulf", sin, smap, rot, I, x.shape)
+        else:
+            b = ir.binary("mulf", rot, I, sin, smap, x.shape)
+        if self.swap_add:
+            a, b = b, a
+        y = ir.binary("addf", a, I, b, I, x.shape, named=self.named_add)
+        # Per-element tables as the multiplies read them (for the formula).
+        self.C_el = read(cos, cmap, x.shape)
+        self.S_el = read(sin, smap, x.shape)
+        return y
+
+    def expanded_program(self, ir, x, z, tables):
+        """(x1 c1 - x2 s1, x2 c2 + x1 s2) joined (inverse: + and -)."""
+        n = self.rank
+        x1, x2 = self.elements(ir, x, z)
+        hs = x1.shape
+        I = ident(n)
+        (c1, m1), (s1, ms1), (c2, m2), (s2, ms2) = tables
+
+        def mul(a, t, m):
+            if self.rng.integers(0, 2):
+                return ir.binary("mulf", t, m, a, I, hs)
+            return ir.binary("mulf", a, I, t, m, hs)
+
+        # wrong-product: one product of the other element (x1 for x2 or
+        # x2 for x1).
+        wrong = int(self.rng.integers(2, 5)) \
+            if self.miss == "wrong-product" else 0
+        p1 = mul(x1, c1, m1)
+        p2 = mul(x1 if wrong == 2 else x2, s1, ms1)
+        p3 = mul(x1 if wrong == 3 else x2, c2, m2)
+        p4 = mul(x2 if wrong == 4 else x1, s2, ms2)
+        first, second = ("addf", "subf") if self.inverse else ("subf", "addf")
+        if self.miss == "same-op":
+            # Both halves sums or both differences.
+            first = second = choice(self.rng, ["addf", "subf"])
+        f_ops = (p2, I, p1, I) if first == "addf" and self.swap_add \
+            else (p1, I, p2, I)
+        g_ops = (p4, I, p3, I) if second == "addf" and self.swap_add \
+            else (p3, I, p4, I)
+        f = ir.binary(first, *f_ops, hs, named=self.named_add)
+        g = ir.binary(second, *g_ops, hs, named=self.named_add)
+        if self.miss == "swapped-join":
+            f, g = g, f
+        y = self.join(ir, f, g)
+        lo, hi = self.pair_index()
+        shape = x.shape
+        self.C_el, self.S_el = np.zeros(shape), np.zeros(shape)
+        self.C_el[..., lo] = read(c1, m1, hs)
+        self.C_el[..., hi] = read(c2, m2, hs)
+        self.S_el[..., lo] = read(s1, ms1, hs)
+        self.S_el[..., hi] = read(s2, ms2, hs)
+        return y
+
+    def pair_index(self):
+        h = self.h
+        if self.pairing == "half":
+            return np.arange(h), np.arange(h) + h
+        return np.arange(h) * 2, np.arange(h) * 2 + 1
+
+    def build(self):
+        """The program (q, and with `qk` also k with its own head count,
+        rotated by the same tables): its text; the values are kept."""
+        ir = IR()
+        self.ir = ir
+        n, D = self.rank, self.D
+        elt = self.dtype
+        shapes = [("x", self.shape)]
+        if self.qk:
+            kshape = list(self.shape)
+            kshape[self.head_dim] = self.k_heads
+            shapes.append(("k", kshape))
+        tables = None
+        self.rotations = []
+        results = []
+        for name, shape in shapes:
+            full = shape[:-1] + [D + self.P]
+            x64 = self.rng.uniform(-1, 1, full)
+            if elt == "f32":
+                stored = x64.astype(np.float32)
+            elif elt == "f16":
+                stored = x64.astype(np.float16)
+            else:
+                stored = f32_to_bf16_bits(x64.astype(np.float32))
+            xin = ir.arg(name, stored, elt)
+            xf = ir.unary(xin, "extf", hint=name + "f") if elt != "f32" \
+                else xin
+            if self.form == "deepseek" and self.P:
+                nope = ir.window(xf, 0, self.P)
+                x = ir.window(xf, self.P, D)
+            elif self.P:
+                x = ir.window(xf, 0, D)
+            else:
+                x = xf
+            if self.form == "deepseek":
+                v = ir.expand(x, unit_after(n), x.shape[:-1] + [self.h, 2])
+                perm = list(range(n - 1)) + [n, n - 1]
+                x = ir.collapse(ir.transpose(v, perm), unit_after(n))
+            z = None
+            if self.miss == "other-source":
+                z = ir.arg(name + "_other", self.uniform(x.shape), "f32")
+            if self.form in ("expanded", "meta"):
+                if tables is None and self.tables4:
+                    tables = []
+                    for tn in ("cos1", "sin1", "cos2", "sin2"):
+                        t = ir.arg(tn, self.uniform(self.token_shape() +
+                                                    [self.h]), "f32")
+                        tables.append((t, self.token_exprs() +
+                                       ["d%d" % (n - 1)]))
+                elif tables is None:
+                    C, S = self.tables(ir)
+                    tables = [C, S, C, S]
+                y = self.expanded_program(ir, x, z, tables)
+            else:
+                if tables is None:
+                    tables = self.tables(ir)
+                y = self.rotation_program(ir, x, z, *tables)
+            if self.form == "deepseek" and self.P:
+                y = ir.concat(n - 1, [nope, y])
+            elif self.P:
+                y = ir.concat(n - 1, [y, ir.window(xf, D, self.P)])
+            if elt != "f32":
+                y = ir.unary(y, "truncf", elt_out=elt, hint=name + "y")
+            results.append(y)
+            self.rotations.append({"x": x.v, "C": self.C_el, "S": self.S_el,
+                                   "full": xin.v, "y": y.v})
+        return ir.text(results)
+
+    # ---- checks ----------------------------------------------------------
+    def formula(self, rot):
+        """The rotation, from the rotated tensor and the per-element tables
+        (valid programs): y[lo] = x[lo] c - x[hi] s, y[hi] = x[hi] c +
+        x[lo] s (inverse: s negated)."""
+        x, C, S = rot["x"], rot["C"], rot["S"]
+        lo, hi = self.pair_index()
+        sg = -1.0 if self.inverse else 1.0
+        y = np.empty_like(x)
+        y[..., lo] = x[..., lo] * C[..., lo] - sg * x[..., hi] * S[..., lo]
+        y[..., hi] = x[..., hi] * C[..., hi] + sg * x[..., lo] * S[..., hi]
+        if self.P:
+            full = rot["full"]
+            if self.form == "deepseek":
+                y = np.concatenate([full[..., :self.P], y], -1)
+            else:
+                y = np.concatenate([y, full[..., self.D:]], -1)
+        return y
+
+    def tolerance(self, mag):
+        """f32: the products and sum, each rounded once (2^-22 of the
+        largest term, with margin); computed tables: the f32 angle (p * f
+        rounded, and frequencies within 2 ulps of base^(-2i/R)) and cos/sin;
+        16-bit results: one ulp of the largest result more."""
+        tmax = max([np.abs(r[k]).max() for r in self.rotations
+                    for k in "CS"] + [1.0])
+        xmax = max([np.abs(r["x"]).max() for r in self.rotations] + [1e-30])
+        tol = 4e-7 * xmax * tmax
+        if self.source == "computed":
+            angle = self.max_pos * self.max_freq * 2.0 ** -21
+            tol += 2 * tmax * xmax * (angle + 2.0 ** -21)
+        if self.dtype != "f32":
+            bits = 10 if self.dtype == "f16" else 7
+            tol += 2.0 ** (np.floor(np.log2(max(mag, 2.0 ** -14))) - bits)
+        return tol
+
+    def expected(self):
+        """What each check looks for in the raised IR."""
+        need = ["rope.apply"]
+        if self.source in ("gathered", "sincos"):
+            need.append("rope.gather")
+        if self.source == "computed":
+            need.append("rope.cos_sin")
+        if self.P and self.form != "deepseek":
+            need.append("rotary_dim = %d" % self.D)
+        return need
+
+    def label(self):
+        flags = [self.layout, self.dtype, self.pairing]
         if self.inverse:
-            f = x1 * c1 + second_factor * s1
-            g = x2 * c2 - x1 * s2
-        else:
-            f = x1 * c1 - second_factor * s1
-            g = x2 * c2 + x1 * s2
-        return np.concatenate([f, g], -1)
+            flags.append("inverse")
+        if self.P:
+            flags.append("partial")
+        if self.per_pair:
+            flags.append("per-pair")
+        if self.unsqueeze:
+            flags.append("unsqueezed")
+        if self.tok_mode != "token":
+            flags.append(self.tok_mode)
+        if self.tables4:
+            flags.append("tables4")
+        if self.cat_tables:
+            flags.append("cat-tables")
+        if self.qk:
+            flags.append("qk")
+        return "%s/%s %s" % (self.form, self.source, " ".join(flags))
 
-    def rotated(self, data, x):
-        z = data[3].astype(np.float64) if self.miss == "other-source" else x
-        D, h = self.D, self.D // 2
-        lo_size = h + 1 if self.miss == "off-middle" else h
-        x1, x2 = x[..., :lo_size], z[..., lo_size:]
-        if self.miss == "no-sign":
-            rot = np.concatenate([x2, x1], -1)
-        elif self.miss == "both-negated":
-            rot = np.concatenate([-x2, -x1], -1)
-        elif self.inverse:
-            rot = np.concatenate([x2, -x1], -1)
-        else:
-            rot = np.concatenate([-x2, x1], -1)
-        xa = data[-1].astype(np.float64) if self.miss == "wrong-product" else x
-        return xa * self.broadcast(data[1]) + rot * self.broadcast(data[2])
+
+def load_output(path, dtype):
+    a = np.load(path)
+    if dtype == "bf16":
+        return bf16_bits_to_f64(a)
+    return a.astype(np.float64)
 
 
 def run(cmd):
+    for attempt in range(10):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True,
+                                  timeout=300)
+        except OSError:  # the binary being relinked
+            import time
+            time.sleep(3)
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+def remarks(stderr):
+    return [line.split("rope-raise: not raised: ", 1)[1].strip()
+            for line in stderr.splitlines() if "not raised: " in line]
 
 
 def main():
@@ -400,57 +1082,91 @@ def main():
     ap.add_argument("--tmp", required=True)
     ap.add_argument("--cases", type=int, default=50)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--miss-rate", type=float, default=0.35,
+                    help="the share of near misses among the cases")
     a = ap.parse_args()
     rng = np.random.default_rng(a.seed)
     passed = failed = raised = kept = 0
+    counts = {k: Counter() for k in ("forms", "sources", "pairings",
+                                     "dtypes", "misses")}
     for case in range(a.cases):
-        miss = str(rng.choice(MISSES)) if rng.random() < 0.35 else None
+        miss = choice(rng, MISS_KINDS) if rng.random() < a.miss_rate \
+            else None
         p = Program(rng, miss)
         d = os.path.join(a.tmp, "raise-%d" % case)
         os.makedirs(d, exist_ok=True)
         path = os.path.join(d, "case.mlir")
+        text = p.build()
         with open(path, "w") as f:
-            f.write(p.ir())
-        data = p.inputs()
+            f.write("// %s%s\n" % (p.label(), " miss " + miss if miss else "")
+                    + text)
+        counts["forms"][p.form] += 1
+        counts["sources"][p.source] += 1
+        counts["pairings"][p.pairing] += 1
+        counts["dtypes"][p.dtype] += 1
+        if miss:
+            counts["misses"][miss] += 1
         files = []
-        for k, arr in enumerate(data):
+        for k, arr in enumerate(p.ir.data):
             files.append(os.path.join(d, "in%d.npy" % k))
             np.save(files[-1], arr)
         problems = []
-        r = run([a.rope_opt, path, "--rope-raise"])
+        wants = [rot["y"] for rot in p.rotations]
+        if miss is None:
+            for rot in p.rotations:
+                formula = p.formula(rot)
+                if np.abs(formula - rot["y"]).max() > 1e-9 * max(
+                        1.0, np.abs(formula).max()):
+                    problems.append("generator: program and formula differ")
+        r = run([a.rope_opt, path, "--rope-raise=remarks=1"])
         if r.returncode:
             problems.append("rope-raise failed: " + r.stderr.strip()[:300])
         else:
+            why = remarks(r.stderr)
             is_raised = "rope.apply" in r.stdout
-            if miss is None and not is_raised:
-                problems.append("valid program not raised")
-            if miss is None and p.P and "rotary_dim = %d" % p.D not in r.stdout:
-                problems.append("partial rotary not raised to one op")
-            if miss is not None and is_raised:
-                problems.append("near miss %s raised" % miss)
-            raised += miss is None and is_raised
-            kept += miss is not None and not is_raised
-        want = p.reference(data)
+            if miss is None:
+                missing = [w for w in p.expected() if w not in r.stdout]
+                if missing:
+                    problems.append("valid program: no %s in the output "
+                                    "(remarks: %s)" % (", ".join(missing),
+                                                       "; ".join(why) or
+                                                       "none"))
+                raised += not missing
+            else:
+                reasons = MISSES[miss][2]
+                if is_raised:
+                    done = [line.split("rope-raise: ", 1)[1].strip()
+                            for line in r.stderr.splitlines()
+                            if "rope-raise: raised" in line]
+                    problems.append("near miss %s raised (remarks: %s)"
+                                    % (miss, "; ".join(done)))
+                elif not any(s in w for w in why for s in reasons):
+                    problems.append("near miss %s kept without a remark "
+                                    "naming it (remarks: %s)"
+                                    % (miss, "; ".join(why) or "none"))
+                kept += not is_raised
+        tol = p.tolerance(max(np.abs(w).max() for w in wants))
         for opt in ("raise=true", "raise=false"):
-            out = os.path.join(d, "y-%s.npy" % opt)
-            r = run([a.rope_run, path, "-i", ",".join(files), "-o", out,
-                     "--cpu-pipeline-options=" + opt])
+            outs = [os.path.join(d, "y%d-%s.npy" % (k, opt))
+                    for k in range(len(wants))]
+            r = run([a.rope_run, path, "-i", ",".join(files), "-o",
+                     ",".join(outs), "--cpu-pipeline-options=" + opt])
             if r.returncode:
                 problems.append("%s: rope-run exited %d: %s"
                                 % (opt, r.returncode, r.stderr.strip()[:300]))
                 continue
-            got = np.load(out).astype(np.float64)
-            # f32: two products and a sum of values below 1, each rounded
-            # once, against float64 (2^-22 of the largest term, with margin).
-            err = np.abs(got - want).max() if got.size else 0.0
-            # f16 results: one rounding of values below 2 (2^-10), with margin.
-            tol = 2.0 ** -10 if p.autocast else 4e-7
-            if got.shape != want.shape or err > tol:
-                problems.append("%s: max error %.3g" % (opt, err))
-        label = "raise-%d (%s %s%s%s)" % (case, p.layout,
-                                          "inverse " if p.inverse else "",
-                                          "partial " if p.P else "",
-                                        "miss " + miss if miss else "valid")
+            for out, want in zip(outs, wants):
+                got = load_output(out, p.dtype)
+                if got.shape != want.shape:
+                    problems.append("%s: shape %s, expected %s"
+                                    % (opt, got.shape, want.shape))
+                    continue
+                err = np.abs(got - want).max() if got.size else 0.0
+                if not err <= tol:
+                    problems.append("%s: max error %.3g (tolerance %.3g)"
+                                    % (opt, err, tol))
+        label = "raise-%d (%s%s)" % (case, p.label(),
+                                     ", miss " + miss if miss else "")
         if problems:
             failed += 1
             print("FAIL %s: %s (%s)" % (label, "; ".join(problems), path))
@@ -458,6 +1174,17 @@ def main():
             passed += 1
     print("raise: %d passed, %d failed (%d valid raised, %d near misses kept)"
           % (passed, failed, raised, kept))
+
+    def fmt(counter, keys=None):
+        keys = keys or sorted(counter)
+        return " ".join("%s=%d" % (k, counter[k]) for k in keys)
+
+    print("raise forms: %s; sources: %s; pairings: %s; dtypes: %s; "
+          "misses: %s" % (fmt(counts["forms"], FORMS),
+                          fmt(counts["sources"], SOURCES),
+                          fmt(counts["pairings"], ["half", "interleaved"]),
+                          fmt(counts["dtypes"], DTYPES),
+                          fmt(counts["misses"], MISS_KINDS)))
     return 1 if failed else 0
 
 

@@ -727,23 +727,29 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     bool inverse = false;
     Pairing pairing;
     FailureOr<Value> x = failure();
-    for (int t = 0; t < 2 && rotTerm < 0; ++t)
-      for (int k = 0; k < 2 && rotTerm < 0; ++k) {
-        if (!isConcatLike(terms[t]->operands[k]))
-          continue;
-        Miss mine;
-        if (!terms[t]->maps[k].isIdentity())
-          mine.reason = "the rotated operand is broadcast";
-        else
-          x = matchRotation(terms[t]->operands[k], inverse, pairing, mine);
-        if (succeeded(x)) {
-          rotTerm = t;
-          rotOperand = k;
-        } else if (!candidate) {
-          miss = mine;
+    // Operands read in place first: the remark of a near miss is about the
+    // rotated operand, not about a concat table broadcast over the heads.
+    for (int pass = 0; pass < 2; ++pass) {
+      for (int t = 0; t < 2 && rotTerm < 0; ++t) {
+        for (int k = 0; k < 2 && rotTerm < 0; ++k) {
+          const bool inPlace = terms[t]->maps[k].isIdentity();
+          if (!isConcatLike(terms[t]->operands[k]) || inPlace != (pass == 0))
+            continue;
+          Miss mine;
+          if (!inPlace)
+            mine.reason = "the rotated operand is broadcast";
+          else
+            x = matchRotation(terms[t]->operands[k], inverse, pairing, mine);
+          if (succeeded(x)) {
+            rotTerm = t;
+            rotOperand = k;
+          } else if (!candidate) {
+            miss = mine;
+          }
+          candidate = true;
         }
-        candidate = true;
       }
+    }
     if (rotTerm < 0)
       return failure();
     Elementwise &rotMul = *terms[rotTerm];

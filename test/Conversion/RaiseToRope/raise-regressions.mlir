@@ -1,6 +1,7 @@
 // Programs the randomized test (test/lib/raise_random.py) found raised
 // wrongly or not at all, minimized.
 // RUN: rope-opt %s --rope-raise -split-input-file | FileCheck %s
+// RUN: rope-opt %s --rope-raise=remarks=1 -split-input-file -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
 
 // Tables that are concats themselves (cos = cat(c, c)) beside the rotated concat.
 // CHECK-LABEL: func.func @table_concat
@@ -261,5 +262,38 @@ func.func @computed_repeated_angles(%x: tensor<1x1x4xf32>, %pos: tensor<1xi64>) 
     linalg.yield %r : f32
   } -> tensor<1x1x4xf32>
   %y = linalg.add ins(%a, %bb : tensor<1x1x4xf32>, tensor<1x1x4xf32>) outs(%e : tensor<1x1x4xf32>) -> tensor<1x1x4xf32>
+  return %y : tensor<1x1x4xf32>
+}
+
+// -----
+
+// A near miss with cat(c, c) tables: the remark is about the rotated
+// operand (both halves negated), not about a table.
+// CHECK-LABEL: func.func @concat_tables_both_negated
+// CHECK-NOT: rope.apply
+// REMARK: remark: rope-raise: not raised: both halves are negated
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#tab = affine_map<(d0, d1, d2) -> (d0, d2)>
+func.func @concat_tables_both_negated(%x: tensor<1x1x4xf32>, %ch: tensor<1x2xf32>, %sh: tensor<1x2xf32>) -> tensor<1x1x4xf32> {
+  %cos = tensor.concat dim(1) %ch, %ch : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x4xf32>
+  %sin = tensor.concat dim(1) %sh, %sh : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x4xf32>
+  %x1 = tensor.extract_slice %x[0, 0, 0] [1, 1, 2] [1, 1, 1] : tensor<1x1x4xf32> to tensor<1x1x2xf32>
+  %x2 = tensor.extract_slice %x[0, 0, 2] [1, 1, 2] [1, 1, 1] : tensor<1x1x4xf32> to tensor<1x1x2xf32>
+  %eh = tensor.empty() : tensor<1x1x2xf32>
+  %n2 = linalg.negf ins(%x2 : tensor<1x1x2xf32>) outs(%eh : tensor<1x1x2xf32>) -> tensor<1x1x2xf32>
+  %n1 = linalg.negf ins(%x1 : tensor<1x1x2xf32>) outs(%eh : tensor<1x1x2xf32>) -> tensor<1x1x2xf32>
+  %rot = tensor.concat dim(2) %n2, %n1 : (tensor<1x1x2xf32>, tensor<1x1x2xf32>) -> tensor<1x1x4xf32>
+  %e = tensor.empty() : tensor<1x1x4xf32>
+  %a = linalg.generic {indexing_maps = [#id, #tab, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %cos : tensor<1x1x4xf32>, tensor<1x4xf32>) outs(%e : tensor<1x1x4xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %r = arith.mulf %p, %q : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x4xf32>
+  %b = linalg.generic {indexing_maps = [#id, #tab, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%rot, %sin : tensor<1x1x4xf32>, tensor<1x4xf32>) outs(%e : tensor<1x1x4xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %r = arith.mulf %p, %q : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x4xf32>
+  %y = linalg.add ins(%a, %b : tensor<1x1x4xf32>, tensor<1x1x4xf32>) outs(%e : tensor<1x1x4xf32>) -> tensor<1x1x4xf32>
   return %y : tensor<1x1x4xf32>
 }
