@@ -11,6 +11,7 @@ unraised/raised (goal >= 3 at >= 512 tokens) and raised/direct (goal
 <= 1.05).
 """
 import argparse
+import difflib
 import json
 import os
 import platform
@@ -99,13 +100,16 @@ def program_gathered(H, D, P=4096):
     """HF rotate_half, cos/sin = cache[position_ids] with the wrap."""
     X, C, K = (f"tensor<?x{H}x{D}xf32>", f"tensor<?x{D}xf32>",
                f"tensor<{P}x{D}xf32>")
-    K2 = f"tensor<{P}x{D // 2}xf32>"
     dec = (head(f"%x: {X}, %ids: tensor<?xi64>, %cc: {K}, %sc: {K}")
            + f"  %eg = tensor.empty(%t) : {C}\n"
            + gather("%cos", "%cc", P, D) + gather("%sin", "%sc", P, D)
            + rotate_half_body(H, D) + rope_tail(H, D, "%cos", "%sin"))
-    direct = head(f"%x: {X}, %ids: tensor<?xi64>, %cc: {K2}, %sc: {K2}") + f"""  %e = tensor.empty(%t) : {X}
-  %y = rope.rotate half thd ins(%x : {X}) outs(%e : {X}) positions(%ids : tensor<?xi64>) cache(%cc, %sc : {K2}, {K2})
+    # The same rotation written directly: rope.gather of the same
+    # full-width caches (a [P, D/2] cache is another input) and rope.apply.
+    direct = head(f"%x: {X}, %ids: tensor<?xi64>, %cc: {K}, %sc: {K}") + f"""  %e = tensor.empty(%t) : {X}
+  %eg = tensor.empty(%t) : {C}
+  %cos, %sin = rope.gather positions(%ids : tensor<?xi64>) tables(%cc, %sc : {K}, {K}) outs(%eg, %eg : {C}, {C})
+  %y = rope.apply half thd ins(%x : {X}) outs(%e : {X}) cos_sin(%cos, %sin : {C}, {C})
   return %y : {X}
 }}
 """
@@ -232,7 +236,7 @@ def inputs(name, T, rng):
                                                    (D // 2)))[None]
     c, s = np.cos(ang).astype(np.float32), np.sin(ang).astype(np.float32)
     full = [np.concatenate([c, c], 1), np.concatenate([s, s], 1)]
-    return [x, ids] + full, [x, ids, c, s]
+    return [x, ids] + full, [x, ids] + full
 
 
 def run(rope_run, path, files, out, opts, repeat):
@@ -246,12 +250,31 @@ def run(rope_run, path, files, out, opts, repeat):
     return float(m.group(1)), float(m.group(2))
 
 
+def compiled(rope_opt, path):
+    """The LLVM dialect rope-cpu-pipeline makes of `path`, without locations
+    and message globals (their names hash the source locations), sorted:
+    what differs only in the order of hoisted constants compares equal."""
+    r = subprocess.run([rope_opt, path, "--rope-cpu-pipeline"],
+                       capture_output=True, text=True)
+    if r.returncode:
+        sys.exit("%s failed: %s" % (path, r.stderr[-2000:]))
+    lines = [re.sub(r"%[\w.-]+|loc\(.*\)", "", l).strip()
+             for l in r.stdout.splitlines() if "__rope_msg" not in l]
+    return sorted(lines)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rope-run", required=True)
     ap.add_argument("--tmp", required=True)
+    ap.add_argument("--rope-opt",
+                    help="default: rope-opt beside rope-run")
     ap.add_argument("--tokens", default="1,16,512,4096")
     ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=5,
+                    help="processes per variant, alternating raised/direct")
+    ap.add_argument("--programs", default=",".join(PROGRAMS),
+                    help="comma-separated subset of: " + ", ".join(PROGRAMS))
     ap.add_argument("--json")
     a = ap.parse_args()
     os.makedirs(a.tmp, exist_ok=True)
@@ -259,20 +282,30 @@ def main():
     print("# rope-raise bench: decomposed programs through rope-cpu-pipeline "
           "raised (raise=true), unraised (raise=false) and the rotation "
           "written directly as a rope op; Llama q f32 [T, %d, %d] thd; "
-          "rope-run --repeat %d, median us; host %s %s, %d CPUs"
-          % (H, D, a.repeat, platform.machine(), platform.processor() or "",
-             os.cpu_count()))
+          "rope-run --repeat %d, median us (raised and direct: median of %d "
+          "alternating processes); host %s %s, %d CPUs"
+          % (H, D, a.repeat, a.rounds, platform.machine(),
+             platform.processor() or "", os.cpu_count()))
     print("%-22s %6s %12s %12s %12s %10s %10s" % (
         "program", "tokens", "raised", "unraised", "direct",
         "unr/raised", "raised/dir"))
     rows = []
-    for name, make in PROGRAMS.items():
+    for name in a.programs.split(","):
+        make = PROGRAMS[name]
         dec, direct = make(H, D)
         dec = dec.replace("HxD", "%dx%d" % (H, D))
         direct = direct.replace("HxD", "%dx%d" % (H, D))
         pd, pr = (os.path.join(a.tmp, name + s) for s in (".mlir", "-direct.mlir"))
         open(pd, "w").write(dec)
         open(pr, "w").write(direct)
+        rope_opt = a.rope_opt or os.path.join(os.path.dirname(a.rope_run),
+                                              "rope-opt")
+        ca, cb = compiled(rope_opt, pd), compiled(rope_opt, pr)
+        differ = sum(1 for l in difflib.unified_diff(ca, cb, lineterm="", n=0)
+                     if l[:1] in "+-" and l[:3] not in ("+++", "---"))
+        print("# %s: raised and direct compile to %d and %d lines of LLVM "
+              "dialect, %d differing (up to SSA names and order)"
+              % (name, len(ca), len(cb), differ))
         for T in (int(t) for t in a.tokens.split(",")):
             ins_dec, ins_dir = inputs(name, T, rng)
             files = {}
@@ -283,14 +316,22 @@ def main():
                     np.save(f, arr)
                     files[tag].append(f)
             out = os.path.join(a.tmp, "out.npy")
-            raised = run(a.rope_run, pd, files["dec"], out, "raise=true", a.repeat)
-            y_raised = np.load(out)
+            # Raised and direct alternate over several processes (the
+            # shared host's load drifts); each process reports the median of
+            # --repeat calls, and the median over processes is kept.
+            raised_t, direct_t = [], []
+            for _ in range(a.rounds):
+                raised_t.append(run(a.rope_run, pd, files["dec"], out,
+                                    "raise=true", a.repeat)[1])
+                y_raised = np.load(out)
+                direct_t.append(run(a.rope_run, pr, files["dir"], out,
+                                    "raise=false", a.repeat)[1])
+                y_direct = np.load(out)
+            raised = (0.0, float(np.median(raised_t)))
+            direct_t = (0.0, float(np.median(direct_t)))
             unraised = run(a.rope_run, pd, files["dec"], out, "raise=false",
                            max(3, a.repeat // 4) if T >= 512 else a.repeat)
             y_unraised = np.load(out)
-            direct_t = run(a.rope_run, pr, files["dir"], out, "raise=false",
-                           a.repeat)
-            y_direct = np.load(out)
             # The three compute the same rotation (f32 rounding apart; the
             # computed program's unraised angles are formed in f32).
             tol = 5e-3 if name == "rotate_half-computed" else 1e-5
