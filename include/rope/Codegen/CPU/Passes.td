@@ -23,8 +23,9 @@ def RopeVectorizePass : Pass<"rope-vectorize"> {
     so head dims 64/128/256 have no remainder), and the pair dimension of
     size 2, which stays whole. Each tile is vectorized with upstream's linalg
     vectorizer, then the vector cleanups drop unit dims and turn transfers
-    into plain loads and stores. `vector-width = 0` uses the host's width
-    (16 with AVX-512, 8 with AVX2, else 4).
+    into plain loads and stores. `vector-width` must be positive: the
+    pipeline resolves it from the target description (16 with AVX-512, 8
+    with AVX2, 4 with SSE/NEON), never from the host inside the pass.
 
     The loop over the vectors of a rotated row is unrolled when it has at
     most `max-unroll` iterations: the reads of the per-token cos/sin tables
@@ -60,8 +61,8 @@ def RopeNontemporalStoresPass : Pass<"rope-nontemporal-stores"> {
     the written bytes to the memory traffic. Stores to stack tables stay
     ordinary. With `min-bytes`, the clone runs only when the outputs hold at
     least that many bytes (checked at run time): outputs that fit in the
-    cache are faster written there (bf16 Llama-3-8B q+k at 16 tokens: 0.51
-    -> 0.59 of a copy).
+    cache are faster written there (the threshold's A/B is in
+    bench/results/cpu-history.md).
   }];
   let options = [
     Option<"minBytes", "min-bytes", "int64_t", /*default=*/"0",
@@ -84,8 +85,8 @@ def RopeSequentialSingleTilePass : Pass<"rope-sequential-single-tile"> {
     the `else` branch runs the same body as an `scf.for` (upstream's
     forall-to-for). Run before the forall becomes an OpenMP region: a decode
     step (one token, one tile) then does not enter OpenMP at all, which a
-    serialized parallel region still does (about 1 us per call measured on
-    the benchmark machine).
+    serialized parallel region still does, at a cost comparable to the
+    whole kernel (bench/results/cpu-history.md).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -111,10 +112,10 @@ def RopePageWalkPass : Pass<"rope-page-walk"> {
     streams per page lose the gain). The last `n mod G` tokens run in the
     original loop, and so do all of them when the memref the rows are read
     from holds fewer than `min-bytes` bytes (a run-time check): for tensors
-    that stay in the caches the row order is faster (measured on Ice Lake:
-    bf16 head_dim 64 at 4096 tokens 1.54 -> 1.26 of a copy with the walk,
-    Llama q+k at 512 tokens 0.99 -> 0.88). `max-element-bytes` limits the
-    walk to narrow elements (0: any).
+    that stay in the caches the row order is faster, since the walk only
+    pays off against the memory system's page streams (measurements in
+    bench/results/cpu-history.md). `max-element-bytes` limits the walk to
+    narrow elements (0: any).
 
     A copy streams best when it reads and writes several pages at once
     (glibc's large `memcpy` walks 4 pages); a row-by-row walk of RoPE
@@ -129,10 +130,8 @@ def RopePageWalkPass : Pass<"rope-page-walk"> {
     glibc's loop loads a few vectors of each of its 4 pages before storing
     them. The stores still in flight then lie at lower page offsets than
     every load, and one token of several pages is worth walking too (G = 1
-    for f32 Llama q, 4 pages). Measured on Ice Lake (copy/kernel, A/B
-    medians): THD f32 at 4096 tokens 0.90 (row order) -> 1.01, f32 q+k at
-    32768 tokens 0.91 -> 0.99, bf16 0.89 (8 pages row by row) -> 0.92 with
-    4 pages segment by segment.
+    for f32 Llama q, 4 pages); the A/B measurements are in
+    bench/results/cpu-history.md (4K aliasing).
 
     ```mlir
     scf.for %t = %c0 to %n step %c1 {
@@ -195,10 +194,8 @@ def RopePrefetchPass : Pass<"rope-prefetch"> {
     (`rope.page_walk = N`: the walk advances N bytes per iteration), which
     already read several pages at once, a fixed distance would fetch rows
     the same iteration reads: with `in-page-walks` their loads prefetch the
-    same rows of the next iteration, N bytes ahead (measured on Ice Lake,
-    copy/kernel A/B medians: THD f32 at 4096 tokens 1.00 -> 1.02, bf16
-    Llama q+k at 32768 tokens 0.91 -> 0.94); without it they are left
-    alone.
+    same rows of the next iteration, N bytes ahead (A/B measurements in
+    bench/results/cpu-history.md); without it they are left alone.
 
     ```mlir
     %v = vector.load %x[%t, %h, %d] : memref<?x32x128xbf16>, vector<32xbf16>
@@ -243,8 +240,8 @@ def RopePipelineRowLoadsPass : Pass<"rope-pipeline-row-loads"> {
     bytes, a common outcome of heap allocation), every load of a row
     otherwise follows a store of the previous row to an address with the
     same low 12 bits, and the CPU delays the load until the store's address
-    is fully compared (4K aliasing): measured 30% slower on Ice Lake. Loads
-    one row ahead no longer follow those stores.
+    is fully compared (4K aliasing, docs/performance.md). Loads one row
+    ahead no longer follow those stores.
 
     ```mlir
     scf.for %h = %c0 to %c32 step %c1 {
@@ -295,9 +292,9 @@ def RopeForallToOpenMPPass : Pass<"rope-forall-to-openmp"> {
     `omp_get_num_threads`; there is no worksharing loop. That is the static
     schedule of `omp.wsloop` without its cost: LLVM's OpenMP runtime as
     Debian ships it formats a string in every `__kmpc_for_static_init`
-    (vsnprintf under the call, seen with `perf`), about 0.8 us a call on the
-    benchmark machine, against 1.4 us for the whole fork and join; nor is
-    there the worksharing loop's barrier before the region's own.
+    (vsnprintf under the call, seen with `perf`), more than half the cost
+    of the whole fork and join; nor is there the worksharing loop's barrier
+    before the region's own.
 
     ```mlir
     scf.forall (%i) = (0) to (%n) step (8) {
