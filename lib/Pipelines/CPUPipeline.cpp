@@ -277,6 +277,16 @@ void mlir::rope::addRopePipelineOutputCheck(OpPassManager &pm,
   addCheck(pm, dialects, pipeline, /*input=*/false);
 }
 
+void mlir::rope::registerRopePassesAndPipelines() {
+  registerRopePasses();
+  registerRopeCPUPasses();
+  registerRopeABIPasses();
+  registerRopeGPUPasses();
+  registerRopePipelinePasses();
+  registerRopeConversionPasses();
+  registerRopePipelines();
+}
+
 void mlir::rope::registerRopePipelines() {
   PassPipelineRegistration<RopeCPUPipelineOptions>(
       "rope-cpu-pipeline",

@@ -3,12 +3,6 @@
 #include "rope/InitAllRope.h"
 
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
-#include "rope/Codegen/CPU/Passes.h"
-#include "rope/Conversion/Passes.h"
-#include "rope/Dialect/Rope/Transforms/Passes.h"
-#include "rope/ABI/Passes.h"
-#include "rope/Codegen/GPU/Passes.h"
-#include "rope/Pipelines/Passes.h"
 #include "rope/Pipelines/Pipelines.h"
 
 #include "mlir/InitAllDialects.h"
@@ -28,11 +22,5 @@ void mlir::rope::registerAllRopeDialects(DialectRegistry &registry) {
 
 void mlir::rope::registerAllRopePasses() {
   mlir::registerAllPasses();
-  registerRopePasses();
-  registerRopeCPUPasses();
-  registerRopeABIPasses();
-  registerRopeGPUPasses();
-  registerRopePipelinePasses();
-  registerRopeConversionPasses();
-  registerRopePipelines();
+  registerRopePassesAndPipelines();
 }

@@ -8,12 +8,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "rope/Codegen/CPU/Passes.h"
-#include "rope/Conversion/Passes.h"
-#include "rope/Dialect/Rope/Transforms/Passes.h"
-#include "rope/ABI/Passes.h"
-#include "rope/Codegen/GPU/Passes.h"
-#include "rope/Pipelines/Passes.h"
 #include "rope/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -30,13 +24,7 @@ int main(int argc, char **argv) {
                   mlir::tensor::TensorDialect, mlir::linalg::LinalgDialect,
                   mlir::math::MathDialect>();
   mlir::rope::registerRopePipelineDependencies(registry);
-  mlir::rope::registerRopePasses();
-  mlir::rope::registerRopeCPUPasses();
-  mlir::rope::registerRopeABIPasses();
-  mlir::rope::registerRopeGPUPasses();
-  mlir::rope::registerRopePipelinePasses();
-  mlir::rope::registerRopeConversionPasses();
-  mlir::rope::registerRopePipelines();
+  mlir::rope::registerRopePassesAndPipelines();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "rope-mlir minimal driver\n", registry));
 }

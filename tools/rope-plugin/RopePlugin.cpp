@@ -9,12 +9,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "rope/Codegen/CPU/Passes.h"
-#include "rope/Conversion/Passes.h"
-#include "rope/Dialect/Rope/Transforms/Passes.h"
-#include "rope/ABI/Passes.h"
-#include "rope/Codegen/GPU/Passes.h"
-#include "rope/Pipelines/Passes.h"
 #include "rope/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -34,12 +28,6 @@ mlirGetDialectPluginInfo() {
 extern "C" LLVM_ATTRIBUTE_WEAK ::mlir::PassPluginLibraryInfo
 mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "RopeMLIR", LLVM_VERSION_STRING, []() {
-            mlir::rope::registerRopePasses();
-            mlir::rope::registerRopeCPUPasses();
-            mlir::rope::registerRopeABIPasses();
-            mlir::rope::registerRopeGPUPasses();
-            mlir::rope::registerRopePipelinePasses();
-            mlir::rope::registerRopeConversionPasses();
-            mlir::rope::registerRopePipelines();
+            mlir::rope::registerRopePassesAndPipelines();
           }};
 }

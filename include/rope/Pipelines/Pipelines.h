@@ -248,6 +248,11 @@ void registerRopePipelineDependencies(DialectRegistry &registry);
 /// Registers `rope-cpu-pipeline` and its stages.
 void registerRopePipelines();
 
+/// Registers every rope pass (dialect, ABI, CPU and GPU codegen, pipeline
+/// checks, conversions) and the pipelines: what a driver or plugin that
+/// brings its own upstream passes adds.
+void registerRopePassesAndPipelines();
+
 } // namespace rope
 } // namespace mlir
 

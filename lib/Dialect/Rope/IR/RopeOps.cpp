@@ -296,14 +296,25 @@ LogicalResult RotateOp::verify() {
 // Interfaces
 //===----------------------------------------------------------------------===//
 
+/// The results of a destination-style rope op: its inits' types.
+template <typename OpTy>
+static LogicalResult inferInitTypes(ValueRange operands,
+                                    DictionaryAttr attributes,
+                                    OpaqueProperties properties,
+                                    RegionRange regions,
+                                    SmallVectorImpl<Type> &inferred) {
+  typename OpTy::Adaptor adaptor(operands, attributes, properties, regions);
+  llvm::append_range(inferred, adaptor.getInits().getTypes());
+  return success();
+}
+
 LogicalResult RotateOp::inferReturnTypes(
     MLIRContext *context, std::optional<Location> location,
     ValueRange operands, DictionaryAttr attributes,
     OpaqueProperties properties, RegionRange regions,
     SmallVectorImpl<Type> &inferredReturnTypes) {
-  RotateOp::Adaptor adaptor(operands, attributes, properties, regions);
-  llvm::append_range(inferredReturnTypes, adaptor.getInits().getTypes());
-  return success();
+  return inferInitTypes<RotateOp>(operands, attributes, properties, regions,
+                            inferredReturnTypes);
 }
 
 MutableOperandRange RotateOp::getDpsInitsMutable() {
@@ -509,9 +520,8 @@ LogicalResult ApplyOp::inferReturnTypes(
     ValueRange operands, DictionaryAttr attributes,
     OpaqueProperties properties, RegionRange regions,
     SmallVectorImpl<Type> &inferredReturnTypes) {
-  ApplyOp::Adaptor adaptor(operands, attributes, properties, regions);
-  llvm::append_range(inferredReturnTypes, adaptor.getInits().getTypes());
-  return success();
+  return inferInitTypes<ApplyOp>(operands, attributes, properties, regions,
+                            inferredReturnTypes);
 }
 
 MutableOperandRange ApplyOp::getDpsInitsMutable() { return getInitsMutable(); }
