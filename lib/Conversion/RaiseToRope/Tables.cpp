@@ -198,9 +198,11 @@ std::optional<GatherMatch> matchGather(Value t, AffineMap map) {
 }
 
 /// Whether two row computations (in two gathers' bodies) are the same
-/// function of their position elements.
-bool sameRow(Value a, Value b) {
-  if (a == b)
+/// function of their position elements; the caches stand for each other
+/// (the wrap `p < 0 ? p + dim(cache, 0) : p` reads each gather's own, and
+/// rope.gather checks at run time that their sizes agree).
+bool sameRow(Value a, Value b, Value cacheA, Value cacheB) {
+  if (a == b || (a == cacheA && b == cacheB && a.getType() == b.getType()))
     return true;
   if (a.getType() != b.getType())
     return false;
@@ -219,8 +221,9 @@ bool sameRow(Value a, Value b) {
       opA->getNumRegions() || opB->getNumRegions())
     return false;
   return llvm::all_of(llvm::zip(opA->getOperands(), opB->getOperands()),
-                      [](auto p) {
-                        return sameRow(std::get<0>(p), std::get<1>(p));
+                      [&](auto p) {
+                        return sameRow(std::get<0>(p), std::get<1>(p),
+                                       cacheA, cacheB);
                       });
 }
 
@@ -665,7 +668,7 @@ FailureOr<TablePlan> planTables(Value cos, AffineMap cosMap,
       miss.reason = "cos and sin are gathered at different positions";
       return failure();
     }
-    if (!sameRow(gc->row, gs->row)) {
+    if (!sameRow(gc->row, gs->row, gc->cache, gs->cache)) {
       miss.reason = "cos and sin are gathered from different rows (the "
                     "row index arithmetic differs)";
       return failure();

@@ -293,3 +293,69 @@ func.func @gathered_out_of_range(%x: tensor<3x2x8xf32>, %cc: tensor<16x8xf32>, %
   %y = linalg.add ins(%a, %b : tensor<3x2x8xf32>, tensor<3x2x8xf32>) outs(%e : tensor<3x2x8xf32>) -> tensor<3x2x8xf32>
   return %y : tensor<3x2x8xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#tok = affine_map<(d0, d1, d2) -> (d0, d2)>
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#col = affine_map<(d0, d1) -> (d1)>
+// The wrap reads each cache's own dynamic size (tensor.dim in the body,
+// as torch-mlir writes it): the rows are the same function.
+// CHECK-LABEL: func.func @gathered_dim_wrap
+// CHECK: tensor.dim %{{.*}}, %{{.*}} : tensor<?x8xf32>
+// CHECK: rope.gather
+func.func @gathered_dim_wrap(%x: tensor<?x2x8xf32>, %ids: tensor<?xi64>, %cc: tensor<?x8xf32>, %sc: tensor<?x8xf32>) -> tensor<?x2x8xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x2x8xf32>
+  %e2 = tensor.empty(%t) : tensor<?x8xf32>
+  %cos = linalg.generic {indexing_maps = [#row, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%ids : tensor<?xi64>) outs(%e2 : tensor<?x8xf32>) {
+  ^bb0(%p: i64, %o: f32):
+    %i = arith.index_cast %p : i64 to index
+    %z = arith.constant 0 : index
+    %n = tensor.dim %cc, %z : tensor<?x8xf32>
+    %neg = arith.cmpi slt, %i, %z : index
+    %w = arith.addi %i, %n : index
+    %r = arith.select %neg, %w, %i : index
+    %j = linalg.index 1 : index
+    %v = tensor.extract %cc[%r, %j] : tensor<?x8xf32>
+    linalg.yield %v : f32
+  } -> tensor<?x8xf32>
+  %sin = linalg.generic {indexing_maps = [#row, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%ids : tensor<?xi64>) outs(%e2 : tensor<?x8xf32>) {
+  ^bb0(%p: i64, %o: f32):
+    %i = arith.index_cast %p : i64 to index
+    %z = arith.constant 0 : index
+    %n = tensor.dim %sc, %z : tensor<?x8xf32>
+    %neg = arith.cmpi slt, %i, %z : index
+    %w = arith.addi %i, %n : index
+    %r = arith.select %neg, %w, %i : index
+    %j = linalg.index 1 : index
+    %v = tensor.extract %sc[%r, %j] : tensor<?x8xf32>
+    linalg.yield %v : f32
+  } -> tensor<?x8xf32>
+  %x1 = tensor.extract_slice %x[0, 0, 0] [%t, 2, 4] [1, 1, 1] : tensor<?x2x8xf32> to tensor<?x2x4xf32>
+  %x2 = tensor.extract_slice %x[0, 0, 4] [%t, 2, 4] [1, 1, 1] : tensor<?x2x8xf32> to tensor<?x2x4xf32>
+  %eh = tensor.empty(%t) : tensor<?x2x4xf32>
+  %n = linalg.negf ins(%x2 : tensor<?x2x4xf32>) outs(%eh : tensor<?x2x4xf32>) -> tensor<?x2x4xf32>
+  %r = tensor.concat dim(2) %n, %x1 : (tensor<?x2x4xf32>, tensor<?x2x4xf32>) -> tensor<?x2x8xf32>
+  %e = tensor.empty(%t) : tensor<?x2x8xf32>
+  %a = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %cos : tensor<?x2x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x2x8xf32>) {
+  ^bb0(%u: f32, %v: f32, %o: f32):
+    %m = arith.mulf %u, %v : f32
+    linalg.yield %m : f32
+  } -> tensor<?x2x8xf32>
+  %b = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%r, %sin : tensor<?x2x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x2x8xf32>) {
+  ^bb0(%u: f32, %v: f32, %o: f32):
+    %m = arith.mulf %u, %v : f32
+    linalg.yield %m : f32
+  } -> tensor<?x2x8xf32>
+  // expected-remark @+2 {{rope-raise: cos and sin gathered by position: rope.gather}}
+  // expected-remark @+1 {{rope-raise: raised to rope.apply half thd}}
+  %y = linalg.add ins(%a, %b : tensor<?x2x8xf32>, tensor<?x2x8xf32>) outs(%e : tensor<?x2x8xf32>) -> tensor<?x2x8xf32>
+  return %y : tensor<?x2x8xf32>
+}
