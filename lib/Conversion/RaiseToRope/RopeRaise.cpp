@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/SetVector.h"
 
 namespace mlir::rope {
@@ -37,6 +38,7 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
   using Base::Base;
 
   void runOnOperation() override {
+    foldElementwiseBodies();
     SmallVector<Operation *> candidates;
     getOperation()->walk([&](linalg::LinalgOp op) {
       if (op->getNumResults() == 1)
@@ -77,6 +79,30 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     // or read once per tile for both).
     mergeSharedTables();
     eraseDeadChains();
+  }
+
+  /// Folds the arith ops in linalg bodies: frontends' elementwise ops
+  /// before canonicalization compute more than their one op (torch-mlir's
+  /// add and sub scale their second operand by alpha = sitofp(1)).
+  /// Folding only rewrites values to equal ones.
+  void foldElementwiseBodies() {
+    MLIRContext *ctx = &getContext();
+    SmallVector<Operation *> ops;
+    getOperation()->walk([&](Operation *op) {
+      if (isa<arith::ArithDialect>(op->getDialect()) &&
+          isa_and_nonnull<linalg::LinalgOp>(op->getParentOp()))
+        ops.push_back(op);
+    });
+    if (ops.empty())
+      return;
+    RewritePatternSet patterns(ctx);
+    for (RegisteredOperationName name : ctx->getRegisteredOperations())
+      if (name.getDialectNamespace() ==
+          arith::ArithDialect::getDialectNamespace())
+        name.getCanonicalizationPatterns(patterns, ctx);
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::AnyOp);
+    (void)applyOpPatternsGreedily(ops, std::move(patterns), config);
   }
 
   /// The raised chains, as far as nothing else uses them.

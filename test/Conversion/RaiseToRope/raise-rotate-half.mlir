@@ -364,3 +364,46 @@ func.func @dim_arithmetic(%x: tensor<?x2x8xf32>, %cos: tensor<?x8xf32>, %sin: te
   %y = linalg.add ins(%a, %b : tensor<?x2x8xf32>, tensor<?x2x8xf32>) outs(%e : tensor<?x2x8xf32>) -> tensor<?x2x8xf32>
   return %y : tensor<?x2x8xf32>
 }
+
+// -----
+
+// torch-mlir's aten.add.Tensor before canonicalization: the body scales
+// its second operand by alpha = sitofp(1); folded, it is one addf.
+// CHECK-LABEL: func.func @torch_add
+// CHECK: rope.apply half thd
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#tok = affine_map<(d0, d1, d2) -> (d0, d2)>
+func.func @torch_add(%x: tensor<?x2x8xf32>, %cos: tensor<?x8xf32>, %sin: tensor<?x8xf32>) -> tensor<?x2x8xf32> {
+  %c1_i64 = arith.constant 1 : i64
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x2x8xf32>
+  %x1 = tensor.extract_slice %x[0, 0, 0] [%t, 2, 4] [1, 1, 1] : tensor<?x2x8xf32> to tensor<?x2x4xf32>
+  %x2 = tensor.extract_slice %x[0, 0, 4] [%t, 2, 4] [1, 1, 1] : tensor<?x2x8xf32> to tensor<?x2x4xf32>
+  %eh = tensor.empty(%t) : tensor<?x2x4xf32>
+  %n = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x2 : tensor<?x2x4xf32>) outs(%eh : tensor<?x2x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.negf %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<?x2x4xf32>
+  %r = tensor.concat dim(2) %n, %x1 : (tensor<?x2x4xf32>, tensor<?x2x4xf32>) -> tensor<?x2x8xf32>
+  %e = tensor.empty(%t) : tensor<?x2x8xf32>
+  %a = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %cos : tensor<?x2x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x2x8xf32>) {
+  ^bb0(%in: f32, %in_0: f32, %out: f32):
+    %0 = arith.mulf %in, %in_0 : f32
+    linalg.yield %0 : f32
+  } -> tensor<?x2x8xf32>
+  %b = linalg.generic {indexing_maps = [#id, #tok, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%r, %sin : tensor<?x2x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x2x8xf32>) {
+  ^bb0(%in: f32, %in_0: f32, %out: f32):
+    %0 = arith.mulf %in, %in_0 : f32
+    linalg.yield %0 : f32
+  } -> tensor<?x2x8xf32>
+  // expected-remark @+1 {{rope-raise: raised to rope.apply half thd}}
+  %y = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%a, %b : tensor<?x2x8xf32>, tensor<?x2x8xf32>) outs(%e : tensor<?x2x8xf32>) {
+  ^bb0(%in: f32, %in_0: f32, %out: f32):
+    %0 = arith.sitofp %c1_i64 : i64 to f32
+    %1 = arith.mulf %in_0, %0 : f32
+    %2 = arith.addf %in, %1 : f32
+    linalg.yield %2 : f32
+  } -> tensor<?x2x8xf32>
+  return %y : tensor<?x2x8xf32>
+}
