@@ -46,7 +46,7 @@ struct RopeDestinationResultsPass
   void useCallerBuffer(Value value, Value buffer) {
     auto dps = value.getDefiningOp<DestinationStyleOpInterface>();
     // Every rope op writes all of its outs (none reads them).
-    if (!dps || !isa<rope::RopeDialect>(dps->getDialect()))
+    if (!dps || !isa_and_nonnull<rope::RopeDialect>(dps->getDialect()))
       return;
     OpOperand *init = dps.getTiedOpOperand(cast<OpResult>(value));
     if (init->get().getDefiningOp<bufferization::ToTensorOp>())

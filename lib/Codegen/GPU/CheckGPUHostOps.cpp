@@ -25,7 +25,8 @@ using namespace mlir;
 namespace {
 /// Tensor ops the GPU pipeline turns into device code or drops.
 bool isGPULowerable(Operation *op) {
-  return isa<rope::RopeDialect, bufferization::BufferizationDialect>(
+  return isa_and_nonnull<rope::RopeDialect,
+                         bufferization::BufferizationDialect>(
              op->getDialect()) ||
          isa<tensor::EmptyOp, tensor::DimOp, func::ReturnOp, func::FuncOp>(op);
 }

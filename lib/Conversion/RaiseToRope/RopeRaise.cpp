@@ -89,7 +89,7 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     MLIRContext *ctx = &getContext();
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
-      if (isa<arith::ArithDialect>(op->getDialect()) &&
+      if (isa_and_nonnull<arith::ArithDialect>(op->getDialect()) &&
           isa_and_nonnull<linalg::LinalgOp>(op->getParentOp()))
         ops.push_back(op);
     });

@@ -554,7 +554,7 @@ struct ConvertRopeToGPUPass
     WalkResult left = getOperation()->walk([](Operation *op) {
       if (isa<RotateOp>(op))
         return WalkResult::interrupt();
-      if (!isa<RopeDialect>(op->getDialect()))
+      if (!isa_and_nonnull<RopeDialect>(op->getDialect()))
         return WalkResult::advance();
       op->emitOpError("is not supported by the GPU lowering, which takes "
                       "rope.rotate and the ops rope-compose-rotate turns into "

@@ -460,7 +460,7 @@ struct ConvertRopeToLinalgPass
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     WalkResult left = getOperation()->walk([](Operation *op) {
-      if (!isa<RopeDialect>(op->getDialect()))
+      if (!isa_and_nonnull<RopeDialect>(op->getDialect()))
         return WalkResult::advance();
       op->emitOpError("could not be lowered to linalg");
       return WalkResult::interrupt();
