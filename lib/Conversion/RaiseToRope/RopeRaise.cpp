@@ -83,10 +83,9 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
 
   /// Folds the arith ops in linalg bodies: frontends' elementwise ops
   /// before canonicalization compute more than their one op (torch-mlir's
-  /// add and sub scale their second operand by alpha = sitofp(1)).
-  /// Folding only rewrites values to equal ones.
+  /// add and sub scale their second operand by alpha = sitofp(1)). Only
+  /// folds run (no patterns): values are replaced by equal ones.
   void foldElementwiseBodies() {
-    MLIRContext *ctx = &getContext();
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
       if (isa_and_nonnull<arith::ArithDialect>(op->getDialect()) &&
@@ -95,14 +94,9 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
     });
     if (ops.empty())
       return;
-    RewritePatternSet patterns(ctx);
-    for (RegisteredOperationName name : ctx->getRegisteredOperations())
-      if (name.getDialectNamespace() ==
-          arith::ArithDialect::getDialectNamespace())
-        name.getCanonicalizationPatterns(patterns, ctx);
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::AnyOp);
-    (void)applyOpPatternsGreedily(ops, std::move(patterns), config);
+    (void)applyOpPatternsGreedily(ops, FrozenRewritePatternSet(), config);
   }
 
   /// The raised chains, as far as nothing else uses them.

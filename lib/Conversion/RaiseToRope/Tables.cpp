@@ -317,34 +317,35 @@ std::optional<TrigMatch> matchTrig(Value t, AffineMap map) {
   return std::nullopt;
 }
 
+/// The values of a dense_resource blob of T, or nothing (also when the
+/// blob was elided).
+template <typename T>
+std::optional<SmallVector<double>> blobValues(Attribute attr) {
+  auto blob = dyn_cast<::mlir::detail::DenseResourceElementsAttrBase<T>>(attr);
+  if (!blob)
+    return std::nullopt;
+  std::optional<ArrayRef<T>> data = blob.tryGetAsArrayRef();
+  if (!data)
+    return std::nullopt;
+  return SmallVector<double>(data->begin(), data->end());
+}
+
 /// The values of a float constant, or nothing.
 std::optional<SmallVector<double>> constantValues(Value v) {
   Attribute attr;
   if (!matchPattern(v, m_Constant(&attr)))
     return std::nullopt;
-  SmallVector<double> values;
   if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
     if (!isa<FloatType>(dense.getElementType()))
       return std::nullopt;
+    SmallVector<double> values;
     for (const APFloat &f : dense.getValues<APFloat>())
       values.push_back(f.convertToDouble());
     return values;
   }
-  if (auto blob = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
-    std::optional<ArrayRef<float>> data = blob.tryGetAsArrayRef();
-    if (!data)
-      return std::nullopt;
-    values.assign(data->begin(), data->end());
+  if (std::optional<SmallVector<double>> values = blobValues<float>(attr))
     return values;
-  }
-  if (auto blob = dyn_cast<DenseF64ResourceElementsAttr>(attr)) {
-    std::optional<ArrayRef<double>> data = blob.tryGetAsArrayRef();
-    if (!data)
-      return std::nullopt;
-    values.assign(data->begin(), data->end());
-    return values;
-  }
-  return std::nullopt;
+  return blobValues<double>(attr);
 }
 
 /// Frequencies: a float constant read at `entry` (the frequency index in
