@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
 
 namespace mlir::rope {
@@ -154,18 +155,15 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
         });
         if (!sameTokens)
           continue;
-        // Its inputs must be available at the first op; its inits are the
-        // tensor.empty this pass made, which can move there.
+        // Its inputs must be available at the first op; its inits (the
+        // tensor.empty this pass made, and their sizes) move there.
         bool available = llvm::all_of(other.getInputs(), [&](Value v) {
           return dom.properlyDominates(v, first);
         });
-        available &= llvm::all_of(other.getInits(), [&](Value v) {
-          return canHoist(v, first, dom);
-        });
-        if (!available)
+        IRRewriter rewriter(first);
+        if (!available || failed(moveValueDefinitions(
+                              rewriter, other.getInits(), first, dom)))
           continue;
-        for (Value v : other.getInits())
-          hoist(v, first, dom);
         group.push_back(other);
       }
       if (group.size() < 2)
@@ -190,27 +188,6 @@ struct RopeRaisePass : rope::impl::RopeRaisePassBase<RopeRaisePass> {
         raised.push_back(op);
       }
     }
-  }
-
-  /// Whether `v` is available at `at`, or made by ops that can move there
-  /// (the tensor.empty inits and tensor.dim sizes this pass builds).
-  static bool canHoist(Value v, Operation *at, DominanceInfo &dom) {
-    if (dom.properlyDominates(v, at))
-      return true;
-    Operation *def = v.getDefiningOp();
-    if (!def || !isa<tensor::EmptyOp, tensor::DimOp, arith::ConstantOp>(def) ||
-        def->getBlock() != at->getBlock())
-      return false;
-    return llvm::all_of(def->getOperands(),
-                        [&](Value o) { return canHoist(o, at, dom); });
-  }
-  static void hoist(Value v, Operation *at, DominanceInfo &dom) {
-    if (dom.properlyDominates(v, at))
-      return;
-    Operation *def = v.getDefiningOp();
-    for (Value o : def->getOperands())
-      hoist(o, at, dom);
-    def->moveBefore(at);
   }
 
   /// The rope.apply ops this pass made.
