@@ -83,7 +83,7 @@ struct RopeChecksToStatusPass
       messages.push_back(assert.getMsgAttr());
       assert.erase();
     }
-    func->setAttr(rope::RopeDialect::getStatusMessagesAttrName(),
+    func->setAttr(rope::RopeDialect::StatusMessagesAttrHelper::getNameStr(),
                   ArrayAttr::get(ctx, messages));
     return success();
   }

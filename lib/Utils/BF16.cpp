@@ -17,6 +17,7 @@
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
+using mlir::rope::NoNaNCheck;
 
 /// A constant of type `type` (i32 or a vector of i32) splatted to `v`.
 static Value i32Constant(OpBuilder &b, Location loc, Type type, int64_t v) {
@@ -61,19 +62,18 @@ static Value roundToBF16Word(OpBuilder &b, Location loc, Value x,
 
 namespace {
 /// A pattern that rounds the operands of arith.truncf ops to bf16 words,
-/// with the NaN case unless the trunc carries `noNaNCheckAttr` (empty: none
-/// does).
+/// with the NaN case unless `noNaNCheck` holds for the trunc.
 template <typename OpTy>
 struct BF16RoundingPattern : OpRewritePattern<OpTy> {
-  BF16RoundingPattern(MLIRContext *ctx, StringRef noNaNCheckAttr)
-      : OpRewritePattern<OpTy>(ctx), noNaNCheckAttr(noNaNCheckAttr.str()) {}
+  BF16RoundingPattern(MLIRContext *ctx, NoNaNCheck noNaNCheck)
+      : OpRewritePattern<OpTy>(ctx), noNaNCheck(std::move(noNaNCheck)) {}
 
   Value roundOperand(OpBuilder &b, Location loc, arith::TruncFOp trunc) const {
-    bool checkNaN = noNaNCheckAttr.empty() || !trunc->hasAttr(noNaNCheckAttr);
+    bool checkNaN = !noNaNCheck || !noNaNCheck(trunc);
     return roundToBF16Word(b, loc, trunc.getIn(), checkNaN);
   }
 
-  std::string noNaNCheckAttr;
+  NoNaNCheck noNaNCheck;
 };
 
 /// arith.truncf f32 -> bf16: y = bitcast<bf16>(trunci(roundToBF16Word(x) >> 16)).
@@ -159,9 +159,10 @@ struct DeinterleaveBF16Words : OpRewritePattern<vector::DeinterleaveOp> {
 /// shift becomes vpsrld + vpshrdd with AVX512-VBMI2, and folds back to the
 /// first form on targets without funnel shifts.
 struct InterleaveBF16Words : BF16RoundingPattern<vector::InterleaveOp> {
-  InterleaveBF16Words(MLIRContext *ctx, StringRef noNaNCheckAttr,
+  InterleaveBF16Words(MLIRContext *ctx, NoNaNCheck noNaNCheck,
                       bool funnelShift)
-      : BF16RoundingPattern(ctx, noNaNCheckAttr), funnelShift(funnelShift) {}
+      : BF16RoundingPattern(ctx, std::move(noNaNCheck)),
+        funnelShift(funnelShift) {}
 
   LogicalResult matchAndRewrite(vector::InterleaveOp op,
                                 PatternRewriter &rewriter) const override {
@@ -198,8 +199,8 @@ struct InterleaveBF16Words : BF16RoundingPattern<vector::InterleaveOp> {
 } // namespace
 
 void mlir::rope::populateExpandBF16TruncPatterns(RewritePatternSet &patterns,
-                                                  StringRef noNaNCheckAttr) {
-  patterns.add<TruncFToBF16>(patterns.getContext(), noNaNCheckAttr);
+                                                  NoNaNCheck noNaNCheck) {
+  patterns.add<TruncFToBF16>(patterns.getContext(), std::move(noNaNCheck));
 }
 
 void mlir::rope::populateBF16PairWidenPatterns(RewritePatternSet &patterns) {
@@ -207,8 +208,8 @@ void mlir::rope::populateBF16PairWidenPatterns(RewritePatternSet &patterns) {
 }
 
 void mlir::rope::populateBF16PairMergePatterns(RewritePatternSet &patterns,
-                                                StringRef noNaNCheckAttr,
+                                                NoNaNCheck noNaNCheck,
                                                 bool funnelShiftMerge) {
-  patterns.add<InterleaveBF16Words>(patterns.getContext(), noNaNCheckAttr,
+  patterns.add<InterleaveBF16Words>(patterns.getContext(), std::move(noNaNCheck),
                                     funnelShiftMerge);
 }

@@ -103,9 +103,9 @@
 // WALK-COUNT-8: vector.load %arg0{{.*}} : memref<?x32x128xbf16>, vector<32xbf16>
 // WALK-NOT: vector.load %arg0
 // WALK-COUNT-8: vector.store {{.*}} vector<32xbf16>
-// WALK: } {rope.page_walk = 16384 : i64}
+// WALK: } {rope.lowering = #rope.lowering<page_walk = 16384>}
 // WALK: arith.cmpi uge, %{{.*}}, %c67108864
-// WALK: } {rope.page_walk = 16384 : i64}
+// WALK: } {rope.lowering = #rope.lowering<page_walk = 16384>}
 func.func @llama_qk(%q: tensor<?x32x128xbf16>, %k: tensor<?x8x128xbf16>, %p: tensor<?xi64>)
     -> (tensor<?x32x128xbf16>, tensor<?x8x128xbf16>) {
   %c0 = arith.constant 0 : index

@@ -19,6 +19,7 @@
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
 #include "rope/InitAllRope.h"
 #include "rope/ABI/Passes.h"
+#include "rope/Codegen/CPU/CPUTarget.h"
 #include "rope/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -140,12 +141,14 @@ createTargetMachine(std::string &resolvedCpu, std::string &features) {
       return llvm::createStringError(
           "--cpu=host names this machine's CPU (" + host.getArchName() +
           "), not one of " + target.str() + ": name a CPU of the target");
-    resolvedCpu = llvm::sys::getHostCPUName().str();
-    llvm::SubtargetFeatures hostFeatures;
-    for (const auto &[name, on] : llvm::sys::getHostCPUFeatures())
-      hostFeatures.AddFeature(name, on);
-    features =
-        hostFeatures.getString() + (features.empty() ? "" : "," + features);
+    // The pipelines' resolver: the same name and features they compile for.
+    std::string error;
+    FailureOr<rope::CPUTarget> facts =
+        rope::CPUTarget::resolve("host", cpuFeatures, error);
+    if (failed(facts))
+      return llvm::createStringError(error);
+    resolvedCpu = facts->cpu;
+    features = facts->featureString();
   }
   std::unique_ptr<llvm::MCSubtargetInfo> sti(
       t->createMCSubtargetInfo(target, "", ""));
@@ -414,7 +417,7 @@ int main(int argc, char **argv) {
     auto func =
         module->lookupSymbol<LLVM::LLVMFuncOp>((kInnerPrefix + k.name).str());
     auto messages = func ? func->getAttrOfType<ArrayAttr>(
-                               rope::RopeDialect::getStatusMessagesAttrName())
+                               rope::RopeDialect::StatusMessagesAttrHelper::getNameStr())
                          : ArrayAttr();
     if (messages)
       for (StringRef m : messages.getAsValueRange<StringAttr>()) {

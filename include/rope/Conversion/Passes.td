@@ -26,6 +26,7 @@ def ConvertRopeToLinalgPass : Pass<"convert-rope-to-linalg"> {
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::rope::RopeDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
     "::mlir::scf::SCFDialect",

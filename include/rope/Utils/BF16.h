@@ -3,18 +3,22 @@
 #ifndef ROPE_UTILS_BF16_H
 #define ROPE_UTILS_BF16_H
 
-#include "llvm/ADT/StringRef.h"
+#include <functional>
 
 namespace mlir {
+class Operation;
 class RewritePatternSet;
 namespace rope {
+/// Whether an arith.truncf to bf16 may skip the NaN fix-up: the caller
+/// guarantees that every NaN it rounds has zero low 16 bits.
+using NoNaNCheck = std::function<bool(Operation *trunc)>;
+
 /// Rewrites arith.truncf f32 -> bf16 (scalar or vector) into 32-bit integer
 /// rounding (nearest even, NaN preserved) that LLVM vectorizes on targets
-/// without native bf16 conversions. Truncs carrying the unit attribute
-/// `noNaNCheckAttr` skip the NaN fix-up: the caller guarantees that every
-/// NaN they round has zero low 16 bits (see rope-expand-bf16).
+/// without native bf16 conversions. Truncs for which `noNaNCheck` holds skip
+/// the NaN fix-up (see rope-expand-bf16).
 void populateExpandBF16TruncPatterns(RewritePatternSet &patterns,
-                                     llvm::StringRef noNaNCheckAttr = {});
+                                     NoNaNCheck noNaNCheck = nullptr);
 
 /// Rewrites extf(vector.deinterleave) from bf16 pairs to f32 into a shift
 /// (even elements) and a mask (odd elements) of 32-bit words (one word holds
@@ -25,7 +29,7 @@ void populateBF16PairWidenPatterns(RewritePatternSet &patterns);
 /// the integer rounding of both and a merge of the rounded 32-bit words, a
 /// mask and an or (with `funnelShiftMerge`, `llvm.intr.fshr`, LLVM dialect).
 void populateBF16PairMergePatterns(RewritePatternSet &patterns,
-                                   llvm::StringRef noNaNCheckAttr = {},
+                                   NoNaNCheck noNaNCheck = nullptr,
                                    bool funnelShiftMerge = false);
 } // namespace rope
 } // namespace mlir

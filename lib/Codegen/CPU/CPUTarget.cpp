@@ -43,6 +43,14 @@ static bool isKnownCPU(StringRef cpu) {
          llvm::RISCV::parseCPU(cpu, /*IsRV64=*/false);
 }
 
+std::string CPUTarget::featureString() const {
+  SmallVector<std::string> items;
+  for (const auto &[name, on] : features)
+    items.push_back((on ? "+" : "-") + name.str());
+  llvm::sort(items);
+  return llvm::join(items, ",");
+}
+
 FailureOr<CPUTarget> CPUTarget::resolve(StringRef cpu, StringRef featureString,
                                         std::string &error) {
   CPUTarget target;

@@ -22,9 +22,11 @@ struct RopeExpandBF16Pass
   using Base::Base;
 
   void runOnOperation() override {
-    StringRef noNaNCheck = defaultNanLowBitsZero
-                               ? rope::RopeDialect::getBF16OperandsAttrName()
-                               : StringRef();
+    rope::NoNaNCheck noNaNCheck;
+    if (defaultNanLowBitsZero)
+      noNaNCheck = [](Operation *trunc) {
+        return rope::LoweringAttr::of(trunc).getBf16Operands();
+      };
     // Pairs first: they match the truncf ops the second set expands. With
     // native conversions the truncs and their interleaves are LLVM's.
     RewritePatternSet pairs(&getContext());

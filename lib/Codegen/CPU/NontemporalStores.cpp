@@ -43,7 +43,8 @@ struct RopeNontemporalStoresPass
   void runOnOperation() override {
     SmallVector<scf::ForallOp> loops;
     getOperation()->walk([&](scf::ForallOp loop) {
-      if (loop->hasAttr(rope::RopeDialect::getStoreAlignmentAttrName()) && loop->getNumResults() == 0)
+      if (rope::LoweringAttr::of(loop).getStoreAlignment() &&
+          loop->getNumResults() == 0)
         loops.push_back(loop);
     });
     for (scf::ForallOp loop : loops)
@@ -52,8 +53,8 @@ struct RopeNontemporalStoresPass
   }
 
   LogicalResult version(scf::ForallOp loop) {
-    int64_t alignment =
-        loop->getAttrOfType<IntegerAttr>(rope::RopeDialect::getStoreAlignmentAttrName()).getInt();
+    auto config = rope::LoweringAttr::of(loop);
+    int64_t alignment = *config.getStoreAlignment();
     llvm::SetVector<Value> outputs;
     loop.walk([&](vector::TransferWriteOp write) {
       if (isa<MemRefType>(write.getBase().getType()) &&
@@ -98,9 +99,9 @@ struct RopeNontemporalStoresPass
     auto ifOp = scf::IfOp::create(b, loc, ok, /*withElseRegion=*/true);
     b.setInsertionPointToStart(ifOp.thenBlock());
     Operation *fast = b.clone(*loop);
-    fast->removeAttr(rope::RopeDialect::getStoreAlignmentAttrName());
+    rope::LoweringAttr::set(fast, config.withStoreAlignment(std::nullopt));
     loop->moveBefore(ifOp.elseBlock(), ifOp.elseBlock()->begin());
-    loop->removeAttr(rope::RopeDialect::getStoreAlignmentAttrName());
+    rope::LoweringAttr::set(loop, config.withStoreAlignment(std::nullopt));
 
     // In the clone: 1-D transfers, then aligned streaming stores.
     RewritePatternSet patterns(&getContext());

@@ -55,7 +55,7 @@ using namespace mlir::rope;
 
 
 static bool isIndependent(scf::ForOp loop) {
-  return loop->hasAttr(RopeDialect::getIndependentIterationsAttrName());
+  return LoweringAttr::of(loop).getIndependentIterations();
 }
 
 /// Bytes between the rows of consecutive iterations of `rowLoop`: the
@@ -335,8 +335,8 @@ static void walkPages(scf::ForOp tokenLoop, scf::ForOp head, int64_t maxRows,
   // The bytes the walked tensor advances per iteration: rope-prefetch
   // fetches the same rows of the next iteration (a fixed distance would
   // fetch rows this iteration already reads).
-  main->setAttr(RopeDialect::getPageWalkAttrName(),
-                b.getI64IntegerAttr(slots * parts * kPageBytes));
+  LoweringAttr::set(main, LoweringAttr::of(main).withPageWalk(
+                             slots * parts * kPageBytes));
   // The rest of the tile's tokens (after `main`), in the original order.
   tokenLoop.getLowerBoundMutable().assign(mainEnd);
 }

@@ -68,7 +68,7 @@ struct RopePipelineRowLoadsPass
         }
       });
       if (!stores || !loads || !shallow ||
-          !loop->hasAttr(rope::RopeDialect::getIndependentIterationsAttrName()))
+          !rope::LoweringAttr::of(loop).getIndependentIterations())
         return WalkResult::advance();
       rowLoops.push_back(loop);
       return WalkResult::skip();

@@ -37,13 +37,12 @@ static BlockArgument streamedArgument(vector::LoadOp load,
       !load->getParentOfType<LoopLikeOpInterface>())
     return {};
   for (Operation *p = load->getParentOp(); p; p = p->getParentOp()) {
-    Attribute walk = p->getAttr(rope::RopeDialect::getPageWalkAttrName());
-    if (!walk)
+    std::optional<int64_t> stride = rope::LoweringAttr::of(p).getPageWalk();
+    if (!stride)
       continue;
-    auto stride = dyn_cast<IntegerAttr>(walk);
-    if (!inPageWalks || !stride || stride.getInt() <= 0)
+    if (!inPageWalks)
       return {};
-    distance = stride.getInt();
+    distance = *stride;
     break;
   }
   return arg;

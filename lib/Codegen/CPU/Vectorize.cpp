@@ -45,9 +45,7 @@ static int64_t laneCount(int64_t size, int64_t width) {
 
 /// Whether `op` is the rotation generic (not the table or pass-through ops).
 static bool isRotateStage(Operation *op) {
-  auto stage =
-      op->getAttrOfType<StringAttr>(rope::RopeDialect::getStageAttrName());
-  return stage && stage.getValue() == "rotate";
+  return rope::LoweringAttr::hasRole(op, rope::Role::Rotate);
 }
 
 /// Tile sizes: 1 everywhere, whole for a trailing pair dimension of size 2,
@@ -95,7 +93,7 @@ struct RopeVectorizePass
     SmallVector<linalg::LinalgOp> targets;
     getOperation()->walk([&](linalg::LinalgOp op) {
       // Only the ops of the rope lowering, never a user's.
-      if (op->hasAttr(rope::RopeDialect::getStageAttrName()))
+      if (rope::LoweringAttr::of(op).getRole())
         targets.push_back(op);
     });
 
@@ -138,8 +136,8 @@ struct RopeVectorizePass
       // iterations write distinct elements.
       if (allParallel)
         for (LoopLikeOpInterface loop : tiled->loops)
-          loop->setAttr(RopeDialect::getIndependentIterationsAttrName(),
-                        rewriter.getUnitAttr());
+          LoweringAttr::set(loop,
+                            LoweringAttr::of(loop).withIndependentIterations());
       for (Operation *tiledOp : tiled->tiledOps) {
         if (auto generic = dyn_cast<linalg::GenericOp>(tiledOp)) {
           FailureOr<Value> custom =

@@ -101,9 +101,8 @@ static bool readsPairDim(linalg::GenericOp tile, unsigned pairDim) {
 FailureOr<Value>
 mlir::rope::vectorizeInterleavedRotation(RewriterBase &rewriter,
                                          linalg::GenericOp tile) {
-  auto stage = tile->getAttrOfType<StringAttr>(rope::RopeDialect::getStageAttrName());
   SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
-  if (!stage || stage.getValue() != "rotate" || ranges.size() < 2 ||
+  if (!rope::LoweringAttr::hasRole(tile, rope::Role::Rotate) || ranges.size() < 2 ||
       ranges.back() != 2 || tile.getNumDpsInputs() != 4 ||
       tile.getNumDpsInits() != 1 || readsPairDim(tile, ranges.size() - 1))
     return failure();
@@ -177,10 +176,8 @@ mlir::rope::vectorizeInterleavedRotation(RewriterBase &rewriter,
 
 FailureOr<Value> mlir::rope::vectorizeHalfRotationBF16(RewriterBase &rewriter,
                                                        linalg::GenericOp tile) {
-  auto stage =
-      tile->getAttrOfType<StringAttr>(rope::RopeDialect::getStageAttrName());
   SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
-  if (!stage || stage.getValue() != "rotate" || ranges.size() < 2 ||
+  if (!rope::LoweringAttr::hasRole(tile, rope::Role::Rotate) || ranges.size() < 2 ||
       ranges[ranges.size() - 2] != 2 || tile.getNumDpsInputs() != 4 ||
       tile.getNumDpsInits() != 1 || readsPairDim(tile, ranges.size() - 2))
     return failure();

@@ -21,7 +21,7 @@ namespace {
 Value rotatedF32(Value v) {
   auto trunc = v.getDefiningOp<arith::TruncFOp>();
   if (!trunc ||
-      !trunc->hasAttr(rope::RopeDialect::getBF16OperandsAttrName()))
+      !rope::LoweringAttr::of(trunc).getBf16Operands())
     return {};
   auto type = dyn_cast<VectorType>(trunc.getIn().getType());
   if (!type || type.getRank() != 1 || type.isScalable() ||

@@ -44,8 +44,6 @@ using namespace mlir::rope;
 
 namespace {
 
-constexpr StringLiteral kStageAttr = RopeDialect::getStageAttrName();
-
 /// Values shared by the rotation of every input of one rope.apply.
 struct RotationContext {
   ApplyOp op;
@@ -54,7 +52,7 @@ struct RotationContext {
   Value cos, sin;
   bool fullWidth;
   // The rotation's f32 values are finite or come from bf16 data (see
-  // RopeDialect::getBF16OperandsAttrName).
+  // LoweringAttr::getBf16Operands).
   bool bf16Operands;
 };
 
@@ -74,8 +72,7 @@ bool isComputedTable(Value table) {
     return false;
   if (isa<CosSinOp>(def))
     return true;
-  auto stage = def->getAttrOfType<StringAttr>(RopeDialect::getStageAttrName());
-  return stage && stage.getValue() == "table";
+  return LoweringAttr::hasRole(def, Role::Table);
 }
 
 /// Emits one linalg.generic rotating `x` (already restricted to its rotated
@@ -190,8 +187,8 @@ Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
     if (y.getType() != type.getElementType()) {
       auto trunc = arith::TruncFOp::create(nb, nl, type.getElementType(), y);
       if (bf16Operands)
-        trunc->setAttr(RopeDialect::getBF16OperandsAttrName(),
-                       nb.getUnitAttr());
+        LoweringAttr::set(trunc,
+                          LoweringAttr::get(nb.getContext()).withBF16Operands());
       y = trunc;
     }
     linalg::YieldOp::create(nb, nl, y);
@@ -200,7 +197,8 @@ Value buildRotation(OpBuilder &b, Location loc, const RotationContext &ctx,
   auto generic = linalg::GenericOp::create(b, loc, TypeRange{viewType}, inputs,
                                            ValueRange{destView}, maps,
                                            iterators, body);
-  generic->setAttr(kStageAttr, b.getStringAttr("rotate"));
+  LoweringAttr::set(generic,
+                    LoweringAttr::get(b.getContext()).withRole(Role::Rotate));
   return tensor::CollapseShapeOp::create(b, loc, type, generic.getResult(0),
                                          reassoc);
 }
@@ -229,7 +227,7 @@ Value lowerInput(OpBuilder &b, Location loc, const RotationContext &ctx,
   Value destPass = tensor::ExtractSliceOp::create(b, loc, init, passOffsets,
                                                   passSizes, ones);
   auto copy = linalg::CopyOp::create(b, loc, xPass, destPass);
-  copy->setAttr(RopeDialect::getStageAttrName(), b.getStringAttr("copy"));
+  LoweringAttr::set(copy, LoweringAttr::get(b.getContext()).withRole(Role::Copy));
   Value copied = copy.getResult(0);
   Value dest = tensor::InsertSliceOp::create(b, loc, copied, init,
                                              passOffsets, passSizes, ones);
@@ -313,7 +311,8 @@ linalg::GenericOp buildTableGeneric(
             nb, nl,
             body(nb, nl, castToI64(nb, nl, p), i, args.take_front(numExtra)));
       });
-  generic->setAttr(RopeDialect::getStageAttrName(), b.getStringAttr("table"));
+  LoweringAttr::set(generic,
+                    LoweringAttr::get(b.getContext()).withRole(Role::Table));
   return generic;
 }
 

@@ -100,7 +100,7 @@ func.func @interleave(%a: vector<32xf32>, %b: vector<32xf32>) -> vector<64xbf16>
 
 // -----
 
-// Truncs marked rope.bf16_operands (every NaN they round has zero low 16
+// Truncs marked bf16_operands (every NaN they round has zero low 16
 // bits) drop the NaN case when the target's default NaN has zero low bits;
 // unmarked ones keep it, and without the option marked ones keep it too.
 // CHECK-LABEL: func @marked
@@ -113,10 +113,10 @@ func.func @interleave(%a: vector<32xf32>, %b: vector<32xf32>) -> vector<64xbf16>
 // LOWZERO: return
 func.func @marked(%m: vector<16xf32>, %u: vector<16xf32>, %a: vector<32xf32>,
                   %b: vector<32xf32>) -> (vector<16xbf16>, vector<16xbf16>, vector<64xbf16>) {
-  %tm = arith.truncf %m {rope.bf16_operands} : vector<16xf32> to vector<16xbf16>
+  %tm = arith.truncf %m {rope.lowering = #rope.lowering<bf16_operands = true>} : vector<16xf32> to vector<16xbf16>
   %tu = arith.truncf %u : vector<16xf32> to vector<16xbf16>
-  %ta = arith.truncf %a {rope.bf16_operands} : vector<32xf32> to vector<32xbf16>
-  %tb = arith.truncf %b {rope.bf16_operands} : vector<32xf32> to vector<32xbf16>
+  %ta = arith.truncf %a {rope.lowering = #rope.lowering<bf16_operands = true>} : vector<32xf32> to vector<32xbf16>
+  %tb = arith.truncf %b {rope.lowering = #rope.lowering<bf16_operands = true>} : vector<32xf32> to vector<32xbf16>
   %r = vector.interleave %ta, %tb : vector<32xbf16> -> vector<64xbf16>
   return %tm, %tu, %r : vector<16xbf16>, vector<16xbf16>, vector<64xbf16>
 }

@@ -28,13 +28,13 @@
 // CHECK: vector.store %{{.*}}, %{{.*}}[%[[TA]], %[[H1]], %{{.*}}]
 // CHECK-COUNT-6: vector.store
 // CHECK-NOT: vector.store
-// CHECK: } {rope.page_walk = 32768 : i64}
+// CHECK: } {rope.lowering = #rope.lowering<page_walk = 32768>}
 // CHECK: scf.for %{{.*}} = %[[END]] to %[[N]] step %c1
 // CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1
 // OFF-LABEL: func @walk
-// OFF-NOT: rope.page_walk
+// OFF-NOT: page_walk
 // ELT-LABEL: func @walk
-// ELT: } {rope.page_walk = 32768 : i64}
+// ELT: } {rope.lowering = #rope.lowering<page_walk = 32768>}
 // With min-bytes, the walk ends at 0 (the original loop takes every token)
 // unless the memref the rows are read from, %x, holds at least 64 MiB.
 // MIN-LABEL: func @walk
@@ -45,7 +45,7 @@
 // MIN: %[[LARGE:.*]] = arith.cmpi uge, %{{.*}}, %{{.*}}
 // MIN: %[[WALKED:.*]] = arith.select %[[LARGE]], %[[END]], %{{.*}}
 // MIN: scf.for %{{.*}} = %{{.*}} to %[[WALKED]] step
-// MIN: } {rope.page_walk = 32768 : i64}
+// MIN: } {rope.lowering = #rope.lowering<page_walk = 32768>}
 // MIN: scf.for %{{.*}} = %[[WALKED]] to
 func.func @walk(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %table: memref<16x64xf32>, %n: index) {
   %c0 = arith.constant 0 : index
@@ -60,8 +60,8 @@ func.func @walk(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %table: me
       %m = arith.mulf %f, %cn : vector<16xf32>
       %r = arith.truncf %m : vector<16xf32> to vector<16xbf16>
       vector.store %r, %y[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
-    } {rope.independent_iterations}
-  } {rope.independent_iterations}
+    } {rope.lowering = #rope.lowering<independent_iterations = true>}
+  } {rope.lowering = #rope.lowering<independent_iterations = true>}
   return
 }
 
@@ -86,7 +86,7 @@ func.func @walk(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %table: me
 // CHECK: vector.load %{{.*}}[%[[TB]], %[[H]], %{{.*}}] : memref<?x8x128xbf16>
 // CHECK-COUNT-8: vector.store
 // CHECK-NOT: vector.store
-// CHECK: } {rope.page_walk = 32768 : i64}
+// CHECK: } {rope.lowering = #rope.lowering<page_walk = 32768>}
 func.func @small_tokens(%x: memref<?x8x128xbf16>, %y: memref<?x8x128xbf16>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -95,8 +95,8 @@ func.func @small_tokens(%x: memref<?x8x128xbf16>, %y: memref<?x8x128xbf16>, %n: 
     scf.for %h = %c0 to %c8 step %c1 {
       %v = vector.load %x[%t, %h, %c0] : memref<?x8x128xbf16>, vector<16xbf16>
       vector.store %v, %y[%t, %h, %c0] : memref<?x8x128xbf16>, vector<16xbf16>
-    } {rope.independent_iterations}
-  } {rope.independent_iterations}
+    } {rope.lowering = #rope.lowering<independent_iterations = true>}
+  } {rope.lowering = #rope.lowering<independent_iterations = true>}
   return
 }
 
@@ -105,7 +105,7 @@ func.func @small_tokens(%x: memref<?x8x128xbf16>, %y: memref<?x8x128xbf16>, %n: 
 // Loops not marked independent, or whose body writes before the head loop,
 // are left alone.
 // CHECK-LABEL: func @not_independent
-// CHECK-NOT: rope.page_walk
+// CHECK-NOT: page_walk
 // CHECK: return
 func.func @not_independent(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n: index) {
   %c0 = arith.constant 0 : index
@@ -115,7 +115,7 @@ func.func @not_independent(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>,
     scf.for %h = %c0 to %c32 step %c1 {
       %v = vector.load %x[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
       vector.store %v, %y[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
-    } {rope.independent_iterations}
+    } {rope.lowering = #rope.lowering<independent_iterations = true>}
   }
   return
 }
@@ -123,7 +123,7 @@ func.func @not_independent(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>,
 // -----
 
 // CHECK-LABEL: func @writes_first
-// CHECK-NOT: rope.page_walk
+// CHECK-NOT: page_walk
 // CHECK: return
 func.func @writes_first(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n: index, %s: vector<16xbf16>) {
   %c0 = arith.constant 0 : index
@@ -134,8 +134,8 @@ func.func @writes_first(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n
     scf.for %h = %c0 to %c32 step %c1 {
       %v = vector.load %x[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
       vector.store %v, %y[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
-    } {rope.independent_iterations}
-  } {rope.independent_iterations}
+    } {rope.lowering = #rope.lowering<independent_iterations = true>}
+  } {rope.lowering = #rope.lowering<independent_iterations = true>}
   return
 }
 
@@ -144,9 +144,9 @@ func.func @writes_first(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n
 // f32 rows of 512 bytes: walked by default, left in row order when the walk
 // is limited to elements of at most 2 bytes (bf16 rows above still walk).
 // CHECK-LABEL: func @f32_rows
-// CHECK: } {rope.page_walk = 32768 : i64}
+// CHECK: } {rope.lowering = #rope.lowering<page_walk = 32768>}
 // ELT-LABEL: func @f32_rows
-// ELT-NOT: rope.page_walk
+// ELT-NOT: page_walk
 // ELT: return
 func.func @f32_rows(%x: memref<?x32x128xf32>, %y: memref<?x32x128xf32>, %n: index) {
   %c0 = arith.constant 0 : index
@@ -156,8 +156,8 @@ func.func @f32_rows(%x: memref<?x32x128xf32>, %y: memref<?x32x128xf32>, %n: inde
     scf.for %h = %c0 to %c32 step %c1 {
       %v = vector.load %x[%t, %h, %c0] : memref<?x32x128xf32>, vector<16xf32>
       vector.store %v, %y[%t, %h, %c0] : memref<?x32x128xf32>, vector<16xf32>
-    } {rope.independent_iterations}
-  } {rope.independent_iterations}
+    } {rope.lowering = #rope.lowering<independent_iterations = true>}
+  } {rope.lowering = #rope.lowering<independent_iterations = true>}
   return
 }
 
@@ -169,7 +169,7 @@ func.func @f32_rows(%x: memref<?x32x128xf32>, %y: memref<?x32x128xf32>, %n: inde
 // MIN-SAME: (%[[X:[^:]*]]: memref<?x32x128xbf16>,
 // MIN: memref.dim %[[X]], %{{.*}} : memref<?x32x128xbf16>
 // MIN: arith.cmpi uge
-// MIN: } {rope.page_walk = 32768 : i64}
+// MIN: } {rope.lowering = #rope.lowering<page_walk = 32768>}
 func.func @walk_view(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n: index, %off: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -179,8 +179,8 @@ func.func @walk_view(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n: i
     scf.for %h = %c0 to %c32 step %c1 {
       %v = vector.load %tile[%t, %h, %c0] : memref<?x32x128xbf16, strided<[4096, 128, 1], offset: ?>>, vector<16xbf16>
       vector.store %v, %y[%t, %h, %c0] : memref<?x32x128xbf16>, vector<16xbf16>
-    } {rope.independent_iterations}
-  } {rope.independent_iterations}
+    } {rope.lowering = #rope.lowering<independent_iterations = true>}
+  } {rope.lowering = #rope.lowering<independent_iterations = true>}
   return
 }
 
@@ -203,7 +203,7 @@ func.func @walk_view(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>, %n: i
 // SEG-NOT: vector.load
 // SEG-COUNT-8: vector.store
 // SEG-NOT: vector.store
-// SEG: } {rope.page_walk = 16384 : i64}
+// SEG: } {rope.lowering = #rope.lowering<page_walk = 16384>}
 // Without interleave-segments, 4 rows of one token are not walked.
 // CHECK-LABEL: func @segments
 // CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1
@@ -226,7 +226,7 @@ func.func @segments(%x: memref<?x32x128xf32>, %y: memref<?x32x128xf32>, %n: inde
       %nb2 = arith.negf %b2 : vector<16xf32>
       vector.store %nb2, %y[%t, %h, %c16] : memref<?x32x128xf32>, vector<16xf32>
       vector.store %a2, %y[%t, %h, %i] : memref<?x32x128xf32>, vector<16xf32>
-    } {rope.independent_iterations}
-  } {rope.independent_iterations}
+    } {rope.lowering = #rope.lowering<independent_iterations = true>}
+  } {rope.lowering = #rope.lowering<independent_iterations = true>}
   return
 }

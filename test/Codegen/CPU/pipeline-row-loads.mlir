@@ -32,7 +32,7 @@ func.func @rows(%x: memref<?x8x64xf32>, %y: memref<?x8x64xf32>, %t: index) {
       %w = arith.mulf %v, %two : vector<32xf32>
       vector.store %w, %y[%t, %h, %d] : memref<?x8x64xf32>, vector<32xf32>
     }
-  } {rope.independent_iterations}
+  } {rope.lowering = #rope.lowering<independent_iterations = true>}
   return
 }
 
@@ -51,7 +51,7 @@ func.func @table(%x: memref<?x64xf32>) {
   scf.for %i = %c0 to %c4 step %c1 {
     %v = vector.load %x[%i, %c0] : memref<?x64xf32>, vector<16xf32>
     vector.store %v, %a[%i, %c0] : memref<4x64xf32>, vector<16xf32>
-  } {rope.independent_iterations}
+  } {rope.lowering = #rope.lowering<independent_iterations = true>}
   return
 }
 
@@ -91,6 +91,6 @@ func.func @rows_bf16(%x: memref<?x8x32xbf16>, %y: memref<?x8x32xbf16>, %t: index
     %v = vector.load %x[%t, %h, %c0] : memref<?x8x32xbf16>, vector<32xbf16>
     %w = arith.addf %v, %v : vector<32xbf16>
     vector.store %w, %y[%t, %h, %c0] : memref<?x8x32xbf16>, vector<32xbf16>
-  } {rope.independent_iterations}
+  } {rope.lowering = #rope.lowering<independent_iterations = true>}
   return
 }

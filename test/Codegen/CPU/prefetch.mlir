@@ -95,6 +95,6 @@ func.func @page_walk(%x: memref<?x32x128xbf16>, %y: memref<?x32x128xbf16>) {
   scf.for %i = %c0 to %t step %c1 {
     %v = vector.load %x[%i, %c0, %c0] : memref<?x32x128xbf16>, vector<32xbf16>
     vector.store %v, %y[%i, %c0, %c0] : memref<?x32x128xbf16>, vector<32xbf16>
-  } {rope.page_walk = 16384 : i64}
+  } {rope.lowering = #rope.lowering<page_walk = 16384>}
   return
 }

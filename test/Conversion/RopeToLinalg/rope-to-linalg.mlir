@@ -9,7 +9,7 @@
 // CHECK-LABEL: func @cos_sin
 // CHECK: linalg.generic {indexing_maps = [#[[$F]], #[[$P]], #[[$ID]], #[[$ID]]]
 // CHECK-SAME: ins(%arg1, %arg0 : tensor<32xf64>, tensor<?xi64>)
-// CHECK-SAME: rope.stage = "table"
+// CHECK-SAME: rope.lowering = #rope.lowering<role = table>
 // CHECK-NOT: math.sin
 // CHECK-NOT: math.cos
 // CHECK: arith.sitofp %{{.*}} : i64 to f64
@@ -102,7 +102,7 @@ func.func @gather(%p: tensor<?xi32>, %ct: tensor<?x4xf16>, %st: tensor<?x4xf16>,
 // CHECK: linalg.generic {indexing_maps = [#[[$X]], #[[$X]], #[[$T]], #[[$T]], #[[$ID]]]
 // CHECK-SAME: ins(%[[X0]], %[[X1]], %arg2, %arg3 :
 // CHECK-SAME: outs(%[[OV]] :
-// CHECK-SAME: rope.stage = "rotate"
+// CHECK-SAME: rope.lowering = #rope.lowering<role = rotate>
 // CHECK: math.fma
 // CHECK: tensor.collapse_shape
 func.func @apply_half(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %c: tensor<?x32xf32>, %s: tensor<?x32xf32>) -> tensor<?x8x64xf32> {
@@ -135,8 +135,8 @@ func.func @apply_full_width(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %c: 
 // CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] output_shape [%{{.*}}, 8, 32, 2]
 // CHECK: tensor.extract_slice %{{.*}}[0, 0, 0] [%{{.*}}, 8, 32] [1, 1, 2]
 // CHECK: tensor.extract_slice %{{.*}}[0, 0, 1] [%{{.*}}, 8, 32] [1, 1, 2]
-// CHECK: linalg.generic {{.*}}rope.stage = "rotate"
-// CHECK: arith.truncf %{{.*}} {rope.bf16_operands} : f32 to bf16
+// CHECK: linalg.generic {{.*}}rope.lowering = #rope.lowering<role = rotate>
+// CHECK: arith.truncf %{{.*}} {rope.lowering = #rope.lowering<bf16_operands = true>} : f32 to bf16
 func.func @apply_interleaved_bf16(%x: tensor<?x8x64xbf16>, %e: tensor<?x8x64xbf16>, %p: tensor<?xi64>, %f: tensor<32xf64>, %c: tensor<?x32xf32>) -> tensor<?x8x64xbf16> {
   %cos, %sin = rope.cos_sin positions(%p : tensor<?xi64>) inv_freq(%f : tensor<32xf64>)
       outs(%c, %c : tensor<?x32xf32>, tensor<?x32xf32>)
@@ -148,10 +148,10 @@ func.func @apply_interleaved_bf16(%x: tensor<?x8x64xbf16>, %e: tensor<?x8x64xbf1
 // -----
 
 // bf16 data with f32 tables from elsewhere: a NaN in a table may carry any
-// payload into the result, so the trunc is not marked rope.bf16_operands.
+// payload into the result, so the trunc is not marked bf16_operands.
 // CHECK-LABEL: func @negative_bf16_f32_tables
 // CHECK: arith.truncf
-// CHECK-NOT: rope.bf16_operands
+// CHECK-NOT: bf16_operands
 // CHECK-SAME: f32 to bf16
 func.func @negative_bf16_f32_tables(%x: tensor<?x8x8xbf16>, %e: tensor<?x8x8xbf16>, %c: tensor<?x4xf32>, %s: tensor<?x4xf32>) -> tensor<?x8x8xbf16> {
   %y = rope.apply half thd ins(%x : tensor<?x8x8xbf16>) outs(%e : tensor<?x8x8xbf16>)
@@ -164,7 +164,7 @@ func.func @negative_bf16_f32_tables(%x: tensor<?x8x8xbf16>, %e: tensor<?x8x8xbf1
 // Partial rotary copies the pass-through part [R, D) and rotates [0, R).
 // CHECK-LABEL: func @apply_partial
 // CHECK: %[[PASS:.*]] = tensor.extract_slice %[[X:.*]][0, 0, 16] [%{{.*}}, 8, 48] [1, 1, 1]
-// CHECK: %[[COPY:.*]] = linalg.copy {rope.stage = "copy"} ins(%[[PASS]] :
+// CHECK: %[[COPY:.*]] = linalg.copy {rope.lowering = #rope.lowering<role = copy>} ins(%[[PASS]] :
 // CHECK: %[[D:.*]] = tensor.insert_slice %[[COPY]] into %{{.*}}[0, 0, 16] [%{{.*}}, 8, 48] [1, 1, 1]
 // CHECK: tensor.extract_slice %[[X]][0, 0, 0] [%{{.*}}, 8, 16] [1, 1, 1]
 // CHECK: linalg.generic
@@ -206,8 +206,8 @@ func.func @inv_freq_longrope_dynamic(%p: tensor<?xi64>) -> tensor<2xf64> {
 
 // rope.rotate lowers through its decomposition: a table, then the rotation.
 // CHECK-LABEL: func @rotate
-// CHECK: linalg.generic {{.*}}rope.stage = "table"
-// CHECK: linalg.generic {{.*}}rope.stage = "rotate"
+// CHECK: linalg.generic {{.*}}rope.lowering = #rope.lowering<role = table>
+// CHECK: linalg.generic {{.*}}rope.lowering = #rope.lowering<role = rotate>
 // CHECK-NOT: rope.
 func.func @rotate(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
   %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%e : tensor<?x8x64xf32>)

@@ -518,35 +518,68 @@ func.func @apply_rotary_dim(%x: tensor<5x8x64xf32>, %c: tensor<5x20xf32>) -> ten
 // -----
 
 // The discardable rope.* attributes are checked.
-func.func @stage_value(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{'rope.stage' must be "table", "rotate" or "copy"}}
-  %0 = linalg.copy {rope.stage = "tabel"} ins(%x : tensor<4xf32>) outs(%x : tensor<4xf32>) -> tensor<4xf32>
+func.func @role_value(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+2 {{expected one of [table, rotate, copy] for what a linalg op of the rope lowering computes, got: tabel}}
+  // expected-error @+1 {{failed to parse Rope_LoweringAttr parameter 'role'}}
+  %0 = linalg.copy {rope.lowering = #rope.lowering<role = tabel>} ins(%x : tensor<4xf32>) outs(%x : tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
 
 // -----
 
 func.func @unknown_attr(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{unknown rope attribute 'rope.stages'}}
-  %0 = linalg.copy {rope.stages = "table"} ins(%x : tensor<4xf32>) outs(%x : tensor<4xf32>) -> tensor<4xf32>
+  // expected-error @+1 {{unknown rope attribute 'rope.stage'}}
+  %0 = linalg.copy {rope.stage = "table"} ins(%x : tensor<4xf32>) outs(%x : tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
 
 // -----
 
+func.func @lowering_kind(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'rope.lowering' must be a #rope.lowering}}
+  %0 = linalg.copy {rope.lowering = "table"} ins(%x : tensor<4xf32>) outs(%x : tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @role_place(%x: f32) -> f32 {
+  // expected-error @+1 {{'rope.lowering' gives a role to an op that is not in destination style}}
+  %0 = arith.negf %x {rope.lowering = #rope.lowering<role = rotate>} : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @bf16_operands_place(%x: f32) -> f32 {
+  // expected-error @+1 {{'rope.lowering' sets bf16_operands on an op other than arith.truncf}}
+  %0 = arith.negf %x {rope.lowering = #rope.lowering<bf16_operands = true>} : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @loop_field_place(%x: f32) -> f32 {
+  // expected-error @+1 {{'rope.lowering' sets a loop's field on an op that is not a loop}}
+  %0 = arith.negf %x {rope.lowering = #rope.lowering<independent_iterations = true>} : f32
+  return %0 : f32
+}
+
+// -----
+
 func.func @alignment_value(%n: index) {
-  // expected-error @+1 {{'rope.store_alignment' must be a positive integer power of two}}
   scf.forall (%i) in (%n) {
-  } {rope.store_alignment = 48 : i64}
+  // expected-error @+1 {{store_alignment must be a positive power of two, got 48}}
+  } {rope.lowering = #rope.lowering<store_alignment = 48>}
   return
 }
 
 // -----
 
 func.func @page_walk_value(%n: index) {
-  // expected-error @+1 {{'rope.page_walk' must be a positive integer}}
   scf.forall (%i) in (%n) {
-  } {rope.page_walk}
+  // expected-error @+1 {{page_walk must be a positive number of bytes, got 0}}
+  } {rope.lowering = #rope.lowering<page_walk = 0>}
   return
 }
 

@@ -170,3 +170,17 @@ func.func @decomposed(%q: tensor<?x4x64xbf16>, %k: tensor<?x2x64xbf16>, %o: inde
   %q2 = rope.apply interleaved thd ins(%q : tensor<?x4x64xbf16>) outs(%q : tensor<?x4x64xbf16>) cos_sin(%gc, %gs : tensor<?x32xf16>, tensor<?x32xf16>) rotary_dim = 32
   return %q1, %k1, %q2 : tensor<?x4x64xbf16>, tensor<?x2x64xbf16>, tensor<?x4x64xbf16>
 }
+
+// The lowering configuration round-trips; fields left at their defaults
+// are not printed.
+// CHECK-LABEL: func @lowering_config
+func.func @lowering_config(%x: tensor<4xf32>, %v: vector<4xf32>, %n: index) -> (tensor<4xf32>, vector<4xbf16>) {
+  // CHECK: linalg.copy {rope.lowering = #rope.lowering<role = copy>}
+  %0 = linalg.copy {rope.lowering = #rope.lowering<role = copy, bf16_operands = false>} ins(%x : tensor<4xf32>) outs(%x : tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: arith.truncf {{.*}} {rope.lowering = #rope.lowering<bf16_operands = true>}
+  %1 = arith.truncf %v {rope.lowering = #rope.lowering<bf16_operands = true>} : vector<4xf32> to vector<4xbf16>
+  // CHECK: {rope.lowering = #rope.lowering<independent_iterations = true, store_alignment = 64, page_walk = 4096>}
+  scf.forall (%i) in (%n) {
+  } {rope.lowering = #rope.lowering<page_walk = 4096, store_alignment = 64, independent_iterations = true>}
+  return %0, %1 : tensor<4xf32>, vector<4xbf16>
+}

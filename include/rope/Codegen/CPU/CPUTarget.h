@@ -42,6 +42,9 @@ struct CPUTarget {
     return hasFeature("avx512bf16") && hasFeature("avx512vl");
   }
 
+  /// The features as LLVM's feature string ("+avx2,-avx512f"), sorted.
+  std::string featureString() const;
+
   /// `cpu` "host" takes the host's name and features; otherwise the
   /// features are `featureString` ("+avx512f,+avx512vbmi2,-avx512bf16").
   /// Fails with a message on a malformed feature string.

@@ -1,7 +1,7 @@
 //===- Passes.td - CPU code generation passes --------------*- tablegen -*-===//
 //
 // Passes of the CPU backend: they run on the loops and vector ops that the
-// rope lowering produced (ops marked rope.stage, loops of rope-tile-and-fuse)
+// rope lowering produced (ops and loops with a `rope.lowering` configuration)
 // and tune them for the target's vector unit and memory system. Target
 // facts come as options, resolved once by the pipeline builder from the
 // target description (see CPUTarget.h); no pass probes the host.
@@ -17,7 +17,7 @@ def RopeVectorizePass : Pass<"rope-vectorize"> {
   let summary = "Tile rope kernels to one vector and vectorize them";
   let description = [{
     Works on the linalg ops that `convert-rope-to-linalg` produces (generics
-    tagged `rope.stage` and the pass-through `linalg.copy`): tiles every
+    with a `role` in their `rope.lowering` and the pass-through `linalg.copy`): tiles every
     dimension to 1 except the innermost rotated one, which gets one vector of
     `vector-width` f32 lanes (the largest power of two that divides its size,
     so head dims 64/128/256 have no remainder), and the pair dimension of
@@ -42,7 +42,7 @@ def RopeVectorizePass : Pass<"rope-vectorize"> {
            "Unroll loops over a row's vectors with at most this many "
            "iterations (0: never)">,
   ];
-  let dependentDialects = [
+  let dependentDialects = ["::mlir::rope::RopeDialect", 
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect",
   ];
@@ -52,7 +52,7 @@ def RopeNontemporalStoresPass : Pass<"rope-nontemporal-stores"> {
   let summary = "Version token-tile loops to use aligned streaming stores";
   let description = [{
     For every bufferized token-tile `scf.forall` that the rope lowering
-    marked `rope.store_alignment = N` (all written row segments start on
+    configured with `store_alignment = N` (all written row segments start on
     N-byte boundaries of an N-byte aligned output), emits a run-time check
     that every output buffer is N-byte aligned and, when it is, runs a clone
     whose vector stores to those buffers are `nontemporal` with their
@@ -69,7 +69,7 @@ def RopeNontemporalStoresPass : Pass<"rope-nontemporal-stores"> {
            "Stream only outputs of at least this many bytes in all (the "
            "pipeline passes the target's per-core L2 size; 0: any)">,
   ];
-  let dependentDialects = [
+  let dependentDialects = ["::mlir::rope::RopeDialect", 
     "::mlir::arith::ArithDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
@@ -98,7 +98,7 @@ def RopePageWalkPass : Pass<"rope-page-walk"> {
   let summary = "Interleave the rows of several tokens across memory pages";
   let description = [{
     Works on the bufferized token-tile loops of the rope lowering: a loop
-    over tokens (from 0, step 1, marked `rope.independent_iterations`)
+    over tokens (from 0, step 1, configured `independent_iterations`)
     whose body is read-only ops (the token's cos/sin table reads) followed
     by a loop over heads (0 to a constant, step 1, also marked). It walks
     the rows of G tokens together: the token loop steps by G, the
@@ -145,7 +145,7 @@ def RopePageWalkPass : Pass<"rope-page-walk"> {
       scf.for %o = %c0 to %c16 step %c1 {
         row(%t0, %o, %cos0) row(%t0, %o + 16, %cos0) ... row(%t0 + 3, %o + 16, %cos3)
       }
-    } {rope.page_walk = 32768 : i64}        // 8 pages per iteration
+    } {rope.lowering = #rope.lowering<page_walk = 32768>}  // 8 pages per iteration
     scf.for %t = %n4 to %n step %c1 { ... }
     // with interleave-segments, the row loop's body holds
     //   loads(row 0, segment 0) ... loads(row 7, segment 0)
@@ -172,7 +172,7 @@ def RopePageWalkPass : Pass<"rope-page-walk"> {
            "row up to its first store, then up to the next, ...), each "
            "segment's loads first">,
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
+  let dependentDialects = ["::mlir::rope::RopeDialect", "::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect"];
 }
@@ -191,7 +191,7 @@ def RopePrefetchPass : Pass<"rope-prefetch"> {
     than a copy loop does; prefetching a few KiB ahead hides the memory
     latency instead. Function arguments that are loaded outside loops, tables
     on the stack and constants are left alone. In loops of `rope-page-walk`
-    (`rope.page_walk = N`: the walk advances N bytes per iteration), which
+    (`page_walk = N` in their `rope.lowering`: the walk advances N bytes per iteration), which
     already read several pages at once, a fixed distance would fetch rows
     the same iteration reads: with `in-page-walks` their loads prefetch the
     same rows of the next iteration, N bytes ahead (A/B measurements in
@@ -214,7 +214,7 @@ def RopePrefetchPass : Pass<"rope-prefetch"> {
            "Prefetch in loops of rope-page-walk too, one walk iteration "
            "ahead">,
   ];
-  let dependentDialects = [
+  let dependentDialects = ["::mlir::rope::RopeDialect", 
     "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::memref::MemRefDialect",
@@ -226,8 +226,8 @@ def RopePipelineRowLoadsPass : Pass<"rope-pipeline-row-loads"> {
   let description = [{
     Software-pipelines the loops that stream rows from buffers in memory
     (function arguments, heap allocations) into such buffers: the per-head
-    loops of the lowered rotation and pass-through copies. Only loops marked
-    `rope.independent_iterations` (set by `rope-vectorize` on the tile loops
+    loops of the lowered rotation and pass-through copies. Only loops configured
+    `independent_iterations` (set by `rope-vectorize` on the tile loops
     of parallel dimensions) are touched: moving a load before the previous
     iteration's stores is only valid when iterations touch disjoint memory. Inner loops of at
     most `max-unroll` iterations are unrolled, then the loop is split with
@@ -257,7 +257,7 @@ def RopePipelineRowLoadsPass : Pass<"rope-pipeline-row-loads"> {
     Option<"maxUnroll", "max-unroll", "int64_t", /*default=*/"8",
            "Largest trip count of inner loops unrolled into the row loop">,
   ];
-  let dependentDialects = ["::mlir::scf::SCFDialect"];
+  let dependentDialects = ["::mlir::rope::RopeDialect", "::mlir::scf::SCFDialect"];
 }
 
 def RopeBF16VectorMemoryAsI16Pass : Pass<"rope-bf16-vector-memory-as-i16"> {
@@ -331,7 +331,7 @@ def RopeX86PackBF16Pass : Pass<"rope-x86-pack-bf16"> {
   let summary = "Round the rotation's bf16 pairs with AVX512-BF16's two-source conversion";
   let description = [{
     Rewrites `vector.interleave` of two `arith.truncf` from f32 to bf16, both
-    marked `rope.bf16_operands` (the rotated pairs of the rope lowering: even
+    configured `bf16_operands` (the rotated pairs of the rope lowering: even
     elements in one vector, odd in the other), into AVX512-BF16's
     `vcvtne2ps2bf16` (`llvm.x86.avx512bf16.cvtne2ps2bf16.{128,256,512}`),
     which rounds both vectors into one, evens in the low half and odds in
@@ -346,8 +346,8 @@ def RopeX86PackBF16Pass : Pass<"rope-x86-pack-bf16"> {
     `rope-expand-bf16`.
 
     ```mlir
-    %e = arith.truncf %even {rope.bf16_operands} : vector<16xf32> to vector<16xbf16>
-    %o = arith.truncf %odd {rope.bf16_operands} : vector<16xf32> to vector<16xbf16>
+    %e = arith.truncf %even {rope.lowering = #rope.lowering<bf16_operands = true>} : vector<16xf32> to vector<16xbf16>
+    %o = arith.truncf %odd {rope.lowering = #rope.lowering<bf16_operands = true>} : vector<16xf32> to vector<16xbf16>
     %p = vector.interleave %e, %o : vector<16xbf16> -> vector<32xbf16>
     // becomes
     %c = llvm.call_intrinsic "llvm.x86.avx512bf16.cvtne2ps2bf16.512"(%odd, %even)
@@ -355,7 +355,7 @@ def RopeX86PackBF16Pass : Pass<"rope-x86-pack-bf16"> {
     %p = vector.shuffle %c, %c [0, 16, 1, 17, ..., 15, 31] : vector<32xbf16>, vector<32xbf16>
     ```
   }];
-  let dependentDialects = [
+  let dependentDialects = ["::mlir::rope::RopeDialect", 
     "::mlir::LLVM::LLVMDialect",
     "::mlir::vector::VectorDialect",
   ];
@@ -422,7 +422,7 @@ def RopeExpandBF16Pass : Pass<"rope-expand-bf16"> {
     rounding's cost. With `default-nan-low-bits-zero` (the target's
     arithmetic returns an operand's NaN payload or a default NaN whose low
     16 bits are zero: x86, AArch64, RISC-V; not NVPTX, whose canonical NaN
-    is 0x7fffffff), truncs marked `rope.bf16_operands` drop it: every NaN
+    is 0x7fffffff), truncs configured `bf16_operands` drop it: every NaN
     they see has zero low 16 bits, so adding the rounding bias cannot
     carry into its exponent.
   }];
@@ -430,8 +430,8 @@ def RopeExpandBF16Pass : Pass<"rope-expand-bf16"> {
     Option<"defaultNanLowBitsZero", "default-nan-low-bits-zero", "bool",
            /*default=*/"false",
            "The target's arithmetic NaN results have zero low 16 bits unless "
-           "an operand's have (skip the NaN fix-up of truncs marked "
-           "rope.bf16_operands)">,
+           "an operand's have (skip the NaN fix-up of truncs configured "
+           "bf16_operands)">,
     Option<"funnelShiftMerge", "funnel-shift-merge", "bool",
            /*default=*/"false",
            "Merge rounded bf16 pairs with llvm.intr.fshr (LLVM dialect) "
@@ -440,7 +440,7 @@ def RopeExpandBF16Pass : Pass<"rope-expand-bf16"> {
            "The target converts f32 to bf16 itself: leave arith.truncf, and "
            "vector.interleave of two of them, to LLVM">,
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
+  let dependentDialects = ["::mlir::rope::RopeDialect", "::mlir::arith::ArithDialect",
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::vector::VectorDialect"];
 }

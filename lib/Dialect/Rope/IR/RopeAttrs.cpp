@@ -7,6 +7,7 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cmath>
 #include <cstdio>
@@ -292,6 +293,75 @@ LogicalResult FreqFactorsAttr::verify(EmitErrorFn emitError, double base,
 
 #define GET_ATTRDEF_CLASSES
 #include "rope/Dialect/Rope/IR/RopeAttrs.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// LoweringAttr
+//===----------------------------------------------------------------------===//
+
+FailureOr<std::optional<Role>> mlir::rope::parseOptionalRole(AsmParser &parser) {
+  FailureOr<Role> role = FieldParser<Role>::parse(parser);
+  if (failed(role))
+    return failure();
+  return std::optional<Role>(*role);
+}
+
+LogicalResult
+LoweringAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                     std::optional<Role>, bool, bool,
+                     std::optional<int64_t> storeAlignment,
+                     std::optional<int64_t> pageWalk) {
+  if (storeAlignment &&
+      (*storeAlignment <= 0 || !llvm::isPowerOf2_64(*storeAlignment)))
+    return emitError() << "store_alignment must be a positive power of two, "
+                          "got "
+                       << *storeAlignment;
+  if (pageWalk && *pageWalk <= 0)
+    return emitError() << "page_walk must be a positive number of bytes, got "
+                       << *pageWalk;
+  return success();
+}
+
+LoweringAttr LoweringAttr::get(MLIRContext *context) {
+  return get(context, std::nullopt, false, false, std::nullopt, std::nullopt);
+}
+LoweringAttr LoweringAttr::withRole(Role role) const {
+  return get(getContext(), role, getBf16Operands(), getIndependentIterations(),
+             getStoreAlignment(), getPageWalk());
+}
+LoweringAttr LoweringAttr::withBF16Operands() const {
+  return get(getContext(), getRole(), true, getIndependentIterations(),
+             getStoreAlignment(), getPageWalk());
+}
+LoweringAttr LoweringAttr::withIndependentIterations() const {
+  return get(getContext(), getRole(), getBf16Operands(), true,
+             getStoreAlignment(), getPageWalk());
+}
+LoweringAttr
+LoweringAttr::withStoreAlignment(std::optional<int64_t> bytes) const {
+  return get(getContext(), getRole(), getBf16Operands(),
+             getIndependentIterations(), bytes, getPageWalk());
+}
+LoweringAttr LoweringAttr::withPageWalk(int64_t bytes) const {
+  return get(getContext(), getRole(), getBf16Operands(),
+             getIndependentIterations(), getStoreAlignment(), bytes);
+}
+bool LoweringAttr::isEmpty() const { return *this == get(getContext()); }
+
+LoweringAttr LoweringAttr::of(Operation *op) {
+  auto config = op->getAttrOfType<LoweringAttr>(
+      RopeDialect::LoweringAttrHelper::getNameStr());
+  return config ? config : get(op->getContext());
+}
+void LoweringAttr::set(Operation *op, LoweringAttr config) {
+  StringRef name = RopeDialect::LoweringAttrHelper::getNameStr();
+  if (config.isEmpty())
+    op->removeAttr(name);
+  else
+    op->setAttr(name, config);
+}
+bool LoweringAttr::hasRole(Operation *op, Role role) {
+  return of(op).getRole() == role;
+}
 
 void RopeDialect::registerAttributes() {
   addAttributes<

@@ -7,9 +7,10 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
-#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::rope;
@@ -32,38 +33,31 @@ Operation *RopeDialect::materializeConstant(OpBuilder &builder, Attribute value,
 }
 
 /// The rope.* attributes the lowering and the CPU passes leave on the IR
-/// (RopeBase.td documents each): their kinds and values are checked, so a
-/// misspelt or mistyped one is an error instead of an ignored hint.
+/// (RopeBase.td names them): their kinds, values and places are checked, so
+/// a misspelt or misplaced one is an error instead of an ignored hint.
 LogicalResult RopeDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
   Attribute value = attr.getValue();
-  if (name == getStageAttrName()) {
-    auto stage = dyn_cast<StringAttr>(value);
-    if (!stage || !llvm::is_contained(
-                      ArrayRef<StringRef>{"table", "rotate", "copy"},
-                      stage.getValue()))
+  if (name == LoweringAttrHelper::getNameStr()) {
+    auto config = dyn_cast<LoweringAttr>(value);
+    if (!config)
+      return op->emitOpError("'") << name << "' must be a #rope.lowering";
+    if (config.getRole() && !isa<DestinationStyleOpInterface>(op))
       return op->emitOpError("'")
-             << name << "' must be \"table\", \"rotate\" or \"copy\"";
-    return success();
-  }
-  if (name == getStoreAlignmentAttrName() || name == getPageWalkAttrName()) {
-    auto bytes = dyn_cast<IntegerAttr>(value);
-    if (!bytes || bytes.getInt() <= 0 ||
-        (name == getStoreAlignmentAttrName() &&
-         !llvm::isPowerOf2_64(bytes.getInt())))
+             << name << "' gives a role to an op that is not in destination "
+                        "style (the lowering's linalg ops are)";
+    if (config.getBf16Operands() && !isa<arith::TruncFOp>(op))
       return op->emitOpError("'")
-             << name << "' must be a positive integer"
-             << (name == getStoreAlignmentAttrName() ? " power of two" : "");
+             << name << "' sets bf16_operands on an op other than arith.truncf";
+    if ((config.getIndependentIterations() || config.getStoreAlignment() ||
+         config.getPageWalk()) &&
+        !isa<LoopLikeOpInterface>(op))
+      return op->emitOpError("'")
+             << name << "' sets a loop's field on an op that is not a loop";
     return success();
   }
-  if (name == getIndependentIterationsAttrName() ||
-      name == getBF16OperandsAttrName()) {
-    if (!isa<UnitAttr>(value))
-      return op->emitOpError("'") << name << "' must be a unit attribute";
-    return success();
-  }
-  if (name == getStatusMessagesAttrName()) {
+  if (name == StatusMessagesAttrHelper::getNameStr()) {
     auto messages = dyn_cast<ArrayAttr>(value);
     if (!messages || !llvm::all_of(messages, llvm::IsaPred<StringAttr>))
       return op->emitOpError("'") << name << "' must be an array of strings";

@@ -205,8 +205,8 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, ApplyOp op, SizeFn sizes,
         useTileBuffers(rewriter, table, tokenTile);
     });
     if (alignment)
-      loop->setAttr(RopeDialect::getStoreAlignmentAttrName(),
-                    rewriter.getI64IntegerAttr(alignment));
+      LoweringAttr::set(loop,
+                        LoweringAttr::of(loop).withStoreAlignment(alignment));
   }
   for (OpResult res : op->getResults())
     rewriter.replaceAllUsesWith(res, result->replacements.lookup(res));

@@ -16,7 +16,7 @@
 // CHECK: rope.cos_sin
 // CHECK-NOT: rope.cos_sin
 // CHECK: rope.apply
-// CHECK: } {rope.store_alignment = 64 : i64}
+// CHECK: } {rope.lowering = #rope.lowering<store_alignment = 64>}
 // ONE-LABEL: func @qk
 // ONE-NOT: scf.if
 // ONE: scf.forall (%{{.*}}) = (0) to (%{{.*}}) step (16)

@@ -29,6 +29,10 @@ void printF64List(AsmPrinter &printer, ArrayRef<double> values);
 #include "rope/Dialect/Rope/IR/RopeEnums.h.inc"
 #include "rope/Dialect/Rope/IR/RopeAttrInterfaces.h.inc"
 
+namespace mlir::rope {
+FailureOr<std::optional<Role>> parseOptionalRole(AsmParser &parser);
+} // namespace mlir::rope
+
 #define GET_ATTRDEF_CLASSES
 #include "rope/Dialect/Rope/IR/RopeAttrs.h.inc"
 

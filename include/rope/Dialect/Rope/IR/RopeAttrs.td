@@ -44,6 +44,16 @@ def Rope_LongRopeFactors : I32EnumAttr<"LongRopeFactors",
   let genSpecializedAttr = 0;
 }
 
+def Rope_RoleTable : I32EnumAttrCase<"Table", 0, "table">;
+def Rope_RoleRotate : I32EnumAttrCase<"Rotate", 1, "rotate">;
+def Rope_RoleCopy : I32EnumAttrCase<"Copy", 2, "copy">;
+def Rope_Role : I32EnumAttr<"Role",
+    "what a linalg op of the rope lowering computes", [Rope_RoleTable,
+    Rope_RoleRotate, Rope_RoleCopy]> {
+  let cppNamespace = "::mlir::rope";
+  let genSpecializedAttr = 0;
+}
+
 //===----------------------------------------------------------------------===//
 // Parameters
 //===----------------------------------------------------------------------===//
@@ -74,6 +84,12 @@ class Rope_BoolParameter<string value, string desc>
   let parser = [{ ::mlir::rope::parseBool($_parser) }];
   let printer = [{ $_printer << ($_self ? "true" : "false") }];
   let defaultValue = value;
+}
+// An optional Role, written by its keyword (`rotate`).
+class Rope_OptionalRoleParameter<string desc>
+    : OptionalParameter<"std::optional<::mlir::rope::Role>", desc> {
+  let parser = [{ ::mlir::rope::parseOptionalRole($_parser) }];
+  let printer = [{ $_printer << ::mlir::rope::stringifyRole(*$_self) }];
 }
 // A bracketed list of doubles: `[1.0, 2.5]`.
 class Rope_F64ArrayParameter<string desc> : ArrayRefParameter<"double", desc> {
@@ -324,6 +340,71 @@ def Rope_FreqFactorsAttr : Rope_FreqAttr<"FreqFactors", "freq_factors"> {
   let parameters = (ins Rope_F64Parameter<"frequency base">:$base,
       Rope_F64ArrayParameter<"per-frequency divisors">:$divisors,
       Rope_OptionalF64Parameter<"attention factor">:$attention_factor);
+}
+
+//===----------------------------------------------------------------------===//
+// Lowering configuration
+//===----------------------------------------------------------------------===//
+
+def Rope_LoweringAttr : AttrDef<Rope_Dialect, "Lowering"> {
+  let mnemonic = "lowering";
+  let summary = "what the rope lowering decided about an op, for later passes";
+  let description = [{
+    The one configuration the rope lowering and the CPU passes leave on the
+    ops they create, under the discardable attribute `rope.lowering`. Each
+    field is set once, by the pass that creates the op or loop it describes,
+    and read by the passes named below; nothing else carries decisions
+    between rope passes.
+
+    | field | on | set by | read by |
+    |---|---|---|---|
+    | `role` (`table`, `rotate`, `copy`) | linalg ops of the lowering | convert-rope-to-linalg | rope-vectorize (which touches no other op) |
+    | `bf16_operands` | `arith.truncf` to bf16 | convert-rope-to-linalg | rope-expand-bf16, rope-x86-pack-bf16 |
+    | `store_alignment` (bytes) | `scf.forall` over token tiles | rope-tile-and-fuse | rope-nontemporal-stores |
+    | `independent_iterations` | tile loops of a parallel dimension | rope-vectorize | rope-pipeline-row-loads, rope-page-walk |
+    | `page_walk` (bytes) | loops of rope-page-walk | rope-page-walk | rope-prefetch |
+
+    `bf16_operands` marks a truncation whose operand is computed by IEEE
+    arithmetic from bf16 values and finite f32 values only: any NaN it
+    rounds is then one of the bf16 operands or the target's default NaN, so
+    on targets whose default NaN has zero low 16 bits rounding cannot carry
+    a NaN into an infinity. `independent_iterations` marks loops whose
+    iterations touch disjoint memory, which may be software-pipelined.
+    `page_walk` is the bytes each walked tensor advances per iteration: how
+    far ahead rope-prefetch fetches.
+
+    ```mlir
+    %r = linalg.generic {...} ins(...) outs(...)
+        {rope.lowering = #rope.lowering<role = rotate>} {...}
+    scf.forall (%t) in (16) {...}
+        {rope.lowering = #rope.lowering<store_alignment = 64>}
+    ```
+  }];
+  let parameters = (ins
+      Rope_OptionalRoleParameter<"role of a linalg op">:$role,
+      Rope_BoolParameter<"false", "truncation of IEEE results">:$bf16_operands,
+      Rope_BoolParameter<"false", "disjoint iterations">:$independent_iterations,
+      OptionalParameter<"std::optional<int64_t>", "row alignment in bytes">:$store_alignment,
+      OptionalParameter<"std::optional<int64_t>", "prefetch distance in bytes">:$page_walk);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The configuration that sets nothing.
+    static LoweringAttr get(::mlir::MLIRContext *context);
+    /// This configuration with one more field set (or store_alignment unset).
+    LoweringAttr withRole(Role role) const;
+    LoweringAttr withBF16Operands() const;
+    LoweringAttr withIndependentIterations() const;
+    LoweringAttr withStoreAlignment(std::optional<int64_t> bytes) const;
+    LoweringAttr withPageWalk(int64_t bytes) const;
+    bool isEmpty() const;
+    /// `op`'s configuration (under `rope.lowering`), or the empty one.
+    static LoweringAttr of(::mlir::Operation *op);
+    /// Attaches `config` to `op`; one that sets nothing removes the attribute.
+    static void set(::mlir::Operation *op, LoweringAttr config);
+    /// Whether `op`'s configuration has `role`.
+    static bool hasRole(::mlir::Operation *op, Role role);
+  }];
 }
 
 #endif // ROPE_DIALECT_ROPE_IR_ROPEATTRS_TD

@@ -44,47 +44,15 @@ def Rope_Dialect : Dialect {
   let extraClassDeclaration = [{
     /// Registers the attributes (defined next to their storage classes).
     void registerAttributes();
-
-    /// Discardable attributes the lowering leaves for later rope passes:
-    /// the role of a linalg op ("table", "rotate" or "copy" of the pass-through
-    /// part; read by rope-vectorize, which touches no other op)
-    /// and the byte alignment of the rows a token-tile loop writes (read by
-    /// rope-nontemporal-stores).
-    static constexpr ::llvm::StringLiteral getStageAttrName() {
-      return "rope.stage";
-    }
-    static constexpr ::llvm::StringLiteral getStoreAlignmentAttrName() {
-      return "rope.store_alignment";
-    }
-    /// Marks loops whose iterations touch disjoint memory (the tile loops
-    /// of a parallel dimension, set by rope-vectorize): they may be
-    /// software-pipelined (rope-pipeline-row-loads).
-    static constexpr ::llvm::StringLiteral getIndependentIterationsAttrName() {
-      return "rope.independent_iterations";
-    }
-    /// Marks the loops of rope-page-walk, whose iterations read several
-    /// pages at once; its value is the bytes each walked tensor advances
-    /// per iteration, how far ahead rope-prefetch fetches in them.
-    static constexpr ::llvm::StringLiteral getPageWalkAttrName() {
-      return "rope.page_walk";
-    }
-    /// Marks an `arith.truncf` to bf16 whose operand is computed by IEEE
-    /// arithmetic from bf16 values and finite f32 values only (set by the
-    /// lowering on rotations of bf16 data with cos/sin computed in the
-    /// kernel or read from bf16 caches). Any NaN it rounds is then one of
-    /// the bf16 operands or the target's default NaN, so on targets whose
-    /// default NaN has zero low 16 bits, rounding cannot carry a NaN into
-    /// an infinity (read by rope-expand-bf16).
-    static constexpr ::llvm::StringLiteral getBF16OperandsAttrName() {
-      return "rope.bf16_operands";
-    }
-    /// On a function whose failed run-time checks return a status
-    /// (rope-checks-to-status): the message of status k at index k-1, an
-    /// array of strings, for the ahead-of-time header.
-    static constexpr ::llvm::StringLiteral getStatusMessagesAttrName() {
-      return "rope.status_messages";
-    }
   }];
+  // What the lowering and the CPU passes decide about the ops they create,
+  // for later passes (LoweringAttr documents each field); on a function
+  // whose failed run-time checks return a status (rope-checks-to-status),
+  // the message of status k at index k-1, for the ahead-of-time header.
+  let discardableAttrs = (ins
+    "::mlir::rope::LoweringAttr":$lowering,
+    "::mlir::ArrayAttr":$status_messages
+  );
 }
 
 class Rope_Op<string mnemonic, list<Trait> traits = []>

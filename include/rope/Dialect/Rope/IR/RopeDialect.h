@@ -4,6 +4,7 @@
 #define ROPE_DIALECT_ROPE_IR_ROPEDIALECT_H
 
 #include "mlir/IR/Dialect.h"
+#include "rope/Dialect/Rope/IR/RopeAttrs.h"
 
 #include "rope/Dialect/Rope/IR/RopeOpsDialect.h.inc"
 
