@@ -3,6 +3,7 @@
 #include "rope/Pipelines/Pipelines.h"
 
 #include "PipelineGuards.h"
+#include "SharedStages.h"
 
 #include "rope/Codegen/CPU/Passes.h"
 #include "rope/Conversion/Passes.h"
@@ -30,36 +31,6 @@ using namespace mlir;
 using namespace mlir::rope;
 
 namespace {
-/// The target of `options`, or null after adding a pass that reports why
-/// there is none.
-std::optional<CPUTarget> resolveTarget(OpPassManager &pm,
-                                       const RopeCPUPipelineOptions &options) {
-  std::string error;
-  FailureOr<CPUTarget> target =
-      CPUTarget::resolve(options.cpu, options.cpuFeatures, error);
-  if (failed(target)) {
-    pm.addPass(createReportErrorPass("rope-cpu-pipeline: " + error));
-    return std::nullopt;
-  }
-  return *target;
-}
-
-/// Dialects both pipelines take as input: the rope ops among ordinary
-/// tensor computations.
-const char *const kInputDialects[] = {
-    "builtin", "func",   "rope",  "arith", "math",          "tensor",
-    "linalg",  "scf",    "cf",    "index", "bufferization", "memref",
-    "vector",  "affine", "ub",    "complex"};
-
-void addCheck(OpPassManager &pm, ArrayRef<const char *> dialects,
-              StringRef pipeline, bool input) {
-  RopeCheckDialectsPassOptions check;
-  check.dialects = llvm::to_vector_of<std::string>(dialects);
-  check.pipeline = pipeline.str();
-  check.input = input;
-  pm.addPass(createRopeCheckDialectsPass(check));
-}
-
 /// Tiles to aim for: min-tiles, else the threads the tiles will run on.
 int64_t minTilesOf(const RopeCPUPipelineOptions &options) {
   if (!options.parallel)
@@ -70,20 +41,21 @@ int64_t minTilesOf(const RopeCPUPipelineOptions &options) {
     return options.numThreads;
   return std::max<int64_t>(1, llvm::hardware_concurrency().compute_thread_count());
 }
-
-int64_t vectorWidthOf(const RopeCPUPipelineOptions &options,
-                      const CPUTarget &target) {
-  return options.vectorWidth > 0 ? int64_t(options.vectorWidth)
-                                 : target.f32Lanes();
-}
 } // namespace
 
 void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
-                                        int64_t tokenTile, int64_t minTiles,
-                                        bool printSizes) {
+                                        const RopeCPUPipelineOptions &options,
+                                        const CPUTarget &) {
+  if (options.raise)
+    pm.addPass(createRopeRaisePass());
+  if (options.emitCInterface)
+    pm.addPass(createRopeHalfScalarsAsBitsPass());
+  if (options.destinationResults)
+    pm.addPass(createRopeDestinationResultsPass());
   pm.addPass(createRopeCheckDimIndicesPass());
   RopeInsertRuntimeChecksPassOptions checks;
-  checks.printSizes = printSizes;
+  // Statuses carry fixed messages: no sizes printed.
+  checks.printSizes = !options.statusChecks;
   pm.addPass(createRopeInsertRuntimeChecksPass(checks));
   pm.addPass(createRopeFoldFrequenciesPass());
   pm.addPass(createRopeDecomposeRotatePass());
@@ -91,27 +63,42 @@ void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   // Before tiling: a table copy is made once per call, not per tile.
   pm.addPass(createRopeCopyStridedTablesPass());
-  if (tokenTile > 0) {
+  if (options.tokenTile > 0) {
     RopeTileAndFusePassOptions tiling;
-    tiling.tokenTile = tokenTile;
-    tiling.minTiles = minTiles;
+    tiling.tokenTile = options.tokenTile;
+    tiling.minTiles = minTilesOf(options);
     tiling.stackTableBytes = kTileTableStackBytes;
     pm.addPass(createRopeTileAndFusePass(tiling));
   }
   pm.addPass(createConvertRopeToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  addStageCheck(pm, "rope-to-linalg", {"no-rope-ops"});
 }
 
-void mlir::rope::buildRopeVectorizationStage(OpPassManager &pm,
-                                             int64_t vectorWidth) {
-  RopeVectorizePassOptions options;
-  options.vectorWidth = vectorWidth;
-  pm.addPass(createRopeVectorizePass(options));
+void mlir::rope::buildRopeVectorizationStage(
+    OpPassManager &pm, const RopeCPUPipelineOptions &options,
+    const CPUTarget &target) {
+  // Untiled ops stay linalg ops for the loops of the lowering stage.
+  if (options.tokenTile <= 0)
+    return;
+  RopeVectorizePassOptions vectorize;
+  vectorize.vectorWidth = options.vectorWidth > 0
+                              ? int64_t(options.vectorWidth)
+                              : target.f32Lanes();
+  pm.addPass(createRopeVectorizePass(vectorize));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // Table reads (pure on tensors) out of the loops over heads.
   pm.addPass(createLoopInvariantCodeMotionPass());
+  addStageCheck(pm, "vectorization", {"vectorized"});
+}
+
+void mlir::rope::buildRopeBufferizationStage(OpPassManager &pm,
+                                             const RopeCPUPipelineOptions &,
+                                             const CPUTarget &) {
+  addBufferizationPasses(pm);
+  addStageCheck(pm, "bufferization", {"no-tensors"});
 }
 
 void mlir::rope::buildRopeParallelizationStage(
@@ -161,24 +148,7 @@ void mlir::rope::buildRopeParallelizationStage(
     pm.addPass(createRopePipelineRowLoadsPass());
     pm.addPass(createCanonicalizerPass());
   }
-}
-
-void mlir::rope::buildRopeBufferizationStage(OpPassManager &pm) {
-  // Results stored with bufferization.materialize_in_destination into
-  // caller buffers are computed in those buffers directly.
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  bufferization::OneShotBufferizePassOptions options;
-  options.bufferizeFunctionBoundaries = true;
-  options.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(options));
-  // The caller frees every returned buffer: none may be a global or an
-  // argument.
-  pm.addPass(createRopeOwnReturnedBuffersPass());
-  // In-place insert_slice leaves copies of a subview onto an identical
-  // subview; CSE merges the subviews and canonicalization drops the copies.
-  pm.addPass(createCSEPass());
-  pm.addPass(createCanonicalizerPass());
+  addStageCheck(pm, "parallelization", {"no-foralls"});
 }
 
 void mlir::rope::buildRopeCPULoweringStage(
@@ -237,44 +207,27 @@ void mlir::rope::buildRopeCPULoweringStage(
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(createRopeBF16VectorMemoryAsI16Pass());
+  // x86 has no legal bf16 vector type: its bf16 loads and stores go as i16.
+  if (target.isX86())
+    pm.addPass(createRopeBF16VectorMemoryAsI16Pass());
   pm.addPass(createCanonicalizerPass());
+  addRopePipelineOutputCheck(pm, {"builtin", "llvm", "omp"},
+                             "rope-cpu-pipeline");
 }
 
 void mlir::rope::buildRopeCPUPipeline(OpPassManager &pm,
                                       const RopeCPUPipelineOptions &options) {
   if (!checkPipelineCanBuild(pm, "rope-cpu-pipeline", options))
     return;
-  std::optional<CPUTarget> target = resolveTarget(pm, options);
+  std::optional<CPUTarget> target =
+      resolveTarget(pm, "rope-cpu-pipeline", options);
   if (!target)
     return;
   addRopePipelineInputCheck(pm, "rope-cpu-pipeline");
-  if (options.raise)
-    pm.addPass(createRopeRaisePass());
-  if (options.emitCInterface)
-    pm.addPass(createRopeHalfScalarsAsBitsPass());
-  if (options.destinationResults)
-    pm.addPass(createRopeDestinationResultsPass());
-  buildRopeToLinalgStage(pm, options.tokenTile, minTilesOf(options),
-                         /*printSizes=*/!options.statusChecks);
-  if (options.tokenTile > 0)
-    buildRopeVectorizationStage(pm, vectorWidthOf(options, *target));
-  buildRopeBufferizationStage(pm);
-  buildRopeParallelizationStage(pm, options, *target);
-  buildRopeCPULoweringStage(pm, options, *target);
-  addRopePipelineOutputCheck(pm, {"builtin", "llvm", "omp"},
-                             "rope-cpu-pipeline");
-}
-
-void mlir::rope::addRopePipelineInputCheck(OpPassManager &pm,
-                                           StringRef pipeline) {
-  addCheck(pm, kInputDialects, pipeline, /*input=*/true);
-}
-
-void mlir::rope::addRopePipelineOutputCheck(OpPassManager &pm,
-                                            ArrayRef<const char *> dialects,
-                                            StringRef pipeline) {
-  addCheck(pm, dialects, pipeline, /*input=*/false);
+  for (auto stage : {buildRopeToLinalgStage, buildRopeVectorizationStage,
+                     buildRopeBufferizationStage,
+                     buildRopeParallelizationStage, buildRopeCPULoweringStage})
+    stage(pm, options, *target);
 }
 
 void mlir::rope::registerRopePassesAndPipelines() {
@@ -293,43 +246,46 @@ void mlir::rope::registerRopePipelines() {
       "Lower rope ops to the LLVM dialect for CPUs (rope -> linalg -> "
       "bufferized loops -> LLVM)",
       buildRopeCPUPipeline);
-  PassPipelineRegistration<>(
-      "rope-to-linalg-stage",
-      "Pipeline stage 1: fold frequencies, lower rope to linalg (untiled)",
-      [](OpPassManager &pm) {
-        if (checkPipelineAnchor(pm, "rope-to-linalg-stage"))
-          buildRopeToLinalgStage(pm);
-      });
-  PassPipelineRegistration<RopeCPUPipelineOptions>(
-      "rope-cpu-tiled-stage",
-      "CPU pipeline stages 1 and 1b: rope to token-tiled linalg, vectorized",
-      [](OpPassManager &pm, const RopeCPUPipelineOptions &options) {
-        if (!checkPipelineCanBuild(pm, "rope-cpu-tiled-stage", options))
-          return;
-        std::optional<CPUTarget> target = resolveTarget(pm, options);
-        if (!target)
-          return;
-        buildRopeToLinalgStage(pm, options.tokenTile,
-                               minTilesOf(options));
-        buildRopeVectorizationStage(pm, vectorWidthOf(options, *target));
-      });
-  PassPipelineRegistration<RopeCPUPipelineOptions>(
-      "rope-cpu-parallel-stage",
-      "CPU pipeline stage 2b: tables to the stack, token tiles to OpenMP",
-      [](OpPassManager &pm, const RopeCPUPipelineOptions &options) {
-        if (!checkPipelineCanBuild(pm, "rope-cpu-parallel-stage", options))
-          return;
-        if (std::optional<CPUTarget> target = resolveTarget(pm, options))
-          buildRopeParallelizationStage(pm, options, *target);
-      });
-  PassPipelineRegistration<>(
-      "rope-bufferization-stage",
-      "Pipeline stage 2: one-shot bufferization with identity-layout "
-      "function boundaries",
-      [](OpPassManager &pm) {
-        if (checkPipelineAnchor(pm, "rope-bufferization-stage"))
-          buildRopeBufferizationStage(pm);
-      });
+  // The stages alone, for tests and for drivers that interleave their own
+  // passes. rope-to-linalg-stage lowers untiled (token-tile=0 by default).
+  using CPUStage = void (*)(OpPassManager &, const RopeCPUPipelineOptions &,
+                            const CPUTarget &);
+  auto registerCPUStages = [](const char *name, const char *description,
+                              ArrayRef<CPUStage> stages, bool untiled) {
+    PassPipelineRegistration<RopeCPUPipelineOptions>(
+        name, description,
+        [name, stages = SmallVector<CPUStage>(stages),
+         untiled](OpPassManager &pm, const RopeCPUPipelineOptions &given) {
+          RopeCPUPipelineOptions options;
+          options.copyOptionValuesFrom(given);
+          if (untiled && !given.tokenTile.hasValue())
+            options.tokenTile = 0;
+          if (!checkPipelineCanBuild(pm, name, options))
+            return;
+          std::optional<CPUTarget> target = resolveTarget(pm, name, options);
+          if (!target)
+            return;
+          for (CPUStage stage : stages)
+            stage(pm, options, *target);
+        });
+  };
+  registerCPUStages("rope-to-linalg-stage",
+                    "CPU pipeline stage 1: rope to linalg (untiled unless "
+                    "token-tile is given)",
+                    {buildRopeToLinalgStage}, /*untiled=*/true);
+  registerCPUStages("rope-cpu-tiled-stage",
+                    "CPU pipeline stages 1 and 1b: rope to token-tiled "
+                    "linalg, vectorized",
+                    {buildRopeToLinalgStage, buildRopeVectorizationStage},
+                    /*untiled=*/false);
+  registerCPUStages("rope-bufferization-stage",
+                    "CPU pipeline stage 2: one-shot bufferization with "
+                    "identity-layout function boundaries",
+                    {buildRopeBufferizationStage}, /*untiled=*/false);
+  registerCPUStages("rope-cpu-parallel-stage",
+                    "CPU pipeline stage 2b: tables to the stack, token tiles "
+                    "to OpenMP",
+                    {buildRopeParallelizationStage}, /*untiled=*/false);
   PassPipelineRegistration<RopeGPUPipelineOptions>(
       "rope-gpu-pipeline",
       "Lower rope ops for NVIDIA GPUs: one gpu.launch per op (cos/sin once "
@@ -340,7 +296,10 @@ void mlir::rope::registerRopePipelines() {
       "rope-to-gpu-stage",
       "GPU pipeline stage 1: rope to bufferized, async gpu.launch",
       [](OpPassManager &pm, const RopeGPUPipelineOptions &options) {
-        if (checkPipelineCanBuild(pm, "rope-to-gpu-stage", options))
-          buildRopeToGPUStage(pm, options);
+        if (!checkPipelineCanBuild(pm, "rope-to-gpu-stage", options))
+          return;
+        if (std::optional<GPUTarget> target =
+                resolveTarget(pm, "rope-to-gpu-stage", options))
+          buildRopeToGPUStage(pm, options, *target);
       });
 }

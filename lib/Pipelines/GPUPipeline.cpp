@@ -3,6 +3,7 @@
 #include "rope/Pipelines/Pipelines.h"
 
 #include "PipelineGuards.h"
+#include "SharedStages.h"
 
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 
@@ -26,8 +27,8 @@ using namespace mlir;
 using namespace mlir::rope;
 
 void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
-                                     const RopeGPUPipelineOptions &options) {
-  addRopePipelineInputCheck(pm, "rope-gpu-pipeline");
+                                     const RopeGPUPipelineOptions &options,
+                                     const GPUTarget &) {
   // Raised programs are rope ops only where the frontend's RoPE was all
   // there was; anything else stays for the host-op check to name.
   if (options.raise)
@@ -49,7 +50,7 @@ void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
   pm.addPass(createRopeAlignWorkgroupMemoryPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  buildRopeBufferizationStage(pm);
+  addBufferizationPasses(pm);
   if (options.emitCInterface)
     pm.addPass(createRopeCheckDescriptorsPass());
   // Host-side frequency tables of run-time scaling types: on the stack.
@@ -63,23 +64,35 @@ void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
   // Chain gpu.alloc and gpu.launch_func as async ops on one stream: the
   // form gpu-to-llvm lowers to the mgpu* runtime calls.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+  addStageCheck(pm, "rope-to-gpu", {"no-rope-ops", "no-tensors"});
+}
+
+void mlir::rope::buildRopeNVVMStage(OpPassManager &pm,
+                                    const RopeGPUPipelineOptions &,
+                                    const GPUTarget &target) {
+  // math.fma/roundeven to LLVM intrinsics (fma.rn.f32, cvt.rni.f32.f32):
+  // convert-gpu-to-nvvm would call libdevice for them, which then has to be
+  // found and linked at compile time.
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertMathToLLVMPass());
+  gpu::GPUToNVVMPipelineOptions nvvm;
+  nvvm.cubinChip = target.chip;
+  nvvm.cubinFeatures = target.features;
+  nvvm.cubinFormat = target.format;
+  nvvm.optLevel = 3;
+  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+  addRopePipelineOutputCheck(pm, {"builtin", "llvm", "gpu"},
+                             "rope-gpu-pipeline");
 }
 
 void mlir::rope::buildRopeGPUPipeline(OpPassManager &pm,
                                       const RopeGPUPipelineOptions &options) {
   if (!checkPipelineCanBuild(pm, "rope-gpu-pipeline", options))
     return;
-  buildRopeToGPUStage(pm, options);
-  // math.fma/roundeven to LLVM intrinsics (fma.rn.f32, cvt.rni.f32.f32):
-  // convert-gpu-to-nvvm would call libdevice for them, which then has to be
-  // found and linked at compile time.
-  pm.addNestedPass<gpu::GPUModuleOp>(createConvertMathToLLVMPass());
-  gpu::GPUToNVVMPipelineOptions nvvm;
-  nvvm.cubinChip = options.chip.getValue();
-  nvvm.cubinFeatures = options.features.getValue();
-  nvvm.cubinFormat = options.format.getValue();
-  nvvm.optLevel = 3;
-  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
-  addRopePipelineOutputCheck(pm, {"builtin", "llvm", "gpu"},
-                             "rope-gpu-pipeline");
+  std::optional<GPUTarget> target =
+      resolveTarget(pm, "rope-gpu-pipeline", options);
+  if (!target)
+    return;
+  addRopePipelineInputCheck(pm, "rope-gpu-pipeline");
+  for (auto stage : {buildRopeToGPUStage, buildRopeNVVMStage})
+    stage(pm, options, *target);
 }

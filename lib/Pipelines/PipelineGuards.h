@@ -37,6 +37,13 @@ bool checkPipelineCanBuild(OpPassManager &pm, StringRef name,
   return false;
 }
 
+/// The target `options` describe, or nullopt after adding to `pm` a pass
+/// that fails with the reason (the pipeline `name` then stops there).
+std::optional<CPUTarget> resolveTarget(OpPassManager &pm, StringRef name,
+                                       const RopeCPUPipelineOptions &options);
+std::optional<GPUTarget> resolveTarget(OpPassManager &pm, StringRef name,
+                                       const RopeGPUPipelineOptions &options);
+
 } // namespace mlir::rope
 
 #endif // ROPE_LIB_PIPELINES_PIPELINEGUARDS_H

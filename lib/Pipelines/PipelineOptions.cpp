@@ -71,6 +71,31 @@ bool mlir::rope::checkPipelineAnchor(OpPassManager &pm, StringRef pipeline) {
   return false;
 }
 
+std::optional<CPUTarget>
+mlir::rope::resolveTarget(OpPassManager &pm, StringRef name,
+                          const RopeCPUPipelineOptions &options) {
+  std::string error;
+  FailureOr<CPUTarget> target =
+      CPUTarget::resolve(options.cpu, options.cpuFeatures, error);
+  if (succeeded(target))
+    return *target;
+  pm.addPass(createReportErrorPass((name + ": " + error).str()));
+  return std::nullopt;
+}
+
+std::optional<GPUTarget>
+mlir::rope::resolveTarget(OpPassManager &pm, StringRef name,
+                          const RopeGPUPipelineOptions &options) {
+  std::string error;
+  FailureOr<GPUTarget> target = GPUTarget::resolve(
+      options.chip, options.features, options.format, error);
+  if (succeeded(target))
+    return *target;
+  pm.addPass(createReportErrorPass(
+      (name + ": " + StringRef(error).rtrim()).str()));
+  return std::nullopt;
+}
+
 bool RopeCPUPipelineOptions::verify(llvm::raw_ostream &os) const {
   Checker c{os};
   c.range("token-tile", tokenTile, 0, kMaxTokenTile,
@@ -95,48 +120,8 @@ bool RopeCPUPipelineOptions::verify(llvm::raw_ostream &os) const {
 bool RopeGPUPipelineOptions::verify(llvm::raw_ostream &os) const {
   Checker c{os};
   c.range("block-size", blockSize, 1, 1024, "CUDA's threads per block");
-  // The SMs LLVM 22's NVPTX backend knows, each with the first PTX ISA
-  // version that has it (a lower +ptx aborts LLVM, an unknown SM is
-  // compiled for nothing).
-  static const std::pair<unsigned, unsigned> kChips[] = {
-      {50, 40}, {52, 41}, {53, 42}, {60, 50}, {61, 50}, {62, 50},
-      {70, 60}, {72, 61}, {75, 63}, {80, 70}, {86, 71}, {87, 74},
-      {89, 78}, {90, 78}, {100, 86}, {101, 86}, {103, 88}, {120, 87},
-      {121, 88}};
-  StringRef sm = chip.getValue();
-  unsigned version = 0, minPtx = 0;
-  bool archSpecific = false;
-  bool chipOk = sm.consume_front("sm_");
-  if (chipOk && (sm.ends_with("a") || sm.ends_with("f"))) {
-    archSpecific = true;
-    sm = sm.drop_back();
-  }
-  chipOk = chipOk && !sm.getAsInteger(10, version);
-  for (auto [v, ptx] : kChips)
-    if (chipOk && v == version)
-      minPtx = archSpecific && version == 90 ? 80 : ptx;
-  c.require(chipOk && minPtx, "chip='" + chip + "': expected an SM LLVM "
-                                  "knows, sm_50 .. sm_121 (e.g. sm_80, "
-                                  "sm_90, sm_90a, sm_100)");
-  c.require(format == "isa" || format == "bin" || format == "fatbin",
-            "format='" + format + "': expected isa, bin or fatbin");
-  SmallVector<StringRef> items;
-  StringRef(features.getValue())
-      .split(items, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
-  unsigned ptx = 0;
-  for (StringRef item : items) {
-    item = item.trim();
-    unsigned v = 0;
-    bool ok = item.consume_front("+ptx") && !item.getAsInteger(10, v);
-    c.require(ok, "features='" + features +
-                      "': expected +ptx<N> items, e.g. +ptx80");
-    ptx = std::max(ptx, v);
-  }
-  if (minPtx)
-    c.require(ptx >= minPtx, "features='" + features + "': " + chip +
-                                 " needs PTX ISA " + llvm::Twine(minPtx / 10) +
-                                 "." + llvm::Twine(minPtx % 10) +
-                                 " or newer (+ptx" + llvm::Twine(minPtx) +
-                                 ")");
+  std::string error;
+  if (failed(GPUTarget::resolve(chip, features, format, error)))
+    c.require(false, StringRef(error).rtrim());
   return c.ok;
 }

@@ -31,6 +31,39 @@ def RopeCheckDialectsPass : Pass<"rope-check-dialects", "ModuleOp"> {
   ];
 }
 
+def RopeCheckStagePass : Pass<"rope-check-stage", "ModuleOp"> {
+  let summary = "Check a pipeline stage's post-condition, naming the op that breaks it";
+  let description = [{
+    Each stage of the rope pipelines ends in this check of what it promises
+    the next stage (`include/rope/Pipelines/Pipelines.h` states each
+    post-condition). An op that breaks one is an error naming the op, the
+    stage and the condition: a stage that let it through has a bug, caught
+    where it happened instead of as wrong code later.
+
+    `conditions`, each a property of the whole module:
+    - `no-rope-ops`: no op of the rope dialect is left (lowered to linalg or
+      to kernels).
+    - `vectorized`: no linalg op with a `rope.lowering` role is left (each
+      is a loop nest of vector ops).
+    - `no-tensors`: no value of tensor type is left (bufferized).
+    - `no-foralls`: no `scf.forall` is left (threads or sequential loops).
+
+    ```mlir
+    // rope-check-stage{stage=bufferization conditions=no-tensors}
+    %e = tensor.empty() : tensor<4xf32>
+    // error: 'tensor.empty' op has a tensor result after the bufferization
+    // stage, whose output has no tensors
+    ```
+  }];
+  let options = [
+    Option<"stage", "stage", "std::string", /*default=*/"\"\"",
+           "Stage named in the messages">,
+    ListOption<"conditions", "conditions", "std::string",
+               "What holds after the stage: no-rope-ops, vectorized, "
+               "no-tensors, no-foralls">
+  ];
+}
+
 def RopeCheckDimIndicesPass : Pass<"rope-check-dim-indices"> {
   let summary = "Reject tensor.dim / memref.dim with a constant index out of range";
   let description = [{

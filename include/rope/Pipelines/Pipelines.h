@@ -9,6 +9,7 @@
 #define ROPE_PIPELINES_PIPELINES_H
 
 #include "rope/Codegen/CPU/CPUTarget.h"
+#include "rope/Codegen/GPU/GPUTarget.h"
 
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Support/LLVM.h"
@@ -144,33 +145,43 @@ constexpr int64_t kMaxTokenTile = 4096;
 /// ops with wider tables hold fewer tokens (rope-tile-and-fuse).
 constexpr int64_t kTileTableStackBytes = 64 * 1024;
 
-/// Stage 1, rope -> linalg on tensors. Post-condition: no rope ops; every
-/// frequency folded; only linalg/tensor/arith/math/scf/cf remain. With
-/// `tokenTile > 0` each op is an scf.forall over token tiles that compute
-/// their cos/sin table once, short sequences split into at least `minTiles`
-/// tiles.
-/// `printSizes = false` builds the run-time checks without printing the
-/// sizes that disagree (status-checks).
-void buildRopeToLinalgStage(OpPassManager &pm, int64_t tokenTile = 0,
-                            int64_t minTiles = 1, bool printSizes = true);
+// The CPU stages, in pipeline order. Each takes the pipeline's options and
+// the target resolved from them once, and ends in a check of its
+// post-condition (rope-check-stage, rope-check-dialects): a stage that
+// lets through what it should have lowered fails there, naming the op.
 
-/// Stage 1b, vectorization of the tiled kernels. Post-condition: the
-/// rotation and table computations are vector ops on `vectorWidth` lanes.
-void buildRopeVectorizationStage(OpPassManager &pm, int64_t vectorWidth);
+/// Stage 1, rope -> linalg on tensors: raising (option `raise`), the ABI's
+/// argument forms, run-time checks, folded frequencies, tiling (token-tile
+/// > 0) and the lowering. Post-condition: no rope ops. With `tokenTile > 0`
+/// each op is an scf.forall over token tiles that compute their cos/sin
+/// table once, short sequences split into at least `min-tiles` tiles.
+void buildRopeToLinalgStage(OpPassManager &pm,
+                            const RopeCPUPipelineOptions &options,
+                            const CPUTarget &target);
 
-/// Stage 2, bufferization. Post-condition: memrefs only; function results
-/// are the only allocations, each returned buffer the function's own (a
+/// Stage 1b, vectorization of the tiled kernels (none untiled).
+/// Post-condition: no linalg op of the lowering is left; the rotation and
+/// table computations are vector ops on the target's f32 lanes.
+void buildRopeVectorizationStage(OpPassManager &pm,
+                                 const RopeCPUPipelineOptions &options,
+                                 const CPUTarget &target);
+
+/// Stage 2, bufferization. Post-condition: no tensors; function results are
+/// the only allocations, each returned buffer the function's own (a
 /// returned global or argument is copied: the only memref.copy left).
-void buildRopeBufferizationStage(OpPassManager &pm);
+void buildRopeBufferizationStage(OpPassManager &pm,
+                                 const RopeCPUPipelineOptions &options,
+                                 const CPUTarget &target);
 
 /// Stage 2b, parallelization: tile-local tables to the stack, scf.forall to
-/// OpenMP. Post-condition: omp.parallel regions, each thread a block of
-/// token tiles.
+/// OpenMP (or sequential loops). Post-condition: no scf.forall; omp.parallel
+/// regions, each thread a block of token tiles.
 void buildRopeParallelizationStage(OpPassManager &pm,
                                    const RopeCPUPipelineOptions &options,
                                    const CPUTarget &target);
 
-/// Stage 3, loops to the LLVM dialect. Post-condition: LLVM dialect only.
+/// Stage 3, loops to the LLVM dialect; x86 passes only for x86 targets.
+/// Post-condition: LLVM and OpenMP dialects only.
 void buildRopeCPULoweringStage(OpPassManager &pm,
                                const RopeCPUPipelineOptions &options,
                                const CPUTarget &target);
@@ -214,11 +225,21 @@ struct RopeGPUPipelineOptions
   bool verify(llvm::raw_ostream &os) const;
 };
 
+// The GPU stages, as the CPU ones: options, the target resolved once,
+// a post-condition check at the end.
+
 /// GPU stage 1: rope ops to a bufferized gpu.launch per op, async.
 /// Post-condition: host code with gpu.alloc/gpu.launch on one async chain;
 /// no rope ops, no tensors.
 void buildRopeToGPUStage(OpPassManager &pm,
-                         const RopeGPUPipelineOptions &options);
+                         const RopeGPUPipelineOptions &options,
+                         const GPUTarget &target);
+
+/// GPU stage 2: kernels to NVVM and a gpu.binary for the target, host code
+/// to the LLVM dialect. Post-condition: builtin, llvm and gpu ops only.
+void buildRopeNVVMStage(OpPassManager &pm,
+                        const RopeGPUPipelineOptions &options,
+                        const GPUTarget &target);
 
 /// The whole NVIDIA pipeline: rope ops to a gpu.binary (PTX/cubin/fatbin for
 /// `chip`) plus host code in the LLVM dialect calling the mgpu* runtime.

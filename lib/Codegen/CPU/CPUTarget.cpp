@@ -43,6 +43,11 @@ static bool isKnownCPU(StringRef cpu) {
          llvm::RISCV::parseCPU(cpu, /*IsRV64=*/false);
 }
 
+bool CPUTarget::isX86() const {
+  return llvm::X86::parseArchX86(cpu) != llvm::X86::CK_None ||
+         hasFeature("sse2");
+}
+
 std::string CPUTarget::featureString() const {
   SmallVector<std::string> items;
   for (const auto &[name, on] : features)

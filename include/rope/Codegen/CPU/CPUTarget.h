@@ -31,6 +31,8 @@ struct CPUTarget {
   /// fit are written with ordinary stores.
   int64_t l2Bytes = 1 << 20;
 
+  /// An x86 CPU (the x86-only passes run for these alone).
+  bool isX86() const;
   /// f32 lanes of one vector register.
   int64_t f32Lanes() const { return vectorBits / 32; }
   bool hasFeature(StringRef name) const { return features.lookup(name); }

@@ -1,0 +1,69 @@
+//===- SharedStages.cpp - Pieces both pipelines build ---------------------===//
+
+#include "SharedStages.h"
+
+#include "rope/ABI/Passes.h"
+#include "rope/Pipelines/Passes.h"
+#include "rope/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::rope;
+
+namespace {
+/// Dialects both pipelines take as input: the rope ops among ordinary
+/// tensor computations.
+const char *const kInputDialects[] = {
+    "builtin", "func",   "rope",  "arith", "math",          "tensor",
+    "linalg",  "scf",    "cf",    "index", "bufferization", "memref",
+    "vector",  "affine", "ub",    "complex"};
+
+void addCheck(OpPassManager &pm, ArrayRef<const char *> dialects,
+              StringRef pipeline, bool input) {
+  RopeCheckDialectsPassOptions check;
+  check.dialects = llvm::to_vector_of<std::string>(dialects);
+  check.pipeline = pipeline.str();
+  check.input = input;
+  pm.addPass(createRopeCheckDialectsPass(check));
+}
+} // namespace
+
+void mlir::rope::addBufferizationPasses(OpPassManager &pm) {
+  // Results stored with bufferization.materialize_in_destination into
+  // caller buffers are computed in those buffers directly.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  bufferization::OneShotBufferizePassOptions options;
+  options.bufferizeFunctionBoundaries = true;
+  options.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(options));
+  // The caller frees every returned buffer: none may be a global or an
+  // argument.
+  pm.addPass(createRopeOwnReturnedBuffersPass());
+  // In-place insert_slice leaves copies of a subview onto an identical
+  // subview; CSE merges the subviews and canonicalization drops the copies.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void mlir::rope::addStageCheck(OpPassManager &pm, StringRef stage,
+                               ArrayRef<StringRef> conditions) {
+  RopeCheckStagePassOptions check;
+  check.stage = stage.str();
+  check.conditions = llvm::to_vector_of<std::string>(conditions);
+  pm.addPass(createRopeCheckStagePass(check));
+}
+
+void mlir::rope::addRopePipelineInputCheck(OpPassManager &pm,
+                                           StringRef pipeline) {
+  addCheck(pm, kInputDialects, pipeline, /*input=*/true);
+}
+
+void mlir::rope::addRopePipelineOutputCheck(OpPassManager &pm,
+                                            ArrayRef<const char *> dialects,
+                                            StringRef pipeline) {
+  addCheck(pm, dialects, pipeline, /*input=*/false);
+}
