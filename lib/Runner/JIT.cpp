@@ -5,11 +5,22 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/TargetSelect.h"
 
 #include <cstdlib>
 #include <cstring>
 
 using namespace mlir;
+
+void mlir::rope::initHostJITTool(int argc, char **argv,
+                                 llvm::cl::OptionCategory &category,
+                                 StringRef overview) {
+  llvm::cl::HideUnrelatedOptions(category);
+  llvm::cl::ParseCommandLineOptions(argc, argv, overview);
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+}
 
 llvm::Expected<std::unique_ptr<ExecutionEngine>>
 mlir::rope::createHostExecutionEngine(ModuleOp module,

@@ -4,9 +4,6 @@
 
 #include "rope/InitAllRope.h"
 
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -19,9 +16,6 @@ const DialectRegistry &mlir::rope::fuzz::fuzzRegistry() {
     rope::registerAllRopePasses();
     auto *r = new DialectRegistry;
     rope::registerAllRopeDialects(*r);
-    registerBuiltinDialectTranslation(*r);
-    registerLLVMDialectTranslation(*r);
-    registerOpenMPDialectTranslation(*r);
     return r;
   }();
   return *registry;

@@ -10,7 +10,17 @@
 #include <memory>
 #include <vector>
 
+namespace llvm::cl {
+class OptionCategory;
+} // namespace llvm::cl
+
 namespace mlir::rope {
+
+/// The opening of a tool that JIT-compiles for the host (after
+/// llvm::InitLLVM): parses the command line, whose --help shows only
+/// `category`'s options, then initializes the native target the JIT needs.
+void initHostJITTool(int argc, char **argv, llvm::cl::OptionCategory &category,
+                     StringRef overview);
 
 /// JIT-compiles an LLVM-dialect module for the host CPU (its features,
 /// O3), resolving external symbols from `sharedLibs` and the process.

@@ -98,6 +98,20 @@ static bool readsPairDim(linalg::GenericOp tile, unsigned pairDim) {
   });
 }
 
+/// The first `lanes` elements of the tensor `t` (a tile whose other
+/// dimensions are 1), as one in-bounds 1-D read at its origin.
+static Value readLeadingLanes(RewriterBase &rewriter, Location loc, Value t,
+                              int64_t lanes) {
+  auto type = cast<RankedTensorType>(t.getType());
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  SmallVector<Value> idx(type.getRank(), zero);
+  Value pad = arith::ConstantOp::create(
+      rewriter, loc, rewriter.getZeroAttr(type.getElementType()));
+  return vector::TransferReadOp::create(
+      rewriter, loc, VectorType::get({lanes}, type.getElementType()), t, idx,
+      pad, ArrayRef<bool>{true});
+}
+
 FailureOr<Value>
 mlir::rope::vectorizeInterleavedRotation(RewriterBase &rewriter,
                                          linalg::GenericOp tile) {
@@ -130,20 +144,10 @@ mlir::rope::vectorizeInterleavedRotation(RewriterBase &rewriter,
   auto split = vector::DeinterleaveOp::create(rewriter, loc, wide);
 
   // cos/sin tables: N lanes at the tile's (token, frequency).
-  auto readTable = [&](Value t) -> Value {
-    auto type = cast<RankedTensorType>(t.getType());
-    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    SmallVector<Value> idx(type.getRank(), zero);
-    Value p = arith::ConstantOp::create(
-        rewriter, loc, rewriter.getZeroAttr(type.getElementType()));
-    auto read = vector::TransferReadOp::create(
-        rewriter, loc, VectorType::get({lanes}, type.getElementType()), t, idx,
-        p, ArrayRef<bool>{true});
-    return read;
-  };
-  SmallVector<Value> args{split.getRes1(), split.getRes2(),
-                          readTable(tile.getDpsInputs()[2]),
-                          readTable(tile.getDpsInputs()[3])};
+  SmallVector<Value> args{
+      split.getRes1(), split.getRes2(),
+      readLeadingLanes(rewriter, loc, tile.getDpsInputs()[2], lanes),
+      readLeadingLanes(rewriter, loc, tile.getDpsInputs()[3], lanes)};
 
   // The body, once per pair element j, on N-lane vectors.
   const unsigned pairDim = ranges.size() - 1;
@@ -212,19 +216,10 @@ FailureOr<Value> mlir::rope::vectorizeHalfRotationBF16(RewriterBase &rewriter,
   // results are re-interleaved as words, instead of widening and narrowing
   // 16-bit lanes with shuffles.
   Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-  auto readSplit = [&](Value t) -> vector::DeinterleaveOp {
-    auto type = cast<RankedTensorType>(t.getType());
-    SmallVector<Value> idx(type.getRank(), zero);
-    Value pad = arith::ConstantOp::create(
-        rewriter, loc, rewriter.getZeroAttr(type.getElementType()));
-    Value read = vector::TransferReadOp::create(
-        rewriter, loc, VectorType::get({lanes}, type.getElementType()), t, idx,
-        pad, ArrayRef<bool>{true});
-    return vector::DeinterleaveOp::create(rewriter, loc, read);
-  };
   SmallVector<vector::DeinterleaveOp> split;
   for (Value in : tile.getDpsInputs())
-    split.push_back(readSplit(in));
+    split.push_back(vector::DeinterleaveOp::create(
+        rewriter, loc, readLeadingLanes(rewriter, loc, in, lanes)));
 
   Value result = init;
   for (int64_t j = 0; j < 2; ++j) {

@@ -30,7 +30,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/WalkPatternRewriteDriver.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 #include <limits>
 
@@ -545,16 +545,9 @@ struct ConvertRopeToGPUPass
           << "per block)";
       return signalPassFailure();
     }
-    RewritePatternSet patterns(&getContext());
-    populateRopeToGPUConversionPatterns(patterns, blockSize);
-    // A walk, not the greedy driver: it would hoist the kernel's constants
-    // out of the gpu.launch, and outlining would pass them as arguments.
-    walkAndApplyPatterns(getOperation(), std::move(patterns));
-    // A rotate left has reported why; other rope ops are not lowered here.
-    WalkResult left = getOperation()->walk([](Operation *op) {
-      if (isa<RotateOp>(op))
-        return WalkResult::interrupt();
-      if (!isa_and_nonnull<RopeDialect>(op->getDialect()))
+    // The one rope op this lowering takes; others are the input's error.
+    WalkResult other = getOperation()->walk([](Operation *op) {
+      if (isa<RotateOp>(op) || !isa_and_nonnull<RopeDialect>(op->getDialect()))
         return WalkResult::advance();
       op->emitOpError("is not supported by the GPU lowering, which takes "
                       "rope.rotate and the ops rope-compose-rotate turns into "
@@ -562,7 +555,18 @@ struct ConvertRopeToGPUPass
                       "tensors)");
       return WalkResult::interrupt();
     });
-    if (left.wasInterrupted())
+    if (other.wasInterrupted())
+      return signalPassFailure();
+    RewritePatternSet patterns(&getContext());
+    populateRopeToGPUConversionPatterns(patterns, blockSize);
+    // Dialect conversion, not the greedy driver: that would hoist the
+    // kernel's constants out of the gpu.launch, and outlining would pass
+    // them as arguments. A rotate it cannot lower has reported why.
+    ConversionTarget target(getContext());
+    target.addIllegalOp<RotateOp>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
       signalPassFailure();
   }
 };

@@ -162,6 +162,19 @@ static LogicalResult verifyRotaryDim(Operation *op, int64_t r,
   return success();
 }
 
+/// The checks every rotating op (rope.rotate, rope.apply) shares: its
+/// rotated tensors, then its rotary_dim R against their head_dim. Sets the
+/// token shape the tensors agree on.
+template <typename OpT>
+static LogicalResult verifyRotation(OpT op,
+                                    SmallVectorImpl<int64_t> &tokenShape) {
+  int64_t headDim = 0;
+  if (failed(verifyRotatedTensors(op, op.getLayout(), op.getInputs(),
+                                  op.getInits(), tokenShape, headDim)))
+    return failure();
+  return verifyRotaryDim(op, op.getEffectiveRotaryDim(), headDim);
+}
+
 /// Checks mrope sections: one non-negative entry per position axis,
 /// summing to R/2; interleaved, every frequency axis k >= 1 takes (k, k + N,
 /// ... below N * s_k) must exist.
@@ -204,14 +217,9 @@ static LogicalResult verifyInterleavedHasSections(Operation *op,
 
 LogicalResult RotateOp::verify() {
   SmallVector<int64_t> tokenShape;
-  int64_t headDim = 0;
-  if (failed(verifyRotatedTensors(*this, getLayout(), getInputs(), getInits(),
-                                  tokenShape, headDim)))
+  if (failed(verifyRotation(*this, tokenShape)))
     return failure();
-
   const int64_t r = getEffectiveRotaryDim();
-  if (failed(verifyRotaryDim(*this, r, headDim)))
-    return failure();
 
   // Position source.
   if (getPositions() && getOffset())
@@ -495,13 +503,9 @@ bool ApplyOp::hasFullWidthTables() {
 
 LogicalResult ApplyOp::verify() {
   SmallVector<int64_t> tokenShape;
-  int64_t headDim = 0;
-  if (failed(verifyRotatedTensors(*this, getLayout(), getInputs(), getInits(),
-                                  tokenShape, headDim)))
+  if (failed(verifyRotation(*this, tokenShape)))
     return failure();
   const int64_t r = getEffectiveRotaryDim();
-  if (failed(verifyRotaryDim(*this, r, headDim)))
-    return failure();
   ArrayRef<int64_t> shape = cast<RankedTensorType>(getCos().getType()).getShape();
   SmallVector<int64_t> expected(tokenShape);
   expected.push_back(r / 2);
