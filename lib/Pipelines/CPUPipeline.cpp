@@ -198,6 +198,9 @@ void mlir::rope::buildRopeCPULoweringStage(
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertComplexToLLVMPass());
+  // fp8 conversions as integer arithmetic, fp8 constants as i8: after the
+  // folding passes above, which would fold those bitcasts back.
+  pm.addPass(createRopeExpandF8Pass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertVectorToLLVMPass());

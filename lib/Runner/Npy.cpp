@@ -24,6 +24,9 @@ size_t NpyArray::elementSize(NpyDType dtype) {
   case NpyDType::I64:
   case NpyDType::F64:
     return 8;
+  case NpyDType::I8:
+  case NpyDType::U8:
+    return 1;
   }
   llvm_unreachable("unknown dtype");
 }
@@ -50,6 +53,10 @@ StringRef mlir::rope::npyDescr(NpyDType dtype) {
     return "<i8";
   case NpyDType::F64:
     return "<f8";
+  case NpyDType::I8:
+    return "|i1";
+  case NpyDType::U8:
+    return "|u1";
   }
   llvm_unreachable("unknown dtype");
 }
@@ -146,6 +153,11 @@ static std::optional<NpyDType> parseDescr(StringRef descr) {
     return NpyDType::I64;
   if (descr == "<f8" || descr == "=f8")
     return NpyDType::F64;
+  // One byte has no byte order: numpy writes '|', '<' and '=' also mean it.
+  if (descr == "|i1" || descr == "<i1" || descr == "=i1")
+    return NpyDType::I8;
+  if (descr == "|u1" || descr == "<u1" || descr == "=u1")
+    return NpyDType::U8;
   return std::nullopt;
 }
 
@@ -224,7 +236,7 @@ llvm::Expected<NpyArray> mlir::rope::parseNpy(StringRef bytes, StringRef path) {
   if (!dtype)
     return fail(path, "unsupported dtype '" + array.descr +
                           "' (expected little-endian f4, f2, u2/bf16, i4, "
-                          "i8 or f8)");
+                          "i8 or f8, or i1/u1)");
   array.dtype = *dtype;
   if (fortran)
     return fail(path, "Fortran-ordered arrays are not supported");

@@ -14,7 +14,7 @@ using namespace rope_aot;
 
 namespace {
 /// C spelling of an element type and a short tag for descriptor names;
-/// 16-bit floats are their bit patterns.
+/// 16-bit and 8-bit floats are their bit patterns.
 std::pair<std::string, std::string> cType(Type t) {
   if (t.isF32())
     return {"float", "f32"};
@@ -22,6 +22,8 @@ std::pair<std::string, std::string> cType(Type t) {
     return {"double", "f64"};
   if (t.isF16() || t.isBF16())
     return {"uint16_t", "u16"};
+  if (isa<Float8E4M3FNType, Float8E5M2Type>(t))
+    return {"uint8_t", "u8"};
   if (t.isIndex())
     return {"int64_t", "index"};
   if (auto i = dyn_cast<IntegerType>(t)) {

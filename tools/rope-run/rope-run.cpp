@@ -128,6 +128,9 @@ bool acceptsDType(Type elem, NpyDType dtype) {
     return dtype == NpyDType::I64;
   if (elem.isF64())
     return dtype == NpyDType::F64;
+  // 8-bit integers and fp8 (its bits) from either 1-byte dtype.
+  if (elem.isInteger(8) || isa<Float8E4M3FNType, Float8E5M2Type>(elem))
+    return dtype == NpyDType::I8 || dtype == NpyDType::U8;
   return false;
 }
 
@@ -144,6 +147,10 @@ std::optional<NpyDType> outputDType(Type elem) {
     return NpyDType::I64;
   if (elem.isF64())
     return NpyDType::F64;
+  if (elem.isInteger(8))
+    return NpyDType::I8;
+  if (isa<Float8E4M3FNType, Float8E5M2Type>(elem))
+    return NpyDType::U8;
   return std::nullopt;
 }
 

@@ -19,8 +19,9 @@
 namespace mlir::rope {
 
 /// Element types the runner exchanges. BF16 is stored as 16-bit patterns:
-/// descr '<u2' (numpy's view of bfloat16 bits), '<V2' or 'bfloat16'.
-enum class NpyDType { F32, F16, BF16Bits, U16, I32, I64, F64 };
+/// descr '<u2' (numpy's view of bfloat16 bits), '<V2' or 'bfloat16'; fp8 as
+/// 8-bit patterns, '|u1' (or '|i1').
+enum class NpyDType { F32, F16, BF16Bits, U16, I32, I64, F64, I8, U8 };
 
 struct NpyArray {
   NpyDType dtype = NpyDType::F32;
@@ -43,7 +44,8 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef bytes, llvm::StringRef path);
 /// Writes `array` as a version 1.0 .npy file with the given descr.
 llvm::Error writeNpy(llvm::StringRef path, const NpyArray &array);
 
-/// The descr written for a dtype: "<f4", "<f2", "<u2", "<i4", "<i8", "<f8".
+/// The descr written for a dtype: "<f4", "<f2", "<u2", "<i4", "<i8", "<f8",
+/// "|i1", "|u1".
 llvm::StringRef npyDescr(NpyDType dtype);
 
 } // namespace mlir::rope
