@@ -124,7 +124,9 @@ void mlir::rope::buildRopeParallelizationStage(
   pm.addPass(createRopeFreeLocalBuffersPass());
   if (options.nontemporalStores) {
     RopeNontemporalStoresPassOptions streaming;
-    streaming.minBytes = target.l2Bytes;
+    // Outputs that fit in the last-level cache are read from it by what
+    // comes next; streaming them would send them to memory.
+    streaming.minBytes = target.llcBytes;
     pm.addPass(createRopeNontemporalStoresPass(streaming));
   }
   // A single tile (a decode step) runs on the caller, outside OpenMP.

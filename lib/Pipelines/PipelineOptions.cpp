@@ -77,8 +77,14 @@ mlir::rope::resolveTarget(OpPassManager &pm, StringRef name,
   std::string error;
   FailureOr<CPUTarget> target =
       CPUTarget::resolve(options.cpu, options.cpuFeatures, error);
-  if (succeeded(target))
+  if (succeeded(target)) {
+    // The description's cache sizes, where the options give them.
+    if (options.l2Bytes > 0)
+      target->l2Bytes = options.l2Bytes;
+    if (options.llcBytes > 0)
+      target->llcBytes = options.llcBytes;
     return *target;
+  }
   pm.addPass(createReportErrorPass((name + ": " + error).str()));
   return std::nullopt;
 }
@@ -111,6 +117,8 @@ bool RopeCPUPipelineOptions::verify(llvm::raw_ostream &os) const {
   c.range("page-walk-min-bytes", pageWalkMinBytes, 0,
           std::numeric_limits<int64_t>::max());
   c.range("page-walk-max-element-bytes", pageWalkMaxElementBytes, 0, 1 << 20);
+  c.range("l2-bytes", l2Bytes, 0, int64_t(1) << 40);
+  c.range("llc-bytes", llcBytes, 0, int64_t(1) << 40);
   std::string error;
   if (failed(CPUTarget::resolve(cpu, cpuFeatures, error)))
     c.require(false, error);

@@ -74,6 +74,17 @@ struct RopeCPUPipelineOptions
                      "read-for-ownership of each output line; best when the "
                      "output exceeds the caches)"),
       llvm::cl::init(true)};
+  PassOptions::Option<int64_t> l2Bytes{
+      *this, "l2-bytes",
+      llvm::cl::desc("Per-core L2 cache bytes (0: the target's; the host's "
+                     "from sysfs for cpu=host, else 1 MiB)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> llcBytes{
+      *this, "llc-bytes",
+      llvm::cl::desc("Last-level (shared) cache bytes (0: the target's; the "
+                     "host's from sysfs for cpu=host, else 32 MiB): outputs "
+                     "larger than this are streamed"),
+      llvm::cl::init(0)};
   PassOptions::Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",
       llvm::cl::desc("Software-prefetch streamed inputs this many bytes "

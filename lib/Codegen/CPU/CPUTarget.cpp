@@ -14,10 +14,12 @@
 using namespace mlir;
 using namespace mlir::rope;
 
-/// The host's per-core L2 size from sysfs ("2048K"), if it tells.
-static std::optional<int64_t> hostL2Bytes() {
+/// The size of cpu0's cache `index` from sysfs ("2048K"), if it tells.
+static std::optional<int64_t> hostCacheBytes(int index) {
   auto file = llvm::MemoryBuffer::getFile(
-      "/sys/devices/system/cpu/cpu0/cache/index2/size", /*IsText=*/true);
+      "/sys/devices/system/cpu/cpu0/cache/index" + llvm::Twine(index) +
+          "/size",
+      /*IsText=*/true);
   if (!file)
     return std::nullopt;
   StringRef text = (*file)->getBuffer().trim();
@@ -62,8 +64,13 @@ FailureOr<CPUTarget> CPUTarget::resolve(StringRef cpu, StringRef featureString,
   if (cpu.empty() || cpu == "host") {
     target.cpu = llvm::sys::getHostCPUName().str();
     target.features = llvm::sys::getHostCPUFeatures();
-    if (std::optional<int64_t> l2 = hostL2Bytes())
-      target.l2Bytes = *l2;
+    // index0/1 are L1 data and instruction, index2 the L2, the last one
+    // present the last-level cache.
+    if (std::optional<int64_t> l2 = hostCacheBytes(2))
+      target.l2Bytes = target.llcBytes = *l2;
+    for (int index = 3; index < 8; ++index)
+      if (std::optional<int64_t> llc = hostCacheBytes(index))
+        target.llcBytes = *llc;
   } else {
     if (!isKnownCPU(cpu)) {
       error = ("cpu: '" + cpu +

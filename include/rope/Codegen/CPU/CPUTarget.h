@@ -27,9 +27,12 @@ struct CPUTarget {
   int64_t vectorBits = 128;
   int64_t cacheLineBytes = 64;
   int64_t pageBytes = 4096;
-  /// Per-core L2 cache (the host's from sysfs, else 1 MiB): outputs that
-  /// fit are written with ordinary stores.
+  /// Per-core L2 cache (the host's from sysfs, else 1 MiB).
   int64_t l2Bytes = 1 << 20;
+  /// The last-level cache, shared by the cores (the host's from sysfs, else
+  /// 32 MiB): outputs that fit are written with ordinary stores, larger
+  /// ones streamed past it.
+  int64_t llcBytes = 32 << 20;
 
   /// An x86 CPU (the x86-only passes run for these alone).
   bool isX86() const;

@@ -61,13 +61,14 @@ def RopeNontemporalStoresPass : Pass<"rope-nontemporal-stores"> {
     the written bytes to the memory traffic. Stores to stack tables stay
     ordinary. With `min-bytes`, the clone runs only when the outputs hold at
     least that many bytes (checked at run time): outputs that fit in the
-    cache are faster written there (the threshold's A/B is in
+    cache are faster written there, so the pipeline passes the target's
+    last-level cache size (the A/B that set it is in
     bench/results/cpu-history.md).
   }];
   let options = [
     Option<"minBytes", "min-bytes", "int64_t", /*default=*/"0",
            "Stream only outputs of at least this many bytes in all (the "
-           "pipeline passes the target's per-core L2 size; 0: any)">,
+           "pipeline passes the target's last-level cache size; 0: any)">,
   ];
   let dependentDialects = ["::mlir::rope::RopeDialect", 
     "::mlir::arith::ArithDialect",
