@@ -94,6 +94,15 @@ try:
         config.available_features.add("avx512bf16")
 except OSError:
     pass
+# AArch64 kernels built here run under user-mode QEMU (the README's
+# dependency step installs qemu-user and the cross C toolchain).
+import shutil
+_qemu = shutil.which("qemu-aarch64")
+_a64cc = shutil.which("aarch64-linux-gnu-gcc")
+if _qemu and _a64cc:
+    config.available_features.add("aarch64-qemu")
+    config.substitutions.append(("%qemu_aarch64", _qemu))
+    config.substitutions.append(("%aarch64_cc", _a64cc))
 if os.path.exists(os.path.join(config.rope_obj_root, "gpu-bundle", "rope-gpu-runner")):
     config.available_features.add("gpu-bundle")
 if os.path.isdir(os.path.join(shared, "conformance")):
