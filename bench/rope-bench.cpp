@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "BenchCases.h"
+#include "experiments/RopeModel.h"
 
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 #include "rope/InitAllRope.h"
@@ -27,6 +28,7 @@
 #include "mlir/Pass/PassManager.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Host.h"
@@ -41,6 +43,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -232,10 +235,34 @@ int main(int argc, char **argv) {
   int threads = omp_get_max_threads();
   llvm::outs() << "rope-bench: host " << llvm::sys::getHostCPUName()
                << ", OpenMP threads " << threads << "\n";
-  llvm::outs() << llvm::format("%-28s %7s %11s %10s %10s %10s %7s %8s %9s\n",
-                               "case", "tokens", "bytes", "copy_us",
-                               "kernel_us", "scalar_us", "ratio", "GB/s",
-                               "max_err");
+  auto options = rope::RopeCPUPipelineOptions::createFromString(pipelineOptions);
+  if (!options) {
+    llvm::errs() << "rope-bench: malformed --pipeline-options '"
+                 << pipelineOptions << "'\n";
+    return 1;
+  }
+  // The hand-written model runs with the ISA the kernel is compiled for.
+  std::optional<rope_model::ISA> modelIsa;
+  {
+    std::string error;
+    FailureOr<rope::CPUTarget> target =
+        rope::CPUTarget::resolve(options->cpu, options->cpuFeatures, error);
+    if (succeeded(target) && target->isX86()) {
+      rope_model::ISA isa = target->vectorBits >= 512 ? rope_model::ISA::AVX512
+                                                      : rope_model::ISA::AVX2;
+      if (rope_model::hostSupports(isa))
+        modelIsa = isa;
+    }
+  }
+  llvm::outs() << "rope-bench: model "
+               << (!modelIsa                             ? "none (not x86)"
+                   : *modelIsa == rope_model::ISA::AVX512 ? "AVX-512"
+                                                          : "AVX2")
+               << "; ratio = copy / kernel, k/model = kernel / model\n";
+  llvm::outs() << llvm::format(
+      "%-28s %7s %11s %10s %10s %10s %10s %7s %7s %8s %9s\n", "case",
+      "tokens", "bytes", "copy_us", "kernel_us", "model_us", "scalar_us",
+      "ratio", "k/model", "GB/s", "max_err");
   // Without --json the stream stays closed and writes to it do nothing, so
   // that experiments with --filter leave the recorded results alone.
   std::ofstream json;
@@ -247,12 +274,6 @@ int main(int argc, char **argv) {
   std::mt19937 rng(0);
   std::normal_distribution<float> normal;
 
-  auto options = rope::RopeCPUPipelineOptions::createFromString(pipelineOptions);
-  if (!options) {
-    llvm::errs() << "rope-bench: malformed --pipeline-options '"
-                 << pipelineOptions << "'\n";
-    return 1;
-  }
   for (const Case &c : allCases()) {
     if (!filter.empty() && c.name.find(filter) == std::string::npos)
       continue;
@@ -350,10 +371,57 @@ int main(int argc, char **argv) {
         maxErr = std::max(maxErr, static_cast<double>(std::fabs(a - r)));
       }
 
-    std::vector<double> t =
-        timeInterleaved({[&] { copyLoop<false>(inPtrs, outPtrs); },
-                         [&] { memcpyParallel(inPtrs, outPtrs); },
-                         [&] { copyLoop<true>(inPtrs, outPtrs); }, kernel});
+    // The model, where it applies (half pairing over the whole head, 16-lane
+    // halves), on its own output buffers, from tables computed here.
+    const bool modelled = modelIsa && !c.interleaved &&
+                          c.rotaryDim == c.headDim && half % 16 == 0;
+    std::vector<std::unique_ptr<Buffer>> modelOuts;
+    std::vector<float> modelCos, modelSin;
+    rope_model::Problem problem{c.tokens, c.headDim, c.bf16, c.heads, {}, {},
+                                nullptr, nullptr};
+    if (modelled) {
+      modelCos.resize(c.tokens * half);
+      modelSin.resize(c.tokens * half);
+      const double factor =
+          caseFreqs(ctx, c).getEffectiveAttentionFactor();
+      for (int64_t tok = 0; tok < c.tokens; ++tok)
+        for (int64_t i = 0; i < half; ++i) {
+          double a = static_cast<double>(posP[tok]) * invFreq[i];
+          modelCos[tok * half + i] =
+              cosP ? cosP[posP[tok] * half + i] : factor * std::cos(a);
+          modelSin[tok * half + i] =
+              sinP ? sinP[posP[tok] * half + i] : factor * std::sin(a);
+        }
+      problem.cos = modelCos.data();
+      problem.sin = modelSin.data();
+      for (size_t k = 0; k < c.heads.size(); ++k) {
+        modelOuts.push_back(
+            std::make_unique<Buffer>(outs[k]->bytes, outputOffset));
+        problem.in.push_back(ins[k]->data);
+        problem.out.push_back(modelOuts.back()->data);
+      }
+    }
+    std::vector<std::function<void()>> timed = {
+        [&] { copyLoop<false>(inPtrs, outPtrs); },
+        [&] { memcpyParallel(inPtrs, outPtrs); },
+        [&] { copyLoop<true>(inPtrs, outPtrs); }, kernel};
+    if (modelled) {
+      timed.push_back([&] { rope_model::run(*modelIsa, problem, false); });
+      timed.push_back([&] { rope_model::run(*modelIsa, problem, true); });
+    }
+    std::vector<double> t = timeInterleaved(timed);
+    // The model's error against the reference, as the kernel's.
+    double modelErr = 0;
+    for (size_t k = 0; k < modelOuts.size(); ++k)
+      for (size_t i = 0; i < modelOuts[k]->bytes / e; ++i) {
+        float a = c.bf16 ? fromBF16(reinterpret_cast<uint16_t *>(modelOuts[k]->data)[i])
+                         : reinterpret_cast<float *>(modelOuts[k]->data)[i];
+        float r = c.bf16 ? fromBF16(reinterpret_cast<uint16_t *>(refs[k]->data)[i])
+                         : reinterpret_cast<float *>(refs[k]->data)[i];
+        modelErr = std::max(modelErr, static_cast<double>(std::fabs(a - r)));
+      }
+    // The faster store kind is the model's.
+    const double modelT = modelled ? std::min(t[4], t[5]) : 0;
     // The headline baseline is the fastest of the three copies; the old one
     // (copy loop or memcpy) stays in the JSON.
     double oldCopyT = std::min(t[0], t[1]);
@@ -371,10 +439,13 @@ int main(int argc, char **argv) {
       bytes += 2 * c.tokens * half * 4; // rows gathered from the caches
     double ratio = copyT / kernelT;
     double gbs = bytes / kernelT / 1e9;
+    std::string modelUs = modelled ? llvm::formatv("{0:f1}", modelT * 1e6).str() : "-";
+    std::string overModel = modelled ? llvm::formatv("{0:f3}", kernelT / modelT).str() : "-";
     llvm::outs() << llvm::format(
-        "%-28s %7lld %11lld %10.1f %10.1f %10.1f %7.3f %8.2f %9.2e%s\n",
+        "%-28s %7lld %11lld %10.1f %10.1f %10s %10.1f %7.3f %7s %8.2f %9.2e%s\n",
         c.name.c_str(), (long long)c.tokens, (long long)bytes, copyT * 1e6,
-        kernelT * 1e6, scalarT * 1e6, ratio, gbs, maxErr,
+        kernelT * 1e6, modelUs.c_str(), scalarT * 1e6, ratio, overModel.c_str(),
+        gbs, maxErr,
         (c.tokens >= 4096 && ratio < 0.90) ? "  below 0.90 target" : "");
     llvm::outs().flush();
     json << (firstJson ? "" : ",\n") << "    {\"name\": \"" << c.name
@@ -388,7 +459,13 @@ int main(int argc, char **argv) {
          << ", \"copy_loop_or_memcpy_time_s\": " << oldCopyT
          << ", \"streaming_copy_time_s\": " << streamT
          << ", \"ratio_old_copy_over_kernel\": " << oldCopyT / kernelT
-         << ", \"max_abs_diff_vs_scalar\": " << maxErr << "}";
+         << ", \"max_abs_diff_vs_scalar\": " << maxErr;
+    if (modelled)
+      json << ", \"model_time_s\": " << modelT << ", \"model_isa\": \""
+           << (*modelIsa == rope_model::ISA::AVX512 ? "avx512" : "avx2")
+           << "\", \"ratio_kernel_over_model\": " << kernelT / modelT
+           << ", \"model_max_abs_diff_vs_scalar\": " << modelErr;
+    json << "}";
     firstJson = false;
   }
   json << "\n  ]\n}\n";
