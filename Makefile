@@ -41,6 +41,10 @@ bench: build
 	@mkdir -p bench/results
 	$(BUILD_DIR)/bin/rope-bench --json bench/results/cpu.json | tee bench/results/cpu.txt
 	/usr/bin/python3 bench/torch_bench.py bench/results/cpu.json | tee -a bench/results/cpu.txt
+	-@command -v npm >/dev/null && [ ! -d $(BUILD_DIR)/ort/node_modules/onnxruntime-node ] && \
+	  npm install --ignore-scripts --no-audit --no-fund --prefix $(BUILD_DIR)/ort onnxruntime-node >/dev/null
+	/usr/bin/python3 bench/ort_bench.py bench/results/cpu.json \
+	  --ort-node $(BUILD_DIR)/ort/node_modules/onnxruntime-node --tmp $(BUILD_DIR)/ort-bench | tee -a bench/results/cpu.txt
 	/usr/bin/python3 bench/plot.py bench/results/cpu.json bench/results/cpu.png
 	/usr/bin/python3 bench/raise_bench.py --rope-run $(BUILD_DIR)/bin/rope-run \
 	  --tmp $(BUILD_DIR)/raise-bench --json bench/results/raise.json | tee bench/results/raise.txt
