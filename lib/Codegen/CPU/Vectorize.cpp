@@ -48,8 +48,11 @@ static bool isRotateStage(Operation *op) {
   return rope::LoweringAttr::hasRole(op, rope::Role::Rotate);
 }
 
-/// Tile sizes: 1 everywhere, whole for a trailing pair dimension of size 2,
-/// one vector for the innermost other dimension.
+/// The longest reduction kept whole in one vector (a head_dim).
+constexpr int64_t kMaxWholeReduction = 512;
+
+/// Tile sizes: 1 everywhere, whole for a trailing pair dimension of size 2
+/// and for reductions, one vector for the innermost other dimension.
 static std::optional<SmallVector<int64_t>> tileSizesFor(linalg::LinalgOp op,
                                                         int64_t width) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -61,6 +64,20 @@ static std::optional<SmallVector<int64_t>> tileSizesFor(linalg::LinalgOp op,
   // interleaved pairing ([.., R/2, 2]), next to innermost for half ([.., 2,
   // R/2]). It stays whole; the dimension of frequencies gets the vector.
   bool isRotate = isRotateStage(op);
+  // A fused neighbour's reductions (a norm's sum over head_dim) stay whole:
+  // one vector reduction per row.
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (int64_t d = 0; d < int64_t(ranges.size()); ++d) {
+    if (!linalg::isReductionIterator(iterators[d]))
+      continue;
+    if (ShapedType::isDynamic(ranges[d]) || ranges[d] > kMaxWholeReduction)
+      return std::nullopt;
+    sizes[d] = 0;
+  }
+  while (inner >= 0 && linalg::isReductionIterator(iterators[inner]))
+    --inner;
+  if (inner < 0)
+    return sizes;
   if (isRotate && ranges.size() >= 2 && ranges[inner] == 2) {
     sizes[inner] = 0;
     --inner;
@@ -100,6 +117,10 @@ struct RopeVectorizePass
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : targets) {
       std::optional<SmallVector<int64_t>> sizes = tileSizesFor(op, width);
+      const bool fused = LoweringAttr::hasRole(op, Role::Fused);
+      // A neighbour's op that does not fit this shape runs as it is (loops).
+      if (!sizes && fused)
+        LoweringAttr::set(op, LoweringAttr::get(&getContext()));
       if (!sizes)
         continue;
       rewriter.setInsertionPoint(op);
@@ -178,6 +199,9 @@ struct RopeVectorizePass
     vector::populateVectorTransferLoweringPatterns(patterns,
                                                    /*maxTransferRank=*/1);
     vector::populateSinkVectorOpsPatterns(patterns);
+    // A fused norm's row sums: one vector.reduction per row.
+    vector::populateVectorMultiReductionLoweringPatterns(
+        patterns, vector::VectorMultiReductionLowering::InnerReduction);
     vector::TransferReadOp::getCanonicalizationPatterns(patterns,
                                                         &getContext());
     vector::TransferWriteOp::getCanonicalizationPatterns(patterns,

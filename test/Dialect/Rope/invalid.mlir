@@ -519,7 +519,7 @@ func.func @apply_rotary_dim(%x: tensor<5x8x64xf32>, %c: tensor<5x20xf32>) -> ten
 
 // The discardable rope.* attributes are checked.
 func.func @role_value(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+2 {{expected one of [table, rotate, copy] for what a linalg op of the rope lowering computes, got: tabel}}
+  // expected-error @+2 {{expected one of [table, rotate, copy, fused] for what a linalg op of the rope lowering computes, got: tabel}}
   // expected-error @+1 {{failed to parse Rope_LoweringAttr parameter 'role'}}
   %0 = linalg.copy {rope.lowering = #rope.lowering<role = tabel>} ins(%x : tensor<4xf32>) outs(%x : tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>

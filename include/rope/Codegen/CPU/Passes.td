@@ -16,8 +16,11 @@ include "mlir/Pass/PassBase.td"
 def RopeVectorizePass : Pass<"rope-vectorize"> {
   let summary = "Tile rope kernels to one vector and vectorize them";
   let description = [{
-    Works on the linalg ops that `convert-rope-to-linalg` produces (generics
-    with a `role` in their `rope.lowering` and the pass-through `linalg.copy`): tiles every
+    Works on the linalg ops with a `role` in their `rope.lowering`: the
+    generics and the pass-through `linalg.copy` of `convert-rope-to-linalg`,
+    and the neighbours' ops `rope-tile-and-fuse` fused into the tiles (whose
+    reductions, a norm's row sum, stay whole: one vector reduction per row;
+    one that does not fit is left to the loops). It tiles every
     dimension to 1 except the innermost rotated one, which gets one vector of
     `vector-width` f32 lanes (the largest power of two that divides its size,
     so head dims 64/128/256 have no remainder), and the pair dimension of

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -162,6 +163,24 @@ void useTileBuffers(RewriterBase &rewriter, Operation *table,
   }
 }
 
+/// Whether `producer` is a linalg op on tensors whose results reach nothing
+/// but `consumer`, directly or through other such ops, or what is already
+/// in `loop` (the tiled copies): fusing it computes each element once, in
+/// the tile that reads it. A producer with other users is left whole.
+bool feedsOnly(Operation *producer, Operation *consumer, Operation *loop,
+               int depth = 0) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(producer);
+  if (!linalgOp || !linalgOp.hasPureTensorSemantics() || depth > 8)
+    return false;
+  for (Operation *user : producer->getUsers()) {
+    if (user == consumer || (loop && loop->isAncestor(user)))
+      continue;
+    if (!feedsOnly(user, consumer, loop, depth + 1))
+      return false;
+  }
+  return true;
+}
+
 using SizeFn =
     std::function<SmallVector<OpFoldResult>(OpBuilder &, ApplyOp)>;
 
@@ -177,14 +196,19 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, ApplyOp op, SizeFn sizes,
       });
   scf::SCFTileAndFuseOptions options;
   options.setTilingOptions(tiling);
-  // Fuse the table producers (not the destinations' producers).
+  // Fuse the table producers and the neighbours' linalg ops that compute
+  // only what this op reads (a QK-norm before it): each tile computes its
+  // slice of them. Not the destinations' producers.
   options.setFusionControlFn(
-      [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
+      [op](tensor::ExtractSliceOp slice, OpResult producer, bool isDestination)
           -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-        if (isDestination ||
-            !isa<CosSinOp, GatherOp, PositionsOp>(producer.getOwner()))
+        Operation *owner = producer.getOwner();
+        if (isDestination)
           return std::nullopt;
-        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        if (isa<CosSinOp, GatherOp, PositionsOp>(owner) ||
+            feedsOnly(owner, op, slice->getParentOfType<scf::ForallOp>()))
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        return std::nullopt;
       });
   const int64_t alignment = rowSegmentAlignment(op);
   rewriter.setInsertionPoint(op);
@@ -207,6 +231,11 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, ApplyOp op, SizeFn sizes,
     if (alignment)
       LoweringAttr::set(loop,
                         LoweringAttr::of(loop).withStoreAlignment(alignment));
+    // The neighbours' ops now computed per tile: vectorized with the rest.
+    loop->walk([&](linalg::LinalgOp fused) {
+      LoweringAttr::set(fused,
+                        LoweringAttr::of(fused).withRole(Role::Fused));
+    });
   }
   for (OpResult res : op->getResults())
     rewriter.replaceAllUsesWith(res, result->replacements.lookup(res));

@@ -30,3 +30,66 @@ func.func @qk(%q: tensor<?x4x64xf32>, %k: tensor<?x2x64xf32>, %p: tensor<?xi64>)
       freqs(#rope.default<base = 10000.0>)
   return %q1, %k1 : tensor<?x4x64xf32>, tensor<?x2x64xf32>
 }
+
+// -----
+
+// A neighbour that computes only what the rotation reads (an RMS norm over
+// head_dim: the accumulator's fill, a row-sum reduction, then an
+// elementwise scale) is fused into each token tile, each op marked for
+// vectorization.
+// ONE-LABEL: func @norm_then_rope
+// ONE: scf.forall
+// ONE: linalg.fill {rope.lowering = #rope.lowering<role = fused>} {{.*}} -> tensor<16x4xf32>
+// ONE: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}}outs(%{{.*}} : tensor<16x4xf32>) attrs = {rope.lowering = #rope.lowering<role = fused>}
+// ONE: linalg.generic {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x4x64xf32>, tensor<16x4xf32>) {{.*}} attrs = {rope.lowering = #rope.lowering<role = fused>}
+// ONE: rope.apply
+#id3 = affine_map<(t, h, d) -> (t, h, d)>
+#row = affine_map<(t, h, d) -> (t, h)>
+func.func @norm_then_rope(%q: tensor<64x4x64xf32>, %p: tensor<64xi64>) -> tensor<64x4x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e2 = tensor.empty() : tensor<64x4xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e2 : tensor<64x4xf32>) -> tensor<64x4xf32>
+  %ss = linalg.generic {indexing_maps = [#id3, #row], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%q : tensor<64x4x64xf32>) outs(%z : tensor<64x4xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %sq = arith.mulf %x, %x : f32
+    %s = arith.addf %acc, %sq : f32
+    linalg.yield %s : f32
+  } -> tensor<64x4xf32>
+  %e3 = tensor.empty() : tensor<64x4x64xf32>
+  %n = linalg.generic {indexing_maps = [#id3, #row, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%q, %ss : tensor<64x4x64xf32>, tensor<64x4xf32>) outs(%e3 : tensor<64x4x64xf32>) {
+  ^bb0(%x: f32, %s: f32, %o: f32):
+    %r = math.rsqrt %s : f32
+    %y = arith.mulf %x, %r : f32
+    linalg.yield %y : f32
+  } -> tensor<64x4x64xf32>
+  %e4 = tensor.empty() : tensor<64x4x64xf32>
+  %r = rope.rotate half thd ins(%n : tensor<64x4x64xf32>) outs(%e4 : tensor<64x4x64xf32>)
+      positions(%p : tensor<64xi64>) freqs(#rope.default<base = 10000.0>)
+  return %r : tensor<64x4x64xf32>
+}
+
+// -----
+
+// A producer whose result is also returned is left whole (fusing it would
+// compute it twice).
+// ONE-LABEL: func @shared_producer
+// ONE: linalg.generic
+// ONE-NOT: role = fused
+// ONE: scf.forall
+// ONE-NOT: linalg.generic
+// ONE: rope.apply
+func.func @shared_producer(%q: tensor<64x4x64xf32>, %p: tensor<64xi64>) -> (tensor<64x4x64xf32>, tensor<64x4x64xf32>) {
+  %e3 = tensor.empty() : tensor<64x4x64xf32>
+  %n = linalg.generic {indexing_maps = [affine_map<(t, h, d) -> (t, h, d)>, affine_map<(t, h, d) -> (t, h, d)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%q : tensor<64x4x64xf32>) outs(%e3 : tensor<64x4x64xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %y = arith.mulf %x, %x : f32
+    linalg.yield %y : f32
+  } -> tensor<64x4x64xf32>
+  %e4 = tensor.empty() : tensor<64x4x64xf32>
+  %r = rope.rotate half thd ins(%n : tensor<64x4x64xf32>) outs(%e4 : tensor<64x4x64xf32>)
+      positions(%p : tensor<64xi64>) freqs(#rope.default<base = 10000.0>)
+  return %r, %n : tensor<64x4x64xf32>, tensor<64x4x64xf32>
+}

@@ -47,9 +47,10 @@ def Rope_LongRopeFactors : I32EnumAttr<"LongRopeFactors",
 def Rope_RoleTable : I32EnumAttrCase<"Table", 0, "table">;
 def Rope_RoleRotate : I32EnumAttrCase<"Rotate", 1, "rotate">;
 def Rope_RoleCopy : I32EnumAttrCase<"Copy", 2, "copy">;
+def Rope_RoleFused : I32EnumAttrCase<"Fused", 3, "fused">;
 def Rope_Role : I32EnumAttr<"Role",
     "what a linalg op of the rope lowering computes", [Rope_RoleTable,
-    Rope_RoleRotate, Rope_RoleCopy]> {
+    Rope_RoleRotate, Rope_RoleCopy, Rope_RoleFused]> {
   let cppNamespace = "::mlir::rope";
   let genSpecializedAttr = 0;
 }
@@ -359,6 +360,7 @@ def Rope_LoweringAttr : AttrDef<Rope_Dialect, "Lowering"> {
     | field | on | set by | read by |
     |---|---|---|---|
     | `role` (`table`, `rotate`, `copy`) | linalg ops of the lowering | convert-rope-to-linalg | rope-vectorize (which touches no other op) |
+    | `role` (`fused`) | a neighbour's linalg op fused into a rope op's tiles (a QK-norm before it) | rope-tile-and-fuse | rope-vectorize |
     | `bf16_operands` | `arith.truncf` to bf16 | convert-rope-to-linalg | rope-expand-bf16, rope-x86-pack-bf16 |
     | `store_alignment` (bytes) | `scf.forall` over token tiles | rope-tile-and-fuse | rope-nontemporal-stores |
     | `independent_iterations` | tile loops of a parallel dimension | rope-vectorize | rope-pipeline-row-loads, rope-page-walk |

@@ -101,13 +101,18 @@ def RopeInsertRuntimeChecksPass : Pass<"rope-insert-runtime-checks"> {
 }
 
 def RopeTileAndFusePass : Pass<"rope-tile-and-fuse"> {
-  let summary = "Tile rope.apply over tokens and heads, fusing its table producers";
+  let summary = "Tile rope.apply over tokens and heads, fusing its producers";
   let description = [{
     Tiles every `rope.apply` with upstream's
     `scf::tileConsumerAndFuseProducersUsingSCF` into an `scf.forall` over
     token tiles (and batch rows), fusing the ops that produce its cos/sin
     (`rope.cos_sin`, `rope.gather`, `rope.positions`) into each tile: a tile
-    computes its tokens' cos/sin once for every head of every input.
+    computes its tokens' cos/sin once for every head of every input. The
+    neighbours' linalg ops on tensors that compute only what the op reads
+    (directly or through one another: a QK RMSNorm before it) are fused
+    too, each tile computing its slice of them, and configured
+    `role = fused` for rope-vectorize; a producer whose results something
+    else also reads is left whole.
 
     Tile sizes: one batch row and `token-tile` tokens, fewer for short
     sequences so that there are at least `min-tiles` tiles, heads whole.
