@@ -73,6 +73,12 @@ void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
   pm.addPass(createConvertRopeToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (options.tokenTile > 0) {
+    // A fused neighbour's elementwise op computed in the rotation's body.
+    pm.addPass(createRopeFuseIntoRotationPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
   addStageCheck(pm, "rope-to-linalg", {"no-rope-ops"});
 }
 

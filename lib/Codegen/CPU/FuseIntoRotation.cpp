@@ -1,0 +1,107 @@
+//===- FuseIntoRotation.cpp - rope-fuse-into-rotation ----------------------===//
+//
+// A neighbour's elementwise op fused into a rope tile (role fused) still
+// writes a whole intermediate tensor that the rotation then reads. Moving
+// the rotation's half slices above it (upstream's bubble-up of
+// extract_slice) and fusing it into the rotation generic (upstream's
+// elementwise fusion) computes it in the rotation's body instead.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Codegen/CPU/Passes.h"
+
+#include "rope/Dialect/Rope/IR/RopeDialect.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPEFUSEINTOROTATIONPASS
+#include "rope/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+using namespace mlir::rope;
+
+namespace {
+bool isFused(Operation *op) {
+  return op && LoweringAttr::hasRole(op, Role::Fused);
+}
+
+/// extract_slice of a fused neighbour's elementwise result, read by the
+/// rotation: the neighbour computed on the slice's operands instead.
+struct BubbleUpSliceOfFused : OpRewritePattern<tensor::ExtractSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::ExtractSliceOp slice,
+                                PatternRewriter &rewriter) const override {
+    auto producer = slice.getSource().getDefiningOp<linalg::GenericOp>();
+    if (!isFused(producer) || !producer.hasPureTensorSemantics() ||
+        producer.getNumLoops() != producer.getNumParallelLoops() ||
+        !slice.hasUnitStride() ||
+        !llvm::all_of(slice->getUsers(), [](Operation *user) {
+          return LoweringAttr::hasRole(user, Role::Rotate);
+        }))
+      return failure();
+    // The producer's tile for the slice (its TilingInterface), one per
+    // slice: the rotation then reads producers of one use each.
+    FailureOr<TilingResult> tile =
+        cast<TilingInterface>(producer.getOperation())
+            .generateResultTileValue(rewriter,
+                                     cast<OpResult>(slice.getSource())
+                                         .getResultNumber(),
+                                     slice.getMixedOffsets(),
+                                     slice.getMixedSizes());
+    if (failed(tile) || tile->tiledValues.size() != 1)
+      return failure();
+    for (Operation *op : tile->tiledOps)
+      LoweringAttr::set(op, LoweringAttr::of(op).withRole(Role::Fused));
+    rewriter.replaceOp(slice, tile->tiledValues.front());
+    return success();
+  }
+};
+
+/// A rotation generic reading a neighbour's tile (role fused, elementwise):
+/// upstream's elementwise fusion of the two, the result keeping the
+/// rotation's configuration (upstream builds a new generic without it).
+struct FuseNeighbourIntoRotation : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp rotation,
+                                PatternRewriter &rewriter) const override {
+    if (!LoweringAttr::hasRole(rotation, Role::Rotate))
+      return failure();
+    for (OpOperand *operand : rotation.getDpsInputOperands()) {
+      if (!isFused(operand->get().getDefiningOp()) ||
+          !linalg::areElementwiseOpsFusable(operand))
+        continue;
+      FailureOr<linalg::ElementwiseOpFusionResult> fused =
+          linalg::fuseElementwiseOps(rewriter, operand);
+      if (failed(fused))
+        continue;
+      LoweringAttr::set(fused->fusedOp, LoweringAttr::of(rotation));
+      for (OpResult result : rotation->getResults())
+        rewriter.replaceAllUsesWith(result, fused->replacements.lookup(result));
+      rewriter.eraseOp(rotation);
+      return success();
+    }
+    return failure();
+  }
+};
+
+struct RopeFuseIntoRotationPass
+    : rope::impl::RopeFuseIntoRotationPassBase<RopeFuseIntoRotationPass> {
+  void runOnOperation() override {
+    // First every half slice of a neighbour's result becomes the
+    // neighbour's tile, then those tiles join the rotations.
+    RewritePatternSet slices(&getContext());
+    slices.add<BubbleUpSliceOfFused>(&getContext());
+    RewritePatternSet fusion(&getContext());
+    fusion.add<FuseNeighbourIntoRotation>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(slices))) ||
+        failed(applyPatternsGreedily(getOperation(), std::move(fusion))))
+      signalPassFailure();
+  }
+};
+} // namespace
