@@ -361,15 +361,20 @@ int main(int argc, char **argv) {
     }
     const int64_t *posP = reinterpret_cast<const int64_t *>(pos.data);
     scalarReference(c, invFreq, inData, posP, cosP, sinP, refData);
-    double maxErr = 0;
-    for (size_t k = 0; k < c.heads.size(); ++k)
-      for (size_t i = 0; i < outs[k]->bytes / e; ++i) {
-        float a = c.bf16 ? fromBF16(reinterpret_cast<uint16_t *>(outs[k]->data)[i])
-                         : reinterpret_cast<float *>(outs[k]->data)[i];
-        float r = c.bf16 ? fromBF16(reinterpret_cast<uint16_t *>(refs[k]->data)[i])
-                         : reinterpret_cast<float *>(refs[k]->data)[i];
-        maxErr = std::max(maxErr, static_cast<double>(std::fabs(a - r)));
-      }
+    // max |out - ref| over the outputs `got` (one buffer per input).
+    auto maxAbsDiff = [&](const std::vector<std::unique_ptr<Buffer>> &got) {
+      double err = 0;
+      for (size_t k = 0; k < got.size(); ++k)
+        for (size_t i = 0; i < got[k]->bytes / e; ++i) {
+          float a = c.bf16 ? fromBF16(reinterpret_cast<uint16_t *>(got[k]->data)[i])
+                           : reinterpret_cast<float *>(got[k]->data)[i];
+          float r = c.bf16 ? fromBF16(reinterpret_cast<uint16_t *>(refs[k]->data)[i])
+                           : reinterpret_cast<float *>(refs[k]->data)[i];
+          err = std::max(err, static_cast<double>(std::fabs(a - r)));
+        }
+      return err;
+    };
+    double maxErr = maxAbsDiff(outs);
 
     // The model, where it applies (half pairing over the whole head, 16-lane
     // halves), on its own output buffers, from tables computed here.
@@ -411,15 +416,7 @@ int main(int argc, char **argv) {
     }
     std::vector<double> t = timeInterleaved(timed);
     // The model's error against the reference, as the kernel's.
-    double modelErr = 0;
-    for (size_t k = 0; k < modelOuts.size(); ++k)
-      for (size_t i = 0; i < modelOuts[k]->bytes / e; ++i) {
-        float a = c.bf16 ? fromBF16(reinterpret_cast<uint16_t *>(modelOuts[k]->data)[i])
-                         : reinterpret_cast<float *>(modelOuts[k]->data)[i];
-        float r = c.bf16 ? fromBF16(reinterpret_cast<uint16_t *>(refs[k]->data)[i])
-                         : reinterpret_cast<float *>(refs[k]->data)[i];
-        modelErr = std::max(modelErr, static_cast<double>(std::fabs(a - r)));
-      }
+    double modelErr = maxAbsDiff(modelOuts);
     // The faster store kind is the model's.
     const double modelT = modelled ? std::min(t[4], t[5]) : 0;
     // The headline baseline is the fastest of the three copies; the old one
