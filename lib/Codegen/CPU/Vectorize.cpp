@@ -176,6 +176,11 @@ struct RopeVectorizePass
                               /*inputScalableVecDims=*/{},
                               /*vectorizeNDExtract=*/true);
         if (failed(vectorized)) {
+          // A neighbour's op the vectorizer cannot take runs as loops.
+          if (fused) {
+            LoweringAttr::set(tiledOp, LoweringAttr::get(&getContext()));
+            continue;
+          }
           tiledOp->emitOpError("could not be vectorized");
           return signalPassFailure();
         }
