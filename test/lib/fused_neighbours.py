@@ -11,6 +11,8 @@ import sys
 
 import numpy as np
 
+from npy_util import from_storage, to_storage
+
 T, HQ, HK, D, EPS = 37, 8, 2, 128, 1e-6
 
 NORM = """  %z_{n} = linalg.fill ins(%zero : f32) outs(%e2_{n} : tensor<{T}x{H}xf32>) -> tensor<{T}x{H}xf32>
@@ -67,17 +69,6 @@ def ir(dtype):
                      norm_q=norms["q"], norm_k=norms["k"])
 
 
-def to_bf16(x):
-    """float32 -> bf16 bits, nearest even (finite inputs)."""
-    u = np.asarray(x, np.float32).view(np.uint32).astype(np.uint64)
-    u = (u + 0x7FFF + ((u >> 16) & 1)) >> 16
-    return u.astype(np.uint16)
-
-
-def from_bf16(b):
-    return (b.astype(np.uint32) << 16).view(np.float32)
-
-
 def reference(x, w, pos):
     ms = (x * x).mean(-1, keepdims=True)
     n = x / np.sqrt(ms + EPS) * w
@@ -108,12 +99,8 @@ def main():
     wq = rng.uniform(0.5, 1.5, D).astype(np.float32)
     wk = rng.uniform(0.5, 1.5, D).astype(np.float32)
     pos = rng.integers(0, 32768, T).astype(np.int64)
-    if a.dtype == "bf16":
-        qs, ks = to_bf16(q), to_bf16(k)
-        q64, k64 = from_bf16(qs).astype(np.float64), from_bf16(ks).astype(np.float64)
-    else:
-        qs, ks = q, k
-        q64, k64 = q.astype(np.float64), k.astype(np.float64)
+    qs, ks = to_storage(q.astype(np.float64), a.dtype), to_storage(k.astype(np.float64), a.dtype)
+    q64, k64 = from_storage(qs, a.dtype), from_storage(ks, a.dtype)
     case = os.path.join(tmp, "case.mlir")
     with open(case, "w") as f:
         f.write(ir(a.dtype))
@@ -130,8 +117,7 @@ def main():
         return 1
     worst = 0.0
     for out, x64, w in ((paths[5], q64, wq), (paths[6], k64, wk)):
-        got = np.load(out)
-        got = from_bf16(got) if a.dtype == "bf16" else got
+        got = from_storage(np.load(out), a.dtype)
         ref = reference(x64, w.astype(np.float64), pos)
         worst = max(worst, np.abs(got.astype(np.float64) - ref).max() / np.abs(ref).max())
     # f32: the norm and the rotation in f32 (a few ulp); bf16: the
