@@ -10,6 +10,7 @@
 #include "rope/Utils/F8.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -44,21 +45,16 @@ Type withElement(Type type, Type elt) {
   return elt;
 }
 
-/// Splatted integer or float constants of `type`'s shape.
+/// Splatted i32 and f32 constants of one shape (upstream's
+/// createScalarOrSplatConstant).
 struct Constants {
   OpBuilder &b;
   Location loc;
   Type i32, f32;
-  Value i(int64_t v) const { return splat(b.getIntegerAttr(elt(i32), v), i32); }
-  Value f(double v) const { return splat(b.getFloatAttr(elt(f32), v), f32); }
-
-private:
-  static Type elt(Type t) { return getElementTypeOrSelf(t); }
-  Value splat(TypedAttr attr, Type type) const {
-    if (auto shaped = dyn_cast<ShapedType>(type))
-      return arith::ConstantOp::create(b, loc,
-                                       SplatElementsAttr::get(shaped, attr));
-    return arith::ConstantOp::create(b, loc, attr);
+  Value i(int64_t v) const { return createScalarOrSplatConstant(b, loc, i32, v); }
+  Value f(double v) const {
+    return createScalarOrSplatConstant(b, loc, f32,
+                                       APFloat(static_cast<float>(v)));
   }
 };
 

@@ -15,7 +15,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::rope {
@@ -45,15 +45,11 @@ struct BubbleUpSliceOfFused : OpRewritePattern<tensor::ExtractSliceOp> {
           return LoweringAttr::hasRole(user, Role::Rotate);
         }))
       return failure();
-    // The producer's tile for the slice (its TilingInterface), one per
-    // slice: the rotation then reads producers of one use each.
-    FailureOr<TilingResult> tile =
-        cast<TilingInterface>(producer.getOperation())
-            .generateResultTileValue(rewriter,
-                                     cast<OpResult>(slice.getSource())
-                                         .getResultNumber(),
-                                     slice.getMixedOffsets(),
-                                     slice.getMixedSizes());
+    // The producer's tile for the slice (upstream's swap of a slice with
+    // its TilingInterface producer), one per slice: the rotation then reads
+    // producers of one use each.
+    FailureOr<TilingResult> tile = tensor::replaceExtractSliceWithTiledProducer(
+        rewriter, slice, cast<OpResult>(slice.getSource()));
     if (failed(tile) || tile->tiledValues.size() != 1)
       return failure();
     for (Operation *op : tile->tiledOps)
