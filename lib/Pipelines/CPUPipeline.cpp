@@ -78,6 +78,10 @@ void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
     pm.addPass(createRopeFuseIntoRotationPass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
+    // A fused neighbour's row sums computed row by row with the rotation.
+    pm.addPass(createRopeFuseRowsPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
   }
   addStageCheck(pm, "rope-to-linalg", {"no-rope-ops"});
 }

@@ -64,16 +64,21 @@ static std::optional<SmallVector<int64_t>> tileSizesFor(linalg::LinalgOp op,
   // interleaved pairing ([.., R/2, 2]), next to innermost for half ([.., 2,
   // R/2]). It stays whole; the dimension of frequencies gets the vector.
   bool isRotate = isRotateStage(op);
-  // A fused neighbour's reductions (a norm's sum over head_dim) stay whole:
-  // one vector reduction per row.
+  // A fused neighbour's reductions (a norm's sum over head_dim) stay whole
+  // and its other dimensions go one by one: one vector reduction per row,
+  // never a block of rows reduced row by row (as many registers as rows).
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  bool hasReduction = false;
   for (int64_t d = 0; d < int64_t(ranges.size()); ++d) {
     if (!linalg::isReductionIterator(iterators[d]))
       continue;
     if (ShapedType::isDynamic(ranges[d]) || ranges[d] > kMaxWholeReduction)
       return std::nullopt;
     sizes[d] = 0;
+    hasReduction = true;
   }
+  if (hasReduction)
+    return sizes;
   while (inner >= 0 && linalg::isReductionIterator(iterators[inner]))
     --inner;
   if (inner < 0)
@@ -142,8 +147,12 @@ struct RopeVectorizePass
       }
       // Read what the op tells before replacing (and so freeing) it.
       const bool isRotate = isRotateStage(op);
-      const bool allParallel = llvm::all_of(op.getIteratorTypesArray(),
-                                            linalg::isParallelIterator);
+      // Loops over parallel dimensions only (a reduction stays whole).
+      const bool allParallel = llvm::all_of(
+          llvm::zip(op.getIteratorTypesArray(), *sizes), [](auto dim) {
+            return std::get<1>(dim) == 0 ||
+                   linalg::isParallelIterator(std::get<0>(dim));
+          });
       rewriter.replaceOp(op, tiled->replacements);
       // The loop over a rotated row's vectors is the innermost one; its
       // unrolled copies read the tables at constant offsets.
@@ -153,8 +162,7 @@ struct RopeVectorizePass
           tiled->loops.size() == size_t(llvm::count_if(
                                      *sizes, [](int64_t s) { return s; })))
         rowLoop = dyn_cast<scf::ForOp>(tiled->loops.back().getOperation());
-      // Every dimension of the rope kernels is parallel: distinct
-      // iterations write distinct elements.
+      // Distinct iterations of parallel loops write distinct elements.
       if (allParallel)
         for (LoopLikeOpInterface loop : tiled->loops)
           LoweringAttr::set(loop,
@@ -213,7 +221,24 @@ struct RopeVectorizePass
                                                          &getContext());
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+
+    // The row sums of a fused neighbour add in a tree rather than in index
+    // order: one vector add per register and a log2(lanes) horizontal sum
+    // instead of a chain of one dependent add per element (its error bound,
+    // log2(n) ulp against n, is also the smaller). Only reductions inside
+    // the loops of our lowering, never a user's.
+    getOperation()->walk([](vector::ReductionOp reduction) {
+      if (!isa<FloatType>(reduction.getType()))
+        return;
+      Operation *loop = reduction->getParentOp();
+      while (loop && LoweringAttr::of(loop).isEmpty())
+        loop = loop->getParentOp();
+      if (!loop)
+        return;
+      reduction.setFastmath(reduction.getFastmath() |
+                            arith::FastMathFlags::reassoc);
+    });
   }
 };
 } // namespace

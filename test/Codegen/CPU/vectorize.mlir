@@ -22,11 +22,15 @@ func.func @pass_through_copy(%x: tensor<4x16xf32>, %y: tensor<4x16xf32>) -> tens
 
 // -----
 
-// A fused neighbour's row sum (role fused) keeps its reduction whole: each
-// row read as one vector and reduced once.
+// A fused neighbour's row sum (role fused) keeps its reduction whole, one
+// row at a time: each row read as one vector and reduced once, in a tree
+// (reassoc), not element after element.
 // CHECK-LABEL: func @fused_row_sum
-// CHECK: vector.transfer_read {{.*}} vector<2x64xf32>
-// CHECK-COUNT-2: vector.reduction <add>, %{{.*}}, %{{.*}} : vector<64xf32> into f32
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: vector.transfer_read {{.*}} vector<64xf32>
+// CHECK: vector.reduction <add>, %{{.*}}, %{{.*}} fastmath<reassoc> : vector<64xf32> into f32
+// CHECK-NOT: vector.reduction
 func.func @fused_row_sum(%x: tensor<4x2x64xf32>, %acc: tensor<4x2xf32>) -> tensor<4x2xf32> {
   %0 = linalg.generic {indexing_maps = [affine_map<(t, h, d) -> (t, h, d)>, affine_map<(t, h, d) -> (t, h)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%x : tensor<4x2x64xf32>) outs(%acc : tensor<4x2xf32>) attrs = {rope.lowering = #rope.lowering<role = fused>} {
@@ -36,6 +40,17 @@ func.func @fused_row_sum(%x: tensor<4x2x64xf32>, %acc: tensor<4x2xf32>) -> tenso
     linalg.yield %r : f32
   } -> tensor<4x2xf32>
   return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+// A user's own reduction, outside the lowering's loops, keeps its order.
+// CHECK-LABEL: func @negative_user_reduction
+// CHECK: vector.reduction <add>, %{{.*}} : vector<8xf32> into f32
+// CHECK-NOT: reassoc
+func.func @negative_user_reduction(%v: vector<8xf32>) -> f32 {
+  %0 = vector.reduction <add>, %v : vector<8xf32> into f32
+  return %0 : f32
 }
 
 // -----

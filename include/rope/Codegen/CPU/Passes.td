@@ -478,6 +478,35 @@ def RopeExpandF8Pass : Pass<"rope-expand-f8"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def RopeFuseRowsPass : Pass<"rope-fuse-rows"> {
+  let summary = "Tile a rotation that reads a fused reduction to rows and fuse the reduction into them";
+  let description = [{
+    A rotation (`role = rotate`) that reads the result of a fused
+    neighbour's reduction (`role = fused`: the row sums of a QK RMSNorm)
+    would otherwise run after the whole token tile's sums, reading every row
+    twice, once for its sum and once to rotate it. This pass tiles such a
+    rotation to one row (every dimension but the pair and frequency ones,
+    size 1) with upstream's `tileConsumerAndFuseProducersUsingSCF`, fusing
+    only producers of role `fused` (never the cos/sin tables, which stay
+    once per token tile): each row is summed, scaled and rotated while it is
+    in registers. Rotations that read no reduction are left as they are.
+
+    ```mlir
+    %s = linalg.generic {iterator_types = [p, p, reduction], role = fused} ...
+    %y = linalg.generic {role = rotate} ins(%x1, %s, %x2, %s, %cos, %sin ...)
+    // becomes
+    scf.for %t ... { scf.for %h ... {
+      %s1 = linalg.generic {role = fused} ...   // one row's sum
+      %y1 = linalg.generic {role = rotate} ...  // one row rotated
+    } }
+    ```
+  }];
+  let dependentDialects = ["::mlir::rope::RopeDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def RopeFuseIntoRotationPass : Pass<"rope-fuse-into-rotation"> {
   let summary = "Compute a fused neighbour's elementwise op in the rotation's body";
   let description = [{
