@@ -1,7 +1,8 @@
 //===- OwnReturnedBuffers.cpp - rope-own-returned-buffers pass ------------===//
 //
-// The caller frees what a public function returns: only the function's own
-// allocations may be returned.
+// The caller frees what a public function returns, except the arguments it
+// returns whole (updated in place): only the function's own allocations
+// and those arguments may be returned.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,6 +37,11 @@ struct RopeOwnReturnedBuffersPass
           // an allocation already returned; others (memref.alloc,
           // gpu.alloc, views of them) are.
           Value root = memref::skipViewLikeOps(value);
+          // An argument returned whole was updated in place (a KV cache
+          // written through tensor.insert_slice): the caller knows it by
+          // its allocated pointer, its own, and does not free it.
+          if (value == root && isa<BlockArgument>(root))
+            continue;
           bool foreign = isa<BlockArgument>(root) ||
                          root.getDefiningOp<memref::GetGlobalOp>();
           if (!foreign && returned.insert(root).second)

@@ -53,6 +53,8 @@ void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
   if (options.destinationResults)
     pm.addPass(createRopeDestinationResultsPass());
   pm.addPass(createRopeCheckDimIndicesPass());
+  // q and k of one attention: one loop nest, one cos/sin per token.
+  pm.addPass(createRopeMergeRotationsPass());
   RopeInsertRuntimeChecksPassOptions checks;
   // Statuses carry fixed messages: no sizes printed.
   checks.printSizes = !options.statusChecks;

@@ -41,6 +41,8 @@ void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
   pm.addPass(createRopeCheckDimIndicesPass());
   // The GPU lowering takes the one-op form.
   pm.addPass(createRopeComposeRotatePass());
+  // q and k of one attention: one kernel, one cos/sin per token.
+  pm.addPass(createRopeMergeRotationsPass());
   pm.addPass(createRopeFoldFrequenciesPass());
   ConvertRopeToGPUPassOptions gpuOptions;
   gpuOptions.blockSize = options.blockSize;

@@ -132,12 +132,15 @@ def RopeOwnReturnedBuffersPass
   let summary = "Make every buffer a public function returns its own allocation";
   let description = [{
     A caller of a bufferized public function owns the buffers it returns
-    and frees them. After bufferization a returned memref can be a global
-    constant (a folded `rope.inv_freq`), an argument, or an allocation
-    returned twice: freeing it would crash or free the caller's own input.
-    Each such result (seen through view-like ops) is copied into a fresh
-    `memref.alloc`; a result that is already the function's own allocation,
-    returned once, is left alone.
+    and frees them, except an argument returned whole: that is a tensor
+    updated in place (a KV cache written with `tensor.insert_slice`, which
+    one-shot bufferization does in the argument's buffer), and the caller
+    recognizes it by its allocated pointer, which is the argument's, and
+    keeps it. Any other returned memref that is not the function's own
+    allocation, returned once (a global constant such as a folded
+    `rope.inv_freq`, a view of an argument, an allocation returned twice),
+    would crash or free the caller's input when freed: it is copied into a
+    fresh `memref.alloc`.
 
     ```mlir
     %g = memref.get_global @__constant_32xf64 : memref<32xf64>

@@ -53,6 +53,32 @@ def RopeDecomposeRotatePass : Pass<"rope-decompose-rotate"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def RopeMergeRotationsPass : Pass<"rope-merge-rotations"> {
+  let summary = "Merge rope.rotate ops that share positions and frequencies into one";
+  let description = [{
+    Frontends rotate queries and keys with two ops (HF's `q_embed`,
+    `k_embed`). Two `rope.rotate` ops of one block with the same positions,
+    offset or cache operands, the same attributes (pairing, layout,
+    rotary_dim, frequencies, mrope, inverse), the same element type and the
+    same static token sizes (or the same positions, which fix them) become
+    one op rotating the inputs of both, so a lowering computes each token's
+    cos/sin once for both and runs one loop nest. The merged op is placed at
+    the later one; ops where the later depends on the earlier's results, or
+    the earlier's results are used before the later, stay apart.
+
+    ```mlir
+    %q1 = rope.rotate half thd ins(%q : tensor<?x32x128xf32>) outs(%qi : ...)
+        positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+    %k1 = rope.rotate half thd ins(%k : tensor<?x8x128xf32>) outs(%ki : ...)
+        positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+    // becomes
+    %q1, %k1 = rope.rotate half thd ins(%q, %k : ...) outs(%qi, %ki : ...)
+        positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::rope::RopeDialect"];
+}
+
 def RopeComposeRotatePass : Pass<"rope-compose-rotate"> {
   let summary = "Rewrite rope.apply of rope-made tables as rope.rotate";
   let description = [{
