@@ -70,12 +70,16 @@ void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
     tiling.tokenTile = options.tokenTile;
     tiling.minTiles = minTilesOf(options);
     tiling.stackTableBytes = kTileTableStackBytes;
+    tiling.fuseNeighbours = options.fuseNeighbours;
     pm.addPass(createRopeTileAndFusePass(tiling));
+    // Input data copied into caches: in the same token loop.
+    if (options.fuseNeighbours)
+      pm.addPass(createRopeFuseSiblingCopiesPass());
   }
   pm.addPass(createConvertRopeToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  if (options.tokenTile > 0) {
+  if (options.tokenTile > 0 && options.fuseNeighbours) {
     // A fused neighbour's elementwise op computed in the rotation's body.
     pm.addPass(createRopeFuseIntoRotationPass());
     pm.addPass(createCanonicalizerPass());

@@ -43,6 +43,15 @@ struct RopeCPUPipelineOptions
                      "threads, resolved by the pipeline builder; batches "
                      "split heads only with more than 2)"),
       llvm::cl::init(2)};
+  PassOptions::Option<bool> fuseNeighbours{
+      *this, "fuse-neighbours",
+      llvm::cl::desc("Fuse the ops around rope ops into their token tiles: "
+                     "producers that feed only them (a QK-norm), copies of "
+                     "input data into caches (rope-tile-and-fuse "
+                     "fuse-neighbours, rope-fuse-sibling-copies, "
+                     "rope-fuse-into-rotation, rope-fuse-rows); off: they "
+                     "run as their own loops"),
+      llvm::cl::init(true)};
   PassOptions::Option<std::string> cpu{
       *this, "cpu",
       llvm::cl::desc("Target CPU as LLVM names it, or host (its name and "

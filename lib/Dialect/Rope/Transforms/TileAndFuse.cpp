@@ -187,7 +187,7 @@ using SizeFn =
 /// Tiles `op` with tile sizes `sizes` into an scf.forall, fusing its table
 /// producers, and replaces it.
 LogicalResult tileAndFuse(RewriterBase &rewriter, ApplyOp op, SizeFn sizes,
-                          int64_t tokenTile) {
+                          int64_t tokenTile, bool fuseNeighbours) {
   scf::SCFTilingOptions tiling;
   tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   tiling.setTileSizeComputationFunction(
@@ -200,13 +200,15 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, ApplyOp op, SizeFn sizes,
   // only what this op reads (a QK-norm before it): each tile computes its
   // slice of them. Not the destinations' producers.
   options.setFusionControlFn(
-      [op](tensor::ExtractSliceOp slice, OpResult producer, bool isDestination)
+      [op, fuseNeighbours](tensor::ExtractSliceOp slice, OpResult producer,
+                           bool isDestination)
           -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
         Operation *owner = producer.getOwner();
         if (isDestination)
           return std::nullopt;
         if (isa<CosSinOp, GatherOp, PositionsOp>(owner) ||
-            feedsOnly(owner, op, slice->getParentOfType<scf::ForallOp>()))
+            (fuseNeighbours &&
+             feedsOnly(owner, op, slice->getParentOfType<scf::ForallOp>())))
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
         return std::nullopt;
       });
@@ -291,7 +293,7 @@ struct RopeTileAndFusePass
       };
       // With min-tiles <= 2 there is no batch of 2 .. min-tiles - 1 tokens.
       if (minTiles <= 2 || !splitHeads) {
-        if (failed(tileAndFuse(rewriter, op, tokenSizes, tile)))
+        if (failed(tileAndFuse(rewriter, op, tokenSizes, tile, fuseNeighbours)))
           return signalPassFailure();
         continue;
       }
@@ -325,8 +327,8 @@ struct RopeTileAndFusePass
       SizeFn headSizes = [min](OpBuilder &b, ApplyOp op) {
         return headSplitSizes(b, op, min);
       };
-      if (failed(tileAndFuse(rewriter, split, headSizes, tile)) ||
-          failed(tileAndFuse(rewriter, whole, tokenSizes, tile)))
+      if (failed(tileAndFuse(rewriter, split, headSizes, tile, fuseNeighbours)) ||
+          failed(tileAndFuse(rewriter, whole, tokenSizes, tile, fuseNeighbours)))
         return signalPassFailure();
     }
   }

@@ -161,6 +161,9 @@ def RopeTileAndFusePass : Pass<"rope-tile-and-fuse"> {
            /*default=*/"65536",
            "Bytes the cos/sin tables of one tile may take (they live on the "
            "stack): ops with wide tables get tiles of fewer tokens">,
+    Option<"fuseNeighbours", "fuse-neighbours", "bool", /*default=*/"true",
+           "Fuse the neighbours' linalg ops that feed only the rope op "
+           "(off: only the table producers)">,
     Option<"splitHeads", "split-heads", "bool", /*default=*/"true",
            "Split the heads of batches of fewer than min-tiles tokens (but "
            "at least 2)">,
@@ -168,6 +171,43 @@ def RopeTileAndFusePass : Pass<"rope-tile-and-fuse"> {
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def RopeFuseSiblingCopiesPass : Pass<"rope-fuse-sibling-copies"> {
+  let summary = "Copy input data into slices inside the rope op's token loop";
+  let description = [{
+    After `rope-tile-and-fuse`, a `tensor.insert_slice` that only copies
+    input data (a function argument, or views of it: the untouched `v`
+    written into a KV cache, the `v` part of a fused QKV projection) would
+    bufferize to a copy on one thread, outside the rope op's parallel token
+    loop. When its token dimensions (those of the rope op's layout) span the
+    same tokens as the loop, this pass makes the copy a `linalg.copy`
+    (`role = copy`) into the slice, tiles it by the same token tiles
+    (upstream `tileUsingSCF` to `scf.forall`) and fuses that loop with the
+    rope op's (upstream `fuseIndependentSiblingForallLoops`): one parallel
+    loop writes the rotated tensors and the copied ones, each element once.
+    The copy's operands must be defined before the rope loop.
+
+    ```mlir
+    %r:2 = scf.forall (%t) = (0) to (512) step (16) shared_outs(...) {
+      ... rope.apply ...
+    }
+    %vc2 = tensor.insert_slice %v into %vc[%off, 0, 0] [512, 8, 128] [1, 1, 1]
+    // becomes
+    %s = tensor.extract_slice %vc[%off, 0, 0] [512, 8, 128] [1, 1, 1]
+    %r:3 = scf.forall (%t) = (0) to (512) step (16)
+        shared_outs(..., %o = %s) {
+      ... rope.apply ...
+      %c = linalg.copy {rope.lowering = #rope.lowering<role = copy>}
+          ins(%v_tile) outs(%o_tile)
+    }
+    %vc2 = tensor.insert_slice %r#2 into %vc[%off, 0, 0] [512, 8, 128] [1, 1, 1]
+    ```
+  }];
+  let dependentDialects = ["::mlir::rope::RopeDialect",
+                           "::mlir::linalg::LinalgDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
 }
