@@ -72,9 +72,12 @@ void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
     tiling.stackTableBytes = kTileTableStackBytes;
     tiling.fuseNeighbours = options.fuseNeighbours;
     pm.addPass(createRopeTileAndFusePass(tiling));
-    // Input data copied into caches: in the same token loop.
-    if (options.fuseNeighbours)
+    // Elementwise consumers (fp8 quantization) and input data copied into
+    // caches: in the same token loop.
+    if (options.fuseNeighbours) {
+      pm.addPass(createRopeFuseConsumersPass());
       pm.addPass(createRopeFuseSiblingCopiesPass());
+    }
   }
   pm.addPass(createConvertRopeToLinalgPass());
   pm.addPass(createCanonicalizerPass());

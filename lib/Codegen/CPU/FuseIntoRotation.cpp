@@ -72,6 +72,14 @@ struct FuseNeighbourIntoRotation : OpRewritePattern<linalg::GenericOp> {
       if (!isFused(operand->get().getDefiningOp()) ||
           !linalg::areElementwiseOpsFusable(operand))
         continue;
+      // Sizes read from the rotation's result (the reshape propagation's
+      // output shapes) are its destination's: the fused op comes later.
+      for (Operation *user : llvm::make_early_inc_range(rotation->getUsers()))
+        if (auto dim = dyn_cast<tensor::DimOp>(user)) {
+          rewriter.setInsertionPoint(dim);
+          rewriter.replaceOpWithNewOp<tensor::DimOp>(
+              dim, rotation.getDpsInits().front(), dim.getIndex());
+        }
       FailureOr<linalg::ElementwiseOpFusionResult> fused =
           linalg::fuseElementwiseOps(rewriter, operand);
       if (failed(fused))
@@ -80,6 +88,50 @@ struct FuseNeighbourIntoRotation : OpRewritePattern<linalg::GenericOp> {
       for (OpResult result : rotation->getResults())
         rewriter.replaceAllUsesWith(result, fused->replacements.lookup(result));
       rewriter.eraseOp(rotation);
+      return success();
+    }
+    return failure();
+  }
+};
+
+/// A fused consumer (fp8 quantization after rope) reading the rotation's
+/// result: after upstream's reshape propagation it reads the rotation
+/// generic itself, and upstream's elementwise fusion computes it in the
+/// rotation's body; no rotated tile is stored.
+struct FuseRotationIntoConsumer : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp consumer,
+                                PatternRewriter &rewriter) const override {
+    if (LoweringAttr::hasRole(consumer, Role::Rotate))
+      return failure();
+    for (OpOperand *operand : consumer.getDpsInputOperands()) {
+      auto rotation = operand->get().getDefiningOp<linalg::GenericOp>();
+      // In the rotation's tile (the consumer fused there), not a user's op.
+      if (!rotation || !LoweringAttr::hasRole(rotation, Role::Rotate) ||
+          rotation->getBlock() != consumer->getBlock() ||
+          !linalg::areElementwiseOpsFusable(operand))
+        continue;
+      // Sizes read from the rotation's result (the reshape propagation's
+      // output shapes) are its destination's: the fused op comes later.
+      for (Operation *user : llvm::make_early_inc_range(rotation->getUsers()))
+        if (auto dim = dyn_cast<tensor::DimOp>(user)) {
+          rewriter.setInsertionPoint(dim);
+          rewriter.replaceOpWithNewOp<tensor::DimOp>(
+              dim, rotation.getDpsInits().front(), dim.getIndex());
+        }
+      rewriter.setInsertionPoint(consumer);
+      FailureOr<linalg::ElementwiseOpFusionResult> fused =
+          linalg::fuseElementwiseOps(rewriter, operand);
+      if (failed(fused))
+        continue;
+      LoweringAttr::set(fused->fusedOp, LoweringAttr::of(rotation));
+      for (Operation *op : {consumer.getOperation(), rotation.getOperation()})
+        for (OpResult result : op->getResults())
+          if (Value replacement = fused->replacements.lookup(result))
+            rewriter.replaceAllUsesWith(result, replacement);
+      rewriter.eraseOp(consumer);
+      if (rotation->use_empty())
+        rewriter.eraseOp(rotation);
       return success();
     }
     return failure();
@@ -97,6 +149,26 @@ struct RopeFuseIntoRotationPass
     fusion.add<FuseNeighbourIntoRotation>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(slices))) ||
         failed(applyPatternsGreedily(getOperation(), std::move(fusion))))
+      return signalPassFailure();
+
+    // A fused consumer reads the rotation through the collapse of its pair
+    // dimension: expanded (upstream's reshape propagation, only for such a
+    // consumer), then fused with the rotation.
+    RewritePatternSet reshapes(&getContext());
+    linalg::populateFoldReshapeOpsByExpansionPatterns(
+        reshapes, [](OpOperand *operand) {
+          auto collapse =
+              operand->get().getDefiningOp<tensor::CollapseShapeOp>();
+          Operation *source = collapse ? collapse.getSrc().getDefiningOp()
+                                       : nullptr;
+          return source && isFused(operand->getOwner()) &&
+                 LoweringAttr::hasRole(source, Role::Rotate);
+        });
+    if (failed(applyPatternsGreedily(getOperation(), std::move(reshapes))))
+      return signalPassFailure();
+    RewritePatternSet consumers(&getContext());
+    consumers.add<FuseRotationIntoConsumer>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(consumers))))
       signalPassFailure();
   }
 };

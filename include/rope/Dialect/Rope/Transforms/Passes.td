@@ -175,6 +175,35 @@ def RopeTileAndFusePass : Pass<"rope-tile-and-fuse"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def RopeFuseConsumersPass : Pass<"rope-fuse-consumers"> {
+  let summary = "Fuse elementwise consumers of a rope op's results into its token loop";
+  let description = [{
+    After `rope-tile-and-fuse`, an elementwise linalg op that is the only
+    user of a result of the rope op's token loop (fp8 quantization after
+    rope: `clamp(x / scale)` and `arith.truncf` to `f8E4M3FN`) is tiled into
+    that loop (upstream `tileAndFuseConsumer`, `role = fused`). The rope
+    result, now read only in the tile, is no longer written whole: the
+    rope tile writes a tile-sized tensor instead, which
+    `rope-fuse-into-rotation` then folds away by computing the consumer in
+    the rotation's body. Consumers whose other operands are defined after
+    the loop, or that read a result another op also reads, stay outside.
+
+    ```mlir
+    %r = scf.forall (%t) ... shared_outs(%o = %e) { ... rope.apply ... }
+    %q = linalg.generic {...} ins(%r ...) outs(%e8 : tensor<512x8x128xf8E4M3FN>)
+    // becomes
+    %q = scf.forall (%t) ... shared_outs(%o8 = %e8) {
+      %y = rope.apply ... outs(%tile : tensor<?x8x128xf32>)
+      %y8 = linalg.generic {..., role = fused} ins(%y ...) outs(...)
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::rope::RopeDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def RopeFuseSiblingCopiesPass : Pass<"rope-fuse-sibling-copies"> {
   let summary = "Copy input data into slices inside the rope op's token loop";
   let description = [{

@@ -1,0 +1,165 @@
+//===- FuseConsumers.cpp - rope-fuse-consumers pass -----------------------===//
+//
+// An elementwise op after a rope op (fp8 quantization) joins the rope op's
+// token loop (upstream tileAndFuseConsumer), and the rope result it alone
+// read is no longer written whole.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Dialect/Rope/IR/RopeOps.h"
+#include "rope/Dialect/Rope/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPEFUSECONSUMERSPASS
+#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+using namespace mlir::rope;
+
+namespace {
+bool hasRopeTile(scf::ForallOp loop) {
+  return llvm::any_of(loop.getBody()->without_terminator(),
+                      [](Operation &op) { return isa<ApplyOp>(op); });
+}
+
+/// The operands of `op` and the values its body reads from above.
+SetVector<Value> usedValues(Operation *op) {
+  SetVector<Value> values(op->getOperands().begin(), op->getOperands().end());
+  getUsedValuesDefinedAbove(op->getRegions(), values);
+  return values;
+}
+
+bool definedBefore(Value value, scf::ForallOp loop, DominanceInfo &dominance) {
+  return dominance.properlyDominates(value, loop);
+}
+
+/// A value made after `loop` by pure ops of values from before it (an
+/// empty destination, a constant, the scale read from a tensor); collects
+/// those ops into `ops`.
+bool hoistable(Value value, scf::ForallOp loop, DominanceInfo &dominance,
+               SetVector<Operation *> &ops, int depth = 0) {
+  if (definedBefore(value, loop, dominance))
+    return true;
+  Operation *def = value.getDefiningOp();
+  if (!def || def->getBlock() != loop->getBlock() || !isPure(def) ||
+      def->getNumRegions() != 0 || depth > 4)
+    return false;
+  for (Value operand : def->getOperands())
+    if (!hoistable(operand, loop, dominance, ops, depth + 1))
+      return false;
+  ops.insert(def);
+  return true;
+}
+
+/// The elementwise linalg op that alone reads `result`, with everything
+/// else it uses defined before the loop or movable there; else null.
+linalg::LinalgOp fusableConsumer(OpResult result, scf::ForallOp loop,
+                                 DominanceInfo &dominance) {
+  if (!result.hasOneUse())
+    return {};
+  OpOperand &use = *result.use_begin();
+  auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
+  if (!consumer || !consumer.hasPureTensorSemantics() ||
+      consumer.getNumLoops() != consumer.getNumParallelLoops() ||
+      consumer->getNumResults() != 1 ||
+      !llvm::all_of(consumer.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isProjectedPermutation(); }) ||
+      !consumer.getMatchingIndexingMap(&use).isIdentity() ||
+      !consumer.getIndexingMapMatchingResult(consumer->getResult(0))
+           .isIdentity() ||
+      consumer.isDpsInit(&use))
+    return {};
+  SetVector<Operation *> ops;
+  for (Value value : usedValues(consumer))
+    if (value != result && !hoistable(value, loop, dominance, ops))
+      return {};
+  return consumer;
+}
+
+/// Moves the pure ops after `loop` that the consumer uses (its empty
+/// destination, the constants and the scale its body reads) before it, in
+/// their order.
+void hoist(RewriterBase &rewriter, linalg::LinalgOp consumer,
+           scf::ForallOp loop, DominanceInfo &dominance) {
+  SetVector<Operation *> ops;
+  for (Value value : usedValues(consumer))
+    (void)hoistable(value, loop, dominance, ops);
+  SmallVector<Operation *> ordered(ops.begin(), ops.end());
+  llvm::sort(ordered,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  for (Operation *op : ordered)
+    rewriter.moveOpBefore(op, loop);
+}
+
+/// The tile of loop result `index` is now read in the loop only: the rope
+/// tile writes a tile-sized tensor, not the whole result (the shared output
+/// then folds away).
+void stopWritingWhole(RewriterBase &rewriter, scf::ForallOp loop,
+                      unsigned index) {
+  BlockArgument out = loop.getRegionIterArgs()[index];
+  for (Operation *user : llvm::make_early_inc_range(out.getUsers())) {
+    if (auto insert = dyn_cast<tensor::ParallelInsertSliceOp>(user)) {
+      rewriter.eraseOp(insert);
+      continue;
+    }
+    auto slice = dyn_cast<tensor::ExtractSliceOp>(user);
+    if (!slice)
+      continue;
+    rewriter.setInsertionPoint(slice);
+    rewriter.replaceOpWithNewOp<tensor::EmptyOp>(
+        slice, slice.getMixedSizes(), slice.getType().getElementType());
+  }
+}
+
+struct RopeFuseConsumersPass
+    : rope::impl::RopeFuseConsumersPassBase<RopeFuseConsumersPass> {
+  void runOnOperation() override {
+    SmallVector<scf::ForallOp> loops;
+    getOperation()->walk([&](scf::ForallOp loop) {
+      if (hasRopeTile(loop))
+        loops.push_back(loop);
+    });
+    IRRewriter rewriter(&getContext());
+    for (scf::ForallOp loop : loops) {
+      bool changed = true;
+      while (changed) {
+        changed = false;
+        DominanceInfo dominance;
+        for (OpResult result : loop->getResults()) {
+          linalg::LinalgOp consumer = fusableConsumer(result, loop, dominance);
+          if (!consumer)
+            continue;
+          hoist(rewriter, consumer, loop, dominance);
+          unsigned index = result.getResultNumber();
+          LoweringAttr config = LoweringAttr::of(loop);
+          SmallVector<LoopLikeOpInterface> nest = {
+              cast<LoopLikeOpInterface>(loop.getOperation())};
+          FailureOr<scf::SCFFuseConsumerOfSliceResult> fused =
+              scf::tileAndFuseConsumer(rewriter, consumer, nest);
+          if (failed(fused) || fused->tiledOps.empty())
+            continue;
+          for (Operation *op : fused->tiledOps)
+            LoweringAttr::set(op, LoweringAttr::of(op).withRole(Role::Fused));
+          rewriter.eraseOp(consumer);
+          loop = fused->tiledOps.front()->getParentOfType<scf::ForallOp>();
+          LoweringAttr::set(loop, config);
+          if (loop->getResult(index).use_empty())
+            stopWritingWhole(rewriter, loop, index);
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+};
+} // namespace
