@@ -17,6 +17,7 @@
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEFUSESIBLINGCOPIESPASS
@@ -66,17 +67,46 @@ std::optional<TokenLoop> tokenLoopOf(scf::ForallOp loop) {
   return TokenLoop{loop, dims, rank};
 }
 
-/// Whether `insert` copies input data whose token dimensions span the
-/// loop's tokens, with every operand defined before the loop.
+/// The elementwise linalg op (a quantization of v) that alone makes
+/// `value` into an empty tensor, everything else it reads defined before
+/// `loop`; else null.
+linalg::LinalgOp elementwiseOfInputs(Value value, scf::ForallOp loop,
+                                     DominanceInfo &dominance) {
+  auto op = value.getDefiningOp<linalg::LinalgOp>();
+  if (!op || !value.hasOneUse() || !op.hasPureTensorSemantics() ||
+      op->getNumResults() != 1 ||
+      op.getNumLoops() != op.getNumParallelLoops() ||
+      !op.getIndexingMapMatchingResult(op->getResult(0)).isIdentity() ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isProjectedPermutation(); }) ||
+      !op.getDpsInits().front().getDefiningOp<tensor::EmptyOp>())
+    return {};
+  SetVector<Value> used(op->getOperands().begin(), op->getOperands().end());
+  getUsedValuesDefinedAbove(op->getRegions(), used);
+  for (Value v : used)
+    if (v != op.getDpsInits().front() &&
+        !dominance.properlyDominates(v, loop))
+      return {};
+  return op;
+}
+
+/// Whether `insert` copies input data, or an elementwise function of it,
+/// whose token dimensions span the loop's tokens, with everything else
+/// defined before the loop.
 bool fitsLoop(tensor::InsertSliceOp insert, TokenLoop tokens,
               DominanceInfo &dominance) {
   RankedTensorType type = insert.getSourceType();
-  if (type.getRank() != tokens.rank || !insert.hasUnitStride() ||
-      !isInputView(insert.getSource()))
+  if (type.getRank() != tokens.rank || !insert.hasUnitStride())
     return false;
-  for (Value operand : insert->getOperands())
+  for (Value operand : insert->getOperands()) {
+    if (operand == insert.getSource() &&
+        elementwiseOfInputs(operand, tokens.loop, dominance))
+      continue;
     if (!dominance.properlyDominates(operand, tokens.loop))
       return false;
+    if (operand == insert.getSource() && !isInputView(operand))
+      return false;
+  }
   for (auto [iv, dim] : llvm::enumerate(tokens.tokenDims)) {
     FailureOr<bool> equal = ValueBoundsConstraintSet::areEqual(
         tokens.loop.getMixedUpperBound()[iv],
@@ -98,17 +128,29 @@ FailureOr<scf::ForallOp> fuseCopy(RewriterBase &rewriter,
       rewriter, loc, insert.getSourceType(), insert.getDest(),
       insert.getMixedOffsets(), insert.getMixedSizes(),
       insert.getMixedStrides());
-  auto copy = linalg::CopyOp::create(rewriter, loc, insert.getSource(), dest);
-  LoweringAttr::set(copy, LoweringAttr::get(rewriter.getContext())
-                              .withRole(Role::Copy));
+  // A copy of input data, or the op that computes the inserted tensor from
+  // it, writing into the slice.
+  Operation *copy;
+  if (auto op = insert.getSource().getDefiningOp<linalg::LinalgOp>();
+      op && !isInputView(insert.getSource())) {
+    rewriter.moveOpAfter(op, dest.getDefiningOp());
+    rewriter.modifyOpInPlace(
+        op, [&] { op.getDpsInitsMutable()[0].assign(dest); });
+    LoweringAttr::set(op, LoweringAttr::of(op).withRole(Role::Fused));
+    copy = op;
+  } else {
+    copy = linalg::CopyOp::create(rewriter, loc, insert.getSource(), dest);
+    LoweringAttr::set(copy, LoweringAttr::get(rewriter.getContext())
+                                .withRole(Role::Copy));
+  }
   SmallVector<OpFoldResult> sizes(tokens.rank, rewriter.getIndexAttr(0));
   for (auto [iv, dim] : llvm::enumerate(tokens.tokenDims))
     sizes[dim] = tokens.loop.getMixedStep()[iv];
   scf::SCFTilingOptions options;
   options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   options.setTileSizes(sizes);
-  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-      rewriter, cast<TilingInterface>(copy.getOperation()), options);
+  FailureOr<scf::SCFTilingResult> tiled =
+      scf::tileUsingSCF(rewriter, cast<TilingInterface>(copy), options);
   if (failed(tiled) || tiled->loops.size() != 1)
     return failure();
   rewriter.replaceOp(copy, tiled->replacements);

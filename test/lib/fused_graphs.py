@@ -1,0 +1,273 @@
+"""Graphs of rope with its neighbours, as frontends write them (plain
+linalg/tensor/arith/math around rope.rotate), their inputs and their float64
+numpy reference; shared by the execution test (fused_neighbours.py) and the
+benchmark (bench/fusion_bench.py).
+
+  qk-norm    RMSNorm over head_dim (f32 math) of q and k, then rope on both
+  kv-cache   rope on q and k; k and the untouched v written into [P, HK, D]
+             caches at rows [off, off + T) with tensor.insert_slice
+  fp8        rope on q and k, then x / scale clamped and truncated to fp8;
+             k's bytes written into an i8 cache
+  qkv-split  q, k, v as views of a fused QKV projection output; rope on q
+             and k; k and v written into caches
+  chain      QK-norm, rope, fp8 quantization, cache write (k and v as fp8
+             bytes in i8 caches); q returned as fp8
+  rope-only  rope on q and k alone (the baseline of the benchmark)
+
+Storage `dtype` is f32 or bf16 (bf16 as uint16 bits); fp8 arrays are their
+bits (uint8 for f8 tensors, int8 for the i8 caches).
+"""
+import numpy as np
+
+from npy_util import from_storage, to_storage
+
+GRAPHS = ("qk-norm", "kv-cache", "fp8", "qkv-split", "chain", "rope-only")
+BASE = 500000.0
+EPS = 1e-6
+FP8 = {"f8E4M3FN": 448.0, "f8E5M2": 57344.0}
+
+MAPS = """#id3 = affine_map<(t, h, d) -> (t, h, d)>
+#row = affine_map<(t, h, d) -> (t, h)>
+#dim = affine_map<(t, h, d) -> (d)>
+"""
+
+
+def _ext(e, v):
+    return ("arith.addf %{v}, %zero : f32" if e == "f32"
+            else "arith.extf %{v} : bf16 to f32").format(v=v)
+
+
+def _trunc(e, v):
+    return ("arith.addf %{v}, %zero : f32" if e == "f32"
+            else "arith.truncf %{v} : f32 to bf16").format(v=v)
+
+
+def _norm(n, T, H, D, e):
+    """RMSNorm of %{n} over head_dim into %n_{n}."""
+    return """  %e2_{n} = tensor.empty() : tensor<{T}x{H}xf32>
+  %z_{n} = linalg.fill ins(%zero : f32) outs(%e2_{n} : tensor<{T}x{H}xf32>) -> tensor<{T}x{H}xf32>
+  %ss_{n} = linalg.generic {{indexing_maps = [#id3, #row], iterator_types = ["parallel", "parallel", "reduction"]}}
+      ins(%{n} : tensor<{T}x{H}x{D}x{e}>) outs(%z_{n} : tensor<{T}x{H}xf32>) {{
+  ^bb0(%x: {e}, %acc: f32):
+    %xf = {ext}
+    %sq = arith.mulf %xf, %xf : f32
+    %s = arith.addf %acc, %sq : f32
+    linalg.yield %s : f32
+  }} -> tensor<{T}x{H}xf32>
+  %e3_{n} = tensor.empty() : tensor<{T}x{H}x{D}x{e}>
+  %n_{n} = linalg.generic {{indexing_maps = [#id3, #row, #dim, #id3], iterator_types = ["parallel", "parallel", "parallel"]}}
+      ins(%{n}, %ss_{n}, %w{n} : tensor<{T}x{H}x{D}x{e}>, tensor<{T}x{H}xf32>, tensor<{D}xf32>) outs(%e3_{n} : tensor<{T}x{H}x{D}x{e}>) {{
+  ^bb0(%x: {e}, %s: f32, %g: f32, %o: {e}):
+    %xf = {ext}
+    %m = arith.divf %s, %dimf : f32
+    %me = arith.addf %m, %eps : f32
+    %r = math.rsqrt %me : f32
+    %xn = arith.mulf %xf, %r : f32
+    %y = arith.mulf %xn, %g : f32
+    %yt = {trunc}
+    linalg.yield %yt : {e}
+  }} -> tensor<{T}x{H}x{D}x{e}>
+""".format(n=n, T=T, H=H, D=D, e=e, ext=_ext(e, "x"), trunc=_trunc(e, "y"))
+
+
+def _rope(out, x, T, H, D, e):
+    return """  %o_{out} = tensor.empty() : tensor<{T}x{H}x{D}x{e}>
+  %{out} = rope.rotate half thd ins(%{x} : tensor<{T}x{H}x{D}x{e}>) outs(%o_{out} : tensor<{T}x{H}x{D}x{e}>)
+      positions(%pos : tensor<{T}xi64>) freqs(#rope.default<base = {base}>)
+""".format(out=out, x=x, T=T, H=H, D=D, e=e, base=BASE)
+
+
+def _quant(out, x, T, H, D, e, fmt, as_bytes):
+    """x / scale clamped to the format's range, truncated to fmt (as i8 bits
+    with as_bytes)."""
+    t = "i8" if as_bytes else fmt
+    last = ("    %b = arith.bitcast %f : {f} to i8\n    linalg.yield %b : i8"
+            if as_bytes else "    linalg.yield %f : {f}").format(f=fmt)
+    return """  %e8_{out} = tensor.empty() : tensor<{T}x{H}x{D}x{t}>
+  %{out} = linalg.generic {{indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}}
+      ins(%{x} : tensor<{T}x{H}x{D}x{e}>) outs(%e8_{out} : tensor<{T}x{H}x{D}x{t}>) {{
+  ^bb0(%x: {e}, %o: {t}):
+    %xf = {ext}
+    %d = arith.divf %xf, %scale : f32
+    %c = arith.maximumf %d, %lo : f32
+    %c2 = arith.minimumf %c, %hi : f32
+    %f = arith.truncf %c2 : f32 to {fmt}
+{last}
+  }} -> tensor<{T}x{H}x{D}x{t}>
+""".format(out=out, x=x, T=T, H=H, D=D, e=e, t=t, fmt=fmt, last=last,
+           ext=_ext(e, "x"))
+
+
+def _insert(out, x, cache, T, P, H, D, t):
+    return ("  %{out} = tensor.insert_slice %{x} into %{c}[%off, 0, 0] [{T}, {H}, {D}] [1, 1, 1]"
+            " : tensor<{T}x{H}x{D}x{t}> into tensor<{P}x{H}x{D}x{t}>\n").format(
+                out=out, x=x, c=cache, T=T, P=P, H=H, D=D, t=t)
+
+
+def ir(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN"):
+    """The function @main of `graph`."""
+    q, k = "tensor<%dx%dx%dx%s>" % (T, HQ, D, e), "tensor<%dx%dx%dx%s>" % (T, HK, D, e)
+    cache = "tensor<%dx%dx%dx%s>" % (P, HK, D, e)
+    cache8 = "tensor<%dx%dx%dxi8>" % (P, HK, D)
+    pos = "%%pos: tensor<%dxi64>" % T
+    consts = ("  %%zero = arith.constant 0.0 : f32\n  %%dimf = arith.constant %d.0 : f32\n"
+              "  %%eps = arith.constant %.1e : f32\n" % (D, EPS))
+    offset = ("  %c0 = arith.constant 0 : index\n"
+              "  %o64 = tensor.extract %offs[%c0] : tensor<1xi64>\n"
+              "  %off = arith.index_cast %o64 : i64 to index\n")
+    scale = ("  %%c0s = arith.constant 0 : index\n"
+             "  %%scale = tensor.extract %%scales[%%c0s] : tensor<1xf32>\n"
+             "  %%lo = arith.constant -%r : f32\n  %%hi = arith.constant %r : f32\n"
+             % (FP8[fmt], FP8[fmt]))
+    if graph == "rope-only":
+        args = "%%q: %s, %%k: %s, %s" % (q, k, pos)
+        body = consts + _rope("rq", "q", T, HQ, D, e) + _rope("rk", "k", T, HK, D, e)
+        rets = ("%rq, %rk", "%s, %s" % (q, k))
+    elif graph == "qk-norm":
+        args = "%%q: %s, %%k: %s, %%wq: tensor<%dxf32>, %%wk: tensor<%dxf32>, %s" % (q, k, D, D, pos)
+        body = (consts + _norm("q", T, HQ, D, e) + _norm("k", T, HK, D, e) +
+                _rope("rq", "n_q", T, HQ, D, e) + _rope("rk", "n_k", T, HK, D, e))
+        rets = ("%rq, %rk", "%s, %s" % (q, k))
+    elif graph in ("kv-cache", "qkv-split"):
+        if graph == "kv-cache":
+            args = "%%q: %s, %%k: %s, %%v: %s" % (q, k, k)
+            views = ""
+        else:
+            W = (HQ + 2 * HK) * D
+            args = "%%qkv: tensor<%dx%dx%s>" % (T, W, e)
+            views = ""
+            for n, h, start in (("q", HQ, 0), ("k", HK, HQ * D), ("v", HK, (HQ + HK) * D)):
+                views += ("  %{n}f = tensor.extract_slice %qkv[0, {s}] [{T}, {w}] [1, 1]"
+                          " : tensor<{T}x{W}x{e}> to tensor<{T}x{w}x{e}>\n"
+                          "  %{n} = tensor.expand_shape %{n}f [[0], [1, 2]] output_shape [{T}, {h}, {D}]"
+                          " : tensor<{T}x{w}x{e}> into tensor<{T}x{h}x{D}x{e}>\n").format(
+                              n=n, s=start, T=T, w=h * D, W=W, e=e, h=h, D=D)
+        args += ", %%kc: %s, %%vc: %s, %s, %%offs: tensor<1xi64>" % (cache, cache, pos)
+        body = (consts + offset + views + _rope("rq", "q", T, HQ, D, e) +
+                _rope("rk", "k", T, HK, D, e) +
+                _insert("kc2", "rk", "kc", T, P, HK, D, e) +
+                _insert("vc2", "v", "vc", T, P, HK, D, e))
+        rets = ("%rq, %kc2, %vc2", "%s, %s, %s" % (q, cache, cache))
+    elif graph == "fp8":
+        args = "%%q: %s, %%k: %s, %s, %%scales: tensor<1xf32>, %%kc: %s, %%offs: tensor<1xi64>" % (
+            q, k, pos, cache8)
+        body = (consts + offset + scale + _rope("rq", "q", T, HQ, D, e) +
+                _rope("rk", "k", T, HK, D, e) +
+                _quant("q8", "rq", T, HQ, D, e, fmt, False) +
+                _quant("k8", "rk", T, HK, D, e, fmt, True) +
+                _insert("kc2", "k8", "kc", T, P, HK, D, "i8"))
+        rets = ("%q8, %kc2", "tensor<%dx%dx%dx%s>, %s" % (T, HQ, D, fmt, cache8))
+    elif graph == "chain":
+        args = ("%%q: %s, %%k: %s, %%v: %s, %%wq: tensor<%dxf32>, %%wk: tensor<%dxf32>, %s, "
+                "%%scales: tensor<1xf32>, %%kc: %s, %%vc: %s, %%offs: tensor<1xi64>") % (
+                    q, k, k, D, D, pos, cache8, cache8)
+        body = (consts + offset + scale + _norm("q", T, HQ, D, e) + _norm("k", T, HK, D, e) +
+                _rope("rq", "n_q", T, HQ, D, e) + _rope("rk", "n_k", T, HK, D, e) +
+                _quant("q8", "rq", T, HQ, D, e, fmt, False) +
+                _quant("k8", "rk", T, HK, D, e, fmt, True) +
+                _quant("v8", "v", T, HK, D, e, fmt, True) +
+                _insert("kc2", "k8", "kc", T, P, HK, D, "i8") +
+                _insert("vc2", "v8", "vc", T, P, HK, D, "i8"))
+        rets = ("%q8, %kc2, %vc2", "tensor<%dx%dx%dx%s>, %s, %s" % (T, HQ, D, fmt, cache8, cache8))
+    else:
+        raise ValueError(graph)
+    return (MAPS + "func.func @main(%s) -> (%s) {\n%s  return %s : %s\n}\n" %
+            (args, rets[1], body, rets[0], rets[1]))
+
+
+def inputs(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN", seed=5, off=None):
+    """(name, storage array) in argument order, and the offset used."""
+    rng = np.random.default_rng(seed)
+    off = (P - T) // 3 if off is None else off
+
+    def act(h):
+        return to_storage(rng.standard_normal((T, h, D)) * 3, e)
+
+    pos = (off + np.arange(T)).astype(np.int64)
+    w = lambda: rng.uniform(0.5, 1.5, D).astype(np.float32)
+    offs = np.array([off], np.int64)
+    if graph == "rope-only":
+        return [("q", act(HQ)), ("k", act(HK)), ("pos", pos)], off
+    if graph == "qk-norm":
+        return [("q", act(HQ)), ("k", act(HK)), ("wq", w()), ("wk", w()), ("pos", pos)], off
+    cache = lambda: to_storage(rng.standard_normal((P, HK, D)), e)
+    cache8 = lambda: rng.integers(-128, 128, (P, HK, D)).astype(np.int8)
+    if graph == "kv-cache":
+        return [("q", act(HQ)), ("k", act(HK)), ("v", act(HK)), ("kc", cache()),
+                ("vc", cache()), ("pos", pos), ("offs", offs)], off
+    if graph == "qkv-split":
+        qkv = to_storage(rng.standard_normal((T, (HQ + 2 * HK) * D)) * 3, e)
+        return [("qkv", qkv), ("kc", cache()), ("vc", cache()), ("pos", pos), ("offs", offs)], off
+    # A scale that clamps the largest few values.
+    scale = np.array([3 * 4.0 / FP8[fmt]], np.float32)
+    if graph == "fp8":
+        return [("q", act(HQ)), ("k", act(HK)), ("pos", pos), ("scales", scale),
+                ("kc", cache8()), ("offs", offs)], off
+    if graph == "chain":
+        scale = np.array([4.0 / FP8[fmt]], np.float32)
+        return [("q", act(HQ)), ("k", act(HK)), ("v", act(HK)), ("wq", w()), ("wk", w()),
+                ("pos", pos), ("scales", scale), ("kc", cache8()), ("vc", cache8()),
+                ("offs", offs)], off
+    raise ValueError(graph)
+
+
+def outputs(graph):
+    return {"rope-only": ("rq", "rk"), "qk-norm": ("rq", "rk"),
+            "kv-cache": ("rq", "kc2", "vc2"), "qkv-split": ("rq", "kc2", "vc2"),
+            "fp8": ("q8", "kc2"), "chain": ("q8", "kc2", "vc2")}[graph]
+
+
+def rotate(x, pos):
+    D = x.shape[-1]
+    inv = 1.0 / BASE ** (np.arange(0, D, 2, dtype=np.float64) / D)
+    a = pos.astype(np.float64)[:, None] * inv[None, :]
+    c, s = np.cos(a)[:, None, :], np.sin(a)[:, None, :]
+    x1, x2 = x[..., :D // 2], x[..., D // 2:]
+    return np.concatenate([x1 * c - x2 * s, x2 * c + x1 * s], axis=-1)
+
+
+def rmsnorm(x, w):
+    return x / np.sqrt((x * x).mean(-1, keepdims=True) + EPS) * w
+
+
+def references(graph, ins, e, HQ, HK, D, off):
+    """Each output's float64 reference and its kind: ('float', array),
+    ('fp8', values before rounding), ('cache', untouched cache, rows, kind,
+    reference rows)."""
+    a = dict(ins)
+    f = lambda n: from_storage(a[n], e)
+    pos = a["pos"]
+    if graph == "qkv-split":
+        qkv = f("qkv")
+        T = qkv.shape[0]
+        q = qkv[:, :HQ * D].reshape(T, HQ, D)
+        k = qkv[:, HQ * D:(HQ + HK) * D].reshape(T, HK, D)
+        v = qkv[:, (HQ + HK) * D:].reshape(T, HK, D)
+    else:
+        q, k = f("q"), f("k")
+        v = f("v") if "v" in a else None
+    if graph in ("qk-norm", "chain"):
+        q = to_storage_round(rmsnorm(q, a["wq"].astype(np.float64)), e)
+        k = to_storage_round(rmsnorm(k, a["wk"].astype(np.float64)), e)
+    rq, rk = rotate(q, pos), rotate(k, pos)
+    T = q.shape[0]
+    rows = slice(off, off + T)
+    if graph in ("rope-only", "qk-norm"):
+        return [("float", rq), ("float", rk)]
+    if graph in ("kv-cache", "qkv-split"):
+        return [("float", rq), ("cache", a["kc"], rows, "float", rk),
+                ("cache", a["vc"], rows, "exact", a["qkv"][:, (HQ + HK) * D:].reshape(T, HK, D)
+                 if graph == "qkv-split" else a["v"])]
+    s = float(a["scales"][0])
+    if e == "bf16":
+        rq, rk = to_storage_round(rq, e), to_storage_round(rk, e)
+    res = [("fp8", rq / s), ("cache", a["kc"], rows, "fp8", rk / s)]
+    if graph == "chain":
+        res.append(("cache", a["vc"], rows, "fp8", v / s))
+    return res
+
+
+def to_storage_round(x64, e):
+    """x rounded to the storage type, as float64 (what a bf16 graph stores
+    between its ops)."""
+    return from_storage(to_storage(x64, e), e)
