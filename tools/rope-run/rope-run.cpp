@@ -39,6 +39,9 @@
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -404,6 +407,15 @@ int main(int argc, char **argv) {
     _exit(1);
   });
   std::vector<double> times;
+#if defined(__GLIBC__)
+  // Timed runs reuse the memory the previous run's results were freed
+  // into: glibc would map (and fault in) results above 32 MiB afresh every
+  // run, and the runs would time the page faults, not the kernel.
+  if (repeat > 1) {
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, -1);
+  }
+#endif
   for (unsigned run = 0; run < std::max(1u, repeat.getValue()); ++run) {
     if (run > 0)
       freeResults();
