@@ -16,6 +16,8 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::rope {
@@ -30,6 +32,132 @@ namespace {
 bool isFused(Operation *op) {
   return op && LoweringAttr::hasRole(op, Role::Fused);
 }
+
+/// A fused neighbour's elementwise op whose body computes values that do
+/// not depend on its innermost loop (a norm's rsqrt of a row's mean square)
+/// computes them once per element. Those ops move into a generic over the
+/// other loops (role fused, vectorized across rows like the rest), which
+/// the op then reads: once per row, and no division or square root left in
+/// the rotation's body.
+struct HoistRowInvariants : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    const int64_t n = op.getNumLoops();
+    if (!isFused(op) || !op.hasPureTensorSemantics() || n < 2 ||
+        op.getNumParallelLoops() != unsigned(n) || op->getNumResults() != 1)
+      return failure();
+    const unsigned innerDim = n - 1;
+    Block &body = op.getRegion().front();
+    DenseSet<Value> variant;
+    for (OpOperand &operand : op->getOpOperands())
+      if (op.isDpsInit(&operand) ||
+          op.getMatchingIndexingMap(&operand).isFunctionOfDim(innerDim))
+        variant.insert(op.getMatchingBlockArgument(&operand));
+    SmallVector<Operation *> moved;
+    int64_t computing = 0;
+    for (Operation &inner : body.without_terminator()) {
+      bool dependent = inner.getNumRegions() || !isPure(&inner) ||
+                       isa<linalg::IndexOp>(inner) ||
+                       llvm::any_of(inner.getOperands(), [&](Value v) {
+                         return variant.contains(v);
+                       });
+      if (dependent) {
+        variant.insert(inner.result_begin(), inner.result_end());
+        continue;
+      }
+      moved.push_back(&inner);
+      computing += llvm::any_of(inner.getOperands(), [&](Value v) {
+        return v.getParentBlock() == &body;
+      });
+    }
+    // Worth a tensor of its own: a few ops computed from the inputs.
+    if (computing < 2)
+      return failure();
+    SetVector<Value> needed;
+    for (Operation *inner : moved)
+      for (Value result : inner->getResults())
+        for (Operation *user : result.getUsers())
+          if (!llvm::is_contained(moved, user))
+            needed.insert(result);
+    if (needed.empty())
+      return failure();
+
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    // The row generic: every loop but the innermost.
+    SmallVector<OpFoldResult> sizes;
+    for (Range range : ArrayRef(cast<linalg::LinalgOp>(op.getOperation())
+                                    .createLoopRanges(rewriter, loc))
+                           .drop_back())
+      sizes.push_back(range.size);
+    SmallVector<Value> rowInputs, rowInits;
+    SmallVector<AffineMap> rowMaps;
+    IRMapping mapping;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      BlockArgument arg = op.getMatchingBlockArgument(input);
+      if (variant.contains(arg) || arg.use_empty())
+        continue;
+      rowInputs.push_back(input->get());
+      rowMaps.push_back(AffineMap::get(
+          n - 1, 0, op.getMatchingIndexingMap(input).getResults(), ctx));
+    }
+    for (Value value : needed) {
+      rowInits.push_back(
+          tensor::EmptyOp::create(rewriter, loc, sizes, value.getType()));
+      rowMaps.push_back(rewriter.getMultiDimIdentityMap(n - 1));
+    }
+    SmallVector<utils::IteratorType> rowIterators(
+        n - 1, utils::IteratorType::parallel);
+    auto rows = linalg::GenericOp::create(
+        rewriter, loc, ValueRange(rowInits).getTypes(), rowInputs, rowInits,
+        rowMaps, rowIterators,
+        [&](OpBuilder &b, Location, ValueRange args) {
+          unsigned k = 0;
+          for (OpOperand *input : op.getDpsInputOperands()) {
+            BlockArgument arg = op.getMatchingBlockArgument(input);
+            if (!variant.contains(arg) && !arg.use_empty())
+              mapping.map(arg, args[k++]);
+          }
+          for (Operation *inner : moved)
+            b.clone(*inner, mapping);
+          SmallVector<Value> results;
+          for (Value value : needed)
+            results.push_back(mapping.lookup(value));
+          linalg::YieldOp::create(b, loc, results);
+        });
+    LoweringAttr::set(rows, LoweringAttr::of(op));
+
+    // The op reads the rows' values instead of computing them.
+    SmallVector<Value> inputs(op.getDpsInputs());
+    llvm::append_range(inputs, rows.getResults());
+    SmallVector<AffineMap> maps;
+    for (OpOperand *input : op.getDpsInputOperands())
+      maps.push_back(op.getMatchingIndexingMap(input));
+    AffineMap rowMap = AffineMap::getMultiDimIdentityMap(n, ctx).dropResult(
+        innerDim);
+    maps.append(needed.size(), rowMap);
+    for (OpOperand &init : op.getDpsInitsMutable())
+      maps.push_back(op.getMatchingIndexingMap(&init));
+    auto newOp = linalg::GenericOp::create(
+        rewriter, loc, op.getResultTypes(), inputs, op.getDpsInits(), maps,
+        op.getIteratorTypesArray());
+    newOp->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+    rewriter.inlineRegionBefore(op.getRegion(), newOp.getRegion(),
+                                newOp.getRegion().end());
+    Block &block = newOp.getRegion().front();
+    const unsigned first = op.getNumDpsInputs();
+    for (auto [k, value] : llvm::enumerate(needed)) {
+      BlockArgument arg =
+          block.insertArgument(first + k, value.getType(), loc);
+      rewriter.replaceAllUsesWith(value, arg);
+    }
+    for (Operation *inner : llvm::reverse(moved))
+      rewriter.eraseOp(inner);
+    rewriter.replaceOp(op, newOp->getResults());
+    return success();
+  }
+};
 
 /// extract_slice of a fused neighbour's elementwise result, read by the
 /// rotation: the neighbour computed on the slice's operands instead.
@@ -68,8 +196,12 @@ struct FuseNeighbourIntoRotation : OpRewritePattern<linalg::GenericOp> {
                                 PatternRewriter &rewriter) const override {
     if (!LoweringAttr::hasRole(rotation, Role::Rotate))
       return failure();
+    const unsigned innerDim = rotation.getNumLoops() - 1;
     for (OpOperand *operand : rotation.getDpsInputOperands()) {
+      // Per element, not per row: a row's values (its norm's scale) stay
+      // computed once per row.
       if (!isFused(operand->get().getDefiningOp()) ||
+          !rotation.getMatchingIndexingMap(operand).isFunctionOfDim(innerDim) ||
           !linalg::areElementwiseOpsFusable(operand))
         continue;
       // Sizes read from the rotation's result (the reshape propagation's
@@ -143,6 +275,10 @@ struct RopeFuseIntoRotationPass
   void runOnOperation() override {
     // First every half slice of a neighbour's result becomes the
     // neighbour's tile, then those tiles join the rotations.
+    RewritePatternSet rows(&getContext());
+    rows.add<HoistRowInvariants>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(rows))))
+      return signalPassFailure();
     RewritePatternSet slices(&getContext());
     slices.add<BubbleUpSliceOfFused>(&getContext());
     RewritePatternSet fusion(&getContext());

@@ -51,6 +51,31 @@ Value wholeSliceSource(tensor::ExtractSliceOp slice) {
   return slice.getSource();
 }
 
+/// Tile sizes of one token: 1 for the loops the cos/sin tables are indexed
+/// by (but the frequencies, the innermost loop), 0 for the heads, the pair
+/// and the frequencies. The token's rows are summed together (independent
+/// reductions), their scales computed on vectors of rows, and the rows
+/// rotated while they are in L1. Without tables (not expected), one row.
+SmallVector<int64_t> tokenTileSizes(linalg::GenericOp rotation) {
+  const unsigned n = rotation.getNumLoops();
+  for (OpOperand *input : rotation.getDpsInputOperands()) {
+    Value table = input->get();
+    while (auto slice = table.getDefiningOp<tensor::ExtractSliceOp>())
+      table = slice.getSource();
+    Operation *producer = table.getDefiningOp();
+    if (!producer || !LoweringAttr::hasRole(producer, Role::Table))
+      continue;
+    SmallVector<int64_t> sizes(n, 0);
+    for (AffineExpr e : rotation.getMatchingIndexingMap(input).getResults())
+      if (auto dim = dyn_cast<AffineDimExpr>(e); dim && dim.getPosition() < n - 1)
+        sizes[dim.getPosition()] = 1;
+    return sizes;
+  }
+  SmallVector<int64_t> sizes(n, 1);
+  sizes[n - 1] = sizes[n - 2] = 0;
+  return sizes;
+}
+
 struct RopeFuseRowsPass : rope::impl::RopeFuseRowsPassBase<RopeFuseRowsPass> {
   void runOnOperation() override {
     SmallVector<linalg::GenericOp> rotations;
@@ -63,10 +88,7 @@ struct RopeFuseRowsPass : rope::impl::RopeFuseRowsPassBase<RopeFuseRowsPass> {
 
     IRRewriter rewriter(&getContext());
     for (linalg::GenericOp rotation : rotations) {
-      // Rows: every loop but the pair and the frequency loops (the last two
-      // in both pairings).
-      SmallVector<int64_t> sizes(rotation.getNumLoops(), 1);
-      sizes[sizes.size() - 1] = sizes[sizes.size() - 2] = 0;
+      SmallVector<int64_t> sizes = tokenTileSizes(rotation);
       scf::SCFTilingOptions tiling;
       tiling.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
       scf::SCFTileAndFuseOptions options;
