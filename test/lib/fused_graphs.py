@@ -12,6 +12,9 @@ benchmark (bench/fusion_bench.py).
              and k; k and v written into caches
   chain      QK-norm, rope, fp8 quantization, cache write (k and v as fp8
              bytes in i8 caches); q returned as fp8
+  paged      rope on q and k; k and v written into paged caches
+             [blocks, 16, HK, D] through a block table (an scf.forall over
+             the tokens, one tensor.parallel_insert_slice each)
   rope-only  rope on q and k alone (the baseline of the benchmark)
 
 Storage `dtype` is f32 or bf16 (bf16 as uint16 bits); fp8 arrays are their
@@ -21,7 +24,8 @@ import numpy as np
 
 from npy_util import from_storage, to_storage
 
-GRAPHS = ("qk-norm", "kv-cache", "fp8", "qkv-split", "chain", "rope-only")
+GRAPHS = ("qk-norm", "kv-cache", "fp8", "qkv-split", "chain", "paged", "rope-only")
+BLOCK = 16
 BASE = 500000.0
 EPS = 1e-6
 FP8 = {"f8E4M3FN": 448.0, "f8E5M2": 57344.0}
@@ -104,6 +108,23 @@ def _insert(out, x, cache, T, P, H, D, t):
                 out=out, x=x, c=cache, T=T, P=P, H=H, D=D, t=t)
 
 
+def _paged(out, x, cache, T, NB, H, D, e):
+    """Token i of %{x} into block table[(off + i) / 16], slot (off + i) % 16."""
+    return """  %{out} = scf.forall (%i) in ({T}) shared_outs(%c = %{cache}) -> (tensor<{NB}x{B}x{H}x{D}x{e}>) {{
+    %p = affine.apply affine_map<(i)[o] -> (i + o)>(%i)[%off]
+    %b = affine.apply affine_map<(p) -> (p floordiv {B})>(%p)
+    %s = affine.apply affine_map<(p) -> (p mod {B})>(%p)
+    %blk64 = tensor.extract %table[%b] : tensor<{NT}xi64>
+    %blk = arith.index_cast %blk64 : i64 to index
+    %row = tensor.extract_slice %{x}[%i, 0, 0] [1, {H}, {D}] [1, 1, 1] : tensor<{T}x{H}x{D}x{e}> to tensor<1x{H}x{D}x{e}>
+    scf.forall.in_parallel {{
+      tensor.parallel_insert_slice %row into %c[%blk, %s, 0, 0] [1, 1, {H}, {D}] [1, 1, 1, 1] : tensor<1x{H}x{D}x{e}> into tensor<{NB}x{B}x{H}x{D}x{e}>
+    }}
+  }}
+""".format(out=out, x=x, cache=cache, T=T, NB=NB, B=BLOCK, H=H, D=D, e=e,
+           NT=NB // 2)
+
+
 def ir(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN"):
     """The function @main of `graph`."""
     q, k = "tensor<%dx%dx%dx%s>" % (T, HQ, D, e), "tensor<%dx%dx%dx%s>" % (T, HK, D, e)
@@ -169,6 +190,14 @@ def ir(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN"):
                 _insert("kc2", "k8", "kc", T, P, HK, D, "i8") +
                 _insert("vc2", "v8", "vc", T, P, HK, D, "i8"))
         rets = ("%q8, %kc2, %vc2", "tensor<%dx%dx%dx%s>, %s, %s" % (T, HQ, D, fmt, cache8, cache8))
+    elif graph == "paged":
+        NB = 2 * (P // BLOCK)
+        paged = "tensor<%dx%dx%dx%dx%s>" % (NB, BLOCK, HK, D, e)
+        args = ("%%q: %s, %%k: %s, %%v: %s, %%kc: %s, %%vc: %s, %%table: tensor<%dxi64>, %s, "
+                "%%offs: tensor<1xi64>") % (q, k, k, paged, paged, NB // 2, pos)
+        body = (consts + offset + _rope("rq", "q", T, HQ, D, e) + _rope("rk", "k", T, HK, D, e) +
+                _paged("kc2", "rk", "kc", T, NB, HK, D, e) + _paged("vc2", "v", "vc", T, NB, HK, D, e))
+        rets = ("%rq, %kc2, %vc2", "%s, %s, %s" % (q, paged, paged))
     else:
         raise ValueError(graph)
     return (MAPS + "func.func @main(%s) -> (%s) {\n%s  return %s : %s\n}\n" %
@@ -198,6 +227,12 @@ def inputs(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN", seed=5, off=None):
     if graph == "qkv-split":
         qkv = to_storage(rng.standard_normal((T, (HQ + 2 * HK) * D)) * 3, e)
         return [("qkv", qkv), ("kc", cache()), ("vc", cache()), ("pos", pos), ("offs", offs)], off
+    if graph == "paged":
+        NB = 2 * (P // BLOCK)
+        paged = lambda: to_storage(rng.standard_normal((NB, BLOCK, HK, D)), e)
+        table = rng.permutation(NB)[:NB // 2].astype(np.int64)
+        return [("q", act(HQ)), ("k", act(HK)), ("v", act(HK)), ("kc", paged()),
+                ("vc", paged()), ("table", table), ("pos", pos), ("offs", offs)], off
     # A scale that clamps the largest few values.
     scale = np.array([3 * 4.0 / FP8[fmt]], np.float32)
     if graph == "fp8":
@@ -214,7 +249,8 @@ def inputs(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN", seed=5, off=None):
 def outputs(graph):
     return {"rope-only": ("rq", "rk"), "qk-norm": ("rq", "rk"),
             "kv-cache": ("rq", "kc2", "vc2"), "qkv-split": ("rq", "kc2", "vc2"),
-            "fp8": ("q8", "kc2"), "chain": ("q8", "kc2", "vc2")}[graph]
+            "fp8": ("q8", "kc2"), "chain": ("q8", "kc2", "vc2"),
+            "paged": ("rq", "kc2", "vc2")}[graph]
 
 
 def rotate(x, pos):
@@ -254,6 +290,11 @@ def references(graph, ins, e, HQ, HK, D, off):
     rows = slice(off, off + T)
     if graph in ("rope-only", "qk-norm"):
         return [("float", rq), ("float", rk)]
+    if graph == "paged":
+        slots = off + np.arange(T)
+        blocks, within = a["table"][slots // BLOCK], slots % BLOCK
+        return [("float", rq), ("paged", a["kc"], (blocks, within), "float", rk),
+                ("paged", a["vc"], (blocks, within), "exact", a["v"])]
     if graph in ("kv-cache", "qkv-split"):
         return [("float", rq), ("cache", a["kc"], rows, "float", rk),
                 ("cache", a["vc"], rows, "exact", a["qkv"][:, (HQ + HK) * D:].reshape(T, HK, D)

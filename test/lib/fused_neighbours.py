@@ -88,6 +88,17 @@ def main():
             errors.append(check_float(got, ref[1], a.dtype, out))
         elif ref[0] == "fp8":
             errors.append(check_fp8(got, ref[1], a.fmt, out))
+        elif ref[0] == "paged":
+            _, before, (blocks, slots), kind, value = ref
+            mask = np.ones(before.shape[:2], bool)
+            mask[blocks, slots] = False
+            if got.shape != before.shape or not np.array_equal(got[mask], before[mask]):
+                errors.append("%s: slots outside the written ones changed" % out)
+            elif kind == "exact":
+                if not np.array_equal(got[blocks, slots], value):
+                    errors.append("%s: copied rows differ" % out)
+            else:
+                errors.append(check_float(got[blocks, slots], value, a.dtype, out))
         else:
             _, before, rows, kind, value = ref
             mask = np.ones(before.shape[0], bool)
