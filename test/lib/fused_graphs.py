@@ -204,6 +204,21 @@ def ir(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN"):
             (args, rets[1], body, rets[0], rets[1]))
 
 
+def dynamic_tokens(text, T):
+    """`text` with the token count dynamic (tensor<?x...>, tensor.empty(%t),
+    slices of %t rows): what a frontend compiling one function for every
+    sequence length writes."""
+    import re
+    text = text.replace("tensor<%dx" % T, "tensor<?x").replace("tensor<%dxi64>" % T, "tensor<?xi64>")
+    first = re.search(r"func\.func @main\(%(\w+): (tensor<[^>]*>)", text)
+    text = text.replace("{\n", "{\n  %%c0t = arith.constant 0 : index\n"
+                        "  %%t = tensor.dim %%%s, %%c0t : %s\n" % (first.group(1), first.group(2)), 1)
+    text = re.sub(r"tensor\.empty\(\) : tensor<\?x", "tensor.empty(%t) : tensor<?x", text)
+    text = text.replace("] [%d, " % T, "] [%t, ")
+    text = text.replace("scf.forall (%%i) in (%d)" % T, "scf.forall (%i) in (%t)")
+    return text
+
+
 def inputs(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN", seed=5, off=None):
     """(name, storage array) in argument order, and the offset used."""
     rng = np.random.default_rng(seed)

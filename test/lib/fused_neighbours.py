@@ -54,21 +54,27 @@ def main():
     ap.add_argument("--tmp", default="")
     ap.add_argument("--emit-ir", action="store_true")
     ap.add_argument("--fmt", default="f8E4M3FN", choices=sorted(g.FP8))
+    ap.add_argument("--dynamic", action="store_true",
+                    help="the token count dynamic (tensor<?x...>)")
     ap.add_argument("graph", choices=g.GRAPHS)
     ap.add_argument("dtype", choices=["f32", "bf16"])
     ap.add_argument("options", nargs="?", default="")
     a = ap.parse_args()
+    text = g.ir(a.graph, T, HQ, HK, D, P, a.dtype, a.fmt)
+    if a.dynamic:
+        text = g.dynamic_tokens(text, T)
     if a.emit_ir:
-        print(g.ir(a.graph, T, HQ, HK, D, P, a.dtype, a.fmt))
+        print(text)
         return 0
-    name = "%s-%s%s%s" % (a.graph, a.dtype, "-" + a.fmt if a.graph in ("fp8", "chain") else "",
-                          "-" + a.options if a.options else "")
+    name = "%s-%s%s%s%s" % (a.graph, a.dtype, "-" + a.fmt if a.graph in ("fp8", "chain") else "",
+                            "-dynamic" if a.dynamic else "",
+                            "-" + a.options if a.options else "")
     tmp = os.path.join(a.tmp, name.replace(" ", "_").replace("=", "_"))
     os.makedirs(tmp, exist_ok=True)
     ins, off = g.inputs(a.graph, T, HQ, HK, D, P, a.dtype, a.fmt)
     case = os.path.join(tmp, "case.mlir")
     with open(case, "w") as f:
-        f.write(g.ir(a.graph, T, HQ, HK, D, P, a.dtype, a.fmt))
+        f.write(text)
     in_paths = [os.path.join(tmp, n + ".npy") for n, _ in ins]
     for p, (_, arr) in zip(in_paths, ins):
         np.save(p, arr)

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
@@ -173,7 +174,10 @@ bool feedsOnly(Operation *producer, Operation *consumer, Operation *loop,
   if (!linalgOp || !linalgOp.hasPureTensorSemantics() || depth > 8)
     return false;
   for (Operation *user : producer->getUsers()) {
-    if (user == consumer || (loop && loop->isAncestor(user)))
+    // Its shape read by the tile sizes or a run-time check: that is its
+    // destination's (resolved after fusion).
+    if (user == consumer || (loop && loop->isAncestor(user)) ||
+        isa<tensor::DimOp>(user))
       continue;
     if (!feedsOnly(user, consumer, loop, depth + 1))
       return false;
@@ -242,10 +246,20 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, ApplyOp op, SizeFn sizes,
   for (OpResult res : op->getResults())
     rewriter.replaceAllUsesWith(res, result->replacements.lookup(res));
   rewriter.eraseOp(op);
-  // The untiled producers, once unused (consumers come first).
-  for (Operation *producer : result->fusedProducers)
+  // The untiled producers, once unused (consumers come first); their
+  // shapes read from their destinations.
+  for (Operation *producer : result->fusedProducers) {
+    auto dps = dyn_cast<DestinationStyleOpInterface>(producer);
+    for (Operation *user : llvm::make_early_inc_range(producer->getUsers()))
+      if (auto dim = dyn_cast<tensor::DimOp>(user); dim && dps) {
+        auto source = cast<OpResult>(dim.getSource());
+        rewriter.setInsertionPoint(dim);
+        rewriter.replaceOpWithNewOp<tensor::DimOp>(
+            dim, dps.getDpsInits()[source.getResultNumber()], dim.getIndex());
+      }
     if (producer->use_empty())
       rewriter.eraseOp(producer);
+  }
   return success();
 }
 
