@@ -268,20 +268,30 @@ def outputs(graph):
             "paged": ("rq", "kc2", "vc2")}[graph]
 
 
-def rotate(x, pos):
+def rotate(x, pos, pairing="half"):
     D = x.shape[-1]
     inv = 1.0 / BASE ** (np.arange(0, D, 2, dtype=np.float64) / D)
     a = pos.astype(np.float64)[:, None] * inv[None, :]
     c, s = np.cos(a)[:, None, :], np.sin(a)[:, None, :]
+    if pairing == "interleaved":
+        x1, x2 = x[..., 0::2], x[..., 1::2]
+        y = np.empty_like(x)
+        y[..., 0::2], y[..., 1::2] = x1 * c - x2 * s, x2 * c + x1 * s
+        return y
     x1, x2 = x[..., :D // 2], x[..., D // 2:]
     return np.concatenate([x1 * c - x2 * s, x2 * c + x1 * s], axis=-1)
+
+
+def interleaved(text):
+    """`text` with interleaved pairing (GPT-J, DeepSeek) instead of half."""
+    return text.replace("rope.rotate half", "rope.rotate interleaved")
 
 
 def rmsnorm(x, w):
     return x / np.sqrt((x * x).mean(-1, keepdims=True) + EPS) * w
 
 
-def references(graph, ins, e, HQ, HK, D, off):
+def references(graph, ins, e, HQ, HK, D, off, pairing="half"):
     """Each output's float64 reference and its kind: ('float', array),
     ('fp8', values before rounding), ('cache', untouched cache, rows, kind,
     reference rows)."""
@@ -300,7 +310,7 @@ def references(graph, ins, e, HQ, HK, D, off):
     if graph in ("qk-norm", "chain"):
         q = to_storage_round(rmsnorm(q, a["wq"].astype(np.float64)), e)
         k = to_storage_round(rmsnorm(k, a["wk"].astype(np.float64)), e)
-    rq, rk = rotate(q, pos), rotate(k, pos)
+    rq, rk = rotate(q, pos, pairing), rotate(k, pos, pairing)
     T = q.shape[0]
     rows = slice(off, off + T)
     if graph in ("rope-only", "qk-norm"):

@@ -54,6 +54,8 @@ def main():
     ap.add_argument("--tmp", default="")
     ap.add_argument("--emit-ir", action="store_true")
     ap.add_argument("--fmt", default="f8E4M3FN", choices=sorted(g.FP8))
+    ap.add_argument("--interleaved", action="store_true",
+                    help="interleaved pairing instead of half")
     ap.add_argument("--dynamic", action="store_true",
                     help="the token count dynamic (tensor<?x...>)")
     ap.add_argument("graph", choices=g.GRAPHS)
@@ -63,11 +65,14 @@ def main():
     text = g.ir(a.graph, T, HQ, HK, D, P, a.dtype, a.fmt)
     if a.dynamic:
         text = g.dynamic_tokens(text, T)
+    if a.interleaved:
+        text = g.interleaved(text)
     if a.emit_ir:
         print(text)
         return 0
     name = "%s-%s%s%s%s" % (a.graph, a.dtype, "-" + a.fmt if a.graph in ("fp8", "chain") else "",
-                            "-dynamic" if a.dynamic else "",
+                            ("-dynamic" if a.dynamic else "") +
+                            ("-interleaved" if a.interleaved else ""),
                             "-" + a.options if a.options else "")
     tmp = os.path.join(a.tmp, name.replace(" ", "_").replace("=", "_"))
     os.makedirs(tmp, exist_ok=True)
@@ -88,7 +93,8 @@ def main():
         return 1
     errors = []
     for path, out, ref in zip(out_paths, g.outputs(a.graph),
-                              g.references(a.graph, ins, a.dtype, HQ, HK, D, off)):
+                              g.references(a.graph, ins, a.dtype, HQ, HK, D, off,
+                                           "interleaved" if a.interleaved else "half")):
         got = np.load(path)
         if ref[0] == "float":
             errors.append(check_float(got, ref[1], a.dtype, out))

@@ -79,9 +79,19 @@ static Value cloneBodyOnVectors(RewriterBase &rewriter, linalg::GenericOp tile,
       return isa<VectorType>(map.lookupOrDefault(v).getType());
     });
     Operation *clone = rewriter.clone(op, map);
-    if (vectorOperands)
+    if (vectorOperands) {
+      // Scalars beside vectors (a fused consumer's scale, a constant from
+      // above the body) are broadcast to the lanes.
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPoint(clone);
+      for (OpOperand &operand : clone->getOpOperands())
+        if (operand.get().getType().isIntOrIndexOrFloat())
+          operand.set(vector::BroadcastOp::create(
+              rewriter, loc, VectorType::get({lanes}, operand.get().getType()),
+              operand.get()));
       for (OpResult r : clone->getResults())
         r.setType(VectorType::get({lanes}, r.getType()));
+    }
     map.map(op.getResults(), clone->getResults());
   }
   return map.lookup(body.getTerminator()->getOperand(0));
