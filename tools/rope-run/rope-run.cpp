@@ -227,6 +227,18 @@ void bindArgument(unsigned index, Type type, StringRef path, BoundArg &arg) {
     arg.packed = &arg.scalar;
     return;
   }
+  if (type.isF32() || type.isF64()) {
+    if (arg.array.numElements() != 1)
+      die(where + ": a scalar argument needs a one-element array, got shape " +
+          shapeString(arg.array.shape));
+    const bool f32 = type.isF32();
+    if (arg.array.dtype != (f32 ? NpyDType::F32 : NpyDType::F64))
+      die(where + ": dtype '" + arg.array.descr + "' does not match " +
+          typeString(type));
+    std::memcpy(&arg.scalar, arg.array.data.data(), f32 ? 4 : 8);
+    arg.packed = &arg.scalar;
+    return;
+  }
   die(where + ": unsupported argument type");
 }
 
