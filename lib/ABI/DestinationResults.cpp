@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "rope/ABI/Passes.h"
+#include "rope/ABI/InPlaceResults.h"
 
 #include "rope/Dialect/Rope/Utils/RuntimeChecks.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
@@ -82,8 +83,17 @@ struct RopeDestinationResultsPass
     FunctionType type = func.getFunctionType();
     if (type.getNumResults() == 0)
       return success();
+    // Results that update an argument (a KV cache) are written into that
+    // argument's buffer; the other arguments are only read.
+    SmallVector<std::optional<unsigned>> inPlace;
+    for (unsigned i = 0; i < type.getNumResults(); ++i)
+      inPlace.push_back(rope::inPlaceArgument(func, i));
     SmallVector<Type> outs;
-    for (Type result : type.getResults()) {
+    SmallVector<unsigned> outResults;
+    for (auto [index, result] : llvm::enumerate(type.getResults())) {
+      if (inPlace[index])
+        continue;
+      outResults.push_back(index);
       auto tensor = dyn_cast<RankedTensorType>(result);
       if (!tensor)
         return func.emitOpError("result of type ")
@@ -100,8 +110,19 @@ struct RopeDestinationResultsPass
       body.addArgument(out, func.getLoc());
     auto ret = cast<func::ReturnOp>(body.getTerminator());
     OpBuilder b(ret);
-    for (auto [value, i] : llvm::zip(ret.getOperands(),
-                                     llvm::seq<unsigned>(0, outs.size()))) {
+    // Updates of arguments stay results until bufferization has put them in
+    // their arguments' buffers (rope-drop-in-place-results then drops them).
+    SmallVector<Value> kept;
+    SmallVector<Type> keptTypes;
+    SmallVector<unsigned> keptArgs;
+    for (auto [index, value] : llvm::enumerate(ret.getOperands()))
+      if (inPlace[index]) {
+        kept.push_back(value);
+        keptTypes.push_back(value.getType());
+        keptArgs.push_back(*inPlace[index]);
+      }
+    for (auto [i, index] : llvm::enumerate(outResults)) {
+      Value value = ret.getOperand(index);
       buildSizeCheck(value, ret, body.getArgument(first + i), i);
       useCallerBuffer(value, body.getArgument(first + i));
       auto store = bufferization::MaterializeInDestinationOp::create(
@@ -109,11 +130,11 @@ struct RopeDestinationResultsPass
       store.setRestrict(true);
       store.setWritable(true);
     }
-    func::ReturnOp::create(b, ret.getLoc());
+    func::ReturnOp::create(b, ret.getLoc(), kept);
     ret.erase();
     SmallVector<Type> inputs(type.getInputs());
     inputs.append(outs);
-    func.setFunctionType(FunctionType::get(&getContext(), inputs, {}));
+    func.setFunctionType(FunctionType::get(&getContext(), inputs, keptTypes));
     // Arguments' attributes (none for the new ones).
     if (ArrayAttr args = func.getAllArgAttrs()) {
       SmallVector<Attribute> all(args.getValue());
@@ -121,6 +142,16 @@ struct RopeDestinationResultsPass
       func.setAllArgAttrs(all);
     }
     func.removeResAttrsAttr();
+    for (auto [i, arg] : llvm::enumerate(keptArgs))
+      func.setResultAttr(i, rope::kInPlaceAttrName,
+                         IntegerAttr::get(IntegerType::get(&getContext(), 64),
+                                          arg));
+    for (unsigned a = 0; a < type.getNumInputs(); ++a)
+      if (isa<TensorType>(type.getInput(a)) &&
+          !llvm::is_contained(keptArgs, a))
+        func.setArgAttr(a,
+                        bufferization::BufferizationDialect::kWritableAttrName,
+                        BoolAttr::get(&getContext(), false));
     return success();
   }
 };

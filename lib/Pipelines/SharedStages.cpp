@@ -43,6 +43,9 @@ void mlir::rope::addBufferizationPasses(OpPassManager &pm) {
   // The caller frees every returned buffer: none may be a global or an
   // argument.
   pm.addPass(createRopeOwnReturnedBuffersPass());
+  // Updates of arguments (the ahead-of-time ABI's in-place results) are in
+  // the arguments' buffers now.
+  pm.addPass(createRopeDropInPlaceResultsPass());
   // In-place insert_slice leaves copies of a subview onto an identical
   // subview; CSE merges the subviews and canonicalization drops the copies.
   pm.addPass(createCSEPass());

@@ -2,9 +2,10 @@
 
 // Results become trailing memref arguments written by
 // materialize_in_destination; a rope op computes straight into the buffer
-// (its outs); a dynamic size is checked before the op writes it.
+// (its outs); a dynamic size is checked before the op writes it. The
+// inputs are only read.
 // CHECK-LABEL: func.func @f(
-// CHECK-SAME: %[[X:.*]]: tensor<?x8x64xf32>, %[[P:.*]]: tensor<?xi64>, %[[OUT:.*]]: memref<?x8x64xf32>) {
+// CHECK-SAME: %[[X:.*]]: tensor<?x8x64xf32> {bufferization.writable = false}, %[[P:.*]]: tensor<?xi64> {bufferization.writable = false}, %[[OUT:.*]]: memref<?x8x64xf32>) {
 // CHECK: %[[E:.*]] = tensor.empty
 // CHECK: %[[D:.*]] = tensor.dim %[[E]], %{{.*}}
 // CHECK: %[[B:.*]] = memref.dim %[[OUT]], %{{.*}}
@@ -26,13 +27,26 @@ func.func @f(%x: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
 // The in-place spelling outs(%x): a rope op overwrites its whole init, so
 // the caller's buffer replaces it too (not a copy of %x).
 // CHECK-LABEL: func.func @in_place(
-// CHECK-SAME: %[[X:.*]]: tensor<?x8x64xf32>, %{{.*}}: tensor<?xi64>, %[[OUT:.*]]: memref<?x8x64xf32>)
+// CHECK-SAME: %[[X:.*]]: tensor<?x8x64xf32> {bufferization.writable = false}, %{{.*}}: tensor<?xi64> {{.*}}, %[[OUT:.*]]: memref<?x8x64xf32>)
 // CHECK: %[[B:.*]] = bufferization.to_tensor %[[OUT]] restrict writable
 // CHECK: rope.rotate half thd ins(%[[X]] : tensor<?x8x64xf32>) outs(%[[B]] : tensor<?x8x64xf32>)
 func.func @in_place(%x: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
   %y = rope.rotate half thd ins(%x : tensor<?x8x64xf32>) outs(%x : tensor<?x8x64xf32>)
       positions(%p : tensor<?xi64>) freqs(#rope.default<base = 10000.0>)
   return %y : tensor<?x8x64xf32>
+}
+
+// A cache with rows inserted (an update of the argument) stays a result,
+// marked as the update of its argument (rope-drop-in-place-results drops it
+// after bufferization), with no output of its own; the argument stays
+// writable, the others are only read.
+// CHECK-LABEL: func.func @cache(
+// CHECK-SAME: %{{.*}}: tensor<2x4xf32> {bufferization.writable = false}, %[[C:[^:]*]]: tensor<8x4xf32>, %{{.*}}: index) -> (tensor<8x4xf32> {rope.in_place = 1 : i64})
+// CHECK: %[[U:.*]] = tensor.insert_slice %{{.*}} into %[[C]]
+// CHECK: return %[[U]] : tensor<8x4xf32>
+func.func @cache(%k: tensor<2x4xf32>, %c: tensor<8x4xf32>, %o: index) -> tensor<8x4xf32> {
+  %u = tensor.insert_slice %k into %c[%o, 0] [2, 4] [1, 1] : tensor<2x4xf32> into tensor<8x4xf32>
+  return %u : tensor<8x4xf32>
 }
 
 // Private functions keep their results.

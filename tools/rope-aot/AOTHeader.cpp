@@ -125,7 +125,11 @@ void rope_aot::writeHeader(llvm::raw_ostream &os, StringRef guard,
     std::string upper = llvm::StringRef(k.name).upper();
     os << "/* " << k.name << ":\n";
     for (auto [i, t] : llvm::enumerate(k.inputs))
-      os << "     in" << i << ": " << describe(t) << "\n";
+      os << "     in" << i << ": " << describe(t)
+         << (i < k.inputsUpdated.size() && k.inputsUpdated[i]
+                 ? " (updated in place: slices written)"
+                 : "")
+         << "\n";
     for (auto [i, t] : llvm::enumerate(k.outputs))
       os << "     out" << i << ": " << describe(t) << " (written)\n";
     // The declaration: descriptors by pointer, scalars by value.

@@ -8,6 +8,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
+#include <vector>
 
 namespace rope_aot {
 /// One kernel's C ABI: `int32_t _mlir_ciface_<name>(inputs..., outputs...)`,
@@ -15,8 +16,11 @@ namespace rope_aot {
 struct KernelSignature {
   std::string name;
   llvm::SmallVector<mlir::Type> inputs;
-  /// The function's results, written into caller-provided buffers.
+  /// The function's results, written into caller-provided buffers, but
+  /// those that update an argument.
   llvm::SmallVector<mlir::Type> outputs;
+  /// Per input: whether a result updates it in its buffer (a KV cache).
+  std::vector<bool> inputsUpdated;
   /// Message of status k at index k - 1.
   llvm::SmallVector<std::string> statusMessages;
 };

@@ -16,6 +16,8 @@
 
 #include "AOTHeader.h"
 
+#include "rope/ABI/InPlaceResults.h"
+
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
 #include "rope/InitAllRope.h"
 #include "rope/ABI/Passes.h"
@@ -339,8 +341,15 @@ int main(int argc, char **argv) {
       }
     k.inputs.append(func.getArgumentTypes().begin(),
                     func.getArgumentTypes().end());
-    k.outputs.append(func.getResultTypes().begin(),
-                     func.getResultTypes().end());
+    // A result that updates an argument (a KV cache) is written in that
+    // argument's buffer, not into an output of its own.
+    k.inputsUpdated.assign(func.getNumArguments(), false);
+    for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
+      if (std::optional<unsigned> arg = rope::inPlaceArgument(func, i))
+        k.inputsUpdated[*arg] = true;
+      else
+        k.outputs.push_back(type);
+    }
     for (Type t : llvm::concat<Type>(k.inputs, k.outputs)) {
       std::string why;
       if (!rope_aot::isSupportedType(t, why)) {

@@ -127,6 +127,33 @@ def RopeCheckAllocationsPass : Pass<"rope-check-allocations", "ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def RopeDropInPlaceResultsPass
+    : Pass<"rope-drop-in-place-results", "ModuleOp"> {
+  let summary = "Drop the results that rope-destination-results marked as updates of arguments";
+  let description = [{
+    In the ahead-of-time ABI a result that updates one of the function's
+    arguments (a KV cache written with `tensor.insert_slice`;
+    `rope-destination-results` marks it `rope.in_place = N`) is written into
+    argument N's buffer instead of a caller-provided output. After
+    bufferization such a result is that argument (the update was done in
+    its buffer) and is dropped; were it another buffer, it is first copied
+    into the argument.
+
+    ```mlir
+    func.func @f(%cache: memref<64x8xf32>, ...) -> (memref<64x8xf32> {rope.in_place = 0 : i64}) {
+      ...  // rows of %cache written
+      return %cache : memref<64x8xf32>
+    }
+    // becomes
+    func.func @f(%cache: memref<64x8xf32>, ...) {
+      ...
+      return
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def RopeOwnReturnedBuffersPass
     : Pass<"rope-own-returned-buffers", "ModuleOp"> {
   let summary = "Make every buffer a public function returns its own allocation";
