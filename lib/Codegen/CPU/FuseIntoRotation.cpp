@@ -33,6 +33,19 @@ bool isFused(Operation *op) {
   return op && LoweringAttr::hasRole(op, Role::Fused);
 }
 
+/// Sizes read from the rotation's result (the reshape propagation's output
+/// shapes) read from its destination: the fused op that replaces the
+/// rotation may come after them.
+void readShapesFromDestination(RewriterBase &rewriter,
+                               linalg::GenericOp rotation) {
+  for (Operation *user : llvm::make_early_inc_range(rotation->getUsers()))
+    if (auto dim = dyn_cast<tensor::DimOp>(user)) {
+      rewriter.setInsertionPoint(dim);
+      rewriter.replaceOpWithNewOp<tensor::DimOp>(
+          dim, rotation.getDpsInits().front(), dim.getIndex());
+    }
+}
+
 /// A fused neighbour's elementwise op whose body computes values that do
 /// not depend on its innermost loop (a norm's rsqrt of a row's mean square)
 /// computes them once per element. Those ops move into a generic over the
@@ -86,10 +99,10 @@ struct HoistRowInvariants : OpRewritePattern<linalg::GenericOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     // The row generic: every loop but the innermost.
+    SmallVector<Range> ranges =
+        cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(rewriter, loc);
     SmallVector<OpFoldResult> sizes;
-    for (Range range : ArrayRef(cast<linalg::LinalgOp>(op.getOperation())
-                                    .createLoopRanges(rewriter, loc))
-                           .drop_back())
+    for (const Range &range : ArrayRef(ranges).drop_back())
       sizes.push_back(range.size);
     SmallVector<Value> rowInputs, rowInits;
     SmallVector<AffineMap> rowMaps;
@@ -204,14 +217,8 @@ struct FuseNeighbourIntoRotation : OpRewritePattern<linalg::GenericOp> {
           !rotation.getMatchingIndexingMap(operand).isFunctionOfDim(innerDim) ||
           !linalg::areElementwiseOpsFusable(operand))
         continue;
-      // Sizes read from the rotation's result (the reshape propagation's
-      // output shapes) are its destination's: the fused op comes later.
-      for (Operation *user : llvm::make_early_inc_range(rotation->getUsers()))
-        if (auto dim = dyn_cast<tensor::DimOp>(user)) {
-          rewriter.setInsertionPoint(dim);
-          rewriter.replaceOpWithNewOp<tensor::DimOp>(
-              dim, rotation.getDpsInits().front(), dim.getIndex());
-        }
+      readShapesFromDestination(rewriter, rotation);
+      rewriter.setInsertionPoint(rotation);
       FailureOr<linalg::ElementwiseOpFusionResult> fused =
           linalg::fuseElementwiseOps(rewriter, operand);
       if (failed(fused))
@@ -243,14 +250,7 @@ struct FuseRotationIntoConsumer : OpRewritePattern<linalg::GenericOp> {
           rotation->getBlock() != consumer->getBlock() ||
           !linalg::areElementwiseOpsFusable(operand))
         continue;
-      // Sizes read from the rotation's result (the reshape propagation's
-      // output shapes) are its destination's: the fused op comes later.
-      for (Operation *user : llvm::make_early_inc_range(rotation->getUsers()))
-        if (auto dim = dyn_cast<tensor::DimOp>(user)) {
-          rewriter.setInsertionPoint(dim);
-          rewriter.replaceOpWithNewOp<tensor::DimOp>(
-              dim, rotation.getDpsInits().front(), dim.getIndex());
-        }
+      readShapesFromDestination(rewriter, rotation);
       rewriter.setInsertionPoint(consumer);
       FailureOr<linalg::ElementwiseOpFusionResult> fused =
           linalg::fuseElementwiseOps(rewriter, operand);
