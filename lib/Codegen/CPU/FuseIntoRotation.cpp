@@ -46,6 +46,29 @@ void readShapesFromDestination(RewriterBase &rewriter,
     }
 }
 
+/// Upstream's elementwise fusion of `operand`'s producer into its owner,
+/// one of the two the rotation: the fused op, placed at the owner, keeps the
+/// rotation's configuration (upstream builds a new generic without it) and
+/// replaces the owner; the producer goes once nothing else reads it.
+LogicalResult fuseWithRotation(RewriterBase &rewriter, OpOperand *operand,
+                               linalg::GenericOp rotation) {
+  Operation *consumer = operand->getOwner();
+  Operation *producer = operand->get().getDefiningOp();
+  readShapesFromDestination(rewriter, rotation);
+  rewriter.setInsertionPoint(consumer);
+  FailureOr<linalg::ElementwiseOpFusionResult> fused =
+      linalg::fuseElementwiseOps(rewriter, operand);
+  if (failed(fused))
+    return failure();
+  LoweringAttr::set(fused->fusedOp, LoweringAttr::of(rotation));
+  for (OpResult result : consumer->getResults())
+    rewriter.replaceAllUsesWith(result, fused->replacements.lookup(result));
+  rewriter.eraseOp(consumer);
+  if (producer->use_empty())
+    rewriter.eraseOp(producer);
+  return success();
+}
+
 /// A fused neighbour's elementwise op whose body computes values that do
 /// not depend on its innermost loop (a norm's rsqrt of a row's mean square)
 /// computes them once per element. Those ops move into a generic over the
@@ -217,17 +240,8 @@ struct FuseNeighbourIntoRotation : OpRewritePattern<linalg::GenericOp> {
           !rotation.getMatchingIndexingMap(operand).isFunctionOfDim(innerDim) ||
           !linalg::areElementwiseOpsFusable(operand))
         continue;
-      readShapesFromDestination(rewriter, rotation);
-      rewriter.setInsertionPoint(rotation);
-      FailureOr<linalg::ElementwiseOpFusionResult> fused =
-          linalg::fuseElementwiseOps(rewriter, operand);
-      if (failed(fused))
-        continue;
-      LoweringAttr::set(fused->fusedOp, LoweringAttr::of(rotation));
-      for (OpResult result : rotation->getResults())
-        rewriter.replaceAllUsesWith(result, fused->replacements.lookup(result));
-      rewriter.eraseOp(rotation);
-      return success();
+      if (succeeded(fuseWithRotation(rewriter, operand, rotation)))
+        return success();
     }
     return failure();
   }
@@ -250,21 +264,8 @@ struct FuseRotationIntoConsumer : OpRewritePattern<linalg::GenericOp> {
           rotation->getBlock() != consumer->getBlock() ||
           !linalg::areElementwiseOpsFusable(operand))
         continue;
-      readShapesFromDestination(rewriter, rotation);
-      rewriter.setInsertionPoint(consumer);
-      FailureOr<linalg::ElementwiseOpFusionResult> fused =
-          linalg::fuseElementwiseOps(rewriter, operand);
-      if (failed(fused))
-        continue;
-      LoweringAttr::set(fused->fusedOp, LoweringAttr::of(rotation));
-      for (Operation *op : {consumer.getOperation(), rotation.getOperation()})
-        for (OpResult result : op->getResults())
-          if (Value replacement = fused->replacements.lookup(result))
-            rewriter.replaceAllUsesWith(result, replacement);
-      rewriter.eraseOp(consumer);
-      if (rotation->use_empty())
-        rewriter.eraseOp(rotation);
-      return success();
+      if (succeeded(fuseWithRotation(rewriter, operand, rotation)))
+        return success();
     }
     return failure();
   }

@@ -15,7 +15,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::rope {
@@ -39,32 +38,8 @@ SetVector<Value> usedValues(Operation *op) {
   return values;
 }
 
-bool definedBefore(Value value, scf::ForallOp loop, DominanceInfo &dominance) {
-  return dominance.properlyDominates(value, loop);
-}
-
-/// A value made after `loop` by pure ops of values from before it (an
-/// empty destination, a constant, the scale read from a tensor); collects
-/// those ops into `ops`.
-bool hoistable(Value value, scf::ForallOp loop, DominanceInfo &dominance,
-               SetVector<Operation *> &ops, int depth = 0) {
-  if (definedBefore(value, loop, dominance))
-    return true;
-  Operation *def = value.getDefiningOp();
-  if (!def || def->getBlock() != loop->getBlock() || !isPure(def) ||
-      def->getNumRegions() != 0 || depth > 4)
-    return false;
-  for (Value operand : def->getOperands())
-    if (!hoistable(operand, loop, dominance, ops, depth + 1))
-      return false;
-  ops.insert(def);
-  return true;
-}
-
-/// The elementwise linalg op that alone reads `result`, with everything
-/// else it uses defined before the loop or movable there; else null.
-linalg::LinalgOp fusableConsumer(OpResult result, scf::ForallOp loop,
-                                 DominanceInfo &dominance) {
+/// The elementwise linalg op that alone reads `result`; else null.
+linalg::LinalgOp fusableConsumer(OpResult result) {
   if (!result.hasOneUse())
     return {};
   OpOperand &use = *result.use_begin();
@@ -79,26 +54,7 @@ linalg::LinalgOp fusableConsumer(OpResult result, scf::ForallOp loop,
            .isIdentity() ||
       consumer.isDpsInit(&use))
     return {};
-  SetVector<Operation *> ops;
-  for (Value value : usedValues(consumer))
-    if (value != result && !hoistable(value, loop, dominance, ops))
-      return {};
   return consumer;
-}
-
-/// Moves the pure ops after `loop` that the consumer uses (its empty
-/// destination, the constants and the scale its body reads) before it, in
-/// their order.
-void hoist(RewriterBase &rewriter, linalg::LinalgOp consumer,
-           scf::ForallOp loop, DominanceInfo &dominance) {
-  SetVector<Operation *> ops;
-  for (Value value : usedValues(consumer))
-    (void)hoistable(value, loop, dominance, ops);
-  SmallVector<Operation *> ordered(ops.begin(), ops.end());
-  llvm::sort(ordered,
-             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
-  for (Operation *op : ordered)
-    rewriter.moveOpBefore(op, loop);
 }
 
 /// The tile of loop result `index` is now read in the loop only: the rope
@@ -136,10 +92,18 @@ struct RopeFuseConsumersPass
         changed = false;
         DominanceInfo dominance;
         for (OpResult result : loop->getResults()) {
-          linalg::LinalgOp consumer = fusableConsumer(result, loop, dominance);
+          linalg::LinalgOp consumer = fusableConsumer(result);
           if (!consumer)
             continue;
-          hoist(rewriter, consumer, loop, dominance);
+          // What else it reads (its empty destination, the scale, the
+          // constants) defined before the loop (upstream's
+          // moveValueDefinitions: pure ops only, all or nothing).
+          SmallVector<Value> others = llvm::to_vector(llvm::make_filter_range(
+              usedValues(consumer), [&](Value v) { return v != result; }));
+          if (llvm::any_of(others,
+                           [&](Value v) { return v.getDefiningOp() == loop; }) ||
+              failed(moveValueDefinitions(rewriter, others, loop, dominance)))
+            continue;
           unsigned index = result.getResultNumber();
           LoweringAttr config = LoweringAttr::of(loop);
           SmallVector<LoopLikeOpInterface> nest = {
