@@ -312,18 +312,33 @@ void mlir::rope::registerRopePipelines() {
                     {buildRopeParallelizationStage}, /*untiled=*/false);
   PassPipelineRegistration<RopeGPUPipelineOptions>(
       "rope-gpu-pipeline",
-      "Lower rope ops for NVIDIA GPUs: one gpu.launch per op (cos/sin once "
-      "per token in shared memory, 16-byte accesses), NVVM, PTX/cubin in a "
-      "gpu.binary, host code calling the mgpu* runtime",
+      "Lower rope ops for NVIDIA GPUs: the tiled form of the CPU pipeline, "
+      "one block per token (cos/sin once per token in shared memory, 16-byte "
+      "accesses, neighbours fused), NVVM, PTX/cubin in a gpu.binary, host "
+      "code calling the mgpu* runtime",
       buildRopeGPUPipeline);
-  PassPipelineRegistration<RopeGPUPipelineOptions>(
-      "rope-to-gpu-stage",
-      "GPU pipeline stage 1: rope to bufferized, async gpu.launch",
-      [](OpPassManager &pm, const RopeGPUPipelineOptions &options) {
-        if (!checkPipelineCanBuild(pm, "rope-to-gpu-stage", options))
-          return;
-        if (std::optional<GPUTarget> target =
-                resolveTarget(pm, "rope-to-gpu-stage", options))
-          buildRopeToGPUStage(pm, options, *target);
-      });
+  using GPUStage = void (*)(OpPassManager &, const RopeGPUPipelineOptions &,
+                            const GPUTarget &);
+  auto registerGPUStages = [](const char *name, const char *description,
+                              ArrayRef<GPUStage> stages) {
+    PassPipelineRegistration<RopeGPUPipelineOptions>(
+        name, description,
+        [name, stages = SmallVector<GPUStage>(stages)](
+            OpPassManager &pm, const RopeGPUPipelineOptions &options) {
+          if (!checkPipelineCanBuild(pm, name, options))
+            return;
+          if (std::optional<GPUTarget> target =
+                  resolveTarget(pm, name, options))
+            for (GPUStage stage : stages)
+              stage(pm, options, *target);
+        });
+  };
+  registerGPUStages("rope-gpu-tiled-stage",
+                    "GPU pipeline stage 1: rope to the tiled form, one token "
+                    "per block, linalg ops over the block's threads",
+                    {buildRopeGPUTiledStage});
+  registerGPUStages("rope-to-gpu-stage",
+                    "GPU pipeline stages 1 and 2: rope to bufferized, async "
+                    "gpu.launch",
+                    {buildRopeGPUTiledStage, buildRopeToGPUStage});
 }

@@ -26,11 +26,9 @@
 using namespace mlir;
 using namespace mlir::rope;
 
-void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
-                                     const RopeGPUPipelineOptions &options,
-                                     const GPUTarget &) {
-  // Raised programs are rope ops only where the frontend's RoPE was all
-  // there was; anything else stays for the host-op check to name.
+void mlir::rope::buildRopeGPUTiledStage(OpPassManager &pm,
+                                        const RopeGPUPipelineOptions &options,
+                                        const GPUTarget &) {
   if (options.raise)
     pm.addPass(createRopeRaisePass());
   pm.addPass(createRopeCheckGPUHostOpsPass());
@@ -39,30 +37,60 @@ void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
     pm.addPass(createRopeHalfScalarsAsBitsPass());
   }
   pm.addPass(createRopeCheckDimIndicesPass());
-  // The GPU lowering takes the one-op form.
-  pm.addPass(createRopeComposeRotatePass());
   // q and k of one attention: one kernel, one cos/sin per token.
   pm.addPass(createRopeMergeRotationsPass());
+  // Shapes on the host; positions are device data, checked in the kernels
+  // (NaN, below).
+  RopeInsertRuntimeChecksPassOptions checks;
+  checks.checkPositions = false;
+  pm.addPass(createRopeInsertRuntimeChecksPass(checks));
   pm.addPass(createRopeFoldFrequenciesPass());
-  ConvertRopeToGPUPassOptions gpuOptions;
-  gpuOptions.blockSize = options.blockSize;
-  pm.addPass(createConvertRopeToGPUPass(gpuOptions));
+  pm.addPass(createRopeDecomposeRotatePass());
+  pm.addPass(createCanonicalizerPass());
+  // The CPU pipeline's tiled form with one token per tile (a block).
+  RopeTileAndFusePassOptions tiling;
+  tiling.tokenTile = 1;
+  tiling.minTiles = 1;
+  tiling.splitHeads = false;
+  tiling.fuseNeighbours = options.fuseNeighbours;
+  pm.addPass(createRopeTileAndFusePass(tiling));
+  if (options.fuseNeighbours) {
+    pm.addPass(createRopeFuseConsumersPass());
+    pm.addPass(createRopeFuseSiblingCopiesPass());
+  }
+  ConvertRopeToLinalgPassOptions toLinalg;
+  toLinalg.poisonInvalidPositions = true;
+  toLinalg.magicNumberRounding = true;
+  pm.addPass(createConvertRopeToLinalgPass(toLinalg));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  RopeGPUTileToThreadsPassOptions threads;
+  threads.blockSize = options.blockSize;
+  pm.addPass(createRopeGPUTileToThreadsPass(threads));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  addStageCheck(pm, "gpu-tiled", {"no-rope-ops"});
+}
+
+void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
+                                     const RopeGPUPipelineOptions &options,
+                                     const GPUTarget &) {
+  addBufferizationPasses(pm);
+  if (options.emitCInterface)
+    pm.addPass(createRopeCheckDescriptorsPass());
+  // What stayed scalar (a table's cos/sin) to loops inside its thread.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Buffers between kernels are freed after their last use.
+  pm.addPass(createRopeFreeLocalBuffersPass());
+  RopeGPUMapForallsPassOptions map;
+  map.blockSize = options.blockSize;
+  pm.addPass(createRopeGPUMapForallsPass(map));
+  pm.addPass(createRopeGPUDeviceBuffersPass());
   // Outline before canonicalization hoists the kernels' constants out.
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createRopeAlignWorkgroupMemoryPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  addBufferizationPasses(pm);
-  if (options.emitCInterface)
-    pm.addPass(createRopeCheckDescriptorsPass());
-  // Host-side frequency tables of run-time scaling types: on the stack.
-  bufferization::PromoteBuffersToStackPassOptions stack;
-  stack.maxAllocSizeInBytes = 64 * 1024;
-  pm.addNestedPass<func::FuncOp>(
-      bufferization::createPromoteBuffersToStackPass(stack));
-  // Host code of the run-time frequency types (a linalg.map over the
-  // frequencies) to loops, which the NVVM pipeline lowers with the rest.
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Chain gpu.alloc and gpu.launch_func as async ops on one stream: the
   // form gpu-to-llvm lowers to the mgpu* runtime calls.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
@@ -95,6 +123,7 @@ void mlir::rope::buildRopeGPUPipeline(OpPassManager &pm,
   if (!target)
     return;
   addRopePipelineInputCheck(pm, "rope-gpu-pipeline");
-  for (auto stage : {buildRopeToGPUStage, buildRopeNVVMStage})
+  for (auto stage :
+       {buildRopeGPUTiledStage, buildRopeToGPUStage, buildRopeNVVMStage})
     stage(pm, options, *target);
 }

@@ -22,8 +22,20 @@ def ConvertRopeToLinalgPass : Pass<"convert-rope-to-linalg"> {
       run-time frequencies of `n = max(positions) + 1`.
     Applied to tiles of `rope-tile-and-fuse`, each tile computes its cos/sin
     once for all its heads. Run-time checks are `rope-insert-runtime-checks`'
-    (the pipelines run it first).
+    (the pipelines run it first); with `poison-invalid-positions` the tables
+    are NaN where a position is outside what those checks allow (the GPU
+    pipeline, whose host cannot read the positions).
   }];
+  let options = [
+    Option<"poisonInvalidPositions", "poison-invalid-positions", "bool",
+           /*default=*/"false",
+           "cos/sin of a position outside (-2^31, 2^31), or outside a "
+           "gathered table, are NaN">,
+    Option<"magicNumberRounding", "magic-number-rounding", "bool",
+           /*default=*/"false",
+           "Round the quadrant of the cos/sin range reduction by adding "
+           "1.5 * 2^52 (targets without an f64 roundeven: NVPTX)">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::rope::RopeDialect",

@@ -239,6 +239,11 @@ struct RopeGPUPipelineOptions
                      "(rope-emit-c-interface): `_mlir_ciface_` host entry "
                      "points for C callers"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> fuseNeighbours{
+      *this, "fuse-neighbours",
+      llvm::cl::desc("Fuse the neighbours' linalg ops into the rope ops' "
+                     "kernels (off: each its own kernel)"),
+      llvm::cl::init(true)};
 
   /// As RopeCPUPipelineOptions::verify: block-size in [1, 1024] (CUDA's
   /// limit), chip `sm_<N>[a|f]`, format isa/bin/fatbin, features `+ptx<N>`.
@@ -248,9 +253,17 @@ struct RopeGPUPipelineOptions
 // The GPU stages, as the CPU ones: options, the target resolved once,
 // a post-condition check at the end.
 
-/// GPU stage 1: rope ops to a bufferized gpu.launch per op, async.
-/// Post-condition: host code with gpu.alloc/gpu.launch on one async chain;
-/// no rope ops, no tensors.
+/// GPU stage 1: the tiled form the CPU pipeline also builds (one token per
+/// tile, neighbours fused), each tile's linalg ops over a block's threads.
+/// Post-condition: no rope ops; every linalg op in a thread loop (on
+/// tensors: it also runs on the CPU, one thread after another).
+void buildRopeGPUTiledStage(OpPassManager &pm,
+                            const RopeGPUPipelineOptions &options,
+                            const GPUTarget &target);
+
+/// GPU stage 2: bufferized, token tiles to gpu.launch blocks, thread loops
+/// to threads, async. Post-condition: host code with gpu.alloc/gpu.launch
+/// on one async chain; no tensors.
 void buildRopeToGPUStage(OpPassManager &pm,
                          const RopeGPUPipelineOptions &options,
                          const GPUTarget &target);

@@ -9,7 +9,9 @@
 
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -23,12 +25,14 @@ namespace mlir::rope {
 using namespace mlir;
 
 namespace {
-/// Tensor ops the GPU pipeline turns into device code or drops.
+/// Tensor ops the GPU pipeline turns into kernels, views or device buffers.
 bool isGPULowerable(Operation *op) {
-  return isa_and_nonnull<rope::RopeDialect,
-                         bufferization::BufferizationDialect>(
-             op->getDialect()) ||
-         isa<tensor::EmptyOp, tensor::DimOp, func::ReturnOp, func::FuncOp>(op);
+  return isa_and_nonnull<rope::RopeDialect, bufferization::BufferizationDialect,
+                         linalg::LinalgDialect>(op->getDialect()) ||
+         isa<tensor::EmptyOp, tensor::DimOp, tensor::ExtractSliceOp,
+             tensor::InsertSliceOp, tensor::ExpandShapeOp,
+             tensor::CollapseShapeOp, tensor::CastOp, arith::ConstantOp,
+             func::ReturnOp, func::FuncOp>(op);
 }
 
 struct RopeCheckGPUHostOpsPass
@@ -43,11 +47,12 @@ struct RopeCheckGPUHostOpsPass
           llvm::none_of(op->getResultTypes(), isTensor))
         return WalkResult::advance();
       op->emitOpError()
-          << "cannot be lowered by rope-gpu-pipeline: it runs rope ops as "
-             "kernels on device buffers and has no host code for other "
-             "tensor ops (only rope ops, tensor.empty and tensor.dim may use "
-             "tensors); lower this function with rope-cpu-pipeline, or move "
-             "the op to another function";
+          << "cannot be lowered by rope-gpu-pipeline: it runs the tensor "
+             "ops of a function as kernels on device buffers, and has kernels "
+             "for rope and linalg ops and views for tensor slices and "
+             "reshapes, not for this op; lower this function with "
+             "rope-cpu-pipeline, write the op as a linalg op, or move it to "
+             "another function";
       failedAny = true;
       return WalkResult::skip();
     });

@@ -21,6 +21,7 @@
 
 #include "rope/Dialect/Rope/Utils/FrequencyTensors.h"
 #include "rope/Dialect/Rope/Utils/LoweringHelpers.h"
+#include "rope/Dialect/Rope/Utils/RuntimeChecks.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 #include "rope/Dialect/Rope/Transforms/Transforms.h"
 #include "rope/Utils/SinCos.h"
@@ -30,6 +31,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <limits>
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -325,9 +328,27 @@ bool isEmpty(Value tensor) {
   return type && llvm::is_contained(type.getShape(), 0);
 }
 
+/// {cos, sin} where `valid`, else NaN: a position the host could not check
+/// (a device buffer) poisons its row instead of reading out of bounds or
+/// computing outside the error bound.
+SmallVector<Value> poisonUnless(OpBuilder &b, Location loc, Value valid,
+                                ValueRange cosSin) {
+  SmallVector<Value> result;
+  for (Value v : cosSin) {
+    auto type = cast<FloatType>(v.getType());
+    Value nan = arith::ConstantOp::create(
+        b, loc, b.getFloatAttr(type, std::numeric_limits<double>::quiet_NaN()));
+    result.push_back(arith::SelectOp::create(b, loc, valid, v, nan));
+  }
+  return result;
+}
+
 /// cos/sin of p * f per (token, frequency), scaled by the attention factor.
 struct CosSinOpLowering : OpRewritePattern<CosSinOp> {
-  using OpRewritePattern::OpRewritePattern;
+  CosSinOpLowering(MLIRContext *ctx, bool poison, QuadrantRounding rounding)
+      : OpRewritePattern(ctx), poison(poison), rounding(rounding) {}
+  bool poison;
+  QuadrantRounding rounding;
   LogicalResult matchAndRewrite(CosSinOp op,
                                 PatternRewriter &rewriter) const override {
     if (isEmpty(op.getCosInit())) {
@@ -346,7 +367,11 @@ struct CosSinOpLowering : OpRewritePattern<CosSinOp> {
             ValueRange args) -> SmallVector<Value> {
           Value p = arith::SIToFPOp::create(b, loc, b.getF64Type(), pos);
           SinCos sc = scaleByAttentionFactor(
-              b, loc, buildAccurateSinCosOfProduct(b, loc, p, args[0]), a);
+              b, loc, buildAccurateSinCosOfProduct(b, loc, p, args[0], rounding),
+              a);
+          if (poison)
+            return poisonUnless(b, loc, buildPositionInRange(b, loc, pos),
+                                {sc.cos, sc.sin});
           return {sc.cos, sc.sin};
         });
     rewriter.replaceOp(op, generic.getResults());
@@ -357,7 +382,9 @@ struct CosSinOpLowering : OpRewritePattern<CosSinOp> {
 /// Rows of the tables by position (clamped into the table: the run-time
 /// check reports positions outside it, and without it reads stay in bounds).
 struct GatherOpLowering : OpRewritePattern<GatherOp> {
-  using OpRewritePattern::OpRewritePattern;
+  GatherOpLowering(MLIRContext *ctx, bool poison)
+      : OpRewritePattern(ctx), poison(poison) {}
+  bool poison;
   LogicalResult matchAndRewrite(GatherOp op,
                                 PatternRewriter &rewriter) const override {
     if (isEmpty(op.getCosInit())) {
@@ -376,8 +403,17 @@ struct GatherOpLowering : OpRewritePattern<GatherOp> {
         [&](OpBuilder &b, Location l, Value pos, Value i,
             ValueRange) -> SmallVector<Value> {
           Value row = buildClampedRow(b, l, pos, rows);
-          return {tensor::ExtractOp::create(b, l, cosTable, ValueRange{row, i}),
-                  tensor::ExtractOp::create(b, l, sinTable, ValueRange{row, i})};
+          SmallVector<Value> cosSin = {
+              tensor::ExtractOp::create(b, l, cosTable, ValueRange{row, i}),
+              tensor::ExtractOp::create(b, l, sinTable, ValueRange{row, i})};
+          if (!poison)
+            return cosSin;
+          Value zero = arith::ConstantOp::create(b, l, b.getI64IntegerAttr(0));
+          Value valid = arith::AndIOp::create(
+              b, l,
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, pos, zero),
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, pos, rows));
+          return poisonUnless(b, l, valid, cosSin);
         });
     rewriter.replaceOp(op, generic.getResults());
     return success();
@@ -456,7 +492,10 @@ struct ConvertRopeToLinalgPass
   using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateRopeToLinalgConversionPatterns(patterns);
+    populateRopeToLinalgConversionPatterns(
+        patterns, poisonInvalidPositions,
+        magicNumberRounding ? QuadrantRounding::MagicNumber
+                            : QuadrantRounding::RoundEven);
     // Every rope op goes (an op left is an error naming it); the rest stays.
     ConversionTarget target(getContext());
     target.addIllegalDialect<RopeDialect>();
@@ -474,8 +513,12 @@ struct ConvertRopeToLinalgPass
 } // namespace
 
 void mlir::rope::populateRopeToLinalgConversionPatterns(
-    RewritePatternSet &patterns) {
+    RewritePatternSet &patterns, bool poisonInvalidPositions,
+    QuadrantRounding rounding) {
   populateDecomposeRotatePatterns(patterns);
-  patterns.add<ApplyOpLowering, CosSinOpLowering, GatherOpLowering,
-               InvFreqOpLowering, PositionsOpLowering>(patterns.getContext());
+  patterns.add<ApplyOpLowering, InvFreqOpLowering, PositionsOpLowering>(
+      patterns.getContext());
+  patterns.add<CosSinOpLowering>(patterns.getContext(), poisonInvalidPositions,
+                                 rounding);
+  patterns.add<GatherOpLowering>(patterns.getContext(), poisonInvalidPositions);
 }

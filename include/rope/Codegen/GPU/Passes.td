@@ -40,4 +40,91 @@ def RopeCheckGPUHostOpsPass : Pass<"rope-check-gpu-host-ops", "ModuleOp"> {
   }];
 }
 
+def RopeGPUTileToThreadsPass : Pass<"rope-gpu-tile-to-threads", "ModuleOp"> {
+  let summary = "Tile the linalg ops of each token tile over a block's threads";
+  let description = [{
+    The block level of the GPU lowering, on the tiled form the CPU pipeline
+    also produces (`rope-tile-and-fuse` and the fusion passes): every
+    top-level `scf.forall` (token tiles) will be a thread block, and every
+    linalg op on tensors in it is tiled with upstream `tileUsingSCF` into an
+    `scf.forall` mapped to `#gpu.thread<linear_dim_*>`: the contiguous
+    dimension in `access-bytes` vectors per thread, the outer parallel
+    dimensions over the threads left (innermost first, a thread taking
+    several rows when there are more than `block-size`), reductions and the
+    small dimensions an input broadcasts over (the two halves of a pair) in
+    one thread. Each thread's tile is vectorized with `linalg::vectorize`
+    (an op it cannot take stays scalar loops).
+
+    A linalg op outside every token loop (a neighbour left unfused) first
+    gets a loop over its outermost parallel dimension: a kernel of its own.
+    What ops of one block pass each other (`tensor.empty` and
+    `bufferization.alloc_tensor` inside a block: the token's cos/sin, a
+    norm's row sums) gets `#gpu.address_space<workgroup>`.
+
+    Post-condition: every linalg op is inside a thread loop, static-shaped.
+    A dynamic dimension inside a block is an error naming the op.
+
+    ```mlir
+    scf.forall (%t) in (%tokens) shared_outs(...) {
+      %cs = bufferization.alloc_tensor() {memory_space = #gpu.address_space<workgroup>} : tensor<1x64xf32>
+      %c = scf.forall (%i) in (64) shared_outs(%o = %cs) -> tensor<1x64xf32> {
+        ... cos/sin of one frequency ...
+      } {mapping = [#gpu.thread<linear_dim_0>]}
+      %y = scf.forall (%h, %j) in (16, 8) shared_outs(...) {
+        ... vector<8xbf16> of two heads ...
+      } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+    }
+    ```
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"128",
+           "Threads per block">,
+    Option<"accessBytes", "access-bytes", "int64_t", /*default=*/"16",
+           "Bytes per thread along the contiguous dimension (one vector)">,
+  ];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def RopeGPUMapForallsPass : Pass<"rope-gpu-map-foralls", "ModuleOp"> {
+  let summary = "Bufferized block and thread loops to gpu.launch";
+  let description = [{
+    Every top-level `scf.forall` (after bufferization) becomes a
+    `gpu.launch` with one block per iteration, the innermost loop dimension
+    on grid x; run-time trip counts are fine (upstream's
+    `mapForallToBlocks` takes only static ones). Its workgroup buffers
+    become workgroup attributions, the constant tables it reads are
+    referenced from inside it (outlining then copies them into the kernel
+    module), and its thread loops go to `block-size` threads with upstream
+    `mapNestedForallToThreadsImpl`, a `gpu.barrier` after each. Vector
+    transfers become loads and stores on the buffers (subviews folded),
+    with the alignment their indices prove for 16-byte aligned buffers.
+
+    Post-condition: no `scf.forall`; the work is in `gpu.launch` ops.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"128",
+           "Threads per block">,
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def RopeGPUDeviceBuffersPass : Pass<"rope-gpu-device-buffers", "ModuleOp"> {
+  let summary = "Host buffers of a GPU function as device memory";
+  let description = [{
+    In bufferized host code whose work is in `gpu.launch` ops, every buffer
+    is read or written by kernels: `memref.alloc`, `memref.dealloc` and
+    `memref.copy` outside the launches become `gpu.alloc`, `gpu.dealloc`
+    and `gpu.memcpy`.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 #endif // ROPE_CODEGEN_GPU_PASSES_TD

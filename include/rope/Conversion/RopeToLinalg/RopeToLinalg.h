@@ -3,6 +3,8 @@
 #ifndef ROPE_CONVERSION_ROPETOLINALG_ROPETOLINALG_H
 #define ROPE_CONVERSION_ROPETOLINALG_ROPETOLINALG_H
 
+#include "rope/Utils/SinCos.h"
+
 namespace mlir {
 class RewritePatternSet;
 namespace rope {
@@ -10,7 +12,12 @@ namespace rope {
 /// one linalg.generic per op (rope.rotate through its decomposition). The
 /// ops may be tiles of rope-tile-and-fuse; run-time checks are not part of
 /// the lowering (rope-insert-runtime-checks).
-void populateRopeToLinalgConversionPatterns(RewritePatternSet &patterns);
+/// `poisonInvalidPositions`: table entries of positions outside what the
+/// run-time checks allow are NaN (for callers that cannot check them).
+/// `rounding`: how the cos/sin range reduction rounds the quadrant.
+void populateRopeToLinalgConversionPatterns(
+    RewritePatternSet &patterns, bool poisonInvalidPositions = false,
+    QuadrantRounding rounding = QuadrantRounding::RoundEven);
 } // namespace rope
 } // namespace mlir
 

@@ -27,11 +27,14 @@ using namespace mlir;
 using namespace mlir::rope;
 
 namespace {
-void checkRotate(OpBuilder &b, RotateOp op, bool printSizes) {
+void checkRotate(OpBuilder &b, RotateOp op, bool printSizes,
+                 bool checkPositions) {
   Location loc = op.getLoc();
   buildShapeChecks(b, loc, op, printSizes);
   const bool gathersCache = op.hasCache() && !op.hasPerTokenCache();
   if (!gathersCache && !op.getFreqs())
+    return;
+  if (op.getPositions() && !checkPositions)
     return;
   PositionRange range;
   if (Value positions = op.getPositions()) {
@@ -67,13 +70,15 @@ struct RopeInsertRuntimeChecksPass
       b.setInsertionPoint(op);
       Location loc = op->getLoc();
       if (auto rotate = dyn_cast<RotateOp>(op)) {
-        checkRotate(b, rotate, printSizes);
+        checkRotate(b, rotate, printSizes, checkPositions);
       } else if (auto apply = dyn_cast<ApplyOp>(op)) {
         buildShapeChecks(b, loc, apply, printSizes);
       } else if (auto cosSin = dyn_cast<CosSinOp>(op)) {
         buildTableShapeChecks(b, loc, op, cosSin.getPositions(),
                               cosSin.getCosInit(), cosSin.getSinInit(),
                               cosSin.isMRope(), {}, {}, printSizes);
+        if (!checkPositions)
+          continue;
         PositionRange r = buildPositionRange(b, loc, cosSin.getPositions());
         buildPositionRangeCheck(b, loc, r.min, r.max, r.empty, "rope.cos_sin");
       } else if (auto gather = dyn_cast<GatherOp>(op)) {
@@ -81,6 +86,8 @@ struct RopeInsertRuntimeChecksPass
                               gather.getCosInit(), gather.getSinInit(),
                               gather.isMRope(), gather.getCosTable(),
                               gather.getSinTable(), printSizes);
+        if (!checkPositions)
+          continue;
         PositionRange r = buildPositionRange(b, loc, gather.getPositions());
         buildCacheBoundsCheck(b, loc, gather.getCosTable(), r.min, r.max,
                               "rope.gather");

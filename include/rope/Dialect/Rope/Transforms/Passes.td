@@ -107,7 +107,10 @@ def RopeInsertRuntimeChecksPass : Pass<"rope-insert-runtime-checks"> {
     Both pipelines run it before any other rope pass; the lowerings assume
     its checks hold. `print-sizes=false` leaves out the printing of the
     sizes that disagree (the pipelines' `status-checks`, where a library
-    returns a status and must not write to stdout).
+    returns a status and must not write to stdout). `check-positions=false`
+    leaves out the checks that read positions from a tensor (the GPU
+    pipeline: they are device buffers; `convert-rope-to-linalg`'s
+    `poison-invalid-positions` makes the tables NaN there instead).
 
     ```mlir
     // rope.rotate: a position is outside (-2^31, 2^31), the range in which
@@ -117,7 +120,11 @@ def RopeInsertRuntimeChecksPass : Pass<"rope-insert-runtime-checks"> {
   }];
   let options = [
     Option<"printSizes", "print-sizes", "bool", /*default=*/"true",
-           "Print the sizes that disagree before a failed shape check">
+           "Print the sizes that disagree before a failed shape check">,
+    Option<"checkPositions", "check-positions", "bool", /*default=*/"true",
+           "Check the positions read from tensors (off: the GPU pipeline, "
+           "whose host cannot read device buffers; its kernels give NaN "
+           "for such positions instead)">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::cf::ControlFlowDialect",

@@ -1,0 +1,246 @@
+//===- TileToThreads.cpp - rope-gpu-tile-to-threads pass ------------------===//
+//
+// The block level of the GPU lowering, on the tiled form both pipelines
+// share: each token tile (a top-level scf.forall) becomes a thread block,
+// and each linalg op in it is tiled into an scf.forall mapped to the block's
+// threads (upstream tileUsingSCF), one 16-byte vector per thread along the
+// contiguous dimension, then vectorized (upstream linalg::vectorize). A
+// linalg op outside any token loop (a neighbour that was not fused) first
+// gets a loop of its own over its outermost parallel dimension: a kernel of
+// its own. What the ops of one block pass each other (the token's cos/sin,
+// a norm's row sums) is allocated in workgroup memory.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Codegen/GPU/Passes.h"
+
+#include "rope/Dialect/Rope/IR/RopeAttrs.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPEGPUTILETOTHREADSPASS
+#include "rope/Codegen/GPU/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+
+namespace {
+
+/// Whether `op` is (inside) an scf.forall mapped to GPU threads.
+bool inThreadLoop(Operation *op) {
+  for (auto forall = op->getParentOfType<scf::ForallOp>(); forall;
+       forall = forall->getParentOfType<scf::ForallOp>())
+    if (auto mapping = forall.getMapping())
+      if (llvm::any_of(*mapping, llvm::IsaPred<gpu::GPUThreadMappingAttr>))
+        return true;
+  return false;
+}
+
+/// Largest divisor of `n` that is at most `limit`.
+int64_t largestDivisorAtMost(int64_t n, int64_t limit) {
+  for (int64_t d = std::min(n, limit); d > 1; --d)
+    if (n % d == 0)
+      return d;
+  return 1;
+}
+
+/// Per-thread tile sizes of `op` (0: the dimension is not split): the
+/// contiguous (last) dimension in 16-byte vectors, then the outer parallel
+/// dimensions over the threads left, innermost first; reductions and small
+/// dimensions that an input broadcasts over (the two halves of a pair, which
+/// read the same inputs) stay whole in one thread.
+FailureOr<SmallVector<int64_t>> threadTileSizes(linalg::LinalgOp op,
+                                                int64_t blockSize,
+                                                int64_t accessBytes,
+                                                bool scalar) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (ranges.empty() || llvm::any_of(ranges, ShapedType::isDynamic))
+    return failure();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  const int64_t n = ranges.size();
+  SmallVector<int64_t> threads(n, 1);
+  // Dimensions some input does not index (a broadcast) and that are small.
+  llvm::SmallBitVector keep(n);
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (map.getNumResults() == 0)
+      continue; // a scalar
+    for (int64_t d = 0; d < n; ++d)
+      if (!map.isFunctionOfDim(d) && ranges[d] <= 4)
+        keep.set(d);
+  }
+  int64_t elementBits = 8;
+  for (Value init : op.getDpsInits())
+    elementBits = std::max<int64_t>(
+        elementBits, getElementTypeOrSelf(init.getType()).getIntOrFloatBitWidth());
+  int64_t available = blockSize;
+  for (int64_t d = n - 1; d >= 0; --d) {
+    if (!linalg::isParallelIterator(iterators[d]) || keep.test(d))
+      continue;
+    int64_t perThread = 1;
+    if (d == n - 1 && !scalar) {
+      perThread = std::max<int64_t>(1, accessBytes * 8 / elementBits);
+      while (perThread > 1 && ranges[d] % perThread)
+        perThread /= 2;
+    }
+    threads[d] = largestDivisorAtMost(ranges[d] / perThread, available);
+    available /= threads[d];
+  }
+  SmallVector<int64_t> sizes(n, 0);
+  for (int64_t d = 0; d < n; ++d)
+    if (threads[d] > 1)
+      sizes[d] = ranges[d] / threads[d];
+  // One thread for all of it: still a loop, so that one thread writes.
+  if (llvm::all_of(sizes, [](int64_t s) { return s == 0; })) {
+    auto it = llvm::find_if(iterators, linalg::isParallelIterator);
+    if (it == iterators.end())
+      return failure();
+    int64_t d = std::distance(iterators.begin(), it);
+    sizes[d] = ranges[d];
+  }
+  return sizes;
+}
+
+struct RopeGPUTileToThreadsPass
+    : rope::impl::RopeGPUTileToThreadsPassBase<RopeGPUTileToThreadsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    IRRewriter rewriter(ctx);
+    if (blockSize < 1 || blockSize > 1024) {
+      getOperation()->emitError()
+          << "rope-gpu-tile-to-threads: block-size " << int64_t(blockSize)
+          << " is out of range: expected 1..1024 (CUDA's threads per block)";
+      return signalPassFailure();
+    }
+    SmallVector<func::FuncOp> funcs(getOperation().getOps<func::FuncOp>());
+    for (func::FuncOp func : funcs)
+      if (failed(runOnFunction(rewriter, func)))
+        return signalPassFailure();
+  }
+
+  LogicalResult runOnFunction(IRRewriter &rewriter, func::FuncOp func) {
+    MLIRContext *ctx = &getContext();
+    // 1. A linalg op outside every token loop: a loop of blocks of its own.
+    SmallVector<linalg::LinalgOp> loose;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() && !op->getParentOfType<scf::ForallOp>())
+        loose.push_back(op);
+    });
+    for (linalg::LinalgOp op : loose) {
+      SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+      auto it = llvm::find_if(iterators, linalg::isParallelIterator);
+      if (it == iterators.end())
+        return op->emitOpError("cannot be lowered by rope-gpu-pipeline: it "
+                               "has no parallel dimension to run blocks over");
+      SmallVector<OpFoldResult> sizes(iterators.size(), rewriter.getIndexAttr(0));
+      sizes[std::distance(iterators.begin(), it)] = rewriter.getIndexAttr(1);
+      scf::SCFTilingOptions options;
+      options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+      options.setTileSizes(sizes);
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      if (failed(tiled))
+        return op->emitOpError("could not be tiled into blocks");
+      rewriter.replaceOp(op, tiled->replacements);
+    }
+
+    // 2. What the ops of a block pass each other: workgroup memory.
+    auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    SmallVector<Operation *> temporaries;
+    func.walk([&](Operation *op) {
+      if (isa<tensor::EmptyOp, bufferization::AllocTensorOp>(op) &&
+          op->getParentOfType<scf::ForallOp>())
+        temporaries.push_back(op);
+    });
+    for (Operation *op : temporaries) {
+      auto type = cast<RankedTensorType>(op->getResult(0).getType());
+      if (!type.hasStaticShape())
+        return op->emitOpError("cannot be lowered by rope-gpu-pipeline: a "
+                               "block's temporary needs a static shape "
+                               "(workgroup memory)");
+      rewriter.setInsertionPoint(op);
+      auto alloc = bufferization::AllocTensorOp::create(
+          rewriter, op->getLoc(), type, ValueRange{});
+      alloc.setMemorySpaceAttr(workgroup);
+      rewriter.replaceOp(op, alloc);
+    }
+
+    // 3. Every linalg op of a block: over the block's threads, vectorized.
+    SmallVector<linalg::LinalgOp> blockOps;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() && !inThreadLoop(op))
+        blockOps.push_back(op);
+    });
+    for (linalg::LinalgOp op : blockOps) {
+      // A table's cos/sin (f64 range reduction, polynomials) is compute:
+      // one element per thread, scalar (GPU threads have no vector math).
+      const bool scalar = rope::LoweringAttr::hasRole(op, rope::Role::Table);
+      FailureOr<SmallVector<int64_t>> sizes =
+          threadTileSizes(op, blockSize, accessBytes, scalar);
+      if (failed(sizes))
+        return op->emitOpError(
+            "cannot be lowered by rope-gpu-pipeline: the dimensions inside a "
+            "block must be static and one of them parallel");
+      SmallVector<Attribute> mapping;
+      int64_t loops = llvm::count_if(*sizes, [](int64_t s) { return s; });
+      for (int64_t k = 0; k < loops; ++k)
+        mapping.push_back(gpu::GPUThreadMappingAttr::get(
+            ctx, static_cast<gpu::MappingId>(
+                     static_cast<int64_t>(gpu::MappingId::LinearDim0) +
+                     loops - 1 - k)));
+      scf::SCFTilingOptions options;
+      options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+      options.setTileSizes(getAsIndexOpFoldResult(ctx, *sizes));
+      options.setMapping(mapping);
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      if (failed(tiled))
+        return op->emitOpError("could not be tiled over threads");
+      rewriter.replaceOp(op, tiled->replacements);
+      for (Operation *tiledOp : tiled->tiledOps) {
+        if (scalar)
+          continue;
+        rewriter.setInsertionPoint(tiledOp);
+        FailureOr<linalg::VectorizationResult> vectorized =
+            linalg::vectorize(rewriter, tiledOp, /*inputVectorSizes=*/{},
+                              /*inputScalableVecDims=*/{},
+                              /*vectorizeNDExtract=*/true);
+        // An op the vectorizer cannot take runs as scalar loops.
+        if (succeeded(vectorized))
+          rewriter.replaceOp(tiledOp, vectorized->replacements);
+      }
+    }
+
+    // Unit dimensions dropped, transfers 1-D: 16-byte loads and stores.
+    RewritePatternSet patterns(ctx);
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    vector::populateVectorTransferDropUnitDimsPatterns(patterns);
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    vector::populateSinkVectorOpsPatterns(patterns);
+    vector::populateVectorMultiReductionLoweringPatterns(
+        patterns, vector::VectorMultiReductionLowering::InnerReduction);
+    vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
+    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    return applyPatternsGreedily(func, std::move(patterns));
+  }
+};
+} // namespace
