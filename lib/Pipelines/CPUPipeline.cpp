@@ -312,10 +312,11 @@ void mlir::rope::registerRopePipelines() {
                     {buildRopeParallelizationStage}, /*untiled=*/false);
   PassPipelineRegistration<RopeGPUPipelineOptions>(
       "rope-gpu-pipeline",
-      "Lower rope ops for NVIDIA GPUs: the tiled form of the CPU pipeline, "
-      "one block per token (cos/sin once per token in shared memory, 16-byte "
-      "accesses, neighbours fused), NVVM, PTX/cubin in a gpu.binary, host "
-      "code calling the mgpu* runtime",
+      "Lower rope ops for NVIDIA GPUs: one gpu.launch per op (cos/sin once "
+      "per token in shared memory, 16-byte accesses; with tiled, the tiled "
+      "form of the CPU pipeline with its neighbours fused, a block per "
+      "token), NVVM, PTX/cubin in a gpu.binary, host code calling the mgpu* "
+      "runtime",
       buildRopeGPUPipeline);
   using GPUStage = void (*)(OpPassManager &, const RopeGPUPipelineOptions &,
                             const GPUTarget &);
@@ -337,8 +338,22 @@ void mlir::rope::registerRopePipelines() {
                     "GPU pipeline stage 1: rope to the tiled form, one token "
                     "per block, linalg ops over the block's threads",
                     {buildRopeGPUTiledStage});
-  registerGPUStages("rope-to-gpu-stage",
-                    "GPU pipeline stages 1 and 2: rope to bufferized, async "
-                    "gpu.launch",
-                    {buildRopeGPUTiledStage, buildRopeToGPUStage});
+  PassPipelineRegistration<RopeGPUPipelineOptions>(
+      "rope-to-gpu-stage",
+      "GPU pipeline stage 1 (with tiled: stages 1 and 2): rope to "
+      "bufferized, async gpu.launch",
+      [](OpPassManager &pm, const RopeGPUPipelineOptions &options) {
+        if (!checkPipelineCanBuild(pm, "rope-to-gpu-stage", options))
+          return;
+        std::optional<GPUTarget> target =
+            resolveTarget(pm, "rope-to-gpu-stage", options);
+        if (!target)
+          return;
+        if (!options.tiled) {
+          buildRopeToGPUPerOpStage(pm, options, *target);
+          return;
+        }
+        buildRopeGPUTiledStage(pm, options, *target);
+        buildRopeToGPUStage(pm, options, *target);
+      });
 }

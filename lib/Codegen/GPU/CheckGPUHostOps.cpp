@@ -25,34 +25,52 @@ namespace mlir::rope {
 using namespace mlir;
 
 namespace {
-/// Tensor ops the GPU pipeline turns into kernels, views or device buffers.
-bool isGPULowerable(Operation *op) {
-  return isa_and_nonnull<rope::RopeDialect, bufferization::BufferizationDialect,
-                         linalg::LinalgDialect>(op->getDialect()) ||
-         isa<tensor::EmptyOp, tensor::DimOp, tensor::ExtractSliceOp,
-             tensor::InsertSliceOp, tensor::ExpandShapeOp,
-             tensor::CollapseShapeOp, tensor::CastOp, arith::ConstantOp,
-             func::ReturnOp, func::FuncOp>(op);
+/// Tensor ops the per-op GPU lowering turns into device code or drops.
+bool isPerOpLowerable(Operation *op) {
+  return isa_and_nonnull<rope::RopeDialect,
+                         bufferization::BufferizationDialect>(
+             op->getDialect()) ||
+         isa<tensor::EmptyOp, tensor::DimOp, func::ReturnOp, func::FuncOp>(op);
+}
+
+/// Tensor ops the tiled GPU lowering turns into kernels, views or device
+/// buffers.
+bool isTiledLowerable(Operation *op) {
+  return isPerOpLowerable(op) ||
+         isa_and_nonnull<linalg::LinalgDialect>(op->getDialect()) ||
+         isa<tensor::ExtractSliceOp, tensor::InsertSliceOp,
+             tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp,
+             arith::ConstantOp>(op);
 }
 
 struct RopeCheckGPUHostOpsPass
     : rope::impl::RopeCheckGPUHostOpsPassBase<RopeCheckGPUHostOpsPass> {
+  using Base::Base;
   void runOnOperation() override {
     auto isTensor = [](Type type) { return isa<TensorType>(type); };
     bool failedAny = false;
     getOperation()->walk<WalkOrder::PreOrder>([&](Operation *op) {
-      if (isGPULowerable(op))
+      if (linalgKernels ? isTiledLowerable(op) : isPerOpLowerable(op))
         return WalkResult::advance();
       if (llvm::none_of(op->getOperandTypes(), isTensor) &&
           llvm::none_of(op->getResultTypes(), isTensor))
         return WalkResult::advance();
-      op->emitOpError()
-          << "cannot be lowered by rope-gpu-pipeline: it runs the tensor "
-             "ops of a function as kernels on device buffers, and has kernels "
-             "for rope and linalg ops and views for tensor slices and "
-             "reshapes, not for this op; lower this function with "
-             "rope-cpu-pipeline, write the op as a linalg op, or move it to "
-             "another function";
+      if (linalgKernels)
+        op->emitOpError()
+            << "cannot be lowered by rope-gpu-pipeline: it runs the tensor "
+               "ops of a function as kernels on device buffers, and has "
+               "kernels for rope and linalg ops and views for tensor slices "
+               "and reshapes, not for this op; lower this function with "
+               "rope-cpu-pipeline, write the op as a linalg op, or move it "
+               "to another function";
+      else
+        op->emitOpError()
+            << "cannot be lowered by rope-gpu-pipeline: it runs rope ops as "
+               "kernels on device buffers and has no host code for other "
+               "tensor ops (only rope ops, tensor.empty and tensor.dim may "
+               "use tensors); lower this function with rope-cpu-pipeline "
+               "(or rope-gpu-pipeline with tiled=1 for linalg neighbours), "
+               "or move the op to another function";
       failedAny = true;
       return WalkResult::skip();
     });

@@ -41,6 +41,12 @@ bool isWorkgroup(MemRefType type) {
   return space && space.getValue() == gpu::AddressSpace::Workgroup;
 }
 
+bool hasBlockMapping(scf::ForallOp forall) {
+  std::optional<ArrayAttr> mapping = forall.getMapping();
+  return mapping &&
+         llvm::any_of(*mapping, llvm::IsaPred<gpu::GPUBlockMappingAttr>);
+}
+
 bool hasThreadMapping(scf::ForallOp forall) {
   std::optional<ArrayAttr> mapping = forall.getMapping();
   return mapping &&
@@ -182,7 +188,7 @@ struct RopeGPUMapForallsPass
   void runOnOperation() override {
     SmallVector<scf::ForallOp> blocks;
     getOperation()->walk([&](scf::ForallOp forall) {
-      if (!hasThreadMapping(forall) && !forall->getParentOfType<scf::ForallOp>())
+      if (hasBlockMapping(forall))
         blocks.push_back(forall);
     });
     IRRewriter rewriter(&getContext());
@@ -285,6 +291,11 @@ struct RopeGPUMapForallsPass
   void setAlignments() {
     // A thread's n-D vectors (several rows, the two halves of a pair) as
     // 1-D vectors: unrolled, what is left lowered to 1-D ops.
+    // Contiguous n-D transfers (interleaved pairs) first become one 1-D
+    // access each.
+    RewritePatternSet flatten(&getContext());
+    vector::populateFlattenVectorTransferPatterns(flatten, /*bitwidth=*/128);
+    (void)applyPatternsGreedily(getOperation(), std::move(flatten));
     RewritePatternSet oneD(&getContext());
     vector::populateVectorUnrollPatterns(
         oneD, vector::UnrollVectorOptions()
@@ -309,6 +320,7 @@ struct RopeGPUMapForallsPass
         oneD, vector::VectorTransposeLowering::EltWise);
     vector::populateVectorShapeCastLoweringPatterns(oneD);
     vector::populateVectorStepLoweringPatterns(oneD);
+    vector::populateVectorInsertExtractStridedSliceTransforms(oneD);
     (void)applyPatternsGreedily(getOperation(), std::move(oneD));
     // n-D transfers (a thread's rows) unrolled into 1-D ones.
     RewritePatternSet unroll(&getContext());

@@ -88,14 +88,19 @@ FailureOr<SmallVector<int64_t>> threadTileSizes(linalg::LinalgOp op,
     elementBits = std::max<int64_t>(
         elementBits, getElementTypeOrSelf(init.getType()).getIntOrFloatBitWidth());
   int64_t available = blockSize;
+  // Elements one access takes, along the innermost dimensions while they
+  // are taken whole (interleaved pairs: several [.., 2] pairs).
+  int64_t lanes =
+      scalar ? 1 : std::max<int64_t>(1, accessBytes * 8 / elementBits);
   for (int64_t d = n - 1; d >= 0; --d) {
     if (!linalg::isParallelIterator(iterators[d]) || keep.test(d))
       continue;
     int64_t perThread = 1;
-    if (d == n - 1 && !scalar) {
-      perThread = std::max<int64_t>(1, accessBytes * 8 / elementBits);
+    if (lanes > 1) {
+      perThread = std::min(lanes, ranges[d]);
       while (perThread > 1 && ranges[d] % perThread)
         perThread /= 2;
+      lanes = perThread == ranges[d] ? lanes / perThread : 1;
     }
     threads[d] = largestDivisorAtMost(ranges[d] / perThread, available);
     available /= threads[d];
@@ -153,6 +158,8 @@ struct RopeGPUTileToThreadsPass
       scf::SCFTilingOptions options;
       options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
       options.setTileSizes(sizes);
+      options.setMapping({gpu::GPUBlockMappingAttr::get(
+          ctx, gpu::MappingId::LinearDim0)});
       rewriter.setInsertionPoint(op);
       FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
           rewriter, cast<TilingInterface>(op.getOperation()), options);

@@ -37,7 +37,16 @@ def RopeCheckGPUHostOpsPass : Pass<"rope-check-gpu-host-ops", "ModuleOp"> {
         outs(%f : tensor<16x256xf32>) -> tensor<16x256xf32>
     // error: 'linalg.matmul' op cannot be lowered by rope-gpu-pipeline: ...
     ```
+
+    With `linalg-kernels` (the pipeline's `tiled` form) linalg ops, tensor
+    slices, reshapes and tensor constants are fine too: that form makes
+    kernels of them.
   }];
+  let options = [
+    Option<"linalgKernels", "linalg-kernels", "bool", /*default=*/"false",
+           "Accept linalg ops, tensor slices and reshapes (the tiled form "
+           "makes kernels of them)">,
+  ];
 }
 
 def RopeGPUTileToThreadsPass : Pass<"rope-gpu-tile-to-threads", "ModuleOp"> {

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -191,7 +192,8 @@ using SizeFn =
 /// Tiles `op` with tile sizes `sizes` into an scf.forall, fusing its table
 /// producers, and replaces it.
 LogicalResult tileAndFuse(RewriterBase &rewriter, ApplyOp op, SizeFn sizes,
-                          int64_t tokenTile, bool fuseNeighbours) {
+                          int64_t tokenTile, bool fuseNeighbours,
+                          bool blockMapping) {
   scf::SCFTilingOptions tiling;
   tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   tiling.setTileSizeComputationFunction(
@@ -237,6 +239,20 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, ApplyOp op, SizeFn sizes,
     if (alignment)
       LoweringAttr::set(loop,
                         LoweringAttr::of(loop).withStoreAlignment(alignment));
+    // A GPU block per tile; mapped loops also keep their single-iteration
+    // form through canonicalization (a one-token decode step is a block).
+    if (blockMapping) {
+      auto forall = cast<scf::ForallOp>(loop);
+      SmallVector<Attribute> mapping;
+      const int64_t rank = forall.getRank();
+      for (int64_t i = 0; i < rank; ++i)
+        mapping.push_back(gpu::GPUBlockMappingAttr::get(
+            rewriter.getContext(),
+            static_cast<gpu::MappingId>(
+                static_cast<int64_t>(gpu::MappingId::LinearDim0) + rank - 1 -
+                i)));
+      forall.setMappingAttr(rewriter.getArrayAttr(mapping));
+    }
     // The neighbours' ops now computed per tile: vectorized with the rest.
     loop->walk([&](linalg::LinalgOp fused) {
       LoweringAttr::set(fused,
@@ -307,7 +323,8 @@ struct RopeTileAndFusePass
       };
       // With min-tiles <= 2 there is no batch of 2 .. min-tiles - 1 tokens.
       if (minTiles <= 2 || !splitHeads) {
-        if (failed(tileAndFuse(rewriter, op, tokenSizes, tile, fuseNeighbours)))
+        if (failed(tileAndFuse(rewriter, op, tokenSizes, tile, fuseNeighbours,
+                                blockMapping)))
           return signalPassFailure();
         continue;
       }
@@ -341,8 +358,10 @@ struct RopeTileAndFusePass
       SizeFn headSizes = [min](OpBuilder &b, ApplyOp op) {
         return headSplitSizes(b, op, min);
       };
-      if (failed(tileAndFuse(rewriter, split, headSizes, tile, fuseNeighbours)) ||
-          failed(tileAndFuse(rewriter, whole, tokenSizes, tile, fuseNeighbours)))
+      if (failed(tileAndFuse(rewriter, split, headSizes, tile, fuseNeighbours,
+                                blockMapping)) ||
+          failed(tileAndFuse(rewriter, whole, tokenSizes, tile, fuseNeighbours,
+                                blockMapping)))
         return signalPassFailure();
     }
   }

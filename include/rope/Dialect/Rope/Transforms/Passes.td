@@ -174,8 +174,12 @@ def RopeTileAndFusePass : Pass<"rope-tile-and-fuse"> {
     Option<"splitHeads", "split-heads", "bool", /*default=*/"true",
            "Split the heads of batches of fewer than min-tiles tokens (but "
            "at least 2)">,
+    Option<"blockMapping", "block-mapping", "bool", /*default=*/"false",
+           "Map the token loops to GPU blocks (#gpu.block<linear_dim_*>): "
+           "the GPU pipeline's tiled form">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::gpu::GPUDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::bufferization::BufferizationDialect",
                            "::mlir::scf::SCFDialect",
