@@ -274,17 +274,18 @@ void buildRopeToGPUPerOpStage(OpPassManager &pm,
                               const RopeGPUPipelineOptions &options,
                               const GPUTarget &target);
 
-/// GPU stage 1 with `tiled`: the tiled form the CPU pipeline also builds (one token per
-/// tile, neighbours fused), each tile's linalg ops over a block's threads.
+/// GPU stage 1 with `tiled`: the tiled form the CPU pipeline also builds
+/// (one token per tile, neighbours fused), each tile's linalg ops over a
+/// block's threads.
 /// Post-condition: no rope ops; every linalg op in a thread loop (on
 /// tensors: it also runs on the CPU, one thread after another).
 void buildRopeGPUTiledStage(OpPassManager &pm,
                             const RopeGPUPipelineOptions &options,
                             const GPUTarget &target);
 
-/// GPU stage 2 with `tiled`: bufferized, token tiles to gpu.launch blocks, thread loops
-/// to threads, async. Post-condition: host code with gpu.alloc/gpu.launch
-/// on one async chain; no tensors.
+/// GPU stage 2 with `tiled`: bufferized, token tiles to gpu.launch blocks,
+/// thread loops to threads, async. Post-condition: host code with
+/// gpu.alloc/gpu.launch on one async chain; no tensors.
 void buildRopeToGPUStage(OpPassManager &pm,
                          const RopeGPUPipelineOptions &options,
                          const GPUTarget &target);

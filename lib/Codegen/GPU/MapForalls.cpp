@@ -202,7 +202,8 @@ struct RopeGPUMapForallsPass
 
   LogicalResult mapToLaunch(IRRewriter &rewriter, scf::ForallOp forall) {
     if (forall.getNumResults() != 0)
-      return forall.emitOpError("must be bufferized before rope-gpu-map-foralls");
+      return forall.emitOpError(
+          "must be bufferized before rope-gpu-map-foralls");
     if (forall.getRank() > 3)
       return forall.emitOpError("has more than 3 dimensions: no grid for it");
     Location loc = forall.getLoc();
@@ -258,7 +259,8 @@ struct RopeGPUMapForallsPass
       rewriter.replaceOp(alloc, shared);
     }
     // The CPU code generators' hints (rope.lowering) mean nothing here.
-    launch.walk([](Operation *op) { op->removeDiscardableAttr("rope.lowering"); });
+    launch.walk(
+        [](Operation *op) { op->removeDiscardableAttr("rope.lowering"); });
     // Thread loops from 0 by 1, as the mapping takes them.
     SmallVector<scf::ForallOp> threadLoops;
     launch.walk([&](scf::ForallOp loop) { threadLoops.push_back(loop); });

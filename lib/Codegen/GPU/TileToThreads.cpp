@@ -86,7 +86,8 @@ FailureOr<SmallVector<int64_t>> threadTileSizes(linalg::LinalgOp op,
   int64_t elementBits = 8;
   for (Value init : op.getDpsInits())
     elementBits = std::max<int64_t>(
-        elementBits, getElementTypeOrSelf(init.getType()).getIntOrFloatBitWidth());
+        elementBits,
+        getElementTypeOrSelf(init.getType()).getIntOrFloatBitWidth());
   int64_t available = blockSize;
   // Elements one access takes, along the innermost dimensions while they
   // are taken whole (interleaved pairs: several [.., 2] pairs).
@@ -153,7 +154,8 @@ struct RopeGPUTileToThreadsPass
       if (it == iterators.end())
         return op->emitOpError("cannot be lowered by rope-gpu-pipeline: it "
                                "has no parallel dimension to run blocks over");
-      SmallVector<OpFoldResult> sizes(iterators.size(), rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes(iterators.size(),
+                                      rewriter.getIndexAttr(0));
       sizes[std::distance(iterators.begin(), it)] = rewriter.getIndexAttr(1);
       scf::SCFTilingOptions options;
       options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
@@ -169,7 +171,8 @@ struct RopeGPUTileToThreadsPass
     }
 
     // 2. What the ops of a block pass each other: workgroup memory.
-    auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    auto workgroup =
+        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
     SmallVector<Operation *> temporaries;
     func.walk([&](Operation *op) {
       if (isa<tensor::EmptyOp, bufferization::AllocTensorOp>(op) &&
