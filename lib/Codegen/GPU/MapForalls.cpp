@@ -47,12 +47,6 @@ bool hasBlockMapping(scf::ForallOp forall) {
          llvm::any_of(*mapping, llvm::IsaPred<gpu::GPUBlockMappingAttr>);
 }
 
-bool hasThreadMapping(scf::ForallOp forall) {
-  std::optional<ArrayAttr> mapping = forall.getMapping();
-  return mapping &&
-         llvm::any_of(*mapping, llvm::IsaPred<gpu::GPUThreadMappingAttr>);
-}
-
 /// Whether `v` is a multiple of `n` by how it is computed (constants,
 /// products with multiples, sums of multiples, affine maps thereof).
 bool isMultipleOf(Value v, int64_t n, int depth = 0) {
