@@ -88,6 +88,7 @@ void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
   RopeGPUMapForallsPassOptions map;
   map.blockSize = options.blockSize;
   pm.addPass(createRopeGPUMapForallsPass(map));
+  pm.addPass(createRopeGPUVectorAccessesPass());
   pm.addPass(createRopeGPUDeviceBuffersPass());
   // Outline before canonicalization hoists the kernels' constants out.
   pm.addPass(createGpuKernelOutliningPass());

@@ -4,28 +4,21 @@
 // launch with one block per iteration (run-time trip counts, which upstream's
 // mapForallToBlocks does not take), its workgroup buffers become workgroup
 // attributions, and the thread loops inside go to threads with upstream's
-// mapNestedForallToThreadsImpl (a barrier after each).
+// mapNestedForallToThreadsImpl (a barrier after each). Its vector code is
+// rope-gpu-vector-accesses's.
 //
 //===----------------------------------------------------------------------===//
 
 #include "rope/Codegen/GPU/Passes.h"
 
-#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/TransformOps/GPUTransformOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/UB/IR/UBOps.h"
-#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEGPUMAPFORALLSPASS
@@ -47,134 +40,6 @@ bool hasBlockMapping(scf::ForallOp forall) {
          llvm::any_of(*mapping, llvm::IsaPred<gpu::GPUBlockMappingAttr>);
 }
 
-/// Whether `v` is a multiple of `n` by how it is computed (constants,
-/// products with multiples, sums of multiples, affine maps thereof).
-bool isMultipleOf(Value v, int64_t n, int depth = 0) {
-  if (n <= 1)
-    return true;
-  if (depth > 8)
-    return false;
-  if (std::optional<int64_t> c = getConstantIntValue(v))
-    return *c % n == 0;
-  Operation *def = v.getDefiningOp();
-  if (!def)
-    return false;
-  if (auto mul = dyn_cast<arith::MulIOp>(def))
-    return isMultipleOf(mul.getLhs(), n, depth + 1) ||
-           isMultipleOf(mul.getRhs(), n, depth + 1);
-  if (auto add = dyn_cast<arith::AddIOp>(def))
-    return isMultipleOf(add.getLhs(), n, depth + 1) &&
-           isMultipleOf(add.getRhs(), n, depth + 1);
-  if (auto linearize = dyn_cast<affine::AffineLinearizeIndexOp>(def)) {
-    // sum of index_k * (product of the basis after k)
-    SmallVector<int64_t> basis(linearize.getStaticBasis());
-    ValueRange indices = linearize.getMultiIndex();
-    if (basis.size() < indices.size())
-      basis.insert(basis.begin(), indices.size() - basis.size(),
-                   ShapedType::kDynamic);
-    int64_t stride = 1;
-    for (int64_t k = indices.size() - 1; k >= 0; --k) {
-      if (!(stride != ShapedType::kDynamic && stride % n == 0) &&
-          !isMultipleOf(indices[k], n, depth + 1))
-        return false;
-      stride = (stride == ShapedType::kDynamic ||
-                ShapedType::isDynamic(basis[k]))
-                   ? ShapedType::kDynamic
-                   : stride * basis[k];
-    }
-    return true;
-  }
-  auto apply = dyn_cast<affine::AffineApplyOp>(def);
-  if (!apply)
-    return false;
-  AffineMap map = apply.getAffineMap();
-  // Substitute each operand that is a multiple of n by n * (fresh dim): the
-  // expression is then a multiple of n structurally.
-  SmallVector<AffineExpr> dims, syms;
-  MLIRContext *ctx = v.getContext();
-  unsigned fresh = map.getNumDims() + map.getNumSymbols();
-  for (auto [i, operand] : llvm::enumerate(apply.getMapOperands())) {
-    AffineExpr e = isMultipleOf(operand, n, depth + 1)
-                       ? getAffineDimExpr(fresh + i, ctx) * n
-                       : (i < map.getNumDims()
-                              ? getAffineDimExpr(i, ctx)
-                              : getAffineSymbolExpr(i - map.getNumDims(), ctx));
-    (i < map.getNumDims() ? dims : syms).push_back(e);
-  }
-  AffineExpr e = map.getResult(0).replaceDimsAndSymbols(dims, syms);
-  return e.isMultipleOf(n);
-}
-
-/// Alignment in bytes that a vector access of `vecType` at `indices` of
-/// `memref` has, given 16-byte aligned buffers (the allocations and the
-/// documented contract for callers' buffers): the largest power of two up
-/// to 16 bytes and the vector's size that divides the byte offset the
-/// indices prove.
-uint64_t accessAlignment(MemRefType memref, ValueRange indices,
-                         VectorType vecType) {
-  const int64_t elementBytes = vecType.getElementTypeBitWidth() / 8;
-  const int64_t bytes = vecType.getNumElements() * elementBytes;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (elementBytes == 0 ||
-      failed(memref.getStridesAndOffset(strides, offset)) ||
-      ShapedType::isDynamic(offset))
-    return std::max<int64_t>(elementBytes, 1);
-  int64_t align = 16;
-  while (align > bytes || align > 16)
-    align /= 2;
-  for (; align > elementBytes; align /= 2) {
-    const int64_t lanes = align / elementBytes;
-    if (offset % lanes)
-      continue;
-    // Row-major: a dynamic stride is still a multiple of the static sizes
-    // inside it.
-    SmallVector<int64_t> known = strides;
-    if (memref.getLayout().isIdentity()) {
-      int64_t inner = 1;
-      for (int64_t d = memref.getRank() - 1; d >= 0; --d) {
-        if (ShapedType::isDynamic(known[d]) && inner % lanes == 0)
-          known[d] = inner;
-        if (!memref.isDynamicDim(d))
-          inner *= memref.getDimSize(d);
-      }
-    }
-    if (llvm::all_of(llvm::zip(indices, known), [&](auto pair) {
-          auto [index, stride] = pair;
-          return (!ShapedType::isDynamic(stride) && stride % lanes == 0) ||
-                 isMultipleOf(index, lanes);
-        }))
-      return align;
-  }
-  return elementBytes;
-}
-
-/// Constants and globals (constant tables) a kernel reads: defined in it,
-/// so that outlining neither passes them as arguments nor loses the globals
-/// (it copies referenced ones into the kernel's module). Last: pattern
-/// drivers hoist constants to the function.
-void sinkConstants(RewriterBase &rewriter, gpu::LaunchOp launch) {
-  Block &body = launch.getBody().front();
-  launch.walk([&](Operation *op) {
-    if (op == launch)
-      return;
-    for (OpOperand &operand : op->getOpOperands()) {
-      Operation *def = operand.get().getDefiningOp();
-      if (!def || launch->isAncestor(def) || def->getNumOperands() ||
-          def->getNumRegions() || !isPure(def) ||
-          !(def->hasTrait<OpTrait::ConstantLike>() ||
-            isa<memref::GetGlobalOp, vector::StepOp, ub::PoisonOp>(def)))
-        continue;
-      rewriter.setInsertionPointToStart(&body);
-      Operation *clone = rewriter.clone(*def);
-      rewriter.modifyOpInPlace(op, [&] {
-        operand.set(
-            clone->getResult(cast<OpResult>(operand.get()).getResultNumber()));
-      });
-    }
-  });
-}
-
 struct RopeGPUMapForallsPass
     : rope::impl::RopeGPUMapForallsPassBase<RopeGPUMapForallsPass> {
   using Base::Base;
@@ -189,9 +54,6 @@ struct RopeGPUMapForallsPass
     for (scf::ForallOp forall : blocks)
       if (failed(mapToLaunch(rewriter, forall)))
         return signalPassFailure();
-    setAlignments();
-    getOperation()->walk(
-        [&](gpu::LaunchOp launch) { sinkConstants(rewriter, launch); });
   }
 
   LogicalResult mapToLaunch(IRRewriter &rewriter, scf::ForallOp forall) {
@@ -282,64 +144,5 @@ struct RopeGPUMapForallsPass
     return success();
   }
 
-  /// Transfers to plain loads and stores on the buffers (subviews folded
-  /// in), each with the alignment its indices prove.
-  void setAlignments() {
-    // A thread's n-D vectors (several rows, the two halves of a pair) as
-    // 1-D vectors: unrolled, what is left lowered to 1-D ops.
-    // Contiguous n-D transfers (interleaved pairs) first become one 1-D
-    // access each.
-    RewritePatternSet flatten(&getContext());
-    vector::populateFlattenVectorTransferPatterns(flatten, /*bitwidth=*/128);
-    (void)applyPatternsGreedily(getOperation(), std::move(flatten));
-    RewritePatternSet oneD(&getContext());
-    vector::populateVectorUnrollPatterns(
-        oneD, vector::UnrollVectorOptions()
-                  .setNativeShapeFn(
-                      [](Operation *op) -> std::optional<SmallVector<int64_t>> {
-                        if (op->getNumResults() != 1)
-                          return std::nullopt;
-                        auto type =
-                            dyn_cast<VectorType>(op->getResult(0).getType());
-                        if (!type || type.getRank() < 2)
-                          return std::nullopt;
-                        SmallVector<int64_t> shape(type.getRank(), 1);
-                        shape.back() = type.getShape().back();
-                        return shape;
-                      })
-                  .setFilterConstraint([](Operation *op) {
-                    return success(op->getParentOfType<gpu::LaunchOp>());
-                  }));
-    vector::populateCastAwayVectorLeadingOneDimPatterns(oneD);
-    vector::populateVectorBroadcastLoweringPatterns(oneD);
-    vector::populateVectorTransposeLoweringPatterns(
-        oneD, vector::VectorTransposeLowering::EltWise);
-    vector::populateVectorShapeCastLoweringPatterns(oneD);
-    vector::populateVectorStepLoweringPatterns(oneD);
-    vector::populateVectorInsertExtractStridedSliceTransforms(oneD);
-    (void)applyPatternsGreedily(getOperation(), std::move(oneD));
-    // n-D transfers (a thread's rows) unrolled into 1-D ones.
-    RewritePatternSet unroll(&getContext());
-    populateVectorToSCFConversionPatterns(
-        unroll, VectorTransferToSCFOptions().enableFullUnroll());
-    (void)applyPatternsGreedily(getOperation(), std::move(unroll));
-    RewritePatternSet patterns(&getContext());
-    vector::populateVectorTransferLoweringPatterns(patterns,
-                                                   /*maxTransferRank=*/1);
-    memref::populateFoldMemRefAliasOpPatterns(patterns);
-    (void)applyPatternsGreedily(getOperation(), std::move(patterns));
-    getOperation()->walk([&](Operation *op) {
-      if (!op->getParentOfType<gpu::LaunchOp>())
-        return;
-      if (auto load = dyn_cast<vector::LoadOp>(op))
-        load.setAlignment(accessAlignment(load.getMemRefType(),
-                                          load.getIndices(),
-                                          load.getVectorType()));
-      else if (auto store = dyn_cast<vector::StoreOp>(op))
-        store.setAlignment(accessAlignment(store.getMemRefType(),
-                                           store.getIndices(),
-                                           store.getVectorType()));
-    });
-  }
 };
 } // namespace

@@ -105,12 +105,9 @@ def RopeGPUMapForallsPass : Pass<"rope-gpu-map-foralls", "ModuleOp"> {
     `gpu.launch` with one block per iteration, the innermost loop dimension
     on grid x; run-time trip counts are fine (upstream's
     `mapForallToBlocks` takes only static ones). Its workgroup buffers
-    become workgroup attributions, the constant tables it reads are
-    referenced from inside it (outlining then copies them into the kernel
-    module), and its thread loops go to `block-size` threads with upstream
-    `mapNestedForallToThreadsImpl`, a `gpu.barrier` after each. Vector
-    transfers become loads and stores on the buffers (subviews folded),
-    with the alignment their indices prove for 16-byte aligned buffers.
+    become workgroup attributions, and its thread loops go to `block-size`
+    threads with upstream `mapNestedForallToThreadsImpl`, a `gpu.barrier`
+    after each.
 
     Post-condition: no `scf.forall`; the work is in `gpu.launch` ops.
   }];
@@ -121,7 +118,28 @@ def RopeGPUMapForallsPass : Pass<"rope-gpu-map-foralls", "ModuleOp"> {
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::gpu::GPUDialect",
-                           "::mlir::memref::MemRefDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def RopeGPUVectorAccessesPass : Pass<"rope-gpu-vector-accesses", "ModuleOp"> {
+  let summary = "Kernel vector code as 1-D, aligned loads and stores";
+  let description = [{
+    In `gpu.launch` bodies: a thread's n-D vectors (several rows, the two
+    halves of a pair) become 1-D vectors (contiguous transfers flattened,
+    the rest unrolled by upstream's unroll and lowering patterns), vector
+    transfers become `vector.load`/`vector.store` on the buffers (subviews
+    folded in), each with the alignment its indices prove for 16-byte
+    aligned buffers: the largest power of two up to 16 bytes dividing the
+    byte offset. That alignment is what makes NVPTX emit 16-byte
+    `ld.global.v4`/`st.global.v4`. Constants and globals the kernels read
+    are kept in (sunk back into) the launches, so that outlining neither
+    passes them as arguments nor loses the globals.
+
+    Post-condition: kernels have only 1-D vectors; their transfers are
+    loads and stores.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
 }
 
