@@ -65,23 +65,15 @@ void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   // Before tiling: a table copy is made once per call, not per tile.
   pm.addPass(createRopeCopyStridedTablesPass());
+  std::optional<RopeTileAndFusePassOptions> tiling;
   if (options.tokenTile > 0) {
-    RopeTileAndFusePassOptions tiling;
-    tiling.tokenTile = options.tokenTile;
-    tiling.minTiles = minTilesOf(options);
-    tiling.stackTableBytes = kTileTableStackBytes;
-    tiling.fuseNeighbours = options.fuseNeighbours;
-    pm.addPass(createRopeTileAndFusePass(tiling));
-    // Elementwise consumers (fp8 quantization) and input data copied into
-    // caches: in the same token loop.
-    if (options.fuseNeighbours) {
-      pm.addPass(createRopeFuseConsumersPass());
-      pm.addPass(createRopeFuseSiblingCopiesPass());
-    }
+    tiling.emplace();
+    tiling->tokenTile = options.tokenTile;
+    tiling->minTiles = minTilesOf(options);
+    tiling->stackTableBytes = kTileTableStackBytes;
+    tiling->fuseNeighbours = options.fuseNeighbours;
   }
-  pm.addPass(createConvertRopeToLinalgPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
+  addRopeToTiledLinalgPasses(pm, tiling, ConvertRopeToLinalgPassOptions());
   if (options.tokenTile > 0 && options.fuseNeighbours) {
     // A fused neighbour's elementwise op computed in the rotation's body.
     pm.addPass(createRopeFuseIntoRotationPass());

@@ -56,17 +56,10 @@ void mlir::rope::buildRopeGPUTiledStage(OpPassManager &pm,
   tiling.splitHeads = false;
   tiling.blockMapping = true;
   tiling.fuseNeighbours = options.fuseNeighbours;
-  pm.addPass(createRopeTileAndFusePass(tiling));
-  if (options.fuseNeighbours) {
-    pm.addPass(createRopeFuseConsumersPass());
-    pm.addPass(createRopeFuseSiblingCopiesPass());
-  }
   ConvertRopeToLinalgPassOptions toLinalg;
   toLinalg.poisonInvalidPositions = true;
   toLinalg.magicNumberRounding = true;
-  pm.addPass(createConvertRopeToLinalgPass(toLinalg));
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
+  addRopeToTiledLinalgPasses(pm, tiling, toLinalg);
   RopeGPUTileToThreadsPassOptions threads;
   threads.blockSize = options.blockSize;
   pm.addPass(createRopeGPUTileToThreadsPass(threads));

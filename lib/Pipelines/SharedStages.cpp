@@ -31,6 +31,23 @@ void addCheck(OpPassManager &pm, ArrayRef<const char *> dialects,
 }
 } // namespace
 
+void mlir::rope::addRopeToTiledLinalgPasses(
+    OpPassManager &pm, std::optional<RopeTileAndFusePassOptions> tiling,
+    const ConvertRopeToLinalgPassOptions &toLinalg) {
+  if (tiling) {
+    pm.addPass(createRopeTileAndFusePass(*tiling));
+    // Elementwise consumers (fp8 quantization) and input data copied into
+    // caches: in the same token loop.
+    if (tiling->fuseNeighbours) {
+      pm.addPass(createRopeFuseConsumersPass());
+      pm.addPass(createRopeFuseSiblingCopiesPass());
+    }
+  }
+  pm.addPass(createConvertRopeToLinalgPass(toLinalg));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
 void mlir::rope::addBufferizationPasses(OpPassManager &pm) {
   // Results stored with bufferization.materialize_in_destination into
   // caller buffers are computed in those buffers directly.
