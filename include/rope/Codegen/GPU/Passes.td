@@ -93,6 +93,7 @@ def RopeGPUTileToThreadsPass : Pass<"rope-gpu-tile-to-threads", "ModuleOp"> {
   ];
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
                            "::mlir::gpu::GPUDialect",
+                           "::mlir::rope::RopeDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::vector::VectorDialect"];
