@@ -10,6 +10,7 @@
 #include "rope/Conversion/Passes.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 #include "rope/ABI/Passes.h"
+#include "rope/Codegen/CPU/Passes.h"
 #include "rope/Codegen/GPU/Passes.h"
 #include "rope/Pipelines/Passes.h"
 
@@ -60,6 +61,13 @@ void mlir::rope::buildRopeGPUTiledStage(OpPassManager &pm,
   toLinalg.poisonInvalidPositions = true;
   toLinalg.magicNumberRounding = true;
   addRopeToTiledLinalgPasses(pm, tiling, toLinalg);
+  // A fused elementwise consumer computed in the rotation's body: no trip
+  // of the rotated tile through shared memory.
+  if (options.fuseNeighbours) {
+    pm.addPass(createRopeFuseIntoRotationPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
   RopeGPUTileToThreadsPassOptions threads;
   threads.blockSize = options.blockSize;
   pm.addPass(createRopeGPUTileToThreadsPass(threads));

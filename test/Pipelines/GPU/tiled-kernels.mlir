@@ -1,5 +1,6 @@
 // RUN: rope-opt %s --rope-gpu-pipeline="tiled=1 chip=sm_90 format=isa" -split-input-file | %python %test_lib/extract_ptx.py | FileCheck %s
 // RUN: rope-opt %s --rope-gpu-pipeline="tiled=1 fuse-neighbours=0 chip=sm_90 format=isa" -split-input-file | %python %test_lib/extract_ptx.py | FileCheck %s --check-prefix=UNFUSED
+// RUN: rope-opt %s --rope-gpu-pipeline="tiled=1 chip=sm_90 format=isa" -split-input-file | %python %test_lib/extract_ptx.py | FileCheck %s --check-prefix=SCALED
 // RUN: rope-opt %s --pass-pipeline="builtin.module(rope-gpu-tiled-stage)" -split-input-file | FileCheck %s --check-prefix=TILED
 
 // The GPU kernels from the tiled form both pipelines share (tiled=1): one
@@ -16,6 +17,12 @@
 // TILED: vector.transfer_read {{.*}} vector<2x8xbf16>
 // TILED: } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
 // TILED: } {mapping = [#gpu.block<linear_dim_0>]
+// The scale is computed in the rotation's body: the only shared memory is
+// the token's cos and sin (64 f32 each, stored as scalars), no trip of
+// rotated q through it.
+// SCALED-LABEL: .visible .entry scaled_kernel(
+// SCALED-NOT: st.shared.v
+// SCALED: ret;
 // CHECK-LABEL: .visible .entry scaled_kernel(
 // CHECK: .shared .align 16 .b8
 // CHECK-NOT: sin.approx
