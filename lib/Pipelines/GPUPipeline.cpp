@@ -10,7 +10,6 @@
 #include "rope/Conversion/Passes.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 #include "rope/ABI/Passes.h"
-#include "rope/Codegen/CPU/Passes.h"
 #include "rope/Codegen/GPU/Passes.h"
 #include "rope/Pipelines/Passes.h"
 

@@ -278,4 +278,30 @@ def RopeCopyStridedTablesPass : Pass<"rope-copy-strided-tables"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def RopeFuseIntoRotationPass : Pass<"rope-fuse-into-rotation"> {
+  let summary = "Compute a fused neighbour's elementwise op in the rotation's body";
+  let description = [{
+    A neighbour's elementwise op that `rope-tile-and-fuse` fused into a
+    token tile (`role = fused`: the scale of a QK RMSNorm) writes a tile of
+    an intermediate tensor that the rotation (`role = rotate`) then reads
+    through its two half slices. This pass moves those slices above the
+    neighbour (upstream's extract_slice bubble-up) and fuses the neighbour
+    into the rotation generic (upstream's elementwise fusion, controlled to
+    these two roles), so the normalized values are computed where they are
+    rotated and no intermediate is written. Reductions (the norm's row sums)
+    stay separate: they are small.
+
+    ```mlir
+    %n = linalg.generic {... role = fused} ins(%x, %rms ...)   // x * rsqrt(..)
+    %n1 = tensor.extract_slice %n[0, 0, 0] [16, 8, 64] ...
+    %n2 = tensor.extract_slice %n[0, 0, 64] [16, 8, 64] ...
+    %y = linalg.generic {... role = rotate} ins(%n1, %n2, %cos, %sin ...)
+    // becomes one generic {role = rotate} on slices of %x and %rms
+    ```
+  }];
+  let dependentDialects = ["::mlir::rope::RopeDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // ROPE_DIALECT_ROPE_TRANSFORMS_PASSES_TD

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "rope/Codegen/CPU/Passes.h"
+#include "rope/Dialect/Rope/Transforms/Passes.h"
 
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
 
@@ -22,7 +22,7 @@
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEFUSEINTOROTATIONPASS
-#include "rope/Codegen/CPU/Passes.h.inc"
+#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;
