@@ -9,6 +9,7 @@
 #include "rope/Conversion/Passes.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 #include "rope/ABI/Passes.h"
+#include "rope/Codegen/Common/Passes.h"
 #include "rope/Codegen/GPU/Passes.h"
 #include "rope/Pipelines/Passes.h"
 
@@ -248,6 +249,7 @@ void mlir::rope::buildRopeCPUPipeline(OpPassManager &pm,
 
 void mlir::rope::registerRopePassesAndPipelines() {
   registerRopePasses();
+  registerRopeCommonCodegenPasses();
   registerRopeCPUPasses();
   registerRopeABIPasses();
   registerRopeGPUPasses();

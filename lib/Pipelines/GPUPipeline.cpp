@@ -10,6 +10,7 @@
 #include "rope/Conversion/Passes.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 #include "rope/ABI/Passes.h"
+#include "rope/Codegen/Common/Passes.h"
 #include "rope/Codegen/GPU/Passes.h"
 #include "rope/Pipelines/Passes.h"
 
@@ -90,6 +91,7 @@ void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
   pm.addPass(createRopeGPUMapForallsPass(map));
   pm.addPass(createRopeGPUVectorAccessesPass());
   pm.addPass(createRopeGPUDeviceBuffersPass());
+  pm.addPass(createRopeGPUDeviceReadsPass());
   // Outline before canonicalization hoists the kernels' constants out.
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createRopeAlignWorkgroupMemoryPass());
@@ -151,6 +153,9 @@ void mlir::rope::buildRopeNVVMStage(OpPassManager &pm,
   // convert-gpu-to-nvvm would call libdevice for them, which then has to be
   // found and linked at compile time.
   pm.addNestedPass<gpu::GPUModuleOp>(createConvertMathToLLVMPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createRopeGPUNativeIntrinsicsPass());
+  // fp8 conversions as integer arithmetic: NVPTX has no fp8 type.
+  pm.addNestedPass<gpu::GPUModuleOp>(createRopeExpandF8Pass());
   gpu::GPUToNVVMPipelineOptions nvvm;
   nvvm.cubinChip = target.chip;
   nvvm.cubinFeatures = target.features;

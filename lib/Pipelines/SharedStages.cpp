@@ -15,11 +15,12 @@ using namespace mlir::rope;
 
 namespace {
 /// Dialects both pipelines take as input: the rope ops among ordinary
-/// tensor computations.
+/// tensor computations (and LLVM's, which they lower to: the message
+/// globals of one pipeline's run-time checks taken by the other).
 const char *const kInputDialects[] = {
-    "builtin", "func",   "rope",  "arith", "math",          "tensor",
-    "linalg",  "scf",    "cf",    "index", "bufferization", "memref",
-    "vector",  "affine", "ub",    "complex"};
+    "builtin", "func",   "rope", "arith",   "math",          "tensor",
+    "linalg",  "scf",    "cf",   "index",   "bufferization", "memref",
+    "vector",  "affine", "ub",   "complex", "llvm"};
 
 void addCheck(OpPassManager &pm, ArrayRef<const char *> dialects,
               StringRef pipeline, bool input) {

@@ -48,6 +48,27 @@ def check_fp8(codes, values, fmt, what):
     return None
 
 
+def gpu_tiled_form(rope_opt, case, name):
+    """The GPU pipeline's IR before its mapping to blocks and threads, as a
+    CPU program: the block and thread loops run as loops, and a block's
+    workgroup buffers are its iteration's own buffers (the memory space is
+    the one thing the CPU lowering has no conversion for)."""
+    proc = subprocess.run([rope_opt, case, "--pass-pipeline=builtin.module(rope-gpu-tiled-stage)"],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        print("FAIL %s: rope-gpu-tiled-stage exited %d: %s" % (name, proc.returncode,
+                                                             proc.stderr.strip()[:2000]))
+        return None
+    text = proc.stdout
+    if "#gpu.block<" not in text or "#gpu.thread<" not in text:
+        print("FAIL %s: no block and thread loops in the GPU tiled form" % name)
+        return None
+    out = case[:-len(".mlir")] + "-gpu-tiled.mlir"
+    with open(out, "w") as f:
+        f.write(text.replace(" {memory_space = #gpu.address_space<workgroup>}", ""))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rope-run", default="")
@@ -58,6 +79,9 @@ def main():
                     help="interleaved pairing instead of half")
     ap.add_argument("--dynamic", action="store_true",
                     help="the token count dynamic (tensor<?x...>)")
+    ap.add_argument("--gpu-tiled", default="", metavar="ROPE_OPT",
+                    help="run the GPU pipeline's tiled form (rope-gpu-tiled-stage "
+                    "by this rope-opt) on the CPU instead of the graph itself")
     ap.add_argument("graph", choices=g.GRAPHS)
     ap.add_argument("dtype", choices=["f32", "bf16"])
     ap.add_argument("options", nargs="?", default="")
@@ -73,13 +97,18 @@ def main():
     name = "%s-%s%s%s%s" % (a.graph, a.dtype, "-" + a.fmt if a.graph in ("fp8", "chain") else "",
                             ("-dynamic" if a.dynamic else "") +
                             ("-interleaved" if a.interleaved else ""),
-                            "-" + a.options if a.options else "")
+                            "-" + a.options if a.options else "") + (
+                                "-gpu-tiled" if a.gpu_tiled else "")
     tmp = os.path.join(a.tmp, name.replace(" ", "_").replace("=", "_"))
     os.makedirs(tmp, exist_ok=True)
     ins, off = g.inputs(a.graph, T, HQ, HK, D, P, a.dtype, a.fmt)
     case = os.path.join(tmp, "case.mlir")
     with open(case, "w") as f:
         f.write(text)
+    if a.gpu_tiled:
+        case = gpu_tiled_form(a.gpu_tiled, case, name)
+        if case is None:
+            return 1
     in_paths = [os.path.join(tmp, n + ".npy") for n, _ in ins]
     for p, (_, arr) in zip(in_paths, ins):
         np.save(p, arr)

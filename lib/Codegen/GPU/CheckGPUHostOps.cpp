@@ -39,7 +39,7 @@ bool isTiledLowerable(Operation *op) {
   return isPerOpLowerable(op) ||
          isa_and_nonnull<linalg::LinalgDialect>(op->getDialect()) ||
          isa<tensor::ExtractSliceOp, tensor::InsertSliceOp,
-             tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp,
+             tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp, tensor::ExtractOp,
              arith::ConstantOp>(op);
 }
 

@@ -155,4 +155,46 @@ def RopeGPUDeviceBuffersPass : Pass<"rope-gpu-device-buffers", "ModuleOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
+def RopeGPUDeviceReadsPass : Pass<"rope-gpu-device-reads", "ModuleOp"> {
+  let summary = "Host reads of device data moved into the kernels using them";
+  let description = [{
+    A scalar read out of a tensor argument (a KV-cache offset, an fp8
+    scale: `tensor.extract` in the input) is a load of device memory in the
+    GPU pipeline's bufferized host code. Where only `gpu.launch` bodies use
+    it, the load and the scalar arithmetic on it (index casts, offsets) are
+    cloned into each launch and the host's copies erased (upstream's
+    `sinkOperationsIntoLaunchOp` stops at the load: its buffer is not yet an
+    operand of the launch). A read the host itself needs (a shape, a loop
+    bound, a value it returns) is an error naming the read and its host
+    use: the host cannot read device memory without a copy and a
+    synchronization.
+
+    Post-condition: the host code reads no buffer.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
+def RopeGPUNativeIntrinsicsPass : Pass<"rope-gpu-native-intrinsics"> {
+  let summary = "LLVM sqrt/fabs/floor/ceil/copysign/round(even) kept from libdevice";
+  let description = [{
+    `convert-gpu-to-nvvm` marks these LLVM intrinsic ops illegal to call
+    libdevice's `__nv_*` for them (and fails on vectors of them, which it
+    cannot call). NVPTX lowers each to one exactly rounded instruction
+    (`sqrt.rn.f32`, `abs`, `cvt.rni`, ...), vectors element by element.
+    This pass rewrites them into `llvm.call_intrinsic` of the same
+    intrinsic, which reaches NVPTX unchanged, so a fused RMSNorm's `rsqrt`
+    (as `1 / sqrt` from `convert-math-to-llvm`) compiles without libdevice.
+    Run it on `gpu.module`s after `convert-math-to-llvm`.
+
+    Example:
+
+    ```mlir
+    %r = llvm.intr.sqrt(%x) : (vector<4xf32>) -> vector<4xf32>
+    // becomes
+    %r = llvm.call_intrinsic "llvm.sqrt.v4f32"(%x) : (vector<4xf32>) -> vector<4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // ROPE_CODEGEN_GPU_PASSES_TD

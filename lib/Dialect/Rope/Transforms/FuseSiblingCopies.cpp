@@ -159,9 +159,13 @@ FailureOr<scf::ForallOp> fuseCopy(RewriterBase &rewriter,
   });
   auto copyLoop = cast<scf::ForallOp>(tiled->loops.front().getOperation());
   LoweringAttr config = LoweringAttr::of(tokens.loop);
+  // Upstream's sibling fusion drops the mapping (the GPU path's blocks).
+  std::optional<ArrayAttr> mapping = tokens.loop.getMapping();
   scf::ForallOp fused =
       fuseIndependentSiblingForallLoops(tokens.loop, copyLoop, rewriter);
   LoweringAttr::set(fused, config);
+  if (mapping)
+    fused.setMappingAttr(*mapping);
   return fused;
 }
 

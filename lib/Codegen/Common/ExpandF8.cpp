@@ -1,6 +1,6 @@
 //===- ExpandF8.cpp - rope-expand-f8 ---------------------------------------===//
 
-#include "rope/Codegen/CPU/Passes.h"
+#include "rope/Codegen/Common/Passes.h"
 
 #include "rope/Utils/F8.h"
 
@@ -10,7 +10,7 @@
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEEXPANDF8PASS
-#include "rope/Codegen/CPU/Passes.h.inc"
+#include "rope/Codegen/Common/Passes.h.inc"
 } // namespace mlir::rope
 
 using namespace mlir;
