@@ -40,12 +40,14 @@ def RopeCheckGPUHostOpsPass : Pass<"rope-check-gpu-host-ops", "ModuleOp"> {
 
     With `linalg-kernels` (the pipeline's `tiled` form) linalg ops, tensor
     slices, reshapes and tensor constants are fine too: that form makes
-    kernels of them.
+    kernels of them; so is a scalar read (`tensor.extract` of a cache offset
+    or a scale), which the kernels using it make (`rope-gpu-device-reads`
+    rejects one the host needs).
   }];
   let options = [
     Option<"linalgKernels", "linalg-kernels", "bool", /*default=*/"false",
-           "Accept linalg ops, tensor slices and reshapes (the tiled form "
-           "makes kernels of them)">,
+           "Accept linalg ops, tensor slices, reshapes and scalar reads (the "
+           "tiled form makes kernels of them)">,
   ];
 }
 
