@@ -15,8 +15,12 @@ Writes into BUNDLE_DIR:
                    or 'properties DTYPE CONFIG' (rope_properties.py: norm kept,
                    scores invariant under shifts up to 2^30, relative rotation)
   bench.txt        the timing cases (Llama-3-8B q+k, 1 .. 131072 tokens)
-  check.py, rope_exec.py, rope_ref.py, npy_util.py, rope_properties.py
-                   the float64 checker
+  fused-bench.txt  rope with its neighbours (fused_graphs.py, tiled=1
+                   kernels) at Llama-3-8B shapes, 16 / 512 / 4096 tokens
+  check.py, rope_exec.py, rope_ref.py, npy_util.py, rope_properties.py,
+  fused_graphs.py, fused_neighbours.py, fp8_check.py
+                   the float64 checker (cases 'fused GRAPH DTYPE FMT': the
+                   fused graphs against fused_neighbours.compare)
   torch_gpu.py     PyTorch eager / torch.compile timings of the same cases
   summarize.py, run.sh   one script running it all, results in results/
 """
@@ -25,6 +29,8 @@ import os
 import shutil
 import subprocess
 import sys
+
+import numpy as np
 
 # rope-aot of a sanitized build (make test-sanitized) runs with the options
 # of the sanitized suite: libMLIR's BumpPtrAllocator poisoning is not ours to
@@ -35,6 +41,8 @@ os.environ["ASAN_OPTIONS"] = ":".join(
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(SRC, "test", "lib"))
+import fused_graphs  # noqa: E402
+import fused_neighbours  # noqa: E402
 import rope_exec  # noqa: E402
 import rope_properties  # noqa: E402
 
@@ -78,6 +86,59 @@ BENCH_FORMS = [
 ]
 
 
+# rope with its neighbours (test/lib/fused_graphs.py), GPU kernels from the
+# tiled form (tiled=1): checked at the CPU test's shapes, timed at Llama-3-8B
+# shapes (q 32 heads, k and v 8, bf16) at 16, 512 and 4096 tokens beside
+# rope alone from the same form.
+FUSED_CHECK = [("rope-only", "bf16", "f8E4M3FN"), ("qk-norm", "bf16", "f8E4M3FN"),
+               ("kv-cache", "bf16", "f8E4M3FN"), ("fp8", "f32", "f8E5M2"),
+               ("qkv-split", "bf16", "f8E4M3FN"), ("chain", "bf16", "f8E4M3FN")]
+FUSED_BENCH = ["rope-only", "qk-norm", "kv-cache", "fp8", "qkv-split", "chain"]
+FUSED_BENCH_TOKENS = [16, 512, 4096]
+PER_OP = "chip=sm_90 format=isa"
+TILED = PER_OP + " tiled=1"
+
+
+def fused_outputs(graph, ins):
+    """(name, template array) of each result that is not a cache updated in
+    place, in result order."""
+    a = dict(ins)
+    like = {"rq": "q", "rk": "k"}
+    res = []
+    for out in fused_graphs.outputs(graph):
+        if out in ("kc2", "vc2"):
+            continue
+        if out == "q8":
+            res.append((out, np.zeros(a["q"].shape, np.uint8)))
+        elif graph == "qkv-split":
+            T = a["qkv"].shape[0]
+            res.append((out, np.zeros((T, fused_neighbours.HQ, fused_neighbours.D),
+                                      a["qkv"].dtype)))
+        else:
+            res.append((out, np.zeros_like(a[like[out]])))
+    return res
+
+
+def fused_bench_args(graph, e):
+    """The runner's argument specs of a fused graph at Llama-3-8B shapes:
+    KIND:TYPE:DIMS (t input, c cache, o output; T the token count)."""
+    HQ, HK, D, P = 32, 8, 128, 8192
+    act = lambda h: "t:%s:T,%d,%d" % (e, h, D)
+    cache = "c:%s:%d,%d,%d" % (e, P, HK, D)
+    cache8 = "c:i8:%d,%d,%d" % (P, HK, D)
+    w, pos, offs, scale = "t:f32:%d" % D, "t:i64:T", "t:i64:1", "t:f32:1"
+    q_out, k_out, q8 = "o:%s:T,%d,%d" % (e, HQ, D), "o:%s:T,%d,%d" % (e, HK, D), \
+        "o:f8:T,%d,%d" % (HQ, D)
+    return {
+        "rope-only": [act(HQ), act(HK), pos, q_out, k_out],
+        "qk-norm": [act(HQ), act(HK), w, w, pos, q_out, k_out],
+        "kv-cache": [act(HQ), act(HK), act(HK), cache, cache, pos, offs, q_out],
+        "qkv-split": ["t:%s:T,%d" % (e, (HQ + 2 * HK) * D), cache, cache, pos, offs, q_out],
+        "fp8": [act(HQ), act(HK), pos, scale, cache8, offs, q8],
+        "chain": [act(HQ), act(HK), act(HK), w, w, pos, scale, cache8, cache8, offs, q8],
+    }[graph]
+
+
 def kernel_name(name):
     return "rope_" + name.replace("-", "_")
 
@@ -87,12 +148,12 @@ def arg_kinds(files):
     return ["i" if os.path.basename(f) == "off.npy" else "t" for f in files]
 
 
-def compile_kernel(build, ir_text, name, workdir, out_obj):
+def compile_kernel(build, ir_text, name, workdir, out_obj, options="chip=sm_90 format=isa"):
     path = os.path.join(workdir, name + ".mlir")
     with open(path, "w") as f:
         f.write(ir_text.replace("func.func @main(", "func.func @%s(" % name, 1))
     cmd = [os.path.join(build, "bin", "rope-aot"), path, "--target=cuda",
-           "--cpu=x86-64", "--gpu-pipeline-options=chip=sm_90 format=isa",
+           "--cpu=x86-64", "--gpu-pipeline-options=" + options,
            "-o", out_obj, "--header=" + os.path.join(workdir, name + ".h")]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -129,18 +190,19 @@ def main():
 
     objects, thunks, table = [], [], []
     check_lines, spec_lines = [], []
-    def add_check_case(name, spec, cdir, files, nout):
+    def add_check_case(name, spec, cdir, files, nout, kinds=None, options=PER_OP,
+                       templates=()):
         kname = kernel_name(name)
         obj = os.path.join(work, kname + ".o")
         with open(os.path.join(cdir, "case.mlir")) as f:
-            compile_kernel(a.build, f.read(), kname, work, obj)
+            compile_kernel(a.build, f.read(), kname, work, obj, options)
         objects.append(obj)
-        kinds = arg_kinds(files)
-        thunks.append(thunk(kname, kinds, nout))
+        kinds = kinds or arg_kinds(files)
+        thunks.append(thunk(kname, ["i" if k == "i" else "t" for k in kinds], nout))
         table.append('  {"%s", %d, %d, call_%s},' % (kname, len(kinds), nout, kname))
-        rel = [os.path.relpath(f, out) for f in files]
+        rel = [os.path.relpath(f, out) for f in list(files) + list(templates)]
         check_lines.append("%s %s %d %s" % (name, kname, nout, " ".join(
-            "%s:%s" % (k, r) for k, r in zip(kinds, rel))))
+            "%s:%s" % (k, r) for k, r in zip(list(kinds) + ["o"] * len(templates), rel))))
         spec_lines.append("%s %s" % (name, spec))
 
     for spec in CHECK_CASES:
@@ -157,6 +219,40 @@ def main():
         os.makedirs(cdir)
         files = rope_properties.write_bundle_case(spec.split(), cdir)
         add_check_case(name, spec, cdir, files, 2)
+
+    for graph, e, fmt in FUSED_CHECK:
+        name = "fused-%s-%s" % (graph, e)
+        cdir = os.path.join(out, "cases", name)
+        os.makedirs(cdir)
+        fn = fused_neighbours
+        with open(os.path.join(cdir, "case.mlir"), "w") as f:
+            f.write(fused_graphs.ir(graph, fn.T, fn.HQ, fn.HK, fn.D, fn.P, e, fmt))
+        ins, _ = fused_graphs.inputs(graph, fn.T, fn.HQ, fn.HK, fn.D, fn.P, e, fmt)
+        files, kinds, templates = [], [], []
+        for n, arr in ins:
+            files.append(os.path.join(cdir, "x_%s.npy" % n))
+            np.save(files[-1], arr)
+            kinds.append("u" if n in ("kc", "vc") else "t")
+        for n, arr in fused_outputs(graph, ins):
+            templates.append(os.path.join(cdir, "o_%s.npy" % n))
+            np.save(templates[-1], arr)
+        add_check_case(name, "fused %s %s %s" % (graph, e, fmt), cdir, files,
+                       len(templates), kinds, TILED, templates)
+
+    fused_lines = []
+    for graph in FUSED_BENCH:
+        text = fused_graphs.dynamic_tokens(
+            fused_graphs.ir(graph, 37, 32, 8, 128, 8192, "bf16"), 37)
+        kname = kernel_name("bench_fused_" + graph)
+        obj = os.path.join(work, kname + ".o")
+        compile_kernel(a.build, text, kname, work, obj, TILED)
+        objects.append(obj)
+        specs = fused_bench_args(graph, "bf16")
+        nout = sum(1 for x in specs if x[0] == "o")
+        thunks.append(thunk(kname, ["t"] * (len(specs) - nout), nout))
+        table.append('  {"%s", %d, %d, call_%s},' % (kname, len(specs) - nout, nout, kname))
+        for t in FUSED_BENCH_TOKENS:
+            fused_lines.append("fused-%s-%d %s %d %s" % (graph, t, kname, t, " ".join(specs)))
 
     bench_lines = []
     for label, spec, token_counts in BENCH_FORMS:
@@ -189,6 +285,9 @@ def main():
         f.write("\n".join(check_lines) + "\n")
     with open(os.path.join(out, "specs.txt"), "w") as f:
         f.write("\n".join(spec_lines) + "\n")
+    with open(os.path.join(out, "fused-bench.txt"), "w") as f:
+        f.write("# label kernel tokens KIND:TYPE:DIMS... (t input, c cache, o output)\n")
+        f.write("\n".join(fused_lines) + "\n")
     with open(os.path.join(out, "bench.txt"), "w") as f:
         f.write("# label kernel dtype tokens q_heads k_heads head_dim form cache_rows\n")
         f.write("\n".join(bench_lines) + "\n")
@@ -208,7 +307,8 @@ def main():
     if proc.returncode != 0:
         raise SystemExit("make_bundle: linking the runner failed:\n%s\n%s" % (
             " ".join(cmd), proc.stderr))
-    for f in ("rope_exec.py", "rope_ref.py", "npy_util.py", "rope_properties.py"):
+    for f in ("rope_exec.py", "rope_ref.py", "npy_util.py", "rope_properties.py",
+              "fused_graphs.py", "fused_neighbours.py", "fp8_check.py"):
         shutil.copy(os.path.join(SRC, "test", "lib", f), out)
     for f in ("check.py", "torch_gpu.py", "summarize.py", "run.sh", "README.md"):
         shutil.copy(os.path.join(HERE, f), out)
@@ -216,8 +316,8 @@ def main():
                for d, _, fs in os.walk(out) for f in fs)
     if size > 32 << 20:
         raise SystemExit("make_bundle: the bundle is %.1f MiB, over 32 MiB" % (size / 2**20))
-    print("gpu-bundle: %s, %d check cases, %d bench cases, %.1f MiB" % (
-        out, len(check_lines), len(bench_lines), size / 2**20))
+    print("gpu-bundle: %s, %d check cases, %d bench cases, %d fused bench cases, %.1f MiB" % (
+        out, len(check_lines), len(bench_lines), len(fused_lines), size / 2**20))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The GPU check bundle, on CUDA device 0, in one go (about 5 minutes at most):
+# The GPU check bundle, on CUDA device 0, in one go (about 7 minutes at most):
 # the execution forms against float64 numpy, then the timings (our kernels,
 # the same-bytes copy, an empty launch, PyTorch eager and torch.compile).
 # Everything lands in results/; summary.txt first.
@@ -23,6 +23,11 @@ timeout 60 ./rope-gpu-runner bench bench.txt results/rope-bench.json $REPEAT > r
 say "rope bench: exit $?"
 timeout 100 $PYTHON torch_gpu.py bench.txt results/torch.json $REPEAT > results/torch.txt 2>&1
 say "torch bench: exit $?"
+timeout 40 ./rope-gpu-runner bench-fused fused-bench.txt results/fused-bench.json $REPEAT > results/fused-bench.txt 2>&1
+say "fused bench: exit $?"
+timeout 100 $PYTHON torch_gpu.py --fused fused-bench.txt results/torch-fused.json $REPEAT > results/torch-fused.txt 2>&1
+say "torch fused bench: exit $?"
 $PYTHON summarize.py results/rope-bench.json results/torch.json > results/performance.txt 2>&1
+$PYTHON summarize.py --fused results/fused-bench.json results/torch-fused.json >> results/performance.txt 2>&1
 cat results/performance.txt >> results/summary.txt
 cat results/summary.txt

@@ -67,7 +67,8 @@ struct Npy {
 
 size_t elementBytes(const std::string &descr, const std::string &file) {
   static const std::map<std::string, size_t> sizes = {
-      {"<f4", 4}, {"<f8", 8}, {"<f2", 2}, {"<u2", 2}, {"<i8", 8}, {"<i4", 4}};
+      {"<f4", 4}, {"<f8", 8}, {"<f2", 2}, {"<u2", 2},
+      {"<i8", 8}, {"<i4", 4}, {"|i1", 1}, {"|u1", 1}};
   auto it = sizes.find(descr);
   if (it == sizes.end())
     die(file + ": unsupported dtype '" + descr + "'");
@@ -203,12 +204,24 @@ int check(const std::string &casesFile, const std::string &outDir) {
     int outputs = 0;
     ss >> name >> kname >> outputs;
     const BundleKernel &k = kernel(kname);
+    // Inputs: t (tensor), i (index scalar), u (tensor updated in place,
+    // written back as u<k>.npy); o: an output's template (.npy of its
+    // shape and type). Without templates, output k is like input k.
     std::vector<std::pair<char, Npy>> inputs;
+    std::vector<Npy> templates;
     std::string arg;
-    while (ss >> arg)
-      inputs.emplace_back(arg[0], readNpy(root + "/" + arg.substr(2)));
+    while (ss >> arg) {
+      Npy npy = readNpy(root + "/" + arg.substr(2));
+      if (arg[0] == 'o')
+        templates.push_back(std::move(npy));
+      else
+        inputs.emplace_back(arg[0], std::move(npy));
+    }
+    if (templates.empty())
+      for (int i = 0; i < outputs && i < int(inputs.size()); ++i)
+        templates.push_back(inputs[i].second);
     if (int(inputs.size()) != k.inputs || outputs != k.outputs ||
-        int(inputs.size()) < outputs)
+        int(templates.size()) != outputs)
       die(name + ": arguments do not match kernel " + kname);
     // Sized up front: the kernel gets the addresses of these elements.
     std::vector<Descriptor> descs(inputs.size() + outputs);
@@ -226,20 +239,27 @@ int check(const std::string &casesFile, const std::string &outDir) {
       ropeCudaCopy(descs[i].device, npy.data.data(), npy.data.size(), 0);
       args.push_back(descs[i].words.data());
     }
-    // Output k has the shape and type of input tensor k.
     const size_t firstOut = inputs.size();
     for (int i = 0; i < outputs; ++i) {
-      const Npy &like = inputs[i].second;
-      descs[firstOut + i] = deviceBuffer(like.shape, like.data.size());
+      descs[firstOut + i] =
+          deviceBuffer(templates[i].shape, templates[i].data.size());
       args.push_back(descs[firstOut + i].words.data());
     }
     k.call(args.data());
     std::string dir = outDir + "/" + name;
     mkdir(dir.c_str(), 0755);
     for (int i = 0; i < outputs; ++i) {
-      Npy y = inputs[i].second;
+      Npy y = templates[i];
       ropeCudaCopy(y.data.data(), descs[firstOut + i].device, y.data.size(), 1);
       writeNpy(dir + "/y" + std::to_string(i) + ".npy", y);
+    }
+    int updated = 0;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (inputs[i].first != 'u')
+        continue;
+      Npy u = inputs[i].second;
+      ropeCudaCopy(u.data.data(), descs[i].device, u.data.size(), 1);
+      writeNpy(dir + "/u" + std::to_string(updated++) + ".npy", u);
     }
     for (Descriptor &d : descs)
       if (d.device)
@@ -375,6 +395,138 @@ int bench(const std::string &benchFile, const std::string &jsonFile,
   json << "\n]}\n";
   return 0;
 }
+/// One argument of a fused-graph bench case: "KIND:TYPE:DIMS", KIND t
+/// (input), c (cache, written in rows, never read) or o (output), DIMS
+/// with T for the token count.
+struct FusedArg {
+  char kind;
+  std::string type;
+  std::vector<int64_t> shape;
+  size_t bytes() const {
+    size_t n = type == "f32" ? 4 : type == "bf16" ? 2 : type == "i64" ? 8 : 1;
+    for (int64_t d : shape)
+      n *= size_t(d);
+    return n;
+  }
+};
+
+FusedArg parseFusedArg(const std::string &text, int64_t tokens) {
+  size_t a = text.find(':'), b = text.find(':', a + 1);
+  if (a != 1 || b == std::string::npos)
+    die("bad fused bench argument '" + text + "'");
+  FusedArg arg{text[0], text.substr(a + 1, b - a - 1), {}};
+  std::stringstream dims(text.substr(b + 1));
+  std::string d;
+  while (std::getline(dims, d, ','))
+    arg.shape.push_back(d == "T" ? tokens : std::stoll(d));
+  return arg;
+}
+
+/// The fused graphs of test/lib/fused_graphs.py (Llama-3-8B shapes, cache
+/// offset 0): kernel time against the device copy of the activations it
+/// reads (each read once and written once: the traffic rope alone has).
+int benchFused(const std::string &benchFile, const std::string &jsonFile,
+               int repeat) {
+  std::ifstream in(benchFile);
+  if (!in)
+    die(benchFile + ": cannot open");
+  requireDevice();
+  char device[256] = "?";
+  ropeCudaDeviceName(device, sizeof(device));
+  std::ofstream json(jsonFile);
+  json << "{\"device\": \"" << device << "\", \"cases\": [\n";
+  uint32_t state = 0x2545f491u;
+  auto rng = [&state] {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    return state;
+  };
+  std::string line;
+  bool first = true;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#')
+      continue;
+    std::stringstream ss(line);
+    std::string label, kname, text;
+    int64_t tokens = 0;
+    ss >> label >> kname >> tokens;
+    const BundleKernel &k = kernel(kname);
+    std::vector<FusedArg> spec;
+    while (ss >> text)
+      spec.push_back(parseFusedArg(text, tokens));
+    std::vector<Descriptor> d;
+    d.reserve(spec.size());
+    std::vector<void *> copyDst, copySrc;
+    std::vector<size_t> copyBytes;
+    for (const FusedArg &arg : spec) {
+      d.push_back(deviceBuffer(arg.shape, arg.bytes()));
+      std::vector<uint8_t> host(arg.bytes(), 0);
+      bool activation = arg.kind == 't' && arg.shape.size() >= 2;
+      if (activation && arg.type == "bf16") {
+        for (size_t i = 0; i + 1 < host.size(); i += 2) {
+          uint16_t v = uint16_t(0x3f00 + rng() % 0x80);
+          std::memcpy(&host[i], &v, 2);
+        }
+      } else if (arg.type == "f32" && arg.kind == 't') {
+        // Activations in [0.5, 1); weights 1; a scale (one element) 1/64.
+        for (size_t i = 0; i + 3 < host.size(); i += 4) {
+          float v = activation ? 0.5f + float(rng() % 4096) / 8192.0f
+                    : arg.shape.size() == 1 && arg.shape[0] == 1
+                        ? 1.0f / 64
+                        : 1.0f;
+          std::memcpy(&host[i], &v, 4);
+        }
+      } else if (arg.type == "i64" && arg.shape.size() == 1 &&
+                 arg.shape[0] == tokens) {
+        for (int64_t t = 0; t < tokens; ++t)
+          std::memcpy(&host[size_t(t) * 8], &t, 8);
+      }
+      ropeCudaCopy(d.back().device, host.data(), host.size(), 0);
+      if (activation) {
+        copySrc.push_back(d.back().device);
+        copyBytes.push_back(arg.bytes());
+      }
+    }
+    std::vector<Descriptor> scratch;
+    for (size_t b : copyBytes) {
+      scratch.push_back(deviceBuffer({int64_t(b)}, b));
+      copyDst.push_back(scratch.back().device);
+    }
+    std::vector<void *> args;
+    for (Descriptor &x : d)
+      args.push_back(x.words.data());
+    if (int(args.size()) != k.inputs + k.outputs)
+      die(label + ": arguments do not match kernel " + kname);
+    for (int w = 0; w < 3; ++w)
+      k.call(args.data());
+    std::vector<double> kernelUs, copyUs;
+    for (int r = 0; r < repeat; ++r) {
+      ropeCudaFlushL2();
+      ropeCudaKernelTimingBegin();
+      k.call(args.data());
+      kernelUs.push_back(ropeCudaKernelTimingEnd() * 1e3);
+      ropeCudaFlushL2();
+      copyUs.push_back(ropeCudaTimedCopy(copyDst.data(), copySrc.data(),
+                                         copyBytes.data(), copyBytes.size()) *
+                       1e3);
+    }
+    double kernelTime = median(kernelUs), copy = median(copyUs);
+    json << (first ? "" : ",\n") << "  {\"label\": \"" << label
+         << "\", \"tokens\": " << tokens << ", \"kernel_us\": " << kernelTime
+         << ", \"copy_us\": " << copy
+         << ", \"copy_over_kernel\": " << copy / kernelTime << "}";
+    first = false;
+    std::printf("%-32s kernel %9.2f us  copy %9.2f us  copy/kernel %.3f\n",
+                label.c_str(), kernelTime, copy, copy / kernelTime);
+    for (Descriptor &x : d)
+      mgpuMemFree(x.device, nullptr);
+    for (Descriptor &x : scratch)
+      mgpuMemFree(x.device, nullptr);
+  }
+  json << "\n]}\n";
+  return 0;
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -390,9 +542,12 @@ int main(int argc, char **argv) {
   }
   if (a.size() == 3 && a[0] == "check")
     return check(a[1], a[2]);
+  if ((a.size() == 3 || a.size() == 4) && a[0] == "bench-fused")
+    return benchFused(a[1], a[2], a.size() == 4 ? std::atoi(a[3].c_str()) : 20);
   if ((a.size() == 3 || a.size() == 4) && a[0] == "bench")
     return bench(a[1], a[2], a.size() == 4 ? std::atoi(a[3].c_str()) : 20);
   std::fprintf(stderr, "usage: rope-gpu-runner info | check CASES.txt OUTDIR "
-                       "| bench BENCH.txt OUT.json [REPEAT]\n");
+                       "| bench BENCH.txt OUT.json [REPEAT] "
+                       "| bench-fused FUSED.txt OUT.json [REPEAT]\n");
   return 1;
 }

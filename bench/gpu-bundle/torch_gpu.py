@@ -4,6 +4,12 @@ them) and torch.compile of the same function (Triton kernels: what a user
 picks today). CUDA events, L2 flushed before every run, median of REPEAT.
 
     torch_gpu.py BENCH.txt OUT.json [REPEAT]
+    torch_gpu.py --fused FUSED-BENCH.txt OUT.json [REPEAT]
+
+With --fused: the graphs of rope with its neighbours (fused_graphs.py) as a
+PyTorch user writes them (cos/sin from the positions in the function, the
+cache written by slice assignment, fp8 by .to(float8)), eager and
+torch.compile, on the shapes of each case's arguments.
 """
 import json
 import sys
@@ -56,7 +62,125 @@ def timed(fn, args, repeat, flush):
     return sorted(times)[len(times) // 2]
 
 
+BASE, EPS = 500000.0, 1e-6
+
+
+def rope_from_pos(x, pos):
+    d = x.shape[-1]
+    inv = 1.0 / (BASE ** (torch.arange(0, d, 2, device=x.device, dtype=torch.float32) / d))
+    ang = pos.float()[:, None] * inv
+    ang = torch.cat((ang, ang), -1)
+    c, s = torch.cos(ang).unsqueeze(1), torch.sin(ang).unsqueeze(1)
+    xf = x.float()
+    return (xf * c + rotate_half(xf) * s).to(x.dtype)
+
+
+def rmsnorm(x, w):
+    xf = x.float()
+    return (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + EPS) * w).to(x.dtype)
+
+
+def quant(x, scale, fp8=torch.float8_e4m3fn, top=448.0):
+    return (x.float() / scale).clamp(-top, top).to(fp8)
+
+
+def g_rope_only(q, k, pos):
+    return rope_from_pos(q, pos), rope_from_pos(k, pos)
+
+
+def g_qk_norm(q, k, wq, wk, pos):
+    return rope_from_pos(rmsnorm(q, wq), pos), rope_from_pos(rmsnorm(k, wk), pos)
+
+
+def g_kv_cache(q, k, v, kc, vc, pos, off):
+    t = q.shape[0]
+    kc[off:off + t] = rope_from_pos(k, pos)
+    vc[off:off + t] = v
+    return rope_from_pos(q, pos)
+
+
+def g_qkv_split(qkv, kc, vc, pos, off):
+    t, hk, d = qkv.shape[0], kc.shape[1], kc.shape[2]
+    x = qkv.view(t, -1, d)
+    hq = x.shape[1] - 2 * hk
+    q, k, v = x[:, :hq], x[:, hq:hq + hk], x[:, hq + hk:]
+    kc[off:off + t] = rope_from_pos(k, pos)
+    vc[off:off + t] = v
+    return rope_from_pos(q, pos)
+
+
+def g_fp8(q, k, pos, scale, kc, off):
+    t = q.shape[0]
+    kc[off:off + t] = quant(rope_from_pos(k, pos), scale).view(torch.int8)
+    return quant(rope_from_pos(q, pos), scale)
+
+
+def g_chain(q, k, v, wq, wk, pos, scale, kc, vc, off):
+    t = q.shape[0]
+    kc[off:off + t] = quant(rope_from_pos(rmsnorm(k, wk), pos), scale).view(torch.int8)
+    vc[off:off + t] = quant(v, scale).view(torch.int8)
+    return quant(rope_from_pos(rmsnorm(q, wq), pos), scale)
+
+
+FUSED = {"rope-only": g_rope_only, "qk-norm": g_qk_norm, "kv-cache": g_kv_cache,
+         "qkv-split": g_qkv_split, "fp8": g_fp8, "chain": g_chain}
+
+
+def fused_main(bench, out, repeat):
+    dev = torch.device("cuda")
+    l2 = torch.cuda.get_device_properties(dev).L2_cache_size
+    flush = torch.empty(2 * l2, dtype=torch.int8, device=dev)
+    types = {"bf16": torch.bfloat16, "f32": torch.float32, "i64": torch.int64,
+             "i8": torch.int8}
+    results = {"device": torch.cuda.get_device_name(dev), "torch": torch.__version__,
+               "cases": []}
+    compiled = {}
+    for line in open(bench):
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, _, t, *specs = line.split()
+        t = int(t)
+        graph = label[len("fused-"):label.rindex("-")]
+        args = []
+        for spec in specs:
+            kind, ty, dims = spec.split(":")
+            if kind == "o":
+                continue
+            shape = [t if x == "T" else int(x) for x in dims.split(",")]
+            if ty == "i64" and shape == [t]:
+                args.append(torch.arange(t, device=dev))
+            elif ty == "i64":
+                args.append(0)  # the cache offset, a Python int for slicing
+            elif ty == "f32" and shape == [1]:
+                args.append(torch.tensor(1.0 / 64, device=dev))
+            elif kind == "c" or ty == "i8":
+                args.append(torch.zeros(shape, dtype=types[ty], device=dev))
+            elif len(shape) == 1:
+                args.append(torch.ones(shape, dtype=types[ty], device=dev))
+            else:
+                args.append(torch.rand(shape, device=dev).to(types[ty]) * 0.5 + 0.5)
+        fn = FUSED[graph]
+        try:
+            if graph not in compiled:
+                compiled[graph] = torch.compile(fn, dynamic=True)
+            eager_us = timed(fn, args, repeat, flush)
+            compile_us = timed(compiled[graph], args, repeat, flush)
+        except Exception as e:  # a PyTorch without fp8 or Triton: say so, go on
+            print("%-32s failed: %s" % (label, str(e).splitlines()[0] if str(e) else type(e)))
+            continue
+        results["cases"].append({"label": label, "tokens": t, "eager_us": eager_us,
+                                 "compile_us": compile_us})
+        print("%-32s eager %9.2f us  torch.compile %9.2f us" % (label, eager_us, compile_us))
+        sys.stdout.flush()
+        # After each case: a run cut short by its timeout keeps what it has.
+        with open(out, "w") as f:
+            json.dump(results, f, indent=1)
+
+
 def main():
+    if sys.argv[1] == "--fused":
+        fused_main(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 20)
+        return
     bench, out = sys.argv[1], sys.argv[2]
     repeat = int(sys.argv[3]) if len(sys.argv) > 3 else 20
     dev = torch.device("cuda")

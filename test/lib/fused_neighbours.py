@@ -48,6 +48,47 @@ def check_fp8(codes, values, fmt, what):
     return None
 
 
+def compare(graph, outs, ins, dtype, fmt, off, pairing="half"):
+    """Errors (empty when all hold) of the outputs `outs` (in
+    fused_graphs.outputs order; caches as updated) of `graph` on `ins`."""
+    errors = []
+    for got, out, ref in zip(outs, g.outputs(graph),
+                             g.references(graph, ins, dtype, HQ, HK, D, off, pairing)):
+        if ref[0] == "float":
+            errors.append(check_float(got, ref[1], dtype, out))
+        elif ref[0] == "fp8":
+            errors.append(check_fp8(got, ref[1], fmt, out))
+        elif ref[0] == "paged":
+            _, before, (blocks, slots), kind, value = ref
+            mask = np.ones(before.shape[:2], bool)
+            mask[blocks, slots] = False
+            if got.shape != before.shape or not np.array_equal(got[mask], before[mask]):
+                errors.append("%s: slots outside the written ones changed" % out)
+            elif kind == "exact":
+                if not np.array_equal(got[blocks, slots], value):
+                    errors.append("%s: copied rows differ" % out)
+            else:
+                errors.append(check_float(got[blocks, slots], value, dtype, out))
+        else:
+            _, before, rows, kind, value = ref
+            mask = np.ones(before.shape[0], bool)
+            mask[rows] = False
+            if got.dtype != before.dtype or got.shape != before.shape:
+                errors.append("%s: %s %s, expected %s %s" % (out, got.dtype, got.shape,
+                                                             before.dtype, before.shape))
+                continue
+            if not np.array_equal(got[mask], before[mask]):
+                errors.append("%s: rows outside [%d, %d) changed" % (out, rows.start, rows.stop))
+            elif kind == "exact":
+                if not np.array_equal(got[rows], value):
+                    errors.append("%s: copied rows differ" % out)
+            elif kind == "float":
+                errors.append(check_float(got[rows], value, dtype, out))
+            else:
+                errors.append(check_fp8(got[rows], value, fmt, out))
+    return [e for e in errors if e]
+
+
 def gpu_tiled_form(rope_opt, case, name):
     """The GPU pipeline's IR before its mapping to blocks and threads, as a
     CPU program: the block and thread loops run as loops, and a block's
@@ -120,44 +161,8 @@ def main():
     if proc.returncode != 0:
         print("FAIL %s: rope-run exited %d: %s" % (name, proc.returncode, proc.stderr.strip()[:2000]))
         return 1
-    errors = []
-    for path, out, ref in zip(out_paths, g.outputs(a.graph),
-                              g.references(a.graph, ins, a.dtype, HQ, HK, D, off,
-                                           "interleaved" if a.interleaved else "half")):
-        got = np.load(path)
-        if ref[0] == "float":
-            errors.append(check_float(got, ref[1], a.dtype, out))
-        elif ref[0] == "fp8":
-            errors.append(check_fp8(got, ref[1], a.fmt, out))
-        elif ref[0] == "paged":
-            _, before, (blocks, slots), kind, value = ref
-            mask = np.ones(before.shape[:2], bool)
-            mask[blocks, slots] = False
-            if got.shape != before.shape or not np.array_equal(got[mask], before[mask]):
-                errors.append("%s: slots outside the written ones changed" % out)
-            elif kind == "exact":
-                if not np.array_equal(got[blocks, slots], value):
-                    errors.append("%s: copied rows differ" % out)
-            else:
-                errors.append(check_float(got[blocks, slots], value, a.dtype, out))
-        else:
-            _, before, rows, kind, value = ref
-            mask = np.ones(before.shape[0], bool)
-            mask[rows] = False
-            if got.dtype != before.dtype or got.shape != before.shape:
-                errors.append("%s: %s %s, expected %s %s" % (out, got.dtype, got.shape,
-                                                             before.dtype, before.shape))
-                continue
-            if not np.array_equal(got[mask], before[mask]):
-                errors.append("%s: rows outside [%d, %d) changed" % (out, rows.start, rows.stop))
-            elif kind == "exact":
-                if not np.array_equal(got[rows], value):
-                    errors.append("%s: copied rows differ" % out)
-            elif kind == "float":
-                errors.append(check_float(got[rows], value, a.dtype, out))
-            else:
-                errors.append(check_fp8(got[rows], value, a.fmt, out))
-    errors = [e for e in errors if e]
+    errors = compare(a.graph, [np.load(p) for p in out_paths], ins, a.dtype, a.fmt, off,
+                     "interleaved" if a.interleaved else "half")
     if errors:
         print("FAIL %s: %s" % (name, "; ".join(errors)))
         return 1

@@ -107,11 +107,16 @@ bool fitsLoop(tensor::InsertSliceOp insert, TokenLoop tokens,
     if (operand == insert.getSource() && !isInputView(operand))
       return false;
   }
+  // The slice's size is its source's (insert_slice's contract), and with
+  // dynamic token counts often the very value the loop runs to.
   for (auto [iv, dim] : llvm::enumerate(tokens.tokenDims)) {
-    FailureOr<bool> equal = ValueBoundsConstraintSet::areEqual(
-        tokens.loop.getMixedUpperBound()[iv],
-        ValueBoundsConstraintSet::Variable(insert.getSource(), dim));
-    if (failed(equal) || !*equal)
+    OpFoldResult bound = tokens.loop.getMixedUpperBound()[iv];
+    auto equals = [&](ValueBoundsConstraintSet::Variable other) {
+      FailureOr<bool> equal = ValueBoundsConstraintSet::areEqual(bound, other);
+      return succeeded(equal) && *equal;
+    };
+    if (!equals(insert.getMixedSizes()[dim]) &&
+        !equals({insert.getSource(), dim}))
       return false;
   }
   return true;
