@@ -187,18 +187,27 @@ std::string dirOf(const std::string &path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-int check(const std::string &casesFile, const std::string &outDir) {
-  std::ifstream in(casesFile);
+/// The case lines of a cases or bench file (blank lines and # comments
+/// dropped).
+std::vector<std::string> caseLines(const std::string &file) {
+  std::ifstream in(file);
   if (!in)
-    die(casesFile + ": cannot open");
+    die(file + ": cannot open");
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty() && line[0] != '#')
+      lines.push_back(line);
+  return lines;
+}
+
+int check(const std::string &casesFile, const std::string &outDir) {
+  std::vector<std::string> lines = caseLines(casesFile);
   requireDevice();
   std::string root = dirOf(casesFile);
   mkdir(outDir.c_str(), 0755);
-  std::string line;
   int ran = 0;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#')
-      continue;
+  for (const std::string &line : lines) {
     std::stringstream ss(line);
     std::string name, kname;
     int outputs = 0;
@@ -271,6 +280,19 @@ int check(const std::string &casesFile, const std::string &outDir) {
   return 0;
 }
 
+/// xorshift: std::mt19937 would pull libstdc++'s random.o, which needs
+/// glibc 2.36 (arc4random) on the GPU machine.
+struct XorShift {
+  uint32_t state;
+  explicit XorShift(uint32_t seed) : state(seed) {}
+  uint32_t operator()() {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    return state;
+  }
+};
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -282,9 +304,7 @@ const char *kEmptyPtx = ".version 8.0\n.target sm_90\n.address_size 64\n"
 
 int bench(const std::string &benchFile, const std::string &jsonFile,
           int repeat) {
-  std::ifstream in(benchFile);
-  if (!in)
-    die(benchFile + ": cannot open");
+  std::vector<std::string> lines = caseLines(benchFile);
   requireDevice();
   char device[256] = "?";
   ropeCudaDeviceName(device, sizeof(device));
@@ -302,20 +322,9 @@ int bench(const std::string &benchFile, const std::string &jsonFile,
   std::ofstream json(jsonFile);
   json << "{\"device\": \"" << device << "\", \"empty_launch_us\": " << emptyUs
        << ", \"cases\": [\n";
-  // xorshift: std::mt19937 would pull libstdc++'s random.o, which needs
-  // glibc 2.36 (arc4random) on the GPU machine.
-  uint32_t state = 0x9e3779b9u;
-  auto rng = [&state] {
-    state ^= state << 13;
-    state ^= state >> 17;
-    state ^= state << 5;
-    return state;
-  };
-  std::string line;
+  XorShift rng(0x9e3779b9u);
   bool first = true;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#')
-      continue;
+  for (const std::string &line : lines) {
     std::stringstream ss(line);
     std::string label, kname, dtype, form;
     int64_t tokens, hq, hk, dim, cacheRows;
@@ -427,26 +436,15 @@ FusedArg parseFusedArg(const std::string &text, int64_t tokens) {
 /// reads (each read once and written once: the traffic rope alone has).
 int benchFused(const std::string &benchFile, const std::string &jsonFile,
                int repeat) {
-  std::ifstream in(benchFile);
-  if (!in)
-    die(benchFile + ": cannot open");
+  std::vector<std::string> lines = caseLines(benchFile);
   requireDevice();
   char device[256] = "?";
   ropeCudaDeviceName(device, sizeof(device));
   std::ofstream json(jsonFile);
   json << "{\"device\": \"" << device << "\", \"cases\": [\n";
-  uint32_t state = 0x2545f491u;
-  auto rng = [&state] {
-    state ^= state << 13;
-    state ^= state >> 17;
-    state ^= state << 5;
-    return state;
-  };
-  std::string line;
+  XorShift rng(0x2545f491u);
   bool first = true;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#')
-      continue;
+  for (const std::string &line : lines) {
     std::stringstream ss(line);
     std::string label, kname, text;
     int64_t tokens = 0;

@@ -62,6 +62,19 @@ def timed(fn, args, repeat, flush):
     return sorted(times)[len(times) // 2]
 
 
+def time_both(fn, key, args, label, t, compiled, results, repeat, flush):
+    """Eager and torch.compile (compiled once per key) times of fn(*args),
+    recorded in results and printed."""
+    if key not in compiled:
+        compiled[key] = torch.compile(fn, dynamic=True)
+    eager_us = timed(fn, args, repeat, flush)
+    compile_us = timed(compiled[key], args, repeat, flush)
+    results["cases"].append({"label": label, "tokens": t, "eager_us": eager_us,
+                             "compile_us": compile_us})
+    print("%-32s eager %9.2f us  torch.compile %9.2f us" % (label, eager_us, compile_us))
+    sys.stdout.flush()
+
+
 BASE, EPS = 500000.0, 1e-6
 
 
@@ -159,19 +172,11 @@ def fused_main(bench, out, repeat):
                 args.append(torch.ones(shape, dtype=types[ty], device=dev))
             else:
                 args.append(torch.rand(shape, device=dev).to(types[ty]) * 0.5 + 0.5)
-        fn = FUSED[graph]
         try:
-            if graph not in compiled:
-                compiled[graph] = torch.compile(fn, dynamic=True)
-            eager_us = timed(fn, args, repeat, flush)
-            compile_us = timed(compiled[graph], args, repeat, flush)
+            time_both(FUSED[graph], graph, args, label, t, compiled, results, repeat, flush)
         except Exception as e:  # a PyTorch without fp8 or Triton: say so, go on
             print("%-32s failed: %s" % (label, str(e).splitlines()[0] if str(e) else type(e)))
             continue
-        results["cases"].append({"label": label, "tokens": t, "eager_us": eager_us,
-                                 "compile_us": compile_us})
-        print("%-32s eager %9.2f us  torch.compile %9.2f us" % (label, eager_us, compile_us))
-        sys.stdout.flush()
         # After each case: a run cut short by its timeout keeps what it has.
         with open(out, "w") as f:
             json.dump(results, f, indent=1)
@@ -208,15 +213,7 @@ def main():
             cos, sin = torch.cos(ang).to(dt), torch.sin(ang).to(dt)
             fn = apply_interleaved if "interleaved" in label else apply_half
             args = (q, k, cos, sin)
-        key = fn.__name__
-        if key not in compiled:
-            compiled[key] = torch.compile(fn, dynamic=True)
-        eager_us = timed(fn, args, repeat, flush)
-        compile_us = timed(compiled[key], args, repeat, flush)
-        results["cases"].append({"label": label, "tokens": t, "eager_us": eager_us,
-                                 "compile_us": compile_us})
-        print("%-32s eager %9.2f us  torch.compile %9.2f us" % (label, eager_us, compile_us))
-        sys.stdout.flush()
+        time_both(fn, fn.__name__, args, label, t, compiled, results, repeat, flush)
     with open(out, "w") as f:
         json.dump(results, f, indent=1)
 
