@@ -16,6 +16,7 @@
 
 #include "rope/Dialect/Rope/IR/RopeAttrs.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -49,6 +50,65 @@ bool inThreadLoop(Operation *op) {
         return true;
   return false;
 }
+
+/// A read of a stride-2 slice along the last dimension (one half of
+/// interleaved pairs: x[..., 0::2] or x[..., 1::2]) as a contiguous read of
+/// twice the elements and a vector.deinterleave: 16-byte loads instead of
+/// one load per element. The even and odd halves read the same vector
+/// (CSE), so a pair is loaded once.
+struct ContiguousPairRead : OpRewritePattern<vector::TransferReadOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    auto slice = read.getBase().getDefiningOp<tensor::ExtractSliceOp>();
+    VectorType type = read.getVectorType();
+    if (!slice || read.getMask() ||
+        !read.getPermutationMap().isMinorIdentity() ||
+        !llvm::all_of(read.getInBoundsValues(), [](bool b) { return b; }))
+      return failure();
+    RankedTensorType sourceType = slice.getSourceType();
+    const int64_t rank = sourceType.getRank();
+    if (slice.getType().getRank() != rank)
+      return failure();
+    SmallVector<int64_t> strides(slice.getStaticStrides());
+    std::optional<int64_t> offset =
+        getConstantIntValue(slice.getMixedOffsets().back());
+    std::optional<int64_t> size =
+        getConstantIntValue(slice.getMixedSizes().back());
+    if (strides.back() != 2 || !offset || !size ||
+        sourceType.isDynamicDim(rank - 1) ||
+        *offset - *offset % 2 + 2 * *size > sourceType.getDimSize(rank - 1) ||
+        llvm::any_of(ArrayRef(strides).drop_back(),
+                     [](int64_t s) { return s != 1; }))
+      return failure();
+    Location loc = read.getLoc();
+    AffineExpr d0, d1;
+    bindDims(rewriter.getContext(), d0, d1);
+    SmallVector<Value> indices;
+    for (int64_t d = 0; d < rank; ++d) {
+      OpFoldResult index = read.getIndices()[d];
+      OpFoldResult at =
+          d + 1 < rank
+              ? affine::makeComposedFoldedAffineApply(
+                    rewriter, loc, d0 + d1,
+                    {slice.getMixedOffsets()[d], index})
+              : affine::makeComposedFoldedAffineApply(
+                    rewriter, loc, d0 * 2 + (*offset - *offset % 2),
+                    {index});
+      indices.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, at));
+    }
+    SmallVector<int64_t> shape(type.getShape());
+    shape.back() *= 2;
+    auto wide = VectorType::get(shape, type.getElementType());
+    Value both = vector::TransferReadOp::create(
+        rewriter, loc, wide, slice.getSource(), indices, read.getPadding(),
+        SmallVector<bool>(shape.size(), true));
+    auto halves = vector::DeinterleaveOp::create(rewriter, loc, both);
+    rewriter.replaceOp(read, *offset % 2 ? halves.getRes2()
+                                         : halves.getRes1());
+    return success();
+  }
+};
 
 /// Largest divisor of `n` that is at most `limit`.
 int64_t largestDivisorAtMost(int64_t n, int64_t limit) {
@@ -250,6 +310,7 @@ struct RopeGPUTileToThreadsPass
     vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
     vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    patterns.add<ContiguousPairRead>(ctx);
     return applyPatternsGreedily(func, std::move(patterns));
   }
 };

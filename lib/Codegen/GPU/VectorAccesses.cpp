@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Dialect/Vector/Utils/VectorUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -145,6 +146,30 @@ bool isKernelConstant(Operation *op) {
           isa<memref::GetGlobalOp, vector::StepOp, ub::PoisonOp>(op));
 }
 
+/// The pieces an n-D transfer is unrolled into: its largest trailing part
+/// that is contiguous in memory (the 8 pairs of one head of interleaved
+/// data, a [8, 2] tile), leading dimensions one by one; one row for a
+/// transfer that is not on a strided buffer.
+std::optional<SmallVector<int64_t>>
+contiguousPieces(VectorTransferOpInterface transfer) {
+  VectorType type = transfer.getVectorType();
+  if (type.getRank() < 2)
+    return std::nullopt;
+  SmallVector<int64_t> shape(type.getShape());
+  auto memref = dyn_cast<MemRefType>(transfer.getBase().getType());
+  if (memref && transfer.getPermutationMap().isMinorIdentity())
+    for (int64_t k = 0; k < type.getRank(); ++k) {
+      SmallVector<int64_t> piece(k, 1);
+      llvm::append_range(piece, ArrayRef(shape).drop_front(k));
+      if (vector::isContiguousSlice(
+              memref, VectorType::get(piece, type.getElementType())))
+        return piece;
+    }
+  SmallVector<int64_t> row(type.getRank(), 1);
+  row.back() = shape.back();
+  return row;
+}
+
 struct RopeGPUVectorAccessesPass
     : rope::impl::RopeGPUVectorAccessesPassBase<RopeGPUVectorAccessesPass> {
   void runOnOperation() override {
@@ -160,6 +185,9 @@ struct RopeGPUVectorAccessesPass
         oneD, vector::UnrollVectorOptions()
                   .setNativeShapeFn(
                       [](Operation *op) -> std::optional<SmallVector<int64_t>> {
+                        if (auto transfer =
+                                dyn_cast<VectorTransferOpInterface>(op))
+                          return contiguousPieces(transfer);
                         if (op->getNumResults() != 1)
                           return std::nullopt;
                         auto type =
@@ -174,6 +202,8 @@ struct RopeGPUVectorAccessesPass
                     return success(op->getParentOfType<gpu::LaunchOp>());
                   }));
     vector::populateCastAwayVectorLeadingOneDimPatterns(oneD);
+    vector::populateFlattenVectorTransferPatterns(oneD, /*bitwidth=*/128);
+    vector::populateVectorInterleaveLoweringPatterns(oneD, /*targetRank=*/1);
     vector::populateVectorBroadcastLoweringPatterns(oneD);
     vector::populateVectorTransposeLoweringPatterns(
         oneD, vector::VectorTransposeLowering::EltWise);
