@@ -60,6 +60,7 @@ void mlir::rope::buildRopeGPUTiledStage(OpPassManager &pm,
   ConvertRopeToLinalgPassOptions toLinalg;
   toLinalg.poisonInvalidPositions = true;
   toLinalg.magicNumberRounding = true;
+  toLinalg.positionMaxAsReduction = true;
   addRopeToTiledLinalgPasses(pm, tiling, toLinalg);
   // A fused elementwise consumer computed in the rotation's body: no trip
   // of the rotated tile through shared memory.
@@ -152,6 +153,8 @@ void mlir::rope::buildRopeNVVMStage(OpPassManager &pm,
   // math.fma/roundeven to LLVM intrinsics (fma.rn.f32, cvt.rni.f32.f32):
   // convert-gpu-to-nvvm would call libdevice for them, which then has to be
   // found and linked at compile time.
+  // f64 exp/log (run-time frequencies) as arithmetic: no libdevice.
+  pm.addNestedPass<gpu::GPUModuleOp>(createRopeGPUF64ExpLogPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createConvertMathToLLVMPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createRopeGPUNativeIntrinsicsPass());
   // fp8 conversions as integer arithmetic: NVPTX has no fp8 type.

@@ -12,6 +12,7 @@ import sys
 import numpy as np
 
 import fused_graphs as g
+import gpu_tiled
 from fp8_check import decode_table, quantize
 from npy_util import from_storage
 
@@ -90,23 +91,12 @@ def compare(graph, outs, ins, dtype, fmt, off, pairing="half"):
 
 
 def gpu_tiled_form(rope_opt, case, name):
-    """The GPU pipeline's IR before its mapping to blocks and threads, as a
-    CPU program: the block and thread loops run as loops, and a block's
-    workgroup buffers are its iteration's own buffers (the memory space is
-    the one thing the CPU lowering has no conversion for)."""
-    proc = subprocess.run([rope_opt, case, "--pass-pipeline=builtin.module(rope-gpu-tiled-stage)"],
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        print("FAIL %s: rope-gpu-tiled-stage exited %d: %s" % (name, proc.returncode,
-                                                             proc.stderr.strip()[:2000]))
-        return None
-    text = proc.stdout
-    if "#gpu.block<" not in text or "#gpu.thread<" not in text:
-        print("FAIL %s: no block and thread loops in the GPU tiled form" % name)
-        return None
+    """The GPU pipeline's tiled form of `case` (gpu_tiled.py), or None."""
     out = case[:-len(".mlir")] + "-gpu-tiled.mlir"
-    with open(out, "w") as f:
-        f.write(text.replace(" {memory_space = #gpu.address_space<workgroup>}", ""))
+    error = gpu_tiled.form(rope_opt, case, out)
+    if error:
+        print("FAIL %s: %s" % (name, error))
+        return None
     return out
 
 

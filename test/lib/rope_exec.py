@@ -13,6 +13,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
+import gpu_tiled  # noqa: E402
 import npy_util as nu  # noqa: E402
 import rope_ref as ref  # noqa: E402
 
@@ -29,7 +30,7 @@ DEFAULTS = dict(name="case", layout="thd", pairing="half", heads="4", dim="64",
                 report="0", seed="0", device="cpu", token_tile="16",
                 page_walk_min_bytes="", page_walk_max_element_bytes="",
                 specials="0", inv_freq0="1.0", transform="",
-                pipeline_options="")
+                pipeline_options="", gpu_tiled="0")
 
 TOKEN_DIMS = {"thd": [0], "bshd": [0, 1], "bhsd": [0, 2]}
 MLIR_ELT = {"f32": "f32", "f16": "f16", "bf16": "bf16"}
@@ -487,6 +488,14 @@ def run_case(spec, rope_run, tmp_root, report=False):
         if proc.returncode != 0:
             return (False, "FAIL %s: transform failed: %s" %
                     (case.s["name"], proc.stderr.strip()), case, [])
+        ir_path = out_path
+    if case.s["gpu_tiled"] == "1":
+        # The GPU pipeline's tiled form, run on the CPU (gpu_tiled.py).
+        out_path = os.path.join(tmp, "case-gpu-tiled.mlir")
+        error = gpu_tiled.form(os.path.join(os.path.dirname(rope_run), "rope-opt"),
+                               ir_path, out_path)
+        if error:
+            return False, "FAIL %s: %s" % (case.s["name"], error), case, []
         ir_path = out_path
     cmd = [rope_run, ir_path, "-i", ",".join(files),
            "-o", ",".join(outs_paths), "--device=" + case.s["device"],

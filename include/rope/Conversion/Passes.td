@@ -35,6 +35,11 @@ def ConvertRopeToLinalgPass : Pass<"convert-rope-to-linalg"> {
            /*default=*/"false",
            "Round the quadrant of the cos/sin range reduction by adding "
            "1.5 * 2^52 (targets without an f64 roundeven: NVPTX)">,
+    Option<"positionMaxAsReduction", "position-max-as-reduction", "bool",
+           /*default=*/"false",
+           "The n = max(positions) + 1 of run-time frequencies as a "
+           "linalg reduction (a kernel of its own on GPUs, whose host "
+           "cannot read the positions) instead of a host loop">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
@@ -35,13 +36,15 @@ bool isHostRead(Operation *op) {
 }
 
 /// What a kernel can compute for itself from what it is given: a load and
-/// the pure scalar arithmetic on it (an index cast, an offset's sum).
+/// the pure scalar arithmetic on it (an index cast, an offset's sum, the
+/// scaling of run-time frequencies).
 bool isSinkable(Operation *op) {
   if (isa<memref::LoadOp>(op))
     return true;
   if (op->getNumRegions() != 0 || !isPure(op))
     return false;
-  return isa<arith::ArithDialect, affine::AffineDialect>(op->getDialect()) &&
+  return isa<arith::ArithDialect, affine::AffineDialect, math::MathDialect>(
+             op->getDialect()) &&
          llvm::all_of(op->getResultTypes(),
                       [](Type t) { return t.isIntOrIndexOrFloat(); });
 }

@@ -17,6 +17,8 @@
 #include "rope/Dialect/Rope/IR/RopeAttrs.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Analysis/SliceAnalysis.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -185,6 +187,127 @@ struct RopeGPUTileToThreadsPass
     : rope::impl::RopeGPUTileToThreadsPassBase<RopeGPUTileToThreadsPass> {
   using Base::Base;
 
+  /// A reduction of run-time length (one reduction dimension, the parallel
+  /// ones static: max(positions), one result) over the block's threads:
+  /// thread t reduces its contiguous chunk into column t of a partials
+  /// tensor (filled with the combiner's neutral element), then one merge
+  /// reduces the columns into the op's init. (Upstream's
+  /// tileReductionUsingForall writes every thread's partial to column 0
+  /// when the parallel dimensions are not tiled.)
+  LogicalResult splitOverThreads(IRRewriter &rewriter, linalg::LinalgOp op) {
+    MLIRContext *ctx = &getContext();
+    Location loc = op.getLoc();
+    SmallVector<Operation *, 4> combiners;
+    auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+    Value combined =
+        generic && op->getNumResults() == 1
+            ? matchReduction(generic.getRegionOutputArgs(), 0, combiners)
+            : Value();
+    std::optional<TypedAttr> neutral;
+    if (combined && combiners.size() == 1)
+      neutral = arith::getNeutralElement(combiners.front());
+    if (!neutral)
+      return op->emitOpError("cannot be lowered by rope-gpu-pipeline: a "
+                             "reduction of run-time length needs one "
+                             "combining op with a neutral element");
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    const int64_t rank = iterators.size();
+    const int64_t red = std::distance(
+        iterators.begin(), llvm::find_if(iterators, linalg::isReductionIterator));
+    auto initType = cast<RankedTensorType>(op.getDpsInits()[0].getType());
+    // Partials: the result's shape and one column per thread.
+    SmallVector<int64_t> partialShape(initType.getShape());
+    partialShape.push_back(blockSize);
+    rewriter.setInsertionPoint(op);
+    Value neutralValue = arith::ConstantOp::create(rewriter, loc, *neutral);
+    Value partials =
+        linalg::FillOp::create(
+            rewriter, loc, neutralValue,
+            ValueRange{tensor::EmptyOp::create(rewriter, loc, partialShape,
+                                               initType.getElementType())})
+            .getResult(0);
+    SmallVector<OpFoldResult> ranges;
+    for (Range range : op.createLoopRanges(rewriter, loc))
+      ranges.push_back(range.size);
+    AffineExpr t, n;
+    bindDims(ctx, t);
+    bindSymbols(ctx, n);
+    const int64_t threads = blockSize;
+    auto loop = scf::ForallOp::create(
+        rewriter, loc, ArrayRef<OpFoldResult>{rewriter.getIndexAttr(threads)},
+        ValueRange{partials},
+        rewriter.getArrayAttr({gpu::GPUThreadMappingAttr::get(
+            ctx, gpu::MappingId::LinearDim0)}));
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(loop.getBody());
+      Value tid = loop.getInductionVar(0);
+      // [lo, hi) = [min(t c, N), min((t + 1) c, N)), c = ceil(N / T).
+      AffineExpr chunk = n.ceilDiv(threads);
+      OpFoldResult lo = affine::makeComposedFoldedAffineMin(
+          rewriter, loc, AffineMap::get(1, 1, {t * chunk, n}, ctx),
+          {tid, ranges[red]});
+      OpFoldResult hi = affine::makeComposedFoldedAffineMin(
+          rewriter, loc, AffineMap::get(1, 1, {(t + 1) * chunk, n}, ctx),
+          {tid, ranges[red]});
+      AffineExpr d0, d1;
+      bindDims(ctx, d0, d1);
+      OpFoldResult size = affine::makeComposedFoldedAffineApply(
+          rewriter, loc, d1 - d0, {lo, hi});
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes(ranges);
+      offsets[red] = lo;
+      sizes[red] = size;
+      // Its own column of the partials as its init.
+      Value mine = loop.getRegionIterArgs()[0];
+      SmallVector<OpFoldResult> colOffsets(initType.getRank(),
+                                           rewriter.getIndexAttr(0));
+      colOffsets.push_back(tid);
+      SmallVector<OpFoldResult> colSizes =
+          getAsIndexOpFoldResult(ctx, initType.getShape());
+      colSizes.push_back(rewriter.getIndexAttr(1));
+      SmallVector<OpFoldResult> ones(initType.getRank() + 1,
+                                     rewriter.getIndexAttr(1));
+      Value column = tensor::ExtractSliceOp::create(
+          rewriter, loc, initType, mine, colOffsets, colSizes, ones);
+      FailureOr<TilingResult> tiled =
+          cast<TilingInterface>(op.getOperation())
+              .getTiledImplementation(rewriter, offsets, sizes);
+      if (failed(tiled))
+        return op->emitOpError("could not be split over a block's threads");
+      Operation *partial = tiled->tiledOps.front();
+      rewriter.modifyOpInPlace(partial, [&] {
+        cast<DestinationStyleOpInterface>(partial)
+            .getDpsInitsMutable()[0]
+            .assign(column);
+        partial->getResult(0).setType(initType);
+      });
+      rewriter.setInsertionPointToStart(loop.getTerminator().getBody());
+      tensor::ParallelInsertSliceOp::create(rewriter, loc,
+                                            partial->getResult(0), mine,
+                                            colOffsets, colSizes, ones);
+    }
+    // Merge: the columns reduced by the same combiner into the op's init.
+    SmallVector<AffineMap> maps = {
+        rewriter.getMultiDimIdentityMap(initType.getRank() + 1),
+        AffineMap::getMultiDimIdentityMap(initType.getRank() + 1, ctx)
+            .getMajorSubMap(initType.getRank())};
+    SmallVector<utils::IteratorType> mergeIterators(
+        initType.getRank(), utils::IteratorType::parallel);
+    mergeIterators.push_back(utils::IteratorType::reduction);
+    Operation *combiner = combiners.front();
+    auto merge = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{initType}, ValueRange{loop.getResult(0)},
+        ValueRange{op.getDpsInits()[0]}, maps, mergeIterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Operation *clone = b.clone(*combiner);
+          clone->setOperands(args);
+          linalg::YieldOp::create(b, l, clone->getResult(0));
+        });
+    rewriter.replaceOp(op, merge.getResults());
+    return success();
+  }
+
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     IRRewriter rewriter(ctx);
@@ -229,6 +352,32 @@ struct RopeGPUTileToThreadsPass
         return op->emitOpError("could not be tiled into blocks");
       rewriter.replaceOp(op, tiled->replacements);
     }
+
+    // 1b. A reduction of run-time length in a block (max(positions) of
+    // run-time frequencies): its partial results over the threads
+    // (upstream tileReductionUsingForall), merged after them.
+    SmallVector<linalg::LinalgOp> longReductions;
+    func.walk([&](linalg::LinalgOp op) {
+      if (!op.hasPureTensorSemantics() || inThreadLoop(op) ||
+          !op->getParentOfType<scf::ForallOp>())
+        return;
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      SmallVector<utils::IteratorType> iterators =
+          op.getIteratorTypesArray();
+      bool dynamicReduction = false, dynamicParallel = false;
+      for (auto [range, iterator] : llvm::zip(ranges, iterators)) {
+        if (!ShapedType::isDynamic(range))
+          continue;
+        (linalg::isReductionIterator(iterator) ? dynamicReduction
+                                               : dynamicParallel) = true;
+      }
+      if (dynamicReduction && !dynamicParallel &&
+          llvm::count_if(iterators, linalg::isReductionIterator) == 1)
+        longReductions.push_back(op);
+    });
+    for (linalg::LinalgOp op : longReductions)
+      if (failed(splitOverThreads(rewriter, op)))
+        return failure();
 
     // 2. What the ops of a block pass each other: workgroup memory.
     auto workgroup =

@@ -444,14 +444,57 @@ struct PositionsOpLowering : OpRewritePattern<PositionsOp> {
 
 /// A constant, or for run-time types the frequencies of n = max(p) + 1.
 struct InvFreqOpLowering : OpRewritePattern<InvFreqOp> {
-  using OpRewritePattern::OpRewritePattern;
+  InvFreqOpLowering(MLIRContext *ctx, bool maxAsReduction)
+      : OpRewritePattern(ctx), maxAsReduction(maxAsReduction) {}
+  bool maxAsReduction;
+
+  /// max(positions) as a linalg reduction into a tensor<1xi64> (a unit
+  /// parallel dimension: a loop of one block on GPUs), read back.
+  static Value reducedMax(PatternRewriter &rewriter, Location loc,
+                          Value positions) {
+    auto type = cast<RankedTensorType>(positions.getType());
+    Type i64 = rewriter.getI64Type();
+    Value lowest = arith::ConstantOp::create(
+        rewriter, loc,
+        rewriter.getI64IntegerAttr(std::numeric_limits<int64_t>::min()));
+    Value init = linalg::FillOp::create(
+                     rewriter, loc, lowest,
+                     ValueRange{tensor::EmptyOp::create(
+                         rewriter, loc, ArrayRef<int64_t>{1}, i64)})
+                     .getResult(0);
+    const int64_t rank = type.getRank();
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> dims;
+    for (int64_t d = 1; d <= rank; ++d)
+      dims.push_back(getAffineDimExpr(d, ctx));
+    SmallVector<utils::IteratorType> iterators(rank + 1,
+                                               utils::IteratorType::reduction);
+    iterators.front() = utils::IteratorType::parallel;
+    auto reduce = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()}, ValueRange{positions},
+        ValueRange{init},
+        {AffineMap::get(rank + 1, 0, dims, ctx),
+         AffineMap::get(rank + 1, 0, getAffineDimExpr(0, ctx))},
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l,
+              arith::MaxSIOp::create(b, l, castToI64(b, l, args[0]), args[1])
+                  .getResult());
+        });
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    return tensor::ExtractOp::create(rewriter, loc, reduce.getResult(0),
+                                     ValueRange{zero});
+  }
+
   LogicalResult matchAndRewrite(InvFreqOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value seqLen;
     if (Value positions = op.getPositions()) {
       // (Closed form for offset + s: no positions buffer to scan.)
-      Value maxPos = buildPositionRange(rewriter, loc, positions).max;
+      Value maxPos = maxAsReduction && !positions.getDefiningOp<PositionsOp>()
+                         ? reducedMax(rewriter, loc, positions)
+                         : buildPositionRange(rewriter, loc, positions).max;
       seqLen = arith::AddIOp::create(
           rewriter, loc, maxPos,
           arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(1)));
@@ -495,7 +538,8 @@ struct ConvertRopeToLinalgPass
     populateRopeToLinalgConversionPatterns(
         patterns, poisonInvalidPositions,
         magicNumberRounding ? QuadrantRounding::MagicNumber
-                            : QuadrantRounding::RoundEven);
+                            : QuadrantRounding::RoundEven,
+        positionMaxAsReduction);
     // Every rope op goes (an op left is an error naming it); the rest stays.
     ConversionTarget target(getContext());
     target.addIllegalDialect<RopeDialect>();
@@ -514,10 +558,11 @@ struct ConvertRopeToLinalgPass
 
 void mlir::rope::populateRopeToLinalgConversionPatterns(
     RewritePatternSet &patterns, bool poisonInvalidPositions,
-    QuadrantRounding rounding) {
+    QuadrantRounding rounding, bool positionMaxAsReduction) {
   populateDecomposeRotatePatterns(patterns);
-  patterns.add<ApplyOpLowering, InvFreqOpLowering, PositionsOpLowering>(
-      patterns.getContext());
+  patterns.add<ApplyOpLowering, PositionsOpLowering>(patterns.getContext());
+  patterns.add<InvFreqOpLowering>(patterns.getContext(),
+                                  positionMaxAsReduction);
   patterns.add<CosSinOpLowering>(patterns.getContext(), poisonInvalidPositions,
                                  rounding);
   patterns.add<GatherOpLowering>(patterns.getContext(), poisonInvalidPositions);

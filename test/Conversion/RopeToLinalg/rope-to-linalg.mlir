@@ -182,7 +182,7 @@ func.func @apply_partial(%x: tensor<?x8x64xf32>, %e: tensor<?x8x64xf32>, %c: ten
 // CHECK-LABEL: func @inv_freq_dynamic_ntk
 // CHECK: scf.for
 // CHECK: math.log
-// CHECK: tensor.generate
+// CHECK: linalg.generic
 // CHECK: math.exp
 func.func @inv_freq_dynamic_ntk(%p: tensor<?xi64>) -> tensor<32xf64> {
   %f = rope.inv_freq freqs(#rope.dynamic_ntk<base = 10000.0, factor = 2.0, original_max_position = 4096>)

@@ -199,4 +199,27 @@ def RopeGPUNativeIntrinsicsPass : Pass<"rope-gpu-native-intrinsics"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def RopeGPUF64ExpLogPass : Pass<"rope-gpu-f64-exp-log"> {
+  let summary = "f64 math.exp and math.log as arithmetic NVPTX has";
+  let description = [{
+    Run-time frequencies (dynamic NTK) take an f64 log of the sequence
+    length and f64 exps, computed in the kernels from the length a
+    reduction kernel found. NVPTX has no f64 exp or log instruction and the
+    GPU pipeline links no libdevice, so this pass builds them from FMAs, a
+    round to nearest and integer bit operations (`rope/Utils/ExpLog.h`:
+    Cody-Waite reduction and a degree-13 polynomial for exp, the exponent
+    from the bits and the atanh series for log; a few ulp from libm, IEEE
+    special values as libm). Scalars and vectors of f64; f32 and other types
+    are left alone. Run it on `gpu.module`s before `convert-math-to-llvm`.
+
+    ```mlir
+    %y = math.exp %x : f64
+    // becomes: %k = math.roundeven (%x * log2(e)), %r = %x - %k * ln 2,
+    // the polynomial in %r, times 2^%k through the exponent bits
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 #endif // ROPE_CODEGEN_GPU_PASSES_TD

@@ -15,9 +15,13 @@ namespace rope {
 /// `poisonInvalidPositions`: table entries of positions outside what the
 /// run-time checks allow are NaN (for callers that cannot check them).
 /// `rounding`: how the cos/sin range reduction rounds the quadrant.
+/// `positionMaxAsReduction`: max(positions) of run-time frequencies as a
+/// linalg reduction, not a host loop (for callers whose positions are
+/// device data).
 void populateRopeToLinalgConversionPatterns(
     RewritePatternSet &patterns, bool poisonInvalidPositions = false,
-    QuadrantRounding rounding = QuadrantRounding::RoundEven);
+    QuadrantRounding rounding = QuadrantRounding::RoundEven,
+    bool positionMaxAsReduction = false);
 } // namespace rope
 } // namespace mlir
 

@@ -6,6 +6,7 @@
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -55,18 +56,25 @@ static Value dynamicNTK(OpBuilder &b, Location loc, DynamicNTKFreqsAttr attr,
   Value lnBase =
       arith::SelectOp::create(b, loc, longer, scaledLogBase, logBase);
 
-  auto type = RankedTensorType::get({rotaryDim / 2}, f64);
-  auto gen = tensor::GenerateOp::create(b, loc, type, ValueRange{});
-  OpBuilder::InsertionGuard guard(b);
-  Block *body = b.createBlock(&gen.getBody(), {}, {b.getIndexType()}, {loc});
-  Value i = arith::IndexCastOp::create(b, loc, b.getI64Type(),
-                                       body->getArgument(0));
-  Value exponent = arith::MulFOp::create(
-      b, loc, arith::SIToFPOp::create(b, loc, f64, i), c(-2.0 / r));
-  Value f = math::ExpOp::create(
-      b, loc, arith::MulFOp::create(b, loc, exponent, lnBase));
-  tensor::YieldOp::create(b, loc, f);
-  return gen;
+  // A linalg op (not tensor.generate): tiled and fused like the table
+  // that reads it, and a kernel on GPUs rather than host code.
+  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{rotaryDim / 2},
+                                        f64);
+  auto gen = linalg::GenericOp::create(
+      b, loc, TypeRange{empty.getType()}, ValueRange{}, ValueRange{empty},
+      ArrayRef<AffineMap>{b.getMultiDimIdentityMap(1)},
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
+      [&](OpBuilder &nb, Location nl, ValueRange) {
+        Value i = arith::IndexCastOp::create(
+            nb, nl, nb.getI64Type(), linalg::IndexOp::create(nb, nl, 0));
+        Value exponent = arith::MulFOp::create(
+            nb, nl, arith::SIToFPOp::create(nb, nl, f64, i),
+            arith::ConstantOp::create(nb, nl, nb.getF64FloatAttr(-2.0 / r)));
+        Value f = math::ExpOp::create(
+            nb, nl, arith::MulFOp::create(nb, nl, exponent, lnBase));
+        linalg::YieldOp::create(nb, nl, f);
+      });
+  return gen.getResult(0);
 }
 
 FrequencyTensors mlir::rope::buildFrequencyTensors(OpBuilder &b, Location loc,
