@@ -15,6 +15,8 @@ import sys
 
 import numpy as np
 
+import gpu_tiled
+
 IR = """func.func @main(%x: tensor<?x{H}x{D}x{dt}>, %c: tensor<?x{D}xf32>, %s: tensor<?x{D}xf32>) -> tensor<?x{H}x{D}x{dt}> {{
   %c0 = arith.constant 0 : index
   %t = tensor.dim %x, %c0 : tensor<?x{H}x{D}x{dt}>
@@ -30,11 +32,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rope-run", required=True)
     ap.add_argument("--tmp", required=True)
+    ap.add_argument("--gpu-tiled", default="", metavar="ROPE_OPT",
+                    help="run the GPU pipeline's tiled form (gpu_tiled.py)")
     ap.add_argument("pairing", choices=["half", "interleaved"])
     ap.add_argument("dtype", choices=["f32", "bf16"])
     ap.add_argument("token_tile")
     a = ap.parse_args()
-    name = "full-width-%s-%s-tile%s" % (a.pairing, a.dtype, a.token_tile)
+    name = "full-width-%s-%s-tile%s%s" % (a.pairing, a.dtype, a.token_tile,
+                                          "-gpu-tiled" if a.gpu_tiled else "")
     tmp = os.path.join(a.tmp, name)
     os.makedirs(tmp, exist_ok=True)
     T, H, D = 19, 4, 64
@@ -51,7 +56,15 @@ def main():
     np.save(paths[0], bits if a.dtype == "bf16" else x)
     np.save(paths[1], cos)
     np.save(paths[2], sin)
-    cmd = [a.rope_run, os.path.join(tmp, "case.mlir"), "-i", ",".join(paths[:3]),
+    case = os.path.join(tmp, "case.mlir")
+    if a.gpu_tiled:
+        tiled = os.path.join(tmp, "case-gpu-tiled.mlir")
+        error = gpu_tiled.form(a.gpu_tiled, case, tiled)
+        if error:
+            print("FAIL %s: %s" % (name, error))
+            return 1
+        case = tiled
+    cmd = [a.rope_run, case, "-i", ",".join(paths[:3]),
            "-o", paths[3], "--cpu-pipeline-options=token-tile=" + a.token_tile]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:

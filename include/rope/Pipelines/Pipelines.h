@@ -252,7 +252,7 @@ struct RopeGPUPipelineOptions
                      "(rope-gpu-tiled-stage; takes linalg neighbours, fused "
                      "or as kernels of their own) instead of one hand-built "
                      "kernel per rope op (convert-rope-to-gpu)"),
-      llvm::cl::init(false)};
+      llvm::cl::init(true)};
   PassOptions::Option<bool> fuseNeighbours{
       *this, "fuse-neighbours",
       llvm::cl::desc("Fuse the neighbours' linalg ops into the rope ops' "

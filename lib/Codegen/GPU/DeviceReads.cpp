@@ -39,10 +39,14 @@ bool isHostRead(Operation *op) {
 /// the pure scalar arithmetic on it (an index cast, an offset's sum, the
 /// scaling of run-time frequencies).
 bool isSinkable(Operation *op) {
-  if (isa<memref::LoadOp>(op))
+  // A constant table (memref.get_global: host memory as the host sees it)
+  // and a choice between tables (LongRoPE's factors) are the kernel's own.
+  if (isa<memref::LoadOp, memref::GetGlobalOp>(op))
     return true;
   if (op->getNumRegions() != 0 || !isPure(op))
     return false;
+  if (isa<arith::SelectOp>(op))
+    return true;
   return isa<arith::ArithDialect, affine::AffineDialect, math::MathDialect>(
              op->getDialect()) &&
          llvm::all_of(op->getResultTypes(),

@@ -6,7 +6,7 @@
 // barrier) into 16-byte aligned shared memory and read back with 16-byte
 // loads by every head of q and k; x is read and written 16 bytes at a time.
 // CHECK: .target sm_90
-// CHECK: .global .align 16 .b8 __rope_inv_freq[512]
+// CHECK: .global .align {{[0-9]+}} .b8 {{[_a-z0-9]+}}[512]
 // CHECK-LABEL: .visible .entry llama_qk_kernel(
 // CHECK: .shared .align 16 .b8
 // CHECK: .shared .align 16 .b8

@@ -1,5 +1,37 @@
-// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-to-gpu-stage)" -split-input-file | FileCheck %s
-// RUN: rope-opt %s --rope-gpu-pipeline="chip=sm_90 format=isa" -split-input-file | FileCheck %s --check-prefix=PTX
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-to-gpu-stage)" -split-input-file | FileCheck %s --check-prefix=TILED
+// RUN: rope-opt %s --rope-gpu-pipeline="chip=sm_90 format=isa" -split-input-file | FileCheck %s --check-prefix=TILED-PTX
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-to-gpu-stage{tiled=0})" -split-input-file | FileCheck %s
+// RUN: rope-opt %s --rope-gpu-pipeline="chip=sm_90 format=isa tiled=0" -split-input-file | FileCheck %s --check-prefix=PTX
+
+// The tiled form (the default): everything on the device, the host reads
+// nothing. Dynamic NTK with explicit positions: n = max(positions) + 1 is
+// a reduction kernel (the positions split over a block's 128 threads into
+// workgroup partials, then merged); the frequencies a kernel reading n
+// (f64 log and exp as arithmetic: no libdevice); the rotation reads them.
+// TILED-LABEL: func.func @dynamic_ntk
+// TILED-NOT: memref.load
+// TILED: gpu.launch_func {{.*}} blocks in (%c1, %c1, %c1) threads in (%c128, %c1, %c1) args(%{{.*}} : index, %{{.*}} : memref<?xi64>, %[[N:.*]] : memref<1xi64>
+// TILED: gpu.launch_func {{.*}} args(%[[N]] : memref<1xi64>, %[[F:.*]] : memref<32xf64>)
+// TILED: gpu.launch_func {{.*}} args(%[[F]] : memref<32xf64>
+// TILED: gpu.dealloc async {{.*}} %[[N]]
+// TILED: gpu.dealloc async {{.*}} %[[F]]
+// TILED: gpu.func @dynamic_ntk_kernel(%{{.*}}: index, %{{.*}}: memref<?xi64>, %{{.*}}: memref<1xi64>) workgroup(%{{.*}} : memref<1x128xi64, #gpu.address_space<workgroup>>
+// TILED: arith.maxsi
+// TILED: gpu.barrier
+// TILED: vector.reduction <maxsi>
+// TILED-PTX-LABEL: llvm.func @dynamic_ntk
+// TILED-PTX-NOT: __nv_
+// LongRoPE with implicit positions: n = offset + S from the host's
+// scalars; the choice between the long and short factors (constant
+// tables) is made in the kernel, which has them.
+// TILED-LABEL: func.func @longrope_offset
+// TILED-NOT: memref.get_global
+// TILED: gpu.launch_func
+// TILED: gpu.func @longrope_offset_kernel
+// TILED: memref.get_global @__constant_8xf64
+// TILED: arith.select {{.*}} memref<8xf64>
+
+// The per-op kernels (tiled=0):
 
 // Dynamic NTK with explicit positions: n = max(positions) + 1 comes from a
 // one-block reduction kernel copied back to the host; the frequencies are

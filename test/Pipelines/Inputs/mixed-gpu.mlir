@@ -1,5 +1,5 @@
-// Input of mixed-ops.mlir: the GPU pipeline has no host code for tensor ops
-// other than the rope ops.
+// Input of mixed-ops.mlir: the per-op GPU kernels (tiled=0) have no host
+// code for tensor ops other than the rope ops.
 func.func @matmul_rope(%a: tensor<16x64xf32>, %w: tensor<64x512xf32>, %p: tensor<16xi64>) -> tensor<16x8x64xf32> {
   %z = arith.constant 0.0 : f32
   %e0 = tensor.empty() : tensor<16x512xf32>

@@ -13,6 +13,7 @@
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -54,6 +55,21 @@ void checkRotate(OpBuilder &b, RotateOp op, bool printSizes,
     buildPositionRangeCheck(b, loc, range.min, range.max, range.empty);
 }
 
+/// A result materialized into a caller's buffer is written there in place:
+/// the buffer must have the result's shape (that of its input).
+void checkDestinations(OpBuilder &b, Operation *op, ValueRange inputs,
+                       StringRef what) {
+  for (auto [x, result] : llvm::zip(inputs, op->getResults()))
+    for (Operation *user : result.getUsers())
+      if (auto materialize =
+              dyn_cast<bufferization::MaterializeInDestinationOp>(user))
+        if (isa<BaseMemRefType>(materialize.getDest().getType()))
+          buildBufferSizeCheck(b, op->getLoc(), x, materialize.getDest(),
+                               (what + ": the destination buffer's shape "
+                                       "differs from the result's")
+                                   .str());
+}
+
 struct RopeInsertRuntimeChecksPass
     : rope::impl::RopeInsertRuntimeChecksPassBase<
           RopeInsertRuntimeChecksPass> {
@@ -71,8 +87,10 @@ struct RopeInsertRuntimeChecksPass
       Location loc = op->getLoc();
       if (auto rotate = dyn_cast<RotateOp>(op)) {
         checkRotate(b, rotate, printSizes, checkPositions);
+        checkDestinations(b, op, rotate.getInputs(), "rope.rotate");
       } else if (auto apply = dyn_cast<ApplyOp>(op)) {
         buildShapeChecks(b, loc, apply, printSizes);
+        checkDestinations(b, op, apply.getInputs(), "rope.apply");
       } else if (auto cosSin = dyn_cast<CosSinOp>(op)) {
         buildTableShapeChecks(b, loc, op, cosSin.getPositions(),
                               cosSin.getCosInit(), cosSin.getSinInit(),

@@ -3,6 +3,7 @@
 #ifndef ROPE_DIALECT_ROPE_TRANSFORMS_PASSES_H
 #define ROPE_DIALECT_ROPE_TRANSFORMS_PASSES_H
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Pass/Pass.h"
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
 
