@@ -15,8 +15,8 @@ Writes into BUNDLE_DIR:
                    or 'properties DTYPE CONFIG' (rope_properties.py: norm kept,
                    scores invariant under shifts up to 2^30, relative rotation)
   bench.txt        the timing cases (Llama-3-8B q+k, 1 .. 131072 tokens)
-  fused-bench.txt  rope with its neighbours (fused_graphs.py, tiled=1
-                   kernels) at Llama-3-8B shapes, 16 / 512 / 4096 tokens
+  fused-bench.txt  rope with its neighbours (fused_graphs.py, one kernel
+                   each) at Llama-3-8B shapes, 16 / 512 / 4096 tokens
   check.py, rope_exec.py, rope_ref.py, npy_util.py, rope_properties.py,
   fused_graphs.py, fused_neighbours.py, fp8_check.py
                    the float64 checker (cases 'fused GRAPH DTYPE FMT': the
@@ -87,7 +87,7 @@ BENCH_FORMS = [
 
 
 # rope with its neighbours (test/lib/fused_graphs.py), GPU kernels from the
-# tiled form (tiled=1): checked at the CPU test's shapes, timed at Llama-3-8B
+# tiled form: checked at the CPU test's shapes, timed at Llama-3-8B
 # shapes (q 32 heads, k and v 8, bf16) at 16, 512 and 4096 tokens beside
 # rope alone from the same form.
 FUSED_CHECK = [("rope-only", "bf16", "f8E4M3FN"), ("qk-norm", "bf16", "f8E4M3FN"),
@@ -95,8 +95,7 @@ FUSED_CHECK = [("rope-only", "bf16", "f8E4M3FN"), ("qk-norm", "bf16", "f8E4M3FN"
                ("qkv-split", "bf16", "f8E4M3FN"), ("chain", "bf16", "f8E4M3FN")]
 FUSED_BENCH = ["rope-only", "qk-norm", "kv-cache", "fp8", "qkv-split", "chain"]
 FUSED_BENCH_TOKENS = [16, 512, 4096]
-PER_OP = "chip=sm_90 format=isa"
-TILED = PER_OP + " tiled=1"
+GPU_OPTIONS = "chip=sm_90 format=isa"
 
 
 def fused_outputs(graph, ins):
@@ -190,7 +189,7 @@ def main():
 
     objects, thunks, table = [], [], []
     check_lines, spec_lines = [], []
-    def add_check_case(name, spec, cdir, files, nout, kinds=None, options=PER_OP,
+    def add_check_case(name, spec, cdir, files, nout, kinds=None, options=GPU_OPTIONS,
                        templates=()):
         kname = kernel_name(name)
         obj = os.path.join(work, kname + ".o")
@@ -237,7 +236,7 @@ def main():
             templates.append(os.path.join(cdir, "o_%s.npy" % n))
             np.save(templates[-1], arr)
         add_check_case(name, "fused %s %s %s" % (graph, e, fmt), cdir, files,
-                       len(templates), kinds, TILED, templates)
+                       len(templates), kinds, GPU_OPTIONS, templates)
 
     fused_lines = []
     for graph in FUSED_BENCH:
@@ -245,7 +244,7 @@ def main():
             fused_graphs.ir(graph, 37, 32, 8, 128, 8192, "bf16"), 37)
         kname = kernel_name("bench_fused_" + graph)
         obj = os.path.join(work, kname + ".o")
-        compile_kernel(a.build, text, kname, work, obj, TILED)
+        compile_kernel(a.build, text, kname, work, obj, GPU_OPTIONS)
         objects.append(obj)
         specs = fused_bench_args(graph, "bf16")
         nout = sum(1 for x in specs if x[0] == "o")

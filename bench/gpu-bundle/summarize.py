@@ -6,7 +6,7 @@ case against an empty kernel launch; the targets of issue 16 beside them.
     summarize.py --fused FUSED.json [TORCH-FUSED.json]
 
 With --fused: each fused graph's kernel against rope alone from the same
-(tiled) form at the same token count (issue 25's goal: <= 1.15x at >= 512
+form at the same token count (issue 25's goal: <= 1.15x at >= 512
 tokens), the copy of the activations, and PyTorch.
 """
 import json
@@ -23,7 +23,7 @@ def fused_main(args):
             print("no PyTorch timings: %s" % e)
     alone = {c["tokens"]: c["kernel_us"] for c in rope["cases"]
              if c["label"].startswith("fused-rope-only-")}
-    print("fused graphs on %s (tiled=1 kernels)" % rope["device"])
+    print("fused graphs on %s" % rope["device"])
     print("%-28s %10s %10s %8s %10s %10s %10s" % (
         "case", "kernel us", "copy us", "of copy", "/rope alone", "eager/ours", "compile/ours"))
     for c in rope["cases"]:

@@ -334,8 +334,7 @@ void mlir::rope::registerRopePipelines() {
                     {buildRopeGPUTiledStage});
   PassPipelineRegistration<RopeGPUPipelineOptions>(
       "rope-to-gpu-stage",
-      "GPU pipeline stage 1 (with tiled: stages 1 and 2): rope to "
-      "bufferized, async gpu.launch",
+      "GPU pipeline stages 1 and 2: rope to bufferized, async gpu.launch",
       [](OpPassManager &pm, const RopeGPUPipelineOptions &options) {
         if (!checkPipelineCanBuild(pm, "rope-to-gpu-stage", options))
           return;
@@ -343,10 +342,6 @@ void mlir::rope::registerRopePipelines() {
             resolveTarget(pm, "rope-to-gpu-stage", options);
         if (!target)
           return;
-        if (!options.tiled) {
-          buildRopeToGPUPerOpStage(pm, options, *target);
-          return;
-        }
         buildRopeGPUTiledStage(pm, options, *target);
         buildRopeToGPUStage(pm, options, *target);
       });

@@ -32,9 +32,7 @@ void mlir::rope::buildRopeGPUTiledStage(OpPassManager &pm,
                                         const GPUTarget &) {
   if (options.raise)
     pm.addPass(createRopeRaisePass());
-  RopeCheckGPUHostOpsPassOptions hostOps;
-  hostOps.linalgKernels = true;
-  pm.addPass(createRopeCheckGPUHostOpsPass(hostOps));
+  pm.addPass(createRopeCheckGPUHostOpsPass());
   if (options.emitCInterface) {
     pm.addPass(createRopeEmitCInterfacePass());
     pm.addPass(createRopeHalfScalarsAsBitsPass());
@@ -104,49 +102,6 @@ void mlir::rope::buildRopeToGPUStage(OpPassManager &pm,
   addStageCheck(pm, "rope-to-gpu", {"no-rope-ops", "no-tensors"});
 }
 
-void mlir::rope::buildRopeToGPUPerOpStage(
-    OpPassManager &pm, const RopeGPUPipelineOptions &options,
-    const GPUTarget &) {
-  // Raised programs are rope ops only where the frontend's RoPE was all
-  // there was; anything else stays for the host-op check to name.
-  if (options.raise)
-    pm.addPass(createRopeRaisePass());
-  pm.addPass(createRopeCheckGPUHostOpsPass());
-  if (options.emitCInterface) {
-    pm.addPass(createRopeEmitCInterfacePass());
-    pm.addPass(createRopeHalfScalarsAsBitsPass());
-  }
-  pm.addPass(createRopeCheckDimIndicesPass());
-  // The GPU lowering takes the one-op form.
-  pm.addPass(createRopeComposeRotatePass());
-  // q and k of one attention: one kernel, one cos/sin per token.
-  pm.addPass(createRopeMergeRotationsPass());
-  pm.addPass(createRopeFoldFrequenciesPass());
-  ConvertRopeToGPUPassOptions gpuOptions;
-  gpuOptions.blockSize = options.blockSize;
-  pm.addPass(createConvertRopeToGPUPass(gpuOptions));
-  // Outline before canonicalization hoists the kernels' constants out.
-  pm.addPass(createGpuKernelOutliningPass());
-  pm.addPass(createRopeAlignWorkgroupMemoryPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-  addBufferizationPasses(pm);
-  if (options.emitCInterface)
-    pm.addPass(createRopeCheckDescriptorsPass());
-  // Host-side frequency tables of run-time scaling types: on the stack.
-  bufferization::PromoteBuffersToStackPassOptions stack;
-  stack.maxAllocSizeInBytes = 64 * 1024;
-  pm.addNestedPass<func::FuncOp>(
-      bufferization::createPromoteBuffersToStackPass(stack));
-  // Host code of the run-time frequency types (a linalg.map over the
-  // frequencies) to loops, which the NVVM pipeline lowers with the rest.
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  // Chain gpu.alloc and gpu.launch_func as async ops on one stream: the
-  // form gpu-to-llvm lowers to the mgpu* runtime calls.
-  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
-  addStageCheck(pm, "rope-to-gpu", {"no-rope-ops", "no-tensors"});
-}
-
 void mlir::rope::buildRopeNVVMStage(OpPassManager &pm,
                                     const RopeGPUPipelineOptions &,
                                     const GPUTarget &target) {
@@ -178,12 +133,7 @@ void mlir::rope::buildRopeGPUPipeline(OpPassManager &pm,
   if (!target)
     return;
   addRopePipelineInputCheck(pm, "rope-gpu-pipeline");
-  if (options.tiled) {
-    for (auto stage :
-         {buildRopeGPUTiledStage, buildRopeToGPUStage, buildRopeNVVMStage})
-      stage(pm, options, *target);
-    return;
-  }
-  for (auto stage : {buildRopeToGPUPerOpStage, buildRopeNVVMStage})
+  for (auto stage :
+       {buildRopeGPUTiledStage, buildRopeToGPUStage, buildRopeNVVMStage})
     stage(pm, options, *target);
 }

@@ -1,13 +1,12 @@
 // Rope ops among ordinary ops: what a pipeline cannot take, or leaves
 // unlowered, is an error naming the op.
 // RUN: rope-opt %s --rope-cpu-pipeline -split-input-file -verify-diagnostics
-// RUN: rope-opt %S/Inputs/mixed-gpu.mlir --rope-gpu-pipeline=tiled=0 -split-input-file -verify-diagnostics
-// RUN: not rope-opt %S/Inputs/mixed-gpu.mlir --rope-gpu-pipeline -split-input-file 2>&1 | FileCheck %s --check-prefix=TILED
-// The GPU pipeline's default (tiled) form makes kernels of the linalg ops
-// and views around the rope op; an op of another dialect is still named.
-// TILED-DAG: gpu.binary @matmul_rope_kernel
-// TILED-DAG: gpu.launch_func
-// TILED: error: 'tosa.add' op is not supported by rope-gpu-pipeline
+// RUN: not rope-opt %S/Inputs/mixed-gpu.mlir --rope-gpu-pipeline -split-input-file 2>&1 | FileCheck %s --check-prefix=GPU
+// The GPU pipeline makes kernels of the linalg ops and views around the
+// rope op; an op of another dialect is named.
+// GPU-DAG: gpu.binary @matmul_rope_kernel
+// GPU-DAG: gpu.launch_func
+// GPU: error: 'tosa.add' op is not supported by rope-gpu-pipeline
 
 // linalg.softmax bufferizes, but no stage lowers it (an aggregate op): the
 // error comes at the end instead of from mlir-translate.

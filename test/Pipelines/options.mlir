@@ -4,7 +4,7 @@
 // RUN: not rope-opt %s --pass-pipeline='builtin.module(rope-gpu-pipeline{block-size=0})' 2>&1 | FileCheck %s --check-prefix=BLOCK0
 // RUN: not rope-opt %s --pass-pipeline='builtin.module(rope-gpu-pipeline{block-size=100000})' 2>&1 | FileCheck %s --check-prefix=BLOCKBIG
 // RUN: not rope-opt %s --pass-pipeline='builtin.module(rope-gpu-pipeline{format=bogus})' 2>&1 | FileCheck %s --check-prefix=FORMAT
-// RUN: not rope-opt %s --convert-rope-to-gpu=block-size=-1 2>&1 | FileCheck %s --check-prefix=PASSBLOCK
+// RUN: not rope-opt %s --rope-gpu-tile-to-threads=block-size=-1 2>&1 | FileCheck %s --check-prefix=PASSBLOCK
 // RUN: not rope-opt %s --pass-pipeline='builtin.module(func.func(rope-cpu-pipeline))' 2>&1 | FileCheck %s --check-prefix=NESTED
 // RUN: not rope-opt %s --pass-pipeline='builtin.module(func.func(rope-gpu-pipeline))' 2>&1 | FileCheck %s --check-prefix=NESTEDGPU
 // RUN: not rope-opt %s --pass-pipeline='builtin.module(rope-cpu-pipeline{token-tile=5000})' 2>&1 | FileCheck %s --check-prefix=TILE
@@ -17,10 +17,10 @@
 // WALK: error: rope-page-walk: expected rows-per-iteration in 2..64, page-bytes a power of two
 // PREFETCH: error: rope-prefetch: expected line-bytes a power of two
 // RUN: not rope-opt %s --pass-pipeline='builtin.module(rope-cpu-pipeline{cpu=not-a-cpu prefetch-distance=-5})' 2>&1 | FileCheck %s --check-prefix=TWO
+// PASSBLOCK: error: rope-gpu-tile-to-threads: block-size -1 is out of range: expected 1..1024
 // BLOCK0: error: rope-gpu-pipeline: block-size=0 is out of range: expected 1..1024
 // BLOCKBIG: error: rope-gpu-pipeline: block-size=100000 is out of range
 // FORMAT: error: rope-gpu-pipeline: format='bogus': expected isa, bin or fatbin
-// PASSBLOCK: error: convert-rope-to-gpu: block-size=-1 is out of range: expected 1..1024
 // NESTED: error: rope-cpu-pipeline runs on a builtin.module (its passes transform whole modules), not nested on 'func.func'
 // NESTEDGPU: error: rope-gpu-pipeline runs on a builtin.module
 // TILE: error: rope-cpu-pipeline: token-tile=5000 is out of range: expected 0..4096

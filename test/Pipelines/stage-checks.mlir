@@ -3,7 +3,6 @@
 // RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-pipeline{cpu=x86-64-v3})" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefixes=CPU,X86
 // RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-pipeline{cpu=neoverse-v2 cpu-features=+neon,+bf16})" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefixes=CPU,ARM
 // RUN: rope-opt %s --pass-pipeline="builtin.module(rope-gpu-pipeline)" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=GPU
-// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-gpu-pipeline{tiled=0})" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=PEROP
 
 // CPU: rope-check-dialects{{.*}}input=true
 // CPU: convert-rope-to-linalg
@@ -20,7 +19,7 @@
 // CPU: rope-check-dialects{dialects={builtin,llvm,omp} input=false
 
 // GPU: rope-check-dialects{{.*}}input=true
-// GPU: rope-check-gpu-host-ops{linalg-kernels=true}
+// GPU: rope-check-gpu-host-ops
 // GPU: rope-gpu-tile-to-threads
 // GPU: rope-check-stage{conditions={no-rope-ops} stage=gpu-tiled}
 // GPU: rope-gpu-map-foralls
@@ -31,10 +30,3 @@
 // GPU: rope-expand-f8
 // GPU: convert-gpu-to-nvvm
 // GPU: rope-check-dialects{dialects={builtin,llvm,gpu} input=false
-
-// The per-op kernels (tiled=0).
-// PEROP: rope-check-dialects{{.*}}input=true
-// PEROP: convert-rope-to-gpu
-// PEROP: rope-check-stage{conditions={no-rope-ops,no-tensors} stage=rope-to-gpu}
-// PEROP: convert-gpu-to-nvvm
-// PEROP: rope-check-dialects{dialects={builtin,llvm,gpu} input=false

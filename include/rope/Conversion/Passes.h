@@ -3,7 +3,6 @@
 #ifndef ROPE_CONVERSION_PASSES_H
 #define ROPE_CONVERSION_PASSES_H
 
-#include "rope/Conversion/RopeToGPU/RopeToGPU.h"
 #include "rope/Conversion/RopeToLinalg/RopeToLinalg.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"

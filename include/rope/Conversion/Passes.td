@@ -51,44 +51,6 @@ def ConvertRopeToLinalgPass : Pass<"convert-rope-to-linalg"> {
   ];
 }
 
-def ConvertRopeToGPUPass : Pass<"convert-rope-to-gpu"> {
-  let summary = "Lower rope.rotate to one gpu.launch per op";
-  let description = [{
-    Lowers every `rope.rotate` with compile-time frequencies (or a cos/sin
-    cache) to a `gpu.launch` whose grid is (tokens, work groups): each block
-    owns one token, computes that token's cos/sin once into workgroup
-    (shared) memory, synchronizes, and then rotates a slice of the token's
-    heads of every input (queries and keys together), one 16-byte vector per
-    thread. Spreading a token's heads over `ceil(work / block-size)` blocks
-    keeps the GPU busy with few tokens (decode). Inputs are read through
-    `bufferization.to_buffer`; results are `gpu.alloc` device buffers
-    returned as tensors: every buffer the function reads or returns lives in
-    device memory (the caller copies data in and out).
-
-    A position outside a gathered cache's `[0, P)` reads a clamped row and
-    turns that token's cos/sin into NaN, so the outputs of that token are NaN
-    (never an out-of-bounds read). Run-time frequencies (dynamic NTK,
-    LongRoPE with run-time selection) are not supported yet and are reported
-    as errors. Dynamic dimensions that must agree are checked on the host
-    before the launch (cf.assert), as in the CPU lowering.
-  }];
-  let options = [
-    Option<"blockSize", "block-size", "int64_t", /*default=*/"128",
-           "Threads per block">,
-  ];
-  let dependentDialects = [
-    "::mlir::arith::ArithDialect",
-    "::mlir::bufferization::BufferizationDialect",
-    "::mlir::cf::ControlFlowDialect",
-    "::mlir::gpu::GPUDialect",
-    "::mlir::LLVM::LLVMDialect",
-    "::mlir::math::MathDialect",
-    "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect",
-    "::mlir::vector::VectorDialect",
-  ];
-}
-
 def RopeRaisePass : Pass<"rope-raise"> {
   let summary = "Raise RoPE written out in linalg/tensor ops to rope ops";
   let description = [{

@@ -43,13 +43,6 @@ struct RopeCPUPipelineOptions
                      "threads, resolved by the pipeline builder; batches "
                      "split heads only with more than 2)"),
       llvm::cl::init(2)};
-  PassOptions::Option<bool> tiled{
-      *this, "tiled",
-      llvm::cl::desc("Kernels from the tiled form both pipelines share "
-                     "(rope-gpu-tiled-stage; takes linalg neighbours, fused "
-                     "or as kernels of their own) instead of one hand-built "
-                     "kernel per rope op (convert-rope-to-gpu)"),
-      llvm::cl::init(false)};
   PassOptions::Option<bool> fuseNeighbours{
       *this, "fuse-neighbours",
       llvm::cl::desc("Fuse the ops around rope ops into their token tiles: "
@@ -246,13 +239,6 @@ struct RopeGPUPipelineOptions
                      "(rope-emit-c-interface): `_mlir_ciface_` host entry "
                      "points for C callers"),
       llvm::cl::init(false)};
-  PassOptions::Option<bool> tiled{
-      *this, "tiled",
-      llvm::cl::desc("Kernels from the tiled form both pipelines share "
-                     "(rope-gpu-tiled-stage; takes linalg neighbours, fused "
-                     "or as kernels of their own) instead of one hand-built "
-                     "kernel per rope op (convert-rope-to-gpu)"),
-      llvm::cl::init(true)};
   PassOptions::Option<bool> fuseNeighbours{
       *this, "fuse-neighbours",
       llvm::cl::desc("Fuse the neighbours' linalg ops into the rope ops' "
@@ -267,14 +253,7 @@ struct RopeGPUPipelineOptions
 // The GPU stages, as the CPU ones: options, the target resolved once,
 // a post-condition check at the end.
 
-/// GPU stage 1 without `tiled`: one hand-built gpu.launch per rope op,
-/// bufferized, async. Post-condition: host code with gpu.alloc/gpu.launch on
-/// one async chain; no rope ops, no tensors.
-void buildRopeToGPUPerOpStage(OpPassManager &pm,
-                              const RopeGPUPipelineOptions &options,
-                              const GPUTarget &target);
-
-/// GPU stage 1 with `tiled`: the tiled form the CPU pipeline also builds
+/// GPU stage 1: the tiled form the CPU pipeline also builds
 /// (one token per tile, neighbours fused), each tile's linalg ops over a
 /// block's threads.
 /// Post-condition: no rope ops; every linalg op in a thread loop (on
@@ -283,14 +262,14 @@ void buildRopeGPUTiledStage(OpPassManager &pm,
                             const RopeGPUPipelineOptions &options,
                             const GPUTarget &target);
 
-/// GPU stage 2 with `tiled`: bufferized, token tiles to gpu.launch blocks,
+/// GPU stage 2: bufferized, token tiles to gpu.launch blocks,
 /// thread loops to threads, async. Post-condition: host code with
 /// gpu.alloc/gpu.launch on one async chain; no tensors.
 void buildRopeToGPUStage(OpPassManager &pm,
                          const RopeGPUPipelineOptions &options,
                          const GPUTarget &target);
 
-/// GPU stage 2: kernels to NVVM and a gpu.binary for the target, host code
+/// GPU stage 3: kernels to NVVM and a gpu.binary for the target, host code
 /// to the LLVM dialect. Post-condition: builtin, llvm and gpu ops only.
 void buildRopeNVVMStage(OpPassManager &pm,
                         const RopeGPUPipelineOptions &options,

@@ -25,21 +25,14 @@ namespace mlir::rope {
 using namespace mlir;
 
 namespace {
-/// Tensor ops the per-op GPU lowering turns into device code or drops.
-bool isPerOpLowerable(Operation *op) {
-  return isa_and_nonnull<rope::RopeDialect,
-                         bufferization::BufferizationDialect>(
-             op->getDialect()) ||
-         isa<tensor::EmptyOp, tensor::DimOp, func::ReturnOp, func::FuncOp>(op);
-}
-
-/// Tensor ops the tiled GPU lowering turns into kernels, views or device
-/// buffers; a scalar read (tensor.extract) is read by the kernels using it
+/// Tensor ops the GPU lowering turns into kernels, views or device buffers;
+/// a scalar read (tensor.extract) is read by the kernels using it
 /// (rope-gpu-device-reads, which rejects one the host needs).
-bool isTiledLowerable(Operation *op) {
-  return isPerOpLowerable(op) ||
-         isa_and_nonnull<linalg::LinalgDialect>(op->getDialect()) ||
-         isa<tensor::ExtractSliceOp, tensor::InsertSliceOp,
+bool isLowerable(Operation *op) {
+  return isa_and_nonnull<rope::RopeDialect, bufferization::BufferizationDialect,
+                         linalg::LinalgDialect>(op->getDialect()) ||
+         isa<tensor::EmptyOp, tensor::DimOp, func::ReturnOp, func::FuncOp,
+             tensor::ExtractSliceOp, tensor::InsertSliceOp,
              tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp,
              tensor::ExtractOp, arith::ConstantOp>(op);
 }
@@ -51,27 +44,17 @@ struct RopeCheckGPUHostOpsPass
     auto isTensor = [](Type type) { return isa<TensorType>(type); };
     bool failedAny = false;
     getOperation()->walk<WalkOrder::PreOrder>([&](Operation *op) {
-      if (linalgKernels ? isTiledLowerable(op) : isPerOpLowerable(op))
+      if (isLowerable(op))
         return WalkResult::advance();
       if (llvm::none_of(op->getOperandTypes(), isTensor) &&
           llvm::none_of(op->getResultTypes(), isTensor))
         return WalkResult::advance();
-      if (linalgKernels)
-        op->emitOpError()
-            << "cannot be lowered by rope-gpu-pipeline: it runs the tensor "
-               "ops of a function as kernels on device buffers, and has "
-               "kernels for rope and linalg ops and views for tensor slices "
-               "and reshapes, not for this op; lower this function with "
-               "rope-cpu-pipeline, write the op as a linalg op, or move it "
-               "to another function";
-      else
-        op->emitOpError()
-            << "cannot be lowered by rope-gpu-pipeline: it runs rope ops as "
-               "kernels on device buffers and has no host code for other "
-               "tensor ops (only rope ops, tensor.empty and tensor.dim may "
-               "use tensors); lower this function with rope-cpu-pipeline "
-               "(or rope-gpu-pipeline with tiled=1 for linalg neighbours), "
-               "or move the op to another function";
+      op->emitOpError()
+          << "cannot be lowered by rope-gpu-pipeline: it runs the tensor ops "
+             "of a function as kernels on device buffers, and has kernels for "
+             "rope and linalg ops and views for tensor slices and reshapes, "
+             "not for this op; lower this function with rope-cpu-pipeline, "
+             "write the op as a linalg op, or move it to another function";
       failedAny = true;
       return WalkResult::skip();
     });

@@ -1,11 +1,6 @@
-// The GPU pipeline takes the decomposed ops (rope-compose-rotate), to the
-// same kernel as the rotate they compose; what it cannot take is an error
-// naming the op.
+// The GPU pipeline takes the decomposed ops, as the CPU pipeline does: the
+// tiled form lowers them (not a composed rotate) into the same one kernel.
 // RUN: rope-opt %s --rope-gpu-pipeline="chip=sm_90" | FileCheck %s
-// RUN: rope-opt %S/Inputs/full-width-tables.mlir --rope-gpu-pipeline=tiled=0 -verify-diagnostics
-// RUN: rope-opt %S/Inputs/full-width-tables.mlir --rope-gpu-pipeline | FileCheck %s --check-prefix=FULL
-// The tiled form (the default) takes full-width tables as the CPU does.
-// FULL: gpu.binary @full_width_kernel
 
 // CHECK: gpu.binary @decomposed_kernel
 // CHECK-SAME: cvt.rn.f32.f64

@@ -1,18 +1,14 @@
 // RUN: rope-opt %s --rope-gpu-pipeline="chip=sm_90 format=isa" | FileCheck %s
-// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-to-gpu-stage{block-size=128})" | FileCheck %s --check-prefixes=STAGE,TILED
-// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-to-gpu-stage{block-size=128 tiled=0})" | FileCheck %s --check-prefixes=STAGE,PEROP
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-to-gpu-stage{block-size=128})" | FileCheck %s --check-prefix=STAGE
 
 // One block per token; Llama-3-8B bf16 q+k (40 heads x 8 16-byte vectors)
-// over its 128 threads. (The per-op kernels, tiled=0: one block per token
-// times ceil(320 / 128) = 3 groups.)
+// over its 128 threads.
 // STAGE-LABEL: func.func @decode
 // STAGE: %[[T:.*]] = gpu.alloc async
-// TILED: gpu.launch_func async [%{{.*}}] @decode_kernel::@decode_kernel blocks in (%c1, %c1, %c1) threads in (%c128, %c1, %c1)
-// PEROP: gpu.launch_func async [%{{.*}}] @decode_kernel::@decode_kernel blocks in (%{{.*}}, %c3, %c1) threads in (%c128, %c1, %c1)
+// STAGE: gpu.launch_func async [%{{.*}}] @decode_kernel::@decode_kernel blocks in (%c1, %c1, %c1) threads in (%c128, %c1, %c1)
 // STAGE-LABEL: gpu.module @decode_kernel
 // STAGE: gpu.func @decode_kernel
-// TILED-SAME: workgroup(%{{.*}} : memref<1x64xf32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}
-// PEROP-SAME: workgroup(%{{.*}} : memref<64xf32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}
+// STAGE-SAME: workgroup(%{{.*}} : memref<1x64xf32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}
 // A position outside (-2^31, 2^31) gives NaN cos/sin, as one outside a cache.
 // STAGE: %[[LO:.*]] = arith.cmpi sgt, %[[POS:.*]], %c-2147483648_i64 : i64
 // STAGE: %[[HI:.*]] = arith.cmpi slt, %[[POS]], %c2147483648_i64 : i64

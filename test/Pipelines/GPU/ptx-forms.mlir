@@ -1,5 +1,4 @@
 // RUN: rope-opt %s --rope-gpu-pipeline="chip=sm_90 format=isa" -split-input-file | %python %test_lib/extract_ptx.py | FileCheck %s
-// RUN: rope-opt %s --rope-gpu-pipeline="chip=sm_90 format=isa tiled=0" -split-input-file | %python %test_lib/extract_ptx.py | FileCheck %s
 
 // f32: 4 lanes per 16-byte access.
 // CHECK-LABEL: .visible .entry f32_thd_kernel(

@@ -1,14 +1,11 @@
 // The GPU pipeline raises first: RoPE written out with cos/sin computed from
 // positions and inv_freq compiles to one kernel; with raise=false the
 // decomposed ops stay, and the one no kernel is made of (tensor.concat of
-// rotate_half) is refused by name (with the per-op kernels, tiled=0, already
-// the first linalg op).
+// rotate_half) is refused by name.
 // RUN: rope-opt %s --rope-gpu-pipeline | FileCheck %s
 // RUN: not rope-opt %s --rope-gpu-pipeline=raise=false 2>&1 | FileCheck %s --check-prefix=UNRAISED
-// RUN: not rope-opt %s --rope-gpu-pipeline="raise=false tiled=0" 2>&1 | FileCheck %s --check-prefix=OFF
 // UNRAISED: 'tensor.concat' op cannot be lowered by rope-gpu-pipeline
 // CHECK: gpu.binary @computed_generic_kernel
-// OFF: 'linalg.generic' op cannot be lowered by rope-gpu-pipeline
 
 #id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #tok = affine_map<(d0, d1, d2) -> (d0, d2)>

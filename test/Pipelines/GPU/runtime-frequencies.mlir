@@ -1,67 +1,41 @@
-// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-to-gpu-stage)" -split-input-file | FileCheck %s --check-prefix=TILED
-// RUN: rope-opt %s --rope-gpu-pipeline="chip=sm_90 format=isa" -split-input-file | FileCheck %s --check-prefix=TILED-PTX
-// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-to-gpu-stage{tiled=0})" -split-input-file | FileCheck %s
-// RUN: rope-opt %s --rope-gpu-pipeline="chip=sm_90 format=isa tiled=0" -split-input-file | FileCheck %s --check-prefix=PTX
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-to-gpu-stage)" -split-input-file | FileCheck %s 
+// RUN: rope-opt %s --rope-gpu-pipeline="chip=sm_90 format=isa" -split-input-file | FileCheck %s --check-prefix=PTX
 
-// The tiled form (the default): everything on the device, the host reads
-// nothing. Dynamic NTK with explicit positions: n = max(positions) + 1 is
-// a reduction kernel (the positions split over a block's 128 threads into
+// Everything on the device: the host reads nothing. Dynamic NTK with
+// explicit positions: n = max(positions) + 1 is a reduction kernel (the positions split over a block's 128 threads into
 // workgroup partials, then merged); the frequencies a kernel reading n
 // (f64 log and exp as arithmetic: no libdevice); the rotation reads them.
-// TILED-LABEL: func.func @dynamic_ntk
-// TILED-NOT: memref.load
-// TILED: gpu.launch_func {{.*}} blocks in (%c1, %c1, %c1) threads in (%c128, %c1, %c1) args(%{{.*}} : index, %{{.*}} : memref<?xi64>, %[[N:.*]] : memref<1xi64>
-// TILED: gpu.launch_func {{.*}} args(%[[N]] : memref<1xi64>, %[[F:.*]] : memref<32xf64>)
-// TILED: gpu.launch_func {{.*}} args(%[[F]] : memref<32xf64>
-// TILED: gpu.dealloc async {{.*}} %[[N]]
-// TILED: gpu.dealloc async {{.*}} %[[F]]
-// TILED: gpu.func @dynamic_ntk_kernel(%{{.*}}: index, %{{.*}}: memref<?xi64>, %{{.*}}: memref<1xi64>) workgroup(%{{.*}} : memref<1x128xi64, #gpu.address_space<workgroup>>
-// TILED: arith.maxsi
-// TILED: gpu.barrier
-// TILED: vector.reduction <maxsi>
-// TILED-PTX-LABEL: llvm.func @dynamic_ntk
-// TILED-PTX-NOT: __nv_
+// CHECK-LABEL: func.func @dynamic_ntk
+// CHECK-NOT: memref.load
+// CHECK: gpu.launch_func {{.*}} blocks in (%c1, %c1, %c1) threads in (%c128, %c1, %c1) args(%{{.*}} : index, %{{.*}} : memref<?xi64>, %[[N:.*]] : memref<1xi64>
+// CHECK: gpu.launch_func {{.*}} args(%[[N]] : memref<1xi64>, %[[F:.*]] : memref<32xf64>)
+// CHECK: gpu.launch_func {{.*}} args(%[[F]] : memref<32xf64>
+// CHECK: gpu.dealloc async {{.*}} %[[N]]
+// CHECK: gpu.dealloc async {{.*}} %[[F]]
+// CHECK: gpu.func @dynamic_ntk_kernel(%{{.*}}: index, %{{.*}}: memref<?xi64>, %{{.*}}: memref<1xi64>) workgroup(%{{.*}} : memref<1x128xi64, #gpu.address_space<workgroup>>
+// CHECK: arith.maxsi
+// CHECK: gpu.barrier
+// CHECK: vector.reduction <maxsi>
+// PTX-LABEL: llvm.func @dynamic_ntk
+// PTX-NOT: __nv_
 // LongRoPE with implicit positions: n = offset + S from the host's
 // scalars; the choice between the long and short factors (constant
 // tables) is made in the kernel, which has them.
-// TILED-LABEL: func.func @longrope_offset
-// TILED-NOT: memref.get_global
-// TILED: gpu.launch_func
-// TILED: gpu.func @longrope_offset_kernel
-// TILED: memref.get_global @__constant_8xf64
-// TILED: arith.select {{.*}} memref<8xf64>
+// CHECK-LABEL: func.func @longrope_offset
+// CHECK-NOT: memref.get_global
+// CHECK: gpu.launch_func
+// CHECK: gpu.func @longrope_offset_kernel
+// CHECK: memref.get_global @__constant_8xf64
+// CHECK: arith.select {{.*}} memref<8xf64>
 
-// The per-op kernels (tiled=0):
 
 // Dynamic NTK with explicit positions: n = max(positions) + 1 comes from a
 // one-block reduction kernel copied back to the host; the frequencies are
 // computed on the host (f64, as on the CPU), copied to device buffers and
 // read by the rotation kernel, which gets them as arguments; everything
 // temporary is freed, host tables live on the stack.
-// CHECK-LABEL: func.func @dynamic_ntk
-// CHECK: %[[R:.*]], %{{.*}} = gpu.alloc async {{.*}} : memref<1xi64>
-// CHECK: gpu.launch_func async {{.*}} blocks in (%c1, %c1, %c1) threads in (%c256, %c1, %c1) args(%{{.*}} : memref<?xi64>, %{{.*}} : index, %[[R]] : memref<1xi64>)
-// CHECK: %[[H:.*]] = memref.alloca() : memref<1xi64>
-// CHECK: gpu.memcpy async {{.*}} %[[H]], %[[R]]
-// CHECK: gpu.wait
-// CHECK: memref.load %[[H]]
-// CHECK: math.log
-// CHECK: math.exp
-// CHECK: %[[F:.*]], %{{.*}} = gpu.alloc async {{.*}} : memref<32xf64>
-// CHECK: gpu.memcpy async {{.*}} %[[F]], %{{.*}} : memref<32xf64>, memref<32xf64>
-// CHECK: gpu.launch_func async {{.*}} args({{.*}}%[[F]] : memref<32xf64>
-// CHECK: gpu.dealloc async {{.*}} %[[F]]
-// CHECK-NOT: memref.alloc(
 // The reduction kernel: strided per-thread maxima into shared memory, then
 // thread 0.
-// CHECK: gpu.func @dynamic_ntk_kernel(
-// CHECK-SAME: workgroup(%{{.*}} : memref<256xi64, #gpu.address_space<workgroup>>
-// CHECK: arith.maxsi
-// CHECK: gpu.barrier
-// CHECK: arith.maxsi
-// PTX-LABEL: llvm.func @dynamic_ntk
-// PTX: gpu.binary @dynamic_ntk_kernel
-// PTX: gpu.binary @dynamic_ntk_kernel_0
 func.func @dynamic_ntk(%x: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x64xf32> {
   %c0 = arith.constant 0 : index
   %t = tensor.dim %x, %c0 : tensor<?x8x64xf32>
@@ -76,14 +50,6 @@ func.func @dynamic_ntk(%x: tensor<?x8x64xf32>, %p: tensor<?xi64>) -> tensor<?x8x
 // Run-time LongRoPE with implicit positions offset + s: n = offset + S is
 // known on the host, no reduction kernel; the long or short factors are
 // selected on the host.
-// CHECK-LABEL: func.func @longrope_offset
-// CHECK-NOT: memref<1xi64>
-// CHECK: arith.cmpi sgt
-// CHECK: arith.select
-// CHECK: gpu.memcpy
-// CHECK: gpu.launch_func
-// CHECK-NOT: gpu.launch_func
-// CHECK: return
 func.func @longrope_offset(%x: tensor<1x?x4x16xf32>, %o: index) -> tensor<1x?x4x16xf32> {
   %c1 = arith.constant 1 : index
   %s = tensor.dim %x, %c1 : tensor<1x?x4x16xf32>

@@ -1,6 +1,6 @@
-// RUN: rope-opt %s --rope-gpu-pipeline="tiled=1" -split-input-file -verify-diagnostics
+// RUN: rope-opt %s --rope-gpu-pipeline -split-input-file -verify-diagnostics
 
-// tiled=1: a scalar read out of a tensor argument that the host itself
+// A scalar read out of a tensor argument that the host itself
 // needs (here: returned) is an error naming it, not a host load of device
 // memory.
 func.func @offset(%x: tensor<4x2x8xf32>, %pos: tensor<4xi64>, %offs: tensor<1xi64>) -> (tensor<4x2x8xf32>, index) {

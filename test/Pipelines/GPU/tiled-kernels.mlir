@@ -1,9 +1,9 @@
-// RUN: rope-opt %s --rope-gpu-pipeline="tiled=1 chip=sm_90 format=isa" -split-input-file | %python %test_lib/extract_ptx.py | FileCheck %s
-// RUN: rope-opt %s --rope-gpu-pipeline="tiled=1 fuse-neighbours=0 chip=sm_90 format=isa" -split-input-file | %python %test_lib/extract_ptx.py | FileCheck %s --check-prefix=UNFUSED
-// RUN: rope-opt %s --rope-gpu-pipeline="tiled=1 chip=sm_90 format=isa" -split-input-file | %python %test_lib/extract_ptx.py | FileCheck %s --check-prefix=SCALED
+// RUN: rope-opt %s --rope-gpu-pipeline="chip=sm_90 format=isa" -split-input-file | %python %test_lib/extract_ptx.py | FileCheck %s
+// RUN: rope-opt %s --rope-gpu-pipeline="fuse-neighbours=0 chip=sm_90 format=isa" -split-input-file | %python %test_lib/extract_ptx.py | FileCheck %s --check-prefix=UNFUSED
+// RUN: rope-opt %s --rope-gpu-pipeline="chip=sm_90 format=isa" -split-input-file | %python %test_lib/extract_ptx.py | FileCheck %s --check-prefix=SCALED
 // RUN: rope-opt %s --pass-pipeline="builtin.module(rope-gpu-tiled-stage)" -split-input-file | FileCheck %s --check-prefix=TILED
 
-// The GPU kernels from the tiled form both pipelines share (tiled=1): one
+// The GPU kernels from the tiled form both pipelines share: one
 // block per token (its token loop), each linalg op of the token over the
 // block's threads. Llama-3-8B q+k in bf16: the token's cos/sin computed once
 // (f64 range reduction with the 1.5 * 2^52 rounding, before the barrier)

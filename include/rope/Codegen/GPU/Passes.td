@@ -21,36 +21,25 @@ def RopeAlignWorkgroupMemoryPass : Pass<"rope-align-workgroup-memory"> {
 }
 
 def RopeCheckGPUHostOpsPass : Pass<"rope-check-gpu-host-ops", "ModuleOp"> {
-  let summary = "Reject tensor ops the GPU pipeline has no host code for";
+  let summary = "Reject tensor ops the GPU pipeline makes no kernel or view of";
   let description = [{
-    The GPU pipeline turns each rope op into a kernel on device buffers and
-    generates no code for other computations on tensors: their host code
-    would read and write device memory. So in the functions it lowers, every
-    op with a tensor operand or result must be a rope op, a bufferization op
-    (caller buffers), `tensor.empty`, `tensor.dim` or the `func.return` of
-    the results; anything else (a
-    `linalg.matmul` beside `rope.rotate`) is an error naming the op. Run such
-    functions through the CPU pipeline, or split them.
+    The GPU pipeline runs the tensor ops of a function as kernels on device
+    buffers: rope ops and linalg ops become kernels (fused or of their own),
+    tensor slices and reshapes views, `tensor.empty`/`tensor.dim`, tensor
+    constants and bufferization ops are fine, and a scalar read out of a
+    tensor (`tensor.extract` of a cache offset or a scale) is read by the
+    kernels that use it (`rope-gpu-device-reads` rejects one the host
+    needs). Any other op with a tensor operand or result (`tensor.pad`,
+    `tensor.concat`, an `scf.forall` on tensors, an op of another dialect)
+    is an error naming it: its host code would read and write device
+    memory. Run such functions through the CPU pipeline, or split them.
 
     ```mlir
-    %x = linalg.matmul ins(%a, %w : tensor<16x64xf32>, tensor<64x256xf32>)
-        outs(%f : tensor<16x256xf32>) -> tensor<16x256xf32>
-    // error: 'linalg.matmul' op cannot be lowered by rope-gpu-pipeline: ...
+    %p = tensor.pad %t low[1] high[1] { ... } : tensor<4xf32> to tensor<6xf32>
+    // error: 'tensor.pad' op cannot be lowered by rope-gpu-pipeline: ...
     ```
-
-    With `linalg-kernels` (the pipeline's `tiled` form) linalg ops, tensor
-    slices, reshapes and tensor constants are fine too: that form makes
-    kernels of them; so is a scalar read (`tensor.extract` of a cache offset
-    or a scale), which the kernels using it make (`rope-gpu-device-reads`
-    rejects one the host needs).
   }];
-  let options = [
-    Option<"linalgKernels", "linalg-kernels", "bool", /*default=*/"false",
-           "Accept linalg ops, tensor slices, reshapes and scalar reads (the "
-           "tiled form makes kernels of them)">,
-  ];
 }
-
 def RopeGPUTileToThreadsPass : Pass<"rope-gpu-tile-to-threads", "ModuleOp"> {
   let summary = "Tile the linalg ops of each token tile over a block's threads";
   let description = [{

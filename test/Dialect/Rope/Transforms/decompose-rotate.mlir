@@ -1,5 +1,4 @@
 // RUN: rope-opt %s -rope-decompose-rotate -split-input-file | FileCheck %s
-// RUN: rope-opt %s -rope-decompose-rotate -canonicalize -rope-compose-rotate -split-input-file | FileCheck %s --check-prefix=BACK
 
 // Every form of rope.rotate and the composition it is defined as; composing
 // the decomposition gives the rotate back (BACK, frequencies folded).
@@ -9,8 +8,6 @@
 // CHECK: %[[F:.*]] = arith.constant dense<{{.*}}> : tensor<64xf64>
 // CHECK: %[[C:.*]], %[[S:.*]] = rope.cos_sin positions(%arg2 : tensor<?xi64>) inv_freq(%[[F]] : tensor<64xf64>) outs({{.*}} : tensor<?x64xf32>, tensor<?x64xf32>)
 // CHECK: rope.apply half thd ins(%arg0, %arg1 : {{.*}}) outs({{.*}}) cos_sin(%[[C]], %[[S]] : tensor<?x64xf32>, tensor<?x64xf32>)
-// BACK-LABEL: func @explicit
-// BACK: rope.rotate half thd ins(%arg0, %arg1 : {{.*}}) positions(%arg2 : tensor<?xi64>) freqs(#rope.inv_freqs<
 func.func @explicit(%q: tensor<?x32x128xbf16>, %k: tensor<?x8x128xbf16>, %p: tensor<?xi64>) -> (tensor<?x32x128xbf16>, tensor<?x8x128xbf16>) {
   %q1, %k1 = rope.rotate half thd ins(%q, %k : tensor<?x32x128xbf16>, tensor<?x8x128xbf16>)
       outs(%q, %k : tensor<?x32x128xbf16>, tensor<?x8x128xbf16>) positions(%p : tensor<?xi64>)
@@ -24,8 +21,6 @@ func.func @explicit(%q: tensor<?x32x128xbf16>, %k: tensor<?x8x128xbf16>, %p: ten
 // CHECK: %[[P:.*]] = rope.positions offset(%arg1) outs(%{{.*}} : tensor<2x?xi64>)
 // CHECK: rope.cos_sin positions(%[[P]] : tensor<2x?xi64>) {{.*}} attention_factor = {{.*}}
 // CHECK: rope.apply interleaved bshd inverse
-// BACK-LABEL: func @offset_yarn
-// BACK: rope.rotate interleaved bshd inverse {{.*}} offset(%arg1) freqs(#rope.inv_freqs<{{.*}}attention_factor = {{.*}}>)
 func.func @offset_yarn(%x: tensor<2x?x4x16xf32>, %o: index) -> tensor<2x?x4x16xf32> {
   %y = rope.rotate interleaved bshd inverse ins(%x : tensor<2x?x4x16xf32>) outs(%x : tensor<2x?x4x16xf32>)
       offset(%o) freqs(#rope.yarn<base = 10000.0, factor = 4.0, original_max_position = 4096>)
@@ -38,8 +33,6 @@ func.func @offset_yarn(%x: tensor<2x?x4x16xf32>, %o: index) -> tensor<2x?x4x16xf
 // CHECK-LABEL: func @dynamic_ntk_mrope
 // CHECK: rope.inv_freq freqs(#rope.dynamic_ntk<{{.*}}>) positions(%arg1 : tensor<3x?xi64>) : tensor<8xf64>
 // CHECK: rope.cos_sin positions(%arg1 : tensor<3x?xi64>) {{.*}} mrope_section = [2, 3, 3]
-// BACK-LABEL: func @dynamic_ntk_mrope
-// BACK: rope.rotate half thd {{.*}} positions(%arg1 : tensor<3x?xi64>) freqs(#rope.dynamic_ntk<{{.*}}>) mrope_section = [2, 3, 3]
 func.func @dynamic_ntk_mrope(%x: tensor<?x4x16xf32>, %p: tensor<3x?xi64>) -> tensor<?x4x16xf32> {
   %y = rope.rotate half thd ins(%x : tensor<?x4x16xf32>) outs(%x : tensor<?x4x16xf32>)
       positions(%p : tensor<3x?xi64>) freqs(#rope.dynamic_ntk<base = 10000.0, factor = 2.0, original_max_position = 4096>)
@@ -54,9 +47,6 @@ func.func @dynamic_ntk_mrope(%x: tensor<?x4x16xf32>, %p: tensor<3x?xi64>) -> ten
 // CHECK: %[[C:.*]], %[[S:.*]] = rope.gather positions(%arg1 : tensor<2x3xi64>) tables(%arg2, %arg3 : tensor<50x2xf16>, tensor<50x2xf16>) outs({{.*}} : tensor<2x3x2xf16>, tensor<2x3x2xf16>)
 // CHECK: rope.apply interleaved bhsd ins(%arg0 : {{.*}}) cos_sin(%[[C]], %[[S]] : tensor<2x3x2xf16>, tensor<2x3x2xf16>) rotary_dim = 4
 // CHECK: rope.apply half bhsd ins(%arg0 : {{.*}}) cos_sin(%arg4, %arg4 : tensor<2x3x2xf16>, tensor<2x3x2xf16>) rotary_dim = 4
-// BACK-LABEL: func @caches
-// BACK: rope.rotate interleaved bhsd {{.*}} positions(%arg1 : tensor<2x3xi64>) cache(%arg2, %arg3 : tensor<50x2xf16>, tensor<50x2xf16>) rotary_dim = 4
-// BACK: rope.rotate half bhsd {{.*}} cache(%arg4, %arg4 : tensor<2x3x2xf16>, tensor<2x3x2xf16>) rotary_dim = 4
 func.func @caches(%x: tensor<2x4x3x8xf16>, %ids: tensor<2x3xi64>, %cos: tensor<50x2xf16>, %sin: tensor<50x2xf16>, %t: tensor<2x3x2xf16>) -> (tensor<2x4x3x8xf16>, tensor<2x4x3x8xf16>) {
   %y = rope.rotate interleaved bhsd ins(%x : tensor<2x4x3x8xf16>) outs(%x : tensor<2x4x3x8xf16>)
       positions(%ids : tensor<2x3xi64>) cache(%cos, %sin : tensor<50x2xf16>, tensor<50x2xf16>) rotary_dim = 4
@@ -71,8 +61,6 @@ func.func @caches(%x: tensor<2x4x3x8xf16>, %ids: tensor<2x3xi64>, %cos: tensor<5
 // layout goes to the table op and back.
 // CHECK-LABEL: func @interleaved_mrope_cache
 // CHECK: rope.gather positions(%arg1 : tensor<2x?xi64>) {{.*}} mrope_section = [2, 2] mrope_interleaved
-// BACK-LABEL: func @interleaved_mrope_cache
-// BACK: rope.rotate half thd {{.*}} positions(%arg1 : tensor<2x?xi64>) cache({{.*}}) mrope_section = [2, 2] mrope_interleaved
 func.func @interleaved_mrope_cache(%x: tensor<?x4x8xf32>, %p: tensor<2x?xi64>, %cos: tensor<50x4xf32>, %sin: tensor<50x4xf32>) -> tensor<?x4x8xf32> {
   %y = rope.rotate half thd ins(%x : tensor<?x4x8xf32>) outs(%x : tensor<?x4x8xf32>)
       positions(%p : tensor<2x?xi64>) cache(%cos, %sin : tensor<50x4xf32>, tensor<50x4xf32>)

@@ -36,9 +36,8 @@ def Rope_RotateOp : Rope_Op<"rotate", [
     The one-op form of a rotation: it is exactly the composition
     `rope.inv_freq` -> `rope.positions` (for `offset`) -> `rope.cos_sin` or
     `rope.gather` (for a cache) -> `rope.apply` that `rope-decompose-rotate`
-    builds (docs/design.md shows each form both ways). The linalg lowering
-    goes through that decomposition; the GPU lowering takes this form, and
-    `rope-compose-rotate` brings the decomposed ops back to it.
+    builds (docs/design.md shows each form both ways). Both pipelines lower
+    through that decomposition (to the tiled linalg form).
 
     Rotates the first `R = rotary_dim` elements of every head vector of each
     tensor in `ins` (queries, keys, ...) by position-dependent angles and

@@ -79,19 +79,6 @@ def RopeMergeRotationsPass : Pass<"rope-merge-rotations"> {
   let dependentDialects = ["::mlir::rope::RopeDialect"];
 }
 
-def RopeComposeRotatePass : Pass<"rope-compose-rotate"> {
-  let summary = "Rewrite rope.apply of rope-made tables as rope.rotate";
-  let description = [{
-    The inverse of `rope-decompose-rotate`, for lowerings that take the
-    one-op form (the GPU pipeline runs it first): a `rope.apply` whose
-    tables are the two results of one `rope.cos_sin` (of `rope.inv_freq` or
-    constant frequencies), of one `rope.gather`, or per-token tables of
-    width R/2, becomes the `rope.rotate` with `freqs`, a gathered cache or a
-    per-token cache. Full-width tables and run-time frequency tensors stay.
-  }];
-  let dependentDialects = ["::mlir::rope::RopeDialect"];
-}
-
 def RopeInsertRuntimeChecksPass : Pass<"rope-insert-runtime-checks"> {
   let summary = "Check at run time what the verifier cannot: dynamic sizes, positions";
   let description = [{

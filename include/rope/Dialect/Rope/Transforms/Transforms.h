@@ -9,10 +9,6 @@ namespace rope {
 /// Adds the pattern rewriting rope.rotate as rope.positions / rope.inv_freq /
 /// rope.cos_sin / rope.gather and rope.apply (the op's definition).
 void populateDecomposeRotatePatterns(RewritePatternSet &patterns);
-/// Adds the pattern rewriting a rope.apply whose tables come from one
-/// rope.cos_sin (static frequencies) or rope.gather, or per-token tables of
-/// width R/2, as the rope.rotate it is (the inverse of the above).
-void populateComposeRotatePatterns(RewritePatternSet &patterns);
 } // namespace rope
 } // namespace mlir
 
