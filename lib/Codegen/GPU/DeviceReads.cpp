@@ -28,11 +28,15 @@ namespace mlir::rope {
 using namespace mlir;
 
 namespace {
-/// A read of a buffer on the host.
+/// A read of a device buffer on the host (host memory: a constant global,
+/// a stack buffer, is the host's to read).
 bool isHostRead(Operation *op) {
-  return isa<memref::LoadOp, vector::LoadOp, vector::TransferReadOp,
-             vector::MaskedLoadOp, vector::GatherOp>(op) &&
-         !op->getParentOfType<gpu::LaunchOp>();
+  if (!isa<memref::LoadOp, vector::LoadOp, vector::TransferReadOp,
+           vector::MaskedLoadOp, vector::GatherOp>(op) ||
+      op->getParentOfType<gpu::LaunchOp>())
+    return false;
+  Operation *source = op->getOperand(0).getDefiningOp();
+  return !isa_and_nonnull<memref::GetGlobalOp, memref::AllocaOp>(source);
 }
 
 /// What a kernel can compute for itself from what it is given: a load and
