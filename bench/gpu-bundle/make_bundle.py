@@ -18,7 +18,7 @@ Writes into BUNDLE_DIR:
   fused-bench.txt  rope with its neighbours (fused_graphs.py, one kernel
                    each) at Llama-3-8B shapes, 16 / 512 / 4096 tokens
   check.py, rope_exec.py, rope_ref.py, npy_util.py, rope_properties.py,
-  fused_graphs.py, fused_neighbours.py, fp8_check.py
+  fused_graphs.py, fused_neighbours.py, fp8_check.py, gpu_tiled.py
                    the float64 checker (cases 'fused GRAPH DTYPE FMT': the
                    fused graphs against fused_neighbours.compare)
   torch_gpu.py     PyTorch eager / torch.compile timings of the same cases
@@ -307,7 +307,7 @@ def main():
         raise SystemExit("make_bundle: linking the runner failed:\n%s\n%s" % (
             " ".join(cmd), proc.stderr))
     for f in ("rope_exec.py", "rope_ref.py", "npy_util.py", "rope_properties.py",
-              "fused_graphs.py", "fused_neighbours.py", "fp8_check.py"):
+              "fused_graphs.py", "fused_neighbours.py", "fp8_check.py", "gpu_tiled.py"):
         shutil.copy(os.path.join(SRC, "test", "lib", f), out)
     for f in ("check.py", "torch_gpu.py", "summarize.py", "run.sh", "README.md"):
         shutil.copy(os.path.join(HERE, f), out)

@@ -45,8 +45,11 @@ bool isHostRead(Operation *op) {
 bool isSinkable(Operation *op) {
   // A constant table (memref.get_global: host memory as the host sees it)
   // and a choice between tables (LongRoPE's factors) are the kernel's own.
-  if (isa<memref::LoadOp, memref::GetGlobalOp>(op))
+  if (isa<memref::GetGlobalOp>(op))
     return true;
+  // (Not a load of the host's stack: the device cannot read it.)
+  if (auto load = dyn_cast<memref::LoadOp>(op))
+    return !load.getMemRef().getDefiningOp<memref::AllocaOp>();
   if (op->getNumRegions() != 0 || !isPure(op))
     return false;
   if (isa<arith::SelectOp>(op))
