@@ -64,7 +64,7 @@ struct ContiguousPairRead : OpRewritePattern<vector::TransferReadOp> {
                                 PatternRewriter &rewriter) const override {
     auto slice = read.getBase().getDefiningOp<tensor::ExtractSliceOp>();
     VectorType type = read.getVectorType();
-    if (!slice || read.getMask() ||
+    if (!slice || read.getMask() || type.isScalable() ||
         !read.getPermutationMap().isMinorIdentity() ||
         !llvm::all_of(read.getInBoundsValues(), [](bool b) { return b; }))
       return failure();
@@ -98,6 +98,17 @@ struct ContiguousPairRead : OpRewritePattern<vector::TransferReadOp> {
                     rewriter, loc, d0 * 2 + (*offset - *offset % 2),
                     {index});
       indices.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, at));
+    }
+    // A 0-d read (one pair per row): both elements, one of them taken.
+    if (type.getRank() == 0) {
+      auto pair = VectorType::get({2}, type.getElementType());
+      Value both = vector::TransferReadOp::create(
+          rewriter, loc, pair, slice.getSource(), indices, read.getPadding(),
+          ArrayRef<bool>{true});
+      Value element = vector::ExtractOp::create(rewriter, loc, both,
+                                                ArrayRef<int64_t>{*offset % 2});
+      rewriter.replaceOpWithNewOp<vector::BroadcastOp>(read, type, element);
+      return success();
     }
     SmallVector<int64_t> shape(type.getShape());
     shape.back() *= 2;
