@@ -12,10 +12,8 @@
 #include "rope/Codegen/GPU/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/TypeSwitch.h"
-#include "llvm/Support/raw_ostream.h"
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEGPUNATIVEINTRINSICSPASS
@@ -25,26 +23,6 @@ namespace mlir::rope {
 using namespace mlir;
 
 namespace {
-/// LLVM's overload suffix of a float or vector-of-float type ("f32",
-/// "v4f32"); empty for any other type.
-std::string overloadSuffix(Type type) {
-  std::string suffix;
-  llvm::raw_string_ostream os(suffix);
-  if (auto vector = dyn_cast<VectorType>(type)) {
-    if (vector.getRank() != 1 || vector.isScalable())
-      return "";
-    os << "v" << vector.getDimSize(0);
-    type = vector.getElementType();
-  }
-  if (type.isBF16())
-    os << "bf16";
-  else if (auto f = dyn_cast<FloatType>(type))
-    os << "f" << f.getWidth();
-  else
-    return "";
-  return suffix;
-}
-
 /// The intrinsic `op` stands for, if it is one this pass rewrites.
 StringRef nativeIntrinsic(Operation *op) {
   return llvm::TypeSwitch<Operation *, StringRef>(op)
@@ -64,19 +42,16 @@ struct RopeGPUNativeIntrinsicsPass
   void runOnOperation() override {
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
-      if (!nativeIntrinsic(op).empty() && op->getNumResults() == 1 &&
-          !overloadSuffix(op->getResult(0).getType()).empty())
+      if (!nativeIntrinsic(op).empty() && op->getNumResults() == 1)
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
     for (Operation *op : ops) {
       rewriter.setInsertionPoint(op);
-      Type type = op->getResult(0).getType();
-      std::string name =
-          (nativeIntrinsic(op) + "." + overloadSuffix(type)).str();
+      // The translation mangles the overload (llvm.sqrt.v4f32) itself.
       auto call = LLVM::CallIntrinsicOp::create(
-          rewriter, op->getLoc(), type, rewriter.getStringAttr(name),
-          op->getOperands());
+          rewriter, op->getLoc(), op->getResult(0).getType(),
+          rewriter.getStringAttr(nativeIntrinsic(op)), op->getOperands());
       if (auto flags =
               op->getAttrOfType<LLVM::FastmathFlagsAttr>("fastmathFlags"))
         call.setFastmathFlagsAttr(flags);

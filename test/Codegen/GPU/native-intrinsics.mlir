@@ -3,10 +3,10 @@
 // The intrinsics convert-gpu-to-nvvm would send to libdevice (and cannot,
 // for vectors) as intrinsic calls NVPTX lowers itself; others untouched.
 // CHECK-LABEL: llvm.func @norm
-// CHECK: llvm.call_intrinsic "llvm.sqrt.v4f32"(%{{.*}}) {fastmathFlags = #llvm.fastmath<afn>} : (vector<4xf32>) -> vector<4xf32>
-// CHECK: llvm.call_intrinsic "llvm.sqrt.f64"(%{{.*}}) : (f64) -> f64
-// CHECK: llvm.call_intrinsic "llvm.fabs.bf16"(%{{.*}}) : (bf16) -> bf16
-// CHECK: llvm.call_intrinsic "llvm.copysign.f32"(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
+// CHECK: llvm.call_intrinsic "llvm.sqrt"(%{{.*}}) {fastmathFlags = #llvm.fastmath<afn>} : (vector<4xf32>) -> vector<4xf32>
+// CHECK: llvm.call_intrinsic "llvm.sqrt"(%{{.*}}) : (f64) -> f64
+// CHECK: llvm.call_intrinsic "llvm.fabs"(%{{.*}}) : (bf16) -> bf16
+// CHECK: llvm.call_intrinsic "llvm.copysign"(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
 // CHECK: llvm.intr.fma
 // CHECK-NOT: llvm.intr.sqrt
 llvm.func @norm(%v: vector<4xf32>, %d: f64, %h: bf16, %a: f32, %b: f32) -> f32 {

@@ -182,7 +182,7 @@ def RopeGPUNativeIntrinsicsPass : Pass<"rope-gpu-native-intrinsics"> {
     ```mlir
     %r = llvm.intr.sqrt(%x) : (vector<4xf32>) -> vector<4xf32>
     // becomes
-    %r = llvm.call_intrinsic "llvm.sqrt.v4f32"(%x) : (vector<4xf32>) -> vector<4xf32>
+    %r = llvm.call_intrinsic "llvm.sqrt"(%x) : (vector<4xf32>) -> vector<4xf32>
     ```
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
