@@ -61,6 +61,7 @@ config.substitutions.append(("%ninja", config.make_program))
 config.substitutions.append(("%rope_plugin", os.path.join(config.rope_obj_root, "lib", "RopeMLIRPlugin.so")))
 config.substitutions.append(("%rope_opt_path", os.path.join(config.rope_tools_dir, "rope-opt")))
 config.substitutions.append(("%rope_run_path", os.path.join(config.rope_tools_dir, "rope-run")))
+config.substitutions.append(("%rope_aot_path", os.path.join(config.rope_tools_dir, "rope-aot")))
 # Execution-test driver: builds a rope.rotate case, runs it with rope-run and
 # compares with the float64 numpy reference. Use as `%rope_exec --tmp %t k=v`.
 config.substitutions.append(("%rope_exec", "%s %s --rope-run %s" % (
@@ -103,6 +104,13 @@ if _qemu and _a64cc:
     config.available_features.add("aarch64-qemu")
     config.substitutions.append(("%qemu_aarch64", _qemu))
     config.substitutions.append(("%aarch64_cc", _a64cc))
+# Partitioned programs run on OpenMPI processes (the README's dependency step
+# installs OpenMPI).
+_mpicc, _mpirun = shutil.which("mpicc"), shutil.which("mpirun")
+if _mpicc and _mpirun:
+    config.available_features.add("mpi")
+    config.substitutions.append(("%mpicc", _mpicc))
+    config.substitutions.append(("%mpirun", _mpirun))
 if os.path.exists(os.path.join(config.rope_obj_root, "gpu-bundle", "rope-gpu-runner")):
     config.available_features.add("gpu-bundle")
 if os.path.isdir(os.path.join(shared, "conformance")):

@@ -221,6 +221,10 @@ void mlir::rope::buildRopeCPULoweringStage(
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertOpenMPToLLVMPass());
+  // A program partitioned by the shard dialect and lowered with
+  // convert-shard-to-mpi asks MPI for its rank (docs/scale-out.md); the MPI
+  // calls follow the module's DLTI "MPI:Implementation".
+  pm.addPass(createRopeLowerMPIPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
@@ -240,7 +244,8 @@ void mlir::rope::buildRopeCPUPipeline(OpPassManager &pm,
       resolveTarget(pm, "rope-cpu-pipeline", options);
   if (!target)
     return;
-  addRopePipelineInputCheck(pm, "rope-cpu-pipeline");
+  // MPI: the rank queries of a program partitioned for several processes.
+  addRopePipelineInputCheck(pm, "rope-cpu-pipeline", {"mpi"});
   for (auto stage : {buildRopeToLinalgStage, buildRopeVectorizationStage,
                      buildRopeBufferizationStage,
                      buildRopeParallelizationStage, buildRopeCPULoweringStage})

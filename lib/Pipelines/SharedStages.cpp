@@ -79,8 +79,12 @@ void mlir::rope::addStageCheck(OpPassManager &pm, StringRef stage,
 }
 
 void mlir::rope::addRopePipelineInputCheck(OpPassManager &pm,
-                                           StringRef pipeline) {
-  addCheck(pm, kInputDialects, pipeline, /*input=*/true);
+                                           StringRef pipeline,
+                                           ArrayRef<const char *> extra) {
+  SmallVector<const char *> dialects(std::begin(kInputDialects),
+                                     std::end(kInputDialects));
+  llvm::append_range(dialects, extra);
+  addCheck(pm, dialects, pipeline, /*input=*/true);
 }
 
 void mlir::rope::addRopePipelineOutputCheck(OpPassManager &pm,

@@ -3,6 +3,7 @@
 #include "rope/InitAllRope.h"
 
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
+#include "rope/Dialect/Rope/Transforms/ShardingInterfaceImpl.h"
 #include "rope/Pipelines/Pipelines.h"
 
 #include "mlir/InitAllDialects.h"
@@ -12,6 +13,8 @@
 
 void mlir::rope::registerAllRopeDialects(DialectRegistry &registry) {
   registry.insert<RopeDialect>();
+  // Partitioning with the shard dialect (sharding-propagation, shard-partition).
+  registerShardingInterfaceExternalModels(registry);
   // Users' IR mixes rope ops with func, arith, math, tensor, linalg, memref,
   // scf, vector, gpu, nvvm, llvm and bufferization; accept all of upstream.
   mlir::registerAllDialects(registry);

@@ -4,11 +4,12 @@
 //   mlir-opt --load-dialect-plugin=RopeMLIRPlugin.so \
 //            --load-pass-plugin=RopeMLIRPlugin.so --rope-cpu-pipeline in.mlir
 // The dialect half registers what the pipelines need
-// (registerRopePipelineDependencies), the pass half the rope passes and
-// pipelines under their command-line names.
+// (registerRopePipelineDependencies) and the rope ops' sharding models, the
+// pass half the rope passes and pipelines under their command-line names.
 //
 //===----------------------------------------------------------------------===//
 
+#include "rope/Dialect/Rope/Transforms/ShardingInterfaceImpl.h"
 #include "rope/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -22,6 +23,7 @@ mlirGetDialectPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "RopeMLIR", LLVM_VERSION_STRING,
           [](mlir::DialectRegistry *registry) {
             mlir::rope::registerRopePipelineDependencies(*registry);
+            mlir::rope::registerShardingInterfaceExternalModels(*registry);
           }};
 }
 

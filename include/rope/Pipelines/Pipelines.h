@@ -284,7 +284,8 @@ void buildRopeGPUPipeline(OpPassManager &pm,
 /// Pipeline pre- and post-conditions as checks (rope-check-dialects): an op
 /// of a dialect the pipelines do not take, or one left unlowered at the end
 /// of `pipeline`, is an error naming it.
-void addRopePipelineInputCheck(OpPassManager &pm, llvm::StringRef pipeline);
+void addRopePipelineInputCheck(OpPassManager &pm, llvm::StringRef pipeline,
+                               llvm::ArrayRef<const char *> extra = {});
 void addRopePipelineOutputCheck(OpPassManager &pm,
                                 llvm::ArrayRef<const char *> dialects,
                                 llvm::StringRef pipeline);

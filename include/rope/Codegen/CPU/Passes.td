@@ -478,4 +478,25 @@ def RopeFuseRowsPass : Pass<"rope-fuse-rows"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def RopeLowerMPIPass : Pass<"rope-lower-mpi", "::mlir::ModuleOp"> {
+  let summary = "Lower the MPI ops of a partitioned program to MPI calls";
+  let description = [{
+    A program partitioned with the shard dialect and lowered by upstream
+    `convert-shard-to-mpi` asks MPI for its rank (`mpi.comm_world`,
+    `mpi.comm_rank`). This pass rewrites the `mpi` ops into calls of the MPI
+    library with upstream's MPI-to-LLVM patterns, for the implementation the
+    module's DLTI entry `"MPI:Implementation"` names (`"OpenMPI"`; upstream's
+    default is MPICH). A module without `mpi` ops is left as it is (upstream
+    `convert-to-llvm{filter-dialects=mpi}` needs the dialect loaded, which
+    such a module does not have). docs/scale-out.md.
+
+    ```mlir
+    %w = mpi.comm_world : !mpi.comm
+    %e, %rank = mpi.comm_rank(%w) : !mpi.retval, i32
+    ```
+    becomes a call of `MPI_Comm_rank(ompi_mpi_comm_world, ...)`.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // ROPE_CODEGEN_CPU_PASSES_TD
