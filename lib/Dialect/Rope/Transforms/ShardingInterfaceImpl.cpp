@@ -237,11 +237,19 @@ struct RopeShardingModel
       if (fixed.loop < static_cast<int64_t>(option->shardingArray.size()))
         option->shardingArray[fixed.loop].clear();
     removeTrailingEmptySubArray(option->shardingArray);
-    SymbolTableCollection symbols;
-    GridOp grid = getGridOrNull(op, option->grid, symbols);
-    if (grid && failed(checkEvenSplits(op, l, option->shardingArray, grid)))
-      return failure();
     return option;
+  }
+
+  /// The default, for splits that divide every split dimension evenly; an
+  /// uneven one is an error naming the op (propagation then fails).
+  FailureOr<std::vector<Sharding>>
+  getShardingAnnotations(Operation *op, const ShardingOption &option) const {
+    SymbolTableCollection symbols;
+    if (GridOp grid = getGridOrNull(op, option.grid, symbols))
+      if (failed(checkEvenSplits(op, describe(cast<OpTy>(op)),
+                                 option.shardingArray, grid)))
+        return failure();
+    return shard::detail::defaultGetShardingAnnotations(op, option);
   }
 
   /// The default, except that scalar operands (`offset`) get no annotation:

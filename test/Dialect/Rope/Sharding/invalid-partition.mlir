@@ -1,0 +1,43 @@
+// RUN: rope-opt --split-input-file --verify-diagnostics --pass-pipeline="builtin.module(func.func(shard-partition))" %s
+
+// Shardings given to shard-partition directly (no propagation) that split
+// what a rotation cannot.
+
+shard.grid @grid(shape = 2)
+func.func @head_dim(%q: tensor<16x4x16xf32>, %pos: tensor<16xi64>) -> tensor<16x4x16xf32> {
+  %s = shard.sharding @grid split_axes = [[], [], [0]] : !shard.sharding
+  %r0 = shard.sharding @grid split_axes = [[]] : !shard.sharding
+  %q0 = shard.shard %q to %s : tensor<16x4x16xf32>
+  %q_s = shard.shard %q0 to %s annotate_for_users : tensor<16x4x16xf32>
+  %e = tensor.empty() : tensor<16x4x16xf32>
+  %e0 = shard.shard %e to %s : tensor<16x4x16xf32>
+  %e_s = shard.shard %e0 to %s annotate_for_users : tensor<16x4x16xf32>
+  %p0 = shard.shard %pos to %r0 : tensor<16xi64>
+  %p_s = shard.shard %p0 to %r0 annotate_for_users : tensor<16xi64>
+  // expected-error@+1 {{'rope.rotate' op cannot be partitioned along head_dim (the rotary pairs); reshard that dimension to replicated}}
+  %r = rope.rotate half thd ins(%q_s : tensor<16x4x16xf32>) outs(%e_s : tensor<16x4x16xf32>)
+      positions(%p_s : tensor<16xi64>) freqs(#rope.default<base = 10000.0>)
+  %r_s = shard.shard %r to %s : tensor<16x4x16xf32>
+  return %r_s : tensor<16x4x16xf32>
+}
+
+// -----
+
+shard.grid @grid(shape = 3)
+func.func @mrope_axes(%q: tensor<8x4x16xf32>, %pos: tensor<3x8xi64>) -> tensor<8x4x16xf32> {
+  %r0 = shard.sharding @grid split_axes = [[]] : !shard.sharding
+  %a = shard.sharding @grid split_axes = [[0]] : !shard.sharding
+  %q0 = shard.shard %q to %r0 : tensor<8x4x16xf32>
+  %q_s = shard.shard %q0 to %r0 annotate_for_users : tensor<8x4x16xf32>
+  %e = tensor.empty() : tensor<8x4x16xf32>
+  %e0 = shard.shard %e to %r0 : tensor<8x4x16xf32>
+  %e_s = shard.shard %e0 to %r0 annotate_for_users : tensor<8x4x16xf32>
+  %p0 = shard.shard %pos to %a : tensor<3x8xi64>
+  %p_s = shard.shard %p0 to %a annotate_for_users : tensor<3x8xi64>
+  // expected-error@+1 {{'rope.rotate' op cannot be partitioned along the position axes of multimodal RoPE; reshard that dimension to replicated}}
+  %r = rope.rotate half thd ins(%q_s : tensor<8x4x16xf32>) outs(%e_s : tensor<8x4x16xf32>)
+      positions(%p_s : tensor<3x8xi64>) freqs(#rope.default<base = 10000.0>)
+      mrope_section = [4, 2, 2]
+  %r_s = shard.shard %r to %r0 : tensor<8x4x16xf32>
+  return %r_s : tensor<8x4x16xf32>
+}
