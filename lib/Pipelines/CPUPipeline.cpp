@@ -131,6 +131,10 @@ void mlir::rope::buildRopeParallelizationStage(
   stack.maxRankOfAllocatedMemRef = 3;
   pm.addNestedPass<func::FuncOp>(
       bufferization::createPromoteBuffersToStackPass(stack));
+  // Without threads the tile loops run in sequence: one table for all of
+  // them (with threads, rope-forall-to-openmp gives each thread its own).
+  if (!options.parallel)
+    pm.addNestedPass<func::FuncOp>(createRopeHoistLoopAllocasPass());
   // Heap buffers that do not escape (the result of one rope op consumed by
   // another) are freed; without this every call leaked them.
   pm.addPass(createRopeFreeLocalBuffersPass());

@@ -27,7 +27,7 @@ func.func @tosa(%x: tensor<16x8x64xf32>, %p: tensor<16xi64>) -> tensor<16x8x64xf
   %e = tensor.empty() : tensor<16x8x64xf32>
   %y = rope.rotate half thd ins(%x : tensor<16x8x64xf32>) outs(%e : tensor<16x8x64xf32>)
       positions(%p : tensor<16xi64>) freqs(#rope.default<base = 10000.0>)
-  // expected-error @+1 {{'tosa.add' op is not supported by rope-cpu-pipeline, which takes ops of the builtin, func, rope, arith, math, tensor, linalg, scf, cf, index, bufferization, memref, vector, affine, ub, complex, llvm dialects; convert it to those first (TOSA: --tosa-to-linalg-pipeline)}}
+  // expected-error @+1 {{'tosa.add' op is not supported by rope-cpu-pipeline, which takes ops of the builtin, func, rope, arith, math, tensor, linalg, scf, cf, index, bufferization, memref, vector, affine, ub, complex, llvm, mpi dialects; convert it to those first (TOSA: --tosa-to-linalg-pipeline)}}
   %z = tosa.add %y, %x : (tensor<16x8x64xf32>, tensor<16x8x64xf32>) -> tensor<16x8x64xf32>
   return %z : tensor<16x8x64xf32>
 }

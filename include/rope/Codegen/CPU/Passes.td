@@ -478,6 +478,36 @@ def RopeFuseRowsPass : Pass<"rope-fuse-rows"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def RopeHoistLoopAllocasPass : Pass<"rope-hoist-loop-allocas",
+                                     "::mlir::func::FuncOp"> {
+  let summary = "Allocate a sequential loop's fixed-size stack buffers once";
+  let description = [{
+    Moves every `memref.alloca` of static shape found in the body of an
+    `scf.forall`, `scf.parallel` or `scf.for` to the start of the function.
+    The CPU pipeline runs it when its tile loops run in sequence (no
+    threads): a loop body's lowering does not free its stack per iteration,
+    so the tile tables allocated there took new stack on every tile and
+    overflowed the stack at 16384 tokens. An alloca's contents are
+    undefined when allocated, so one buffer serves every iteration. With
+    threads, `rope-forall-to-openmp` gives each thread its own instead.
+
+    ```mlir
+    scf.forall (%t) = (0) to (%n) step (16) {
+      %cos = memref.alloca() : memref<16x64xf32>
+      ...
+    }
+    ```
+    becomes
+    ```mlir
+    %cos = memref.alloca() : memref<16x64xf32>
+    scf.forall (%t) = (0) to (%n) step (16) {
+      ...
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def RopeLowerMPIPass : Pass<"rope-lower-mpi", "::mlir::ModuleOp"> {
   let summary = "Lower the MPI ops of a partitioned program to MPI calls";
   let description = [{
