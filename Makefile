@@ -50,6 +50,11 @@ bench: build
 	  --tmp $(BUILD_DIR)/fusion-bench --json bench/results/fusion.json | tee bench/results/fusion.txt
 	/usr/bin/python3 bench/raise_bench.py --rope-run $(BUILD_DIR)/bin/rope-run \
 	  --tmp $(BUILD_DIR)/raise-bench --json bench/results/raise.json | tee bench/results/raise.txt
+	@if command -v mpirun >/dev/null; then \
+	  /usr/bin/python3 bench/scale_out_bench.py --rope-opt $(BUILD_DIR)/bin/rope-opt \
+	    --rope-aot $(BUILD_DIR)/bin/rope-aot --tmp $(BUILD_DIR)/scale-out-bench \
+	    --json bench/results/scale-out.json | tee bench/results/scale-out.txt; \
+	else echo "scale-out benchmark skipped: no mpirun (make deps installs OpenMPI)"; fi
 
 # RoFormer's long-term decay bound against m - n for the frequencies rope.inv_freq
 # computes (default, linear, dynamic NTK, YaRN, Llama 3.1), through rope-run;

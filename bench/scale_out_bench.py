@@ -6,7 +6,7 @@ sharding-propagation + shard-partition for 1 or 2 processes, lowered with
 convert-shard-to-mpi and rope-aot, timed by bench/scale-out/main.c: a
 step is the slowest process's kernel time between barriers, best of
 --iters; the baseline is a memcpy of the same bytes in the same run (per
-process: its shard). Configurations: one process with one thread, one
+process: its shard; on the OpenMP threads in the threaded configuration). Configurations: one process with one thread, one
 process with OpenMP threads (rope-cpu-pipeline's default parallel loops),
 two processes splitting the tokens (context parallel: offsets moved by
 the partitioner), two processes splitting the heads (tensor parallel).
@@ -70,10 +70,14 @@ def build(args, name, nproc, split, parallel):
     cmd = [args.mpicc, "-O2", "-DTL=%d" % tl, "-DHQL=%d" % hq,
            "-DHKL=%d" % hk, "-I" + work, os.path.join(src_dir, "main.c"), obj,
            "-lm", "-o", exe]
+    env = None
     if parallel:
-        cmd += ["-L" + args.omp_lib_dir, "-lomp",
+        # The kernel's OpenMP runtime is LLVM's libomp: the driver's copy
+        # baseline uses the same, through clang.
+        env = dict(os.environ, OMPI_CC=args.clang)
+        cmd += ["-fopenmp=libomp", "-L" + args.omp_lib_dir,
                 "-Wl,-rpath," + args.omp_lib_dir]
-    run(cmd)
+    run(cmd, env=env)
     return exe
 
 
@@ -84,6 +88,7 @@ def main():
     p.add_argument("--mpicc", default="mpicc")
     p.add_argument("--mpirun", default="mpirun")
     p.add_argument("--omp-lib-dir", default="/usr/lib/llvm-22/lib")
+    p.add_argument("--clang", default="/usr/lib/llvm-22/bin/clang")
     p.add_argument("--tokens", type=int, default=32768)
     p.add_argument("--threads", type=int, default=2,
                    help="OpenMP threads of the one-process parallel run")
