@@ -313,13 +313,22 @@ struct RopeShardingModel
       Value local;
       for (auto [index, dims] : llvm::enumerate(l.dims)) {
         auto it = llvm::find(dims, *l.sequence);
-        if (index < partitionedOperands.size() && it != dims.end()) {
-          local = getValueOrCreateConstantIndexOp(
-              b, op->getLoc(),
-              tensor::getMixedSize(b, op->getLoc(), partitionedOperands[index],
-                                   it - dims.begin()));
-          break;
-        }
+        if (index >= partitionedOperands.size() || it == dims.end())
+          continue;
+        // i * local is the first token only when every process has as many
+        // tokens, which a static size that divides evenly guarantees.
+        int64_t dim = it - dims.begin();
+        if (cast<RankedTensorType>(op->getOperand(index).getType())
+                .isDynamicDim(dim))
+          return op->emitOpError()
+                 << "cannot move the implicit positions (offset) of a "
+                    "sequence of dynamic size split over processes: give "
+                    "the sequence a static size or the op explicit positions";
+        local = getValueOrCreateConstantIndexOp(
+            b, op->getLoc(),
+            tensor::getMixedSize(b, op->getLoc(), partitionedOperands[index],
+                                 dim));
+        break;
       }
       Value first = arith::MulIOp::create(b, process, local);
       offset = arith::AddIOp::create(

@@ -41,3 +41,21 @@ func.func @mrope_axes(%q: tensor<8x4x16xf32>, %pos: tensor<3x8xi64>) -> tensor<8
   %r_s = shard.shard %r to %r0 : tensor<8x4x16xf32>
   return %r_s : tensor<8x4x16xf32>
 }
+
+// -----
+
+// Implicit positions over a sequence of dynamic size: a process's first
+// token is not known to be i * (its own size).
+shard.grid @grid(shape = 4)
+func.func @dynamic_sequence(%q: tensor<?x4x16xf32>, %e: tensor<?x4x16xf32>, %off: index) -> tensor<?x4x16xf32> {
+  %s = shard.sharding @grid split_axes = [[0]] : !shard.sharding
+  %q0 = shard.shard %q to %s : tensor<?x4x16xf32>
+  %q_s = shard.shard %q0 to %s annotate_for_users : tensor<?x4x16xf32>
+  %e0 = shard.shard %e to %s : tensor<?x4x16xf32>
+  %e_s = shard.shard %e0 to %s annotate_for_users : tensor<?x4x16xf32>
+  // expected-error@+1 {{'rope.rotate' op cannot move the implicit positions (offset) of a sequence of dynamic size split over processes: give the sequence a static size or the op explicit positions}}
+  %r = rope.rotate half thd ins(%q_s : tensor<?x4x16xf32>) outs(%e_s : tensor<?x4x16xf32>)
+      offset(%off) freqs(#rope.default<base = 10000.0>)
+  %r_s = shard.shard %r to %s : tensor<?x4x16xf32>
+  return %r_s : tensor<?x4x16xf32>
+}
