@@ -15,22 +15,14 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 
-PARTITION = ("builtin.module(func.func(sharding-propagation"
-             "{traversal=forward-backward},shard-partition),"
-             "convert-shard-to-mpi,canonicalize,symbol-dce)")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "test", "lib"))
+from mpi_build import mpi_env, partition, run  # noqa: E402
+
 SPLITS = {"tokens": "[[0]]", "heads": "[[], [0]]"}
 HQ, HK = 32, 8
-
-
-def run(cmd, env=None):
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if r.returncode != 0:
-        sys.exit("failed (%d): %s\n%s%s" % (r.returncode, " ".join(cmd),
-                                             r.stdout, r.stderr))
-    return r.stdout
 
 
 def cpu_name():
@@ -49,16 +41,10 @@ def build(args, name, nproc, split, parallel):
     os.makedirs(work, exist_ok=True)
     src_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                            "scale-out")
-    with open(os.path.join(src_dir, "rope.mlir.in")) as f:
-        text = (f.read().replace("@NPROC@", str(nproc))
-                .replace("@T@", str(args.tokens))
-                .replace("@SPLIT_NAME@", split)
-                .replace("@SPLIT@", SPLITS[split]))
-    src = os.path.join(work, "rope.mlir")
-    with open(src, "w") as f:
-        f.write(text)
-    part = os.path.join(work, "rope.part.mlir")
-    run([args.rope_opt, "--pass-pipeline=" + PARTITION, src, "-o", part])
+    part, _ = partition(
+        args.rope_opt, os.path.join(src_dir, "rope.mlir.in"),
+        {"NPROC": nproc, "T": args.tokens, "SPLIT_NAME": split,
+         "SPLIT": SPLITS[split]}, work)
     obj = os.path.join(work, "rope.o")
     run([args.rope_aot, part, "--cpu=host",
          "--pipeline-options=parallel=%s" % ("true" if parallel else "false"),
@@ -97,8 +83,6 @@ def main():
     p.add_argument("--json")
     args = p.parse_args()
 
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1",
-               OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     configs = [
         ("1 process, 1 thread", 1, "tokens", False, 1),
         ("1 process, %d OpenMP threads" % args.threads, 1, "tokens", True,
@@ -116,7 +100,7 @@ def main():
     rows = []
     for i, (label, nproc, split, parallel, threads) in enumerate(configs):
         exe = build(args, "c%d" % i, nproc, split, parallel)
-        cenv = dict(env, OMP_NUM_THREADS=str(threads))
+        cenv = mpi_env(OMP_NUM_THREADS=str(threads))
         out = run([args.mpirun, "--oversubscribe", "--bind-to", "none",
                    "-n", str(nproc), exe, str(args.iters)], env=cenv)
         fields = out.split()

@@ -11,32 +11,21 @@ the layer (projections, then RoPE; rope_ref.py), independent of our code.
 import argparse
 import os
 import re
-import subprocess
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rope_ref as ref  # noqa: E402
+from mpi_build import mpi_env, partition, run  # noqa: E402
 from rope_properties import exact_angles, rotate64  # noqa: E402
 
 T, C, HQ, HK, D = 32, 64, 8, 4, 32
 POS0, POS_STEP, OFFSET = 1000, 7, 4000
-PARTITION = ("builtin.module(func.func(sharding-propagation"
-             "{traversal=forward-backward},shard-partition),"
-             "convert-shard-to-mpi,canonicalize,symbol-dce)")
 # Ops that would move data between processes.
 COLLECTIVES = re.compile(r"\b(shard\.(all_|broadcast|gather|recv|send|scatter|"
                          r"reduce|shift|update_halo)|mpi\.(allreduce|send|recv|"
                          r"isend|irecv|barrier|comm_split))")
-
-
-def run(cmd, **kw):
-    r = subprocess.run(cmd, capture_output=True, text=True, **kw)
-    if r.returncode != 0:
-        sys.exit("failed (%d): %s\n%s%s" % (r.returncode, " ".join(cmd),
-                                             r.stdout, r.stderr))
-    return r.stdout
 
 
 # The inputs, as layer-main.c makes them (same float32 operations).
@@ -86,15 +75,9 @@ def gather(mode, n, out):
 def build_and_run(args, n):
     work = os.path.join(args.tmp, "n%d" % n)
     os.makedirs(work, exist_ok=True)
-    with open(os.path.join(args.inputs, args.mode + ".mlir.in")) as f:
-        text = f.read().replace("@NPROC@", str(n))
-    src = os.path.join(work, "layer.mlir")
-    with open(src, "w") as f:
-        f.write(text)
-    part = os.path.join(work, "layer.part.mlir")
-    run([args.rope_opt, "--pass-pipeline=" + PARTITION, src, "-o", part])
-    with open(part) as f:
-        partitioned = f.read()
+    part, partitioned = partition(
+        args.rope_opt, os.path.join(args.inputs, args.mode + ".mlir.in"),
+        {"NPROC": n}, work)
     found = sorted(set(m.group(1) for m in COLLECTIVES.finditer(partitioned)))
     obj = os.path.join(work, "layer.o")
     run([args.rope_aot, part, "--cpu=" + args.cpu,
@@ -106,10 +89,8 @@ def build_and_run(args, n):
          os.path.join(args.inputs, "layer-main.c"), obj, "-lm", "-o", exe])
     out = os.path.join(work, "out")
     os.makedirs(out, exist_ok=True)
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1",
-               OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
     print(run([args.mpirun, "--oversubscribe", "-n", str(n), exe, out],
-              env=env).strip())
+              env=mpi_env()).strip())
     return gather(args.mode, n, out), found
 
 
