@@ -22,6 +22,14 @@ extern "C" {
 MLIR_CAPI_EXPORTED void
 mlirRopeRegisterPipelineDependencies(MlirDialectRegistry registry);
 
+/// The rope ops' ShardingInterface models (C++:
+/// mlir::rope::registerShardingInterfaceExternalModels) and upstream's for
+/// the arith, func, linalg and tensor ops around them, for partitioning with
+/// the shard dialect's sharding-propagation and shard-partition
+/// (docs/scale-out.md).
+MLIR_CAPI_EXPORTED void
+mlirRopeRegisterShardingInterfaceExternalModels(MlirDialectRegistry registry);
+
 /// Registers the rope passes and pipelines by name, for
 /// mlirOpPassManagerAddPipeline / mlirParsePassPipeline.
 MLIR_CAPI_EXPORTED void mlirRopeRegisterPasses(void);

@@ -2,10 +2,15 @@
 
 #include "rope-c/Pipelines.h"
 
+#include "rope/Dialect/Rope/Transforms/ShardingInterfaceImpl.h"
 #include "rope/InitAllRope.h"
 #include "rope/Pipelines/Pipelines.h"
 
 #include "mlir/CAPI/IR.h"
+#include "mlir/Dialect/Arith/Transforms/ShardingInterfaceImpl.h"
+#include "mlir/Dialect/Func/Extensions/ShardingExtensions.h"
+#include "mlir/Dialect/Linalg/Transforms/ShardingInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/Extensions/ShardingExtensions.h"
 #include "mlir/CAPI/Pass.h"
 #include "mlir/CAPI/Support.h"
 #include "mlir/CAPI/Utils.h"
@@ -16,6 +21,18 @@ using namespace mlir::rope;
 
 void mlirRopeRegisterPipelineDependencies(MlirDialectRegistry registry) {
   registerRopePipelineDependencies(*unwrap(registry));
+}
+
+void mlirRopeRegisterShardingInterfaceExternalModels(
+    MlirDialectRegistry registry) {
+  DialectRegistry &r = *unwrap(registry);
+  registerShardingInterfaceExternalModels(r);
+  // The ops rope programs are written with (tensor.empty, linalg, arith,
+  // func.return); registering one twice is harmless.
+  arith::registerShardingInterfaceExternalModels(r);
+  func::registerShardingInterfaceExternalModels(r);
+  linalg::registerShardingInterfaceExternalModels(r);
+  tensor::registerShardingInterfaceExternalModels(r);
 }
 
 void mlirRopeRegisterPasses(void) { registerAllRopePasses(); }

@@ -176,6 +176,61 @@ static int run(MlirContext ctx) {
   return maxErr < 1e-6 ? 0 : 1;
 }
 
+/* A head split of q and k through upstream sharding-propagation and
+ * shard-partition, the rope ops' sharding models registered through the C
+ * API: each of 2 processes rotates half the heads. */
+static const char *kSharded =
+    "shard.grid @grid(shape = 2)\n"
+    "func.func @heads(%q: tensor<16x4x16xf32>, %k: tensor<16x2x16xf32>,\n"
+    "                 %p: tensor<16xi64>)\n"
+    "    -> (tensor<16x4x16xf32>, tensor<16x2x16xf32>) {\n"
+    "  %s = shard.sharding @grid split_axes = [[], [0]] : !shard.sharding\n"
+    "  %qs = shard.shard %q to %s : tensor<16x4x16xf32>\n"
+    "  %ks = shard.shard %k to %s : tensor<16x2x16xf32>\n"
+    "  %eq = tensor.empty() : tensor<16x4x16xf32>\n"
+    "  %ek = tensor.empty() : tensor<16x2x16xf32>\n"
+    "  %q1, %k1 = rope.rotate half thd ins(%qs, %ks : tensor<16x4x16xf32>,\n"
+    "      tensor<16x2x16xf32>) outs(%eq, %ek : tensor<16x4x16xf32>,\n"
+    "      tensor<16x2x16xf32>) positions(%p : tensor<16xi64>)\n"
+    "      freqs(#rope.default<base = 10000.0>)\n"
+    "  %q2 = shard.shard %q1 to %s : tensor<16x4x16xf32>\n"
+    "  %k2 = shard.shard %k1 to %s : tensor<16x2x16xf32>\n"
+    "  return %q2, %k2 : tensor<16x4x16xf32>, tensor<16x2x16xf32>\n"
+    "}\n";
+
+static int partition(void) {
+  MlirDialectRegistry registry = mlirDialectRegistryCreate();
+  mlirRopeRegisterPipelineDependencies(registry);
+  mlirRopeRegisterShardingInterfaceExternalModels(registry);
+  MlirContext ctx = mlirContextCreateWithRegistry(registry, false);
+  mlirDialectRegistryDestroy(registry);
+  mlirContextAttachDiagnosticHandler(ctx, printDiagnostic, NULL, NULL);
+  mlirDialectHandleLoadDialect(mlirGetDialectHandle__rope__(), ctx);
+  MlirModule module =
+      mlirModuleCreateParse(ctx, mlirStringRefCreateFromCString(kSharded));
+  int failed = mlirModuleIsNull(module);
+  if (!failed) {
+    MlirPassManager pm = mlirPassManagerCreate(ctx);
+    failed = mlirLogicalResultIsFailure(mlirParsePassPipeline(
+                 mlirPassManagerGetAsOpPassManager(pm),
+                 mlirStringRefCreateFromCString(
+                     "builtin.module(func.func(sharding-propagation,"
+                     "shard-partition))"),
+                 printToStdout, NULL)) ||
+             mlirLogicalResultIsFailure(
+                 mlirPassManagerRunOnOp(pm, mlirModuleGetOperation(module)));
+    if (!failed) {
+      printf("partitioned: ");
+      mlirOperationPrint(mlirModuleGetOperation(module), printToStdout, NULL);
+      printf("\n");
+    }
+    mlirPassManagerDestroy(pm);
+    mlirModuleDestroy(module);
+  }
+  mlirContextDestroy(ctx);
+  return failed;
+}
+
 int main(void) {
   MlirDialectRegistry registry = mlirDialectRegistryCreate();
   mlirRopeRegisterPipelineDependencies(registry);
@@ -187,7 +242,7 @@ int main(void) {
   MlirStringRef ns = mlirDialectGetNamespace(dialect);
   printf("dialect: %.*s\n", (int)ns.length, ns.data);
   mlirRopeRegisterPasses();
-  int failed = attributes(ctx) || run(ctx);
+  int failed = attributes(ctx) || run(ctx) || partition();
   mlirContextDestroy(ctx);
   printf("%s\n", failed ? "FAILED" : "PASSED");
   return failed;
