@@ -52,6 +52,8 @@ struct Loops {
   /// number of `offset`, for ops with implicit positions.
   std::optional<int64_t> sequence;
   std::optional<unsigned> offsetOperand;
+  /// The head loop of rotations (for the grouped-query attention hint).
+  std::optional<int64_t> heads;
 };
 
 Loops start(Operation *op, int64_t count) {
@@ -104,6 +106,7 @@ Loops describe(RotateOp op) {
     assign(l, op.getSinCacheMutable(), tokens);
   }
   l.fixed.push_back({rank - 1, kHeadDim});
+  l.heads = op.getHeadCountDim();
   if (axis)
     l.fixed.push_back({*axis, kAxes});
   // Dynamic NTK and LongRoPE's factor choice read max(positions): a token
@@ -130,6 +133,7 @@ Loops describe(ApplyOp op) {
   assign(l, op.getCosMutable(), tokens);
   assign(l, op.getSinMutable(), tokens);
   l.fixed.push_back({rank - 1, kHeadDim});
+  l.heads = getHeadCountDim(op.getLayout());
   return l;
 }
 
@@ -197,13 +201,44 @@ LogicalResult checkEvenSplits(Operation *op, const Loops &l,
       if (ShapedType::isDynamic(size) || ShapedType::isDynamic(group) ||
           size % group == 0)
         continue;
-      return op->emitOpError()
-             << "cannot split dimension " << dim << " of " << nameOf(op, index)
-             << " (size " << size << ") evenly over " << group
-             << " processes of grid @" << grid.getSymName()
-             << "; with grouped-query attention the key/value head count "
+      InFlightDiagnostic diag =
+          op->emitOpError()
+          << "cannot split dimension " << dim << " of " << nameOf(op, index)
+          << " (size " << size << ") evenly over " << group
+          << " processes of grid @" << grid.getSymName();
+      if (l.heads == loop)
+        diag << "; with grouped-query attention the key/value head count "
                 "must be a multiple of the process count of a head split";
+      return diag;
     }
+  }
+  return success();
+}
+
+/// What a partition cannot honour: a split of a dimension the op reads or
+/// writes whole (not one of its loops), uneven splits, halos.
+LogicalResult checkShardings(Operation *op, const Loops &l,
+                             ArrayRef<Sharding> operandShardings,
+                             ArrayRef<Sharding> resultShardings) {
+  for (auto [index, s] : llvm::enumerate(llvm::concat<const Sharding>(
+           operandShardings, resultShardings))) {
+    if (!s)
+      continue;
+    if (!s.getStaticShardedDimsOffsets().empty() ||
+        !s.getDynamicShardedDimsOffsets().empty() ||
+        !s.getStaticHaloSizes().empty() || !s.getDynamicHaloSizes().empty())
+      return op->emitOpError()
+             << "takes even splits only: " << nameOf(op, index)
+             << " has sharded_dims_offsets or halo_sizes; reshard it to an "
+                "even split";
+    for (auto [dim, axes] : llvm::enumerate(s.getSplitAxes()))
+      if (dim >= l.dims[index].size() && !axes.empty())
+        return op->emitOpError()
+               << "cannot be partitioned along dimension " << dim << " of "
+               << nameOf(op, index)
+               << ", which it uses whole (a cos/sin cache gathered by "
+                  "position, a table width, frequencies, or positions the "
+                  "frequencies depend on); reshard it to replicated";
   }
   return success();
 }
@@ -232,6 +267,13 @@ struct RopeShardingModel
         op, operandShardings, resultShardings);
     if (failed(option) || option->empty)
       return option;
+    // A split only of what the op reads whole (a gathered cache) leaves
+    // upstream's option without a grid: take it from that sharding.
+    if (!option->grid)
+      for (const Sharding &s : llvm::concat<const Sharding>(operandShardings,
+                                                            resultShardings))
+        if (s)
+          option->grid = s.getGridAttr();
     Loops l = describe(cast<OpTy>(op));
     for (FixedLoop fixed : l.fixed)
       if (fixed.loop < static_cast<int64_t>(option->shardingArray.size()))
@@ -289,6 +331,13 @@ struct RopeShardingModel
       if (!axes[fixed.loop].empty())
         return op->emitOpError() << "cannot be partitioned along " << fixed.what
                                  << "; reshard that dimension to replicated";
+
+    if (failed(checkShardings(op, l, operandShardings, resultShardings)))
+      return failure();
+    for (auto [index, value] : llvm::enumerate(partitionedOperands))
+      if (!value)
+        return op->emitOpError()
+               << "operand #" << index << " could not be resharded for it";
 
     FlatSymbolRefAttr gridName;
     for (const Sharding &s : llvm::concat<const Sharding>(operandShardings,

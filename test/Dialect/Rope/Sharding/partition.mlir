@@ -203,3 +203,41 @@ func.func @decomposed(%q: tensor<2x8x4x16xf32>, %off: index, %c: tensor<64x8xf32
   %r2_s = shard.shard %r2 to %sh : tensor<2x8x4x16xf32>
   return %r_s, %r2_s : tensor<2x8x4x16xf32>, tensor<2x8x4x16xf32>
 }
+
+// -----
+
+// A gathered cache that arrives split by rows is gathered whole first.
+shard.grid @grid(shape = 2)
+// CHECK-LABEL: func.func @cache_rows
+// CHECK-SAME: %[[C:[^:]*]]: tensor<32x8xf32>, %[[S:[^:]*]]: tensor<32x8xf32>
+func.func @cache_rows(%q: tensor<8x4x16xf32>, %pos: tensor<8xi64>, %c: tensor<64x8xf32>,
+                      %s: tensor<64x8xf32>) -> tensor<8x4x16xf32> {
+  // CHECK-DAG: %[[GS:.*]] = shard.all_gather %[[S]] on @grid grid_axes = [0] gather_axis = 0 : tensor<32x8xf32> -> tensor<64x8xf32>
+  // CHECK-DAG: %[[GC:.*]] = shard.all_gather %[[C]] on @grid grid_axes = [0] gather_axis = 0 : tensor<32x8xf32> -> tensor<64x8xf32>
+  // CHECK: rope.rotate half thd {{.*}} cache(%{{.*}}, %{{.*}} : tensor<64x8xf32>, tensor<64x8xf32>)
+  %rows = shard.sharding @grid split_axes = [[0]] : !shard.sharding
+  %c_s = shard.shard %c to %rows : tensor<64x8xf32>
+  %s_s = shard.shard %s to %rows : tensor<64x8xf32>
+  %e = tensor.empty() : tensor<8x4x16xf32>
+  %r = rope.rotate half thd ins(%q : tensor<8x4x16xf32>) outs(%e : tensor<8x4x16xf32>)
+      positions(%pos : tensor<8xi64>) cache(%c_s, %s_s : tensor<64x8xf32>, tensor<64x8xf32>)
+  return %r : tensor<8x4x16xf32>
+}
+
+// -----
+
+// Dynamic NTK frequencies read all positions: token-split positions are
+// gathered for rope.inv_freq.
+shard.grid @grid(shape = 2)
+// CHECK-LABEL: func.func @inv_freq_positions
+// CHECK-SAME: (%[[P:.*]]: tensor<4xi64>)
+func.func @inv_freq_positions(%pos: tensor<8xi64>) -> tensor<8xf64> {
+  // CHECK: %[[G:.*]] = shard.all_gather %[[P]] on @grid grid_axes = [0] gather_axis = 0 : tensor<4xi64> -> tensor<8xi64>
+  // CHECK: %[[GC:.*]] = tensor.cast %[[G]]
+  // CHECK: rope.inv_freq {{.*}} positions(%[[GC]] : tensor<8xi64>)
+  %sh = shard.sharding @grid split_axes = [[0]] : !shard.sharding
+  %p_s = shard.shard %pos to %sh : tensor<8xi64>
+  %f = rope.inv_freq freqs(#rope.dynamic_ntk<base = 10000.0, factor = 2.0, original_max_position = 4>)
+      positions(%p_s : tensor<8xi64>) : tensor<8xf64>
+  return %f : tensor<8xf64>
+}
