@@ -116,6 +116,10 @@ void mlir::rope::buildRopeBufferizationStage(OpPassManager &pm,
 void mlir::rope::buildRopeParallelizationStage(
     OpPassManager &pm, const RopeCPUPipelineOptions &options,
     const CPUTarget &target) {
+  // A paged cache's row loop (a slot per token through a block table) runs
+  // in the token tiles that write its rows.
+  if (options.fuseNeighbours)
+    pm.addNestedPass<func::FuncOp>(createRopeFuseRowLoopsPass());
   if (options.pageWalkRows >= 2) {
     RopePageWalkPassOptions walk;
     walk.pageBytes = target.pageBytes;

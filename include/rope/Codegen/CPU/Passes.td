@@ -478,6 +478,43 @@ def RopeFuseRowsPass : Pass<"rope-fuse-rows"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def RopeFuseRowLoopsPass : Pass<"rope-fuse-row-loops", "::mlir::func::FuncOp"> {
+  let summary = "Run a loop over rows inside the token-tile loop that writes them";
+  let description = [{
+    After bufferization, a row loop (`scf.forall` over the tokens, step 1)
+    that follows a token-tile loop (`scf.forall` over the same tokens, step
+    the tile size) and reads what the tile loop writes only one row at a
+    time, its own row `i`, runs inside the tile loop: each tile, after
+    writing its rows, runs the row loop's body for them, while they are in
+    the caches. This is how a paged KV cache is written: the rows of the
+    rotated keys (and the values) go to the slots a block table gives, one
+    `parallel_insert_slice` per token in the tensor program (docs/fusion.md),
+    which no tile of several tokens can express before bufferization.
+
+    Fused only when it is exact: the tile loop touches each buffer the row
+    loop reads from it through views of its own tile (dim 0 offset = its
+    induction variable), the row loop reads such a buffer only through a
+    view of row `i` (size 1) and writes nothing the tile loop reads or
+    writes, every op between the loops is free of memory effects, and the
+    row loop uses only values defined before the tile loop.
+
+    ```mlir
+    scf.forall (%t) = (0) to (%n) step (16) {
+      %tile = memref.subview %k_rot[%t, 0, 0] [%s, 8, 128] [1, 1, 1]
+      ...   // writes the tile's rotated keys
+    }
+    scf.forall (%i) in (%n) {
+      %row = memref.subview %k_rot[%i, 0, 0] [1, 8, 128] [1, 1, 1]
+      memref.copy %row, %slot   // the row's slot of the paged cache
+    }
+    ```
+    becomes one loop: the tile body, then `scf.for %i = %t to min(%t + 16,
+    %n)` with the row loop's body.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def RopeHoistLoopAllocasPass : Pass<"rope-hoist-loop-allocas",
                                      "::mlir::func::FuncOp"> {
   let summary = "Allocate a sequential loop's fixed-size stack buffers once";

@@ -1,0 +1,218 @@
+//===- FuseRowLoops.cpp - rope-fuse-row-loops pass ------------------------===//
+
+#include "rope/Codegen/CPU/Passes.h"
+
+#include "BufferRoots.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPEFUSEROWLOOPSPASS
+#include "rope/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+
+namespace {
+
+/// The buffers a loop reads and writes (their roots), or failure when an op
+/// in it has effects we cannot see.
+struct Accesses {
+  llvm::SmallPtrSet<Value, 8> read, written;
+  /// Every memref a read or write goes through (before rooting).
+  SmallVector<std::pair<Value, bool>> uses; // (memref, isWrite)
+};
+
+FailureOr<Accesses> accessesOf(scf::ForallOp loop) {
+  Accesses a;
+  WalkResult result = loop.getBody()->walk([&](Operation *op) {
+    // Ops with regions (loops) are seen through their nested ops; an op
+    // that states its own effects (linalg on buffers) is taken at its word.
+    auto iface = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!iface) {
+      bool nothing = op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
+                     (op->hasTrait<OpTrait::IsTerminator>() &&
+                      op->getNumOperands() == 0);
+      return nothing ? WalkResult::advance() : WalkResult::interrupt();
+    }
+    SmallVector<MemoryEffects::EffectInstance> effects;
+    iface.getEffects(effects);
+    for (const MemoryEffects::EffectInstance &e : effects) {
+      Value v = e.getValue();
+      if (!v)
+        return isa<MemoryEffects::Allocate, MemoryEffects::Free>(
+                   e.getEffect())
+                   ? WalkResult::advance()
+                   : WalkResult::interrupt();
+      if (!isa<BaseMemRefType>(v.getType()))
+        continue;
+      bool write = isa<MemoryEffects::Write, MemoryEffects::Free>(e.getEffect());
+      if (!write && !isa<MemoryEffects::Read>(e.getEffect()))
+        continue; // allocation of a loop-local buffer
+      (write ? a.written : a.read).insert(rope::rootBuffer(v));
+      a.uses.push_back({v, write});
+    }
+    return WalkResult::advance();
+  });
+  if (result.wasInterrupted())
+    return failure();
+  return a;
+}
+
+/// Whether `loop` is a one-dimensional loop from 0 with a constant step.
+std::optional<int64_t> constantStep(scf::ForallOp loop) {
+  if (loop.getRank() != 1 || !loop.getOutputs().empty() ||
+      !isZeroInteger(loop.getMixedLowerBound()[0]))
+    return std::nullopt;
+  return getConstantIntValue(loop.getMixedStep()[0]);
+}
+
+/// The subview taken directly of `memref`'s root buffer on the way to it,
+/// if its dim-0 offset is `iv` with stride 1: every access through `memref`
+/// then stays in the rows that subview selects.
+memref::SubViewOp subviewAt(Value memref, Value iv) {
+  Value root = rope::rootBuffer(memref);
+  for (Value v = memref; v != root;) {
+    Operation *def = v.getDefiningOp();
+    Value source = isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(def)
+                       ? def->getOperand(0)
+                       : cast<ViewLikeOpInterface>(def).getViewSource();
+    if (source == root) {
+      auto sub = dyn_cast<memref::SubViewOp>(def);
+      if (!sub || sub.getMixedOffsets()[0] != OpFoldResult(iv) ||
+          !isOneInteger(sub.getMixedStrides()[0]))
+        return nullptr;
+      return sub;
+    }
+    v = source;
+  }
+  return nullptr;
+}
+
+/// Every access of `tile` to a buffer in `roots` goes through a view at
+/// the tile's induction variable of at most `step` rows.
+bool tileAccessesOwnRows(scf::ForallOp tile, const Accesses &a,
+                         const llvm::SmallPtrSetImpl<Value> &roots,
+                         int64_t step) {
+  Value iv = tile.getInductionVar(0);
+  for (auto [memref, write] : a.uses) {
+    if (!roots.contains(rope::rootBuffer(memref)))
+      continue;
+    memref::SubViewOp sub = subviewAt(memref, iv);
+    if (!sub)
+      return false;
+    FailureOr<int64_t> rows = ValueBoundsConstraintSet::computeConstantBound(
+        presburger::BoundType::UB, sub.getMixedSizes()[0], nullptr,
+        /*closedUB=*/true);
+    if (failed(rows) || *rows > step)
+      return false;
+  }
+  return true;
+}
+
+/// The row loop reads the buffers `tile` writes only at its own row.
+bool rowReadsOwnRow(scf::ForallOp rows, const Accesses &a,
+                    const Accesses &tile) {
+  Value iv = rows.getInductionVar(0);
+  for (auto [memref, write] : a.uses) {
+    Value root = rope::rootBuffer(memref);
+    if (write) {
+      if (tile.read.contains(root) || tile.written.contains(root))
+        return false;
+      continue;
+    }
+    if (!tile.written.contains(root))
+      continue;
+    memref::SubViewOp sub = subviewAt(memref, iv);
+    if (!sub || getConstantIntValue(sub.getMixedSizes()[0]) != 1)
+      return false;
+  }
+  return true;
+}
+
+/// The loop before `rows` in its block, if only ops free of memory effects
+/// lie between them.
+scf::ForallOp previousLoop(scf::ForallOp rows) {
+  for (Operation *op = rows->getPrevNode(); op; op = op->getPrevNode()) {
+    if (auto loop = dyn_cast<scf::ForallOp>(op))
+      return loop;
+    if (!isMemoryEffectFree(op))
+      return nullptr;
+  }
+  return nullptr;
+}
+
+LogicalResult fuse(scf::ForallOp rows, DominanceInfo &dom) {
+  std::optional<int64_t> rowStep = constantStep(rows);
+  scf::ForallOp tile = previousLoop(rows);
+  if (!tile || rowStep != 1)
+    return failure();
+  std::optional<int64_t> step = constantStep(tile);
+  if (!step || *step < 1 ||
+      !isEqualConstantIntOrValue(tile.getMixedUpperBound()[0],
+                                 rows.getMixedUpperBound()[0]))
+    return failure();
+  // The row body, cloned into the tile, may use only values defined before
+  // the tile loop.
+  SetVector<Value> captured;
+  getUsedValuesDefinedAbove(rows.getRegion(), captured);
+  if (llvm::any_of(captured,
+                   [&](Value v) { return !dom.properlyDominates(v, tile); }))
+    return failure();
+  FailureOr<Accesses> tileAccesses = accessesOf(tile);
+  FailureOr<Accesses> rowAccesses = accessesOf(rows);
+  if (failed(tileAccesses) || failed(rowAccesses) ||
+      !rowReadsOwnRow(rows, *rowAccesses, *tileAccesses))
+    return failure();
+  llvm::SmallPtrSet<Value, 8> shared;
+  for (auto [memref, write] : rowAccesses->uses)
+    if (tileAccesses->written.contains(rope::rootBuffer(memref)))
+      shared.insert(rope::rootBuffer(memref));
+  if (!tileAccessesOwnRows(tile, *tileAccesses, shared, *step))
+    return failure();
+
+  // The tile's rows [t, min(t + step, n)), after the tile's own work.
+  OpBuilder b(tile.getBody()->getTerminator());
+  Location loc = rows.getLoc();
+  Value t = tile.getInductionVar(0);
+  Value n = getValueOrCreateConstantIndexOp(b, loc,
+                                            tile.getMixedUpperBound()[0]);
+  Value end = arith::MinSIOp::create(
+      b, loc,
+      arith::AddIOp::create(b, loc, t,
+                            arith::ConstantIndexOp::create(b, loc, *step)),
+      n);
+  auto loop = scf::ForOp::create(b, loc, t, end,
+                                 arith::ConstantIndexOp::create(b, loc, 1));
+  b.setInsertionPointToStart(loop.getBody());
+  IRMapping map;
+  map.map(rows.getInductionVar(0), loop.getInductionVar());
+  for (Operation &op : rows.getBody()->without_terminator())
+    b.clone(op, map);
+  rows.erase();
+  return success();
+}
+
+struct RopeFuseRowLoopsPass
+    : rope::impl::RopeFuseRowLoopsPassBase<RopeFuseRowLoopsPass> {
+  void runOnOperation() override {
+    SmallVector<scf::ForallOp> loops;
+    getOperation().walk([&](scf::ForallOp loop) { loops.push_back(loop); });
+    DominanceInfo dom(getOperation());
+    // In program order: a row loop fused into a tile loop leaves that tile
+    // loop as the predecessor of the next row loop.
+    for (scf::ForallOp loop : loops)
+      (void)fuse(loop, dom);
+  }
+};
+
+} // namespace
