@@ -68,12 +68,12 @@ FailureOr<Accesses> accessesOf(scf::ForallOp loop) {
   return a;
 }
 
-/// Whether `loop` is a one-dimensional loop from 0 with a constant step.
-std::optional<int64_t> constantStep(scf::ForallOp loop) {
+/// The step of a one-dimensional loop from 0 without results.
+std::optional<OpFoldResult> stepOf(scf::ForallOp loop) {
   if (loop.getRank() != 1 || !loop.getOutputs().empty() ||
       !isZeroInteger(loop.getMixedLowerBound()[0]))
     return std::nullopt;
-  return getConstantIntValue(loop.getMixedStep()[0]);
+  return loop.getMixedStep()[0];
 }
 
 /// The subview taken directly of `memref`'s root buffer on the way to it,
@@ -102,7 +102,7 @@ memref::SubViewOp subviewAt(Value memref, Value iv) {
 /// the tile's induction variable of at most `step` rows.
 bool tileAccessesOwnRows(scf::ForallOp tile, const Accesses &a,
                          const llvm::SmallPtrSetImpl<Value> &roots,
-                         int64_t step) {
+                         OpFoldResult step) {
   Value iv = tile.getInductionVar(0);
   for (auto [memref, write] : a.uses) {
     if (!roots.contains(rope::rootBuffer(memref)))
@@ -110,10 +110,8 @@ bool tileAccessesOwnRows(scf::ForallOp tile, const Accesses &a,
     memref::SubViewOp sub = subviewAt(memref, iv);
     if (!sub)
       return false;
-    FailureOr<int64_t> rows = ValueBoundsConstraintSet::computeConstantBound(
-        presburger::BoundType::UB, sub.getMixedSizes()[0], nullptr,
-        /*closedUB=*/true);
-    if (failed(rows) || *rows > step)
+    if (!ValueBoundsConstraintSet::compare(
+            sub.getMixedSizes()[0], ValueBoundsConstraintSet::LE, step))
       return false;
   }
   return true;
@@ -152,14 +150,16 @@ scf::ForallOp previousLoop(scf::ForallOp rows) {
 }
 
 LogicalResult fuse(scf::ForallOp rows, DominanceInfo &dom) {
-  std::optional<int64_t> rowStep = constantStep(rows);
+  std::optional<OpFoldResult> rowStep = stepOf(rows);
   scf::ForallOp tile = previousLoop(rows);
-  if (!tile || rowStep != 1)
+  if (!tile || !rowStep || !isOneInteger(*rowStep))
     return failure();
-  std::optional<int64_t> step = constantStep(tile);
-  if (!step || *step < 1 ||
-      !isEqualConstantIntOrValue(tile.getMixedUpperBound()[0],
-                                 rows.getMixedUpperBound()[0]))
+  // The tile step may be a run-time value (short sequences are cut into as
+  // many tiles as threads).
+  std::optional<OpFoldResult> step = stepOf(tile);
+  if (!step || !ValueBoundsConstraintSet::compare(
+                   tile.getMixedUpperBound()[0], ValueBoundsConstraintSet::EQ,
+                   rows.getMixedUpperBound()[0]))
     return failure();
   // The row body, cloned into the tile, may use only values defined before
   // the tile loop.
@@ -189,7 +189,7 @@ LogicalResult fuse(scf::ForallOp rows, DominanceInfo &dom) {
   Value end = arith::MinSIOp::create(
       b, loc,
       arith::AddIOp::create(b, loc, t,
-                            arith::ConstantIndexOp::create(b, loc, *step)),
+                            getValueOrCreateConstantIndexOp(b, loc, *step)),
       n);
   auto loop = scf::ForOp::create(b, loc, t, end,
                                  arith::ConstantIndexOp::create(b, loc, 1));
