@@ -95,3 +95,30 @@ func.func @other_count(%out: memref<64x2x16xbf16>) {
   }
   return
 }
+
+// -----
+
+// A tile step known at run time (short sequences cut into as many tiles as
+// threads) and a run-time token count.
+// CHECK-LABEL: func.func @dynamic
+// CHECK: scf.forall (%[[T:.*]]) = (0) to (%[[N:.*]]) step (%[[S:[^)]*]])
+// CHECK: %[[E:.*]] = arith.addi %[[T]], %[[S]]
+// CHECK: %[[END:.*]] = arith.minsi %[[E]], %[[N]]
+// CHECK: scf.for %{{.*}} = %[[T]] to %[[END]] step %c1
+// CHECK-NOT: scf.forall
+func.func @dynamic(%k: memref<?x2x16xbf16>, %out: memref<?x2x16xbf16>, %s: index) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %k, %c0 : memref<?x2x16xbf16>
+  scf.forall (%t) = (0) to (%n) step (%s) {
+    %m = affine.min affine_map<(t)[s, n] -> (s, n - t)>(%t)[%s, %n]
+    %tile = memref.subview %k[%t, 0, 0] [%m, 2, 16] [1, 1, 1] : memref<?x2x16xbf16> to memref<?x2x16xbf16, strided<[32, 16, 1], offset: ?>>
+    %z = arith.constant 1.0 : bf16
+    linalg.fill ins(%z : bf16) outs(%tile : memref<?x2x16xbf16, strided<[32, 16, 1], offset: ?>>)
+  }
+  scf.forall (%i) in (%n) {
+    %row = memref.subview %k[%i, 0, 0] [1, 2, 16] [1, 1, 1] : memref<?x2x16xbf16> to memref<1x2x16xbf16, strided<[32, 16, 1], offset: ?>>
+    %dst = memref.subview %out[%i, 0, 0] [1, 2, 16] [1, 1, 1] : memref<?x2x16xbf16> to memref<1x2x16xbf16, strided<[32, 16, 1], offset: ?>>
+    memref.copy %row, %dst : memref<1x2x16xbf16, strided<[32, 16, 1], offset: ?>> to memref<1x2x16xbf16, strided<[32, 16, 1], offset: ?>>
+  }
+  return
+}
