@@ -60,6 +60,10 @@ void mlir::rope::buildRopeGPUTiledStage(OpPassManager &pm,
   toLinalg.magicNumberRounding = true;
   toLinalg.positionMaxAsReduction = true;
   addRopeToTiledLinalgPasses(pm, tiling, toLinalg);
+  // A paged cache's row loop joins the token loop (there are no host loops).
+  RopeFuseRowForallsPassOptions rows;
+  rows.required = true;
+  pm.addPass(createRopeFuseRowForallsPass(rows));
   // A fused elementwise consumer computed in the rotation's body: no trip
   // of the rotated tile through shared memory.
   if (options.fuseNeighbours) {

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/STLExtras.h"
@@ -29,6 +30,15 @@ namespace {
 /// a scalar read (tensor.extract) is read by the kernels using it
 /// (rope-gpu-device-reads, which rejects one the host needs).
 bool isLowerable(Operation *op) {
+  // A loop over rows (a paged cache's slots) joins the rope ops' token loop
+  // (rope-fuse-row-foralls, which names one that cannot).
+  if (auto loop = dyn_cast<scf::ForallOp>(op))
+    return !loop.getMapping() && !loop.getOutputs().empty() &&
+           llvm::all_of(loop.getTerminator().getYieldingOps(), [](Operation &y) {
+             return isa<tensor::ParallelInsertSliceOp>(y);
+           });
+  if (isa<tensor::ParallelInsertSliceOp>(op))
+    return true;
   return isa_and_nonnull<rope::RopeDialect, bufferization::BufferizationDialect,
                          linalg::LinalgDialect>(op->getDialect()) ||
          isa<tensor::EmptyOp, tensor::DimOp, func::ReturnOp, func::FuncOp,

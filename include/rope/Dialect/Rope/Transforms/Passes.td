@@ -203,6 +203,48 @@ def RopeFuseConsumersPass : Pass<"rope-fuse-consumers"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def RopeFuseRowForallsPass : Pass<"rope-fuse-row-foralls"> {
+  let summary = "Merge a loop over rows into a token loop of one token per iteration";
+  let description = [{
+    After `rope-tile-and-fuse` with one token per tile (the GPU pipeline's
+    blocks), a row loop (`scf.forall` over the same tokens, step 1, with
+    `tensor.parallel_insert_slice`s of rows: a paged KV cache written
+    through a block table, docs/fusion.md) joins the token loop: one loop,
+    the token loop's shared outputs followed by the row loop's. A row the
+    row loop reads from the token loop's results (`tensor.extract_slice` at
+    its own token, of the size the token loop inserts) is the value the
+    token loop inserts there, so it is never read back; every row it
+    writes is a `linalg.copy` (`role = copy`) into its destination slice,
+    which the thread tiling spreads over a block's threads like the other
+    copies.
+
+    Merged only when exact: same tokens, rows read only at their own
+    token, the row loop's outputs and captured values defined before the
+    token loop. With `required`, a row loop that stays is an error naming
+    it (the GPU pipeline has no host loops).
+
+    ```mlir
+    %r:2 = scf.forall (%t) in (%n) shared_outs(%q = ..., %k = ...) { ...
+      scf.forall.in_parallel { ... parallel_insert_slice %krow into %k[%t, 0, 0] ... }
+    } {mapping = [#gpu.block<linear_dim_0>]}
+    %kc2 = scf.forall (%i) in (%n) shared_outs(%c = %kc) { ...
+      %row = tensor.extract_slice %r#1[%i, 0, 0] [1, 8, 128] [1, 1, 1]
+      scf.forall.in_parallel { parallel_insert_slice %row into %c[%blk, %s, 0, 0] ... }
+    }
+    ```
+    becomes one loop with shared outputs `(%q, %k, %c)` whose body copies
+    `%krow` into `%c[%blk, %s, 0, 0]`.
+  }];
+  let options = [
+    Option<"required", "required", "bool", /*default=*/"false",
+           "A row loop that cannot be merged is an error naming it">,
+  ];
+  let dependentDialects = ["::mlir::rope::RopeDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def RopeFuseSiblingCopiesPass : Pass<"rope-fuse-sibling-copies"> {
   let summary = "Copy input data into slices inside the rope op's token loop";
   let description = [{
