@@ -92,7 +92,8 @@ BENCH_FORMS = [
 # rope alone from the same form.
 FUSED_CHECK = [("rope-only", "bf16", "f8E4M3FN"), ("qk-norm", "bf16", "f8E4M3FN"),
                ("kv-cache", "bf16", "f8E4M3FN"), ("fp8", "f32", "f8E5M2"),
-               ("qkv-split", "bf16", "f8E4M3FN"), ("chain", "bf16", "f8E4M3FN")]
+               ("qkv-split", "bf16", "f8E4M3FN"), ("chain", "bf16", "f8E4M3FN"),
+               ("paged", "bf16", "f8E4M3FN")]
 FUSED_BENCH = ["rope-only", "qk-norm", "kv-cache", "fp8", "qkv-split", "chain"]
 FUSED_BENCH_TOKENS = [16, 512, 4096]
 GPU_OPTIONS = "chip=sm_90 format=isa"
