@@ -32,6 +32,29 @@ struct Accesses {
   SmallVector<std::pair<Value, bool>> uses; // (memref, isWrite)
 };
 
+/// A buffer no other value aliases except through views: an allocation or
+/// a function argument (function arguments do not alias each other).
+bool isTracedRoot(Value root) {
+  if (root.getDefiningOp<memref::AllocOp>() ||
+      root.getDefiningOp<memref::AllocaOp>())
+    return true;
+  auto arg = dyn_cast<BlockArgument>(root);
+  return arg && isa<func::FuncOp>(arg.getOwner()->getParentOp());
+}
+
+/// Views whose accesses stay inside the view they are taken of: subviews,
+/// reshapes and casts (a reinterpret_cast may reach anywhere).
+bool isTracedChain(Value memref, Value root) {
+  for (Value v = memref; v != root;) {
+    Operation *def = v.getDefiningOp();
+    if (!isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
+             memref::CastOp>(def))
+      return false;
+    v = def->getOperand(0);
+  }
+  return true;
+}
+
 FailureOr<Accesses> accessesOf(scf::ForallOp loop) {
   Accesses a;
   WalkResult result = loop.getBody()->walk([&](Operation *op) {
@@ -53,12 +76,19 @@ FailureOr<Accesses> accessesOf(scf::ForallOp loop) {
                    e.getEffect())
                    ? WalkResult::advance()
                    : WalkResult::interrupt();
+      // Memory reached otherwise (a pointer) is not traced.
       if (!isa<BaseMemRefType>(v.getType()))
-        continue;
+        return WalkResult::interrupt();
       bool write = isa<MemoryEffects::Write, MemoryEffects::Free>(e.getEffect());
       if (!write && !isa<MemoryEffects::Read>(e.getEffect()))
         continue; // allocation of a loop-local buffer
-      (write ? a.written : a.read).insert(rope::rootBuffer(v));
+      Value root = rope::rootBuffer(v);
+      // Globals (constant tables) are read through get_global ops that
+      // alias one another: read-only use only.
+      bool readGlobal = !write && root.getDefiningOp<memref::GetGlobalOp>();
+      if ((!readGlobal && !isTracedRoot(root)) || !isTracedChain(v, root))
+        return WalkResult::interrupt();
+      (write ? a.written : a.read).insert(root);
       a.uses.push_back({v, write});
     }
     return WalkResult::advance();
@@ -177,6 +207,10 @@ LogicalResult fuse(scf::ForallOp rows, DominanceInfo &dom) {
   for (auto [memref, write] : rowAccesses->uses)
     if (tileAccesses->written.contains(rope::rootBuffer(memref)))
       shared.insert(rope::rootBuffer(memref));
+  // Rows of a shared buffer do not overlap (row-major, no strided rows).
+  for (Value root : shared)
+    if (!cast<MemRefType>(root.getType()).getLayout().isIdentity())
+      return failure();
   if (!tileAccessesOwnRows(tile, *tileAccesses, shared, *step))
     return failure();
 

@@ -122,3 +122,66 @@ func.func @dynamic(%k: memref<?x2x16xbf16>, %out: memref<?x2x16xbf16>, %s: index
   }
   return
 }
+
+// -----
+
+// A reinterpret_cast of the own row may reach any row: left alone.
+// CHECK-LABEL: func.func @rc_row
+// CHECK-COUNT-2: scf.forall
+func.func @rc_row(%out: memref<64x16xf32>) {
+  %k = memref.alloc() : memref<64x16xf32>
+  scf.forall (%t) = (0) to (64) step (16) {
+    %tile = memref.subview %k[%t, 0] [16, 16] [1, 1] : memref<64x16xf32> to memref<16x16xf32, strided<[16, 1], offset: ?>>
+    %z = arith.constant 1.0 : f32
+    linalg.fill ins(%z : f32) outs(%tile : memref<16x16xf32, strided<[16, 1], offset: ?>>)
+  }
+  scf.forall (%i) in (64) {
+    %row = memref.subview %k[%i, 0] [1, 16] [1, 1] : memref<64x16xf32> to memref<1x16xf32, strided<[16, 1], offset: ?>>
+    %r0 = memref.reinterpret_cast %row to offset: [1008], sizes: [1, 16], strides: [16, 1] : memref<1x16xf32, strided<[16, 1], offset: ?>> to memref<1x16xf32, strided<[16, 1], offset: 1008>>
+    %dst = memref.subview %out[%i, 0] [1, 16] [1, 1] : memref<64x16xf32> to memref<1x16xf32, strided<[16, 1], offset: ?>>
+    memref.copy %r0, %dst : memref<1x16xf32, strided<[16, 1], offset: 1008>> to memref<1x16xf32, strided<[16, 1], offset: ?>>
+  }
+  return
+}
+
+// -----
+
+// A buffer chosen at run time (select) may alias the tile's: left alone.
+// CHECK-LABEL: func.func @select
+// CHECK-COUNT-2: scf.forall
+func.func @select(%out: memref<64x16xf32>, %other: memref<64x16xf32>, %c: i1) {
+  %k = memref.alloc() : memref<64x16xf32>
+  %a = arith.select %c, %k, %other : memref<64x16xf32>
+  scf.forall (%t) = (0) to (64) step (16) {
+    %tile = memref.subview %k[%t, 0] [16, 16] [1, 1] : memref<64x16xf32> to memref<16x16xf32, strided<[16, 1], offset: ?>>
+    %z = arith.constant 1.0 : f32
+    linalg.fill ins(%z : f32) outs(%tile : memref<16x16xf32, strided<[16, 1], offset: ?>>)
+  }
+  scf.forall (%i) in (64) {
+    %j = affine.apply affine_map<(i) -> (63 - i)>(%i)
+    %row = memref.subview %a[%j, 0] [1, 16] [1, 1] : memref<64x16xf32> to memref<1x16xf32, strided<[16, 1], offset: ?>>
+    %dst = memref.subview %out[%i, 0] [1, 16] [1, 1] : memref<64x16xf32> to memref<1x16xf32, strided<[16, 1], offset: ?>>
+    memref.copy %row, %dst : memref<1x16xf32, strided<[16, 1], offset: ?>> to memref<1x16xf32, strided<[16, 1], offset: ?>>
+  }
+  return
+}
+
+// -----
+
+// Rows of a strided buffer may overlap the next tile's: left alone.
+// CHECK-LABEL: func.func @overlap
+// CHECK-COUNT-2: scf.forall
+func.func @overlap(%k: memref<64x16xf32, strided<[8, 1]>>, %out: memref<64x16xf32>) {
+  scf.forall (%t) = (0) to (64) step (16) {
+    %tile = memref.subview %k[%t, 0] [14, 16] [1, 1] : memref<64x16xf32, strided<[8, 1]>> to memref<14x16xf32, strided<[8, 1], offset: ?>>
+    %v = arith.index_cast %t : index to i32
+    %z = arith.sitofp %v : i32 to f32
+    linalg.fill ins(%z : f32) outs(%tile : memref<14x16xf32, strided<[8, 1], offset: ?>>)
+  }
+  scf.forall (%i) in (64) {
+    %row = memref.subview %k[%i, 0] [1, 16] [1, 1] : memref<64x16xf32, strided<[8, 1]>> to memref<1x16xf32, strided<[8, 1], offset: ?>>
+    %dst = memref.subview %out[%i, 0] [1, 16] [1, 1] : memref<64x16xf32> to memref<1x16xf32, strided<[16, 1], offset: ?>>
+    memref.copy %row, %dst : memref<1x16xf32, strided<[8, 1], offset: ?>> to memref<1x16xf32, strided<[16, 1], offset: ?>>
+  }
+  return
+}
