@@ -4,12 +4,14 @@
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 
@@ -63,6 +65,7 @@ rowReads(scf::ForallOp tokens, scf::ForallOp rows) {
       auto extract = dyn_cast<tensor::ExtractSliceOp>(use.getOwner());
       tensor::ParallelInsertSliceOp insert = insertOf(tokens, result);
       if (!extract || !insert || extract->getParentOp() != rows ||
+          insert.getSource().getParentRegion() != &tokens.getRegion() ||
           !isRowAt(extract, rows.getInductionVar(0)) ||
           extract.getType() != insert.getSourceType() ||
           !llvm::equal(extract.getMixedSizes(), insert.getMixedSizes()))
@@ -78,22 +81,40 @@ rowReads(scf::ForallOp tokens, scf::ForallOp rows) {
 tensor::ExtractSliceOp destinationOf(scf::ForallOp tokens,
                                      tensor::ParallelInsertSliceOp insert) {
   Value v = insert.getSource();
+  bool writtenWhole = false;
   while (Operation *def = v.getDefiningOp()) {
     if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def)) {
       v = def->getOperand(0);
       continue;
     }
-    if (auto dps = dyn_cast<DestinationStyleOpInterface>(def)) {
-      v = dps.getTiedOpOperand(cast<OpResult>(v))->get();
+    // A linalg op that writes every element of its init without reading it
+    // (all loops parallel, a permutation onto the init, no payload use).
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(def)) {
+      OpOperand *init = linalgOp.getDpsInitOperand(
+          cast<OpResult>(v).getResultNumber());
+      if (linalgOp.payloadUsesValueFromOperand(init) ||
+          !linalgOp.getMatchingIndexingMap(init).isPermutation() ||
+          linalgOp.getNumParallelLoops() != linalgOp.getNumLoops())
+        return nullptr;
+      v = init->get();
+      writtenWhole = true;
       continue;
     }
     auto slice = dyn_cast<tensor::ExtractSliceOp>(def);
-    if (slice && slice.getSource() == insert.getDest() &&
+    if (writtenWhole && slice && slice.getSource() == insert.getDest() &&
         isRowAt(slice, tokens.getInductionVar(0)) && slice->hasOneUse())
       return slice;
     return nullptr;
   }
   return nullptr;
+}
+
+/// No memory effect but fresh allocations (a tile's table:
+/// `bufferization.alloc_tensor` without a copy).
+bool onlyAllocates(Operation *op) {
+  if (auto alloc = dyn_cast<bufferization::AllocTensorOp>(op))
+    return !alloc.getCopy();
+  return isMemoryEffectFree(op);
 }
 
 LogicalResult merge(scf::ForallOp rows, RewriterBase &rewriter,
@@ -117,11 +138,35 @@ LogicalResult merge(scf::ForallOp rows, RewriterBase &rewriter,
   for (Value v : captured)
     if (v.getDefiningOp() != tokens && !dom.properlyDominates(v, tokens))
       return failure();
+  for (Value v : rows.getOutputs())
+    if (v.getDefiningOp() == tokens)
+      return failure();
+  // Tensors only: nothing between or inside the loops touches memory that
+  // the reordering could make visible.
+  for (Operation *op = tokens->getNextNode(); op != rows; op = op->getNextNode())
+    if (!onlyAllocates(op))
+      return failure();
+  auto bodyIsPure = [](scf::ForallOp loop) {
+    return llvm::all_of(loop.getBody()->without_terminator(),
+                        [](Operation &op) { return onlyAllocates(&op); });
+  };
+  if (!bodyIsPure(tokens) || !bodyIsPure(rows))
+    return failure();
   FailureOr<SmallVector<
       std::pair<tensor::ExtractSliceOp, tensor::ParallelInsertSliceOp>>>
       reads = rowReads(tokens, rows);
   if (failed(reads))
     return failure();
+  // The rows read from the token loop are only copied to the row loop's
+  // destinations (one parallel insert each).
+  for (auto [extract, insert] : *reads) {
+    if (!extract->hasOneUse())
+      return failure();
+    auto rowInsert =
+        dyn_cast<tensor::ParallelInsertSliceOp>(*extract->getUsers().begin());
+    if (!rowInsert || rowInsert.getSource() != extract.getResult())
+      return failure();
+  }
 
   Location loc = rows.getLoc();
   SmallVector<Value> outputs(tokens.getOutputs());
@@ -151,11 +196,8 @@ LogicalResult merge(scf::ForallOp rows, RewriterBase &rewriter,
   llvm::SmallPtrSet<Operation *, 4> retargetedRows;
   for (auto [extract, insert] : *reads) {
     replaced.insert(extract);
-    auto rowInsert = dyn_cast<tensor::ParallelInsertSliceOp>(
-        *extract->getUsers().begin());
-    if (!extract->hasOneUse() || !rowInsert ||
-        rowInsert.getSource() != extract.getResult())
-      return failure();
+    auto rowInsert =
+        cast<tensor::ParallelInsertSliceOp>(*extract->getUsers().begin());
     if (tensor::ExtractSliceOp dest = destinationOf(tokens, insert))
       if (dest.getType() == insert.getSourceType()) {
         retarget[dest] = rowInsert;
@@ -184,25 +226,25 @@ LogicalResult merge(scf::ForallOp rows, RewriterBase &rewriter,
     auto slot = tensor::ExtractSliceOp::create(
         rewriter, rowInsert.getLoc(), cast<tensor::ExtractSliceOp>(op).getType(),
         map.lookup(rowInsert.getDest()), mapped(rowInsert.getMixedOffsets()),
-        rowInsert.getMixedSizes(), rowInsert.getMixedStrides());
+        mapped(rowInsert.getMixedSizes()), mapped(rowInsert.getMixedStrides()));
     map.map(op.getResult(0), slot.getResult());
   }
   for (auto [extract, insert] : *reads)
-    map.map(extract.getResult(), map.lookup(insert.getSource()));
+    map.map(extract.getResult(), map.lookupOrDefault(insert.getSource()));
   // The other rows it writes: a copy into their destination slices.
   SmallVector<std::pair<tensor::ParallelInsertSliceOp, Value>> rowInserts;
   for (Operation &op : rows.getTerminator().getYieldingOps()) {
     auto insert = cast<tensor::ParallelInsertSliceOp>(op);
     if (retargetedRows.contains(insert)) {
-      rowInserts.push_back({insert, map.lookup(insert.getSource())});
+      rowInserts.push_back({insert, map.lookupOrDefault(insert.getSource())});
       continue;
     }
     auto slot = tensor::ExtractSliceOp::create(
         rewriter, insert.getLoc(), insert.getSourceType(),
         map.lookup(insert.getDest()), mapped(insert.getMixedOffsets()),
-        insert.getMixedSizes(), insert.getMixedStrides());
+        mapped(insert.getMixedSizes()), mapped(insert.getMixedStrides()));
     auto copy = linalg::CopyOp::create(rewriter, insert.getLoc(),
-                                       map.lookup(insert.getSource()),
+                                       map.lookupOrDefault(insert.getSource()),
                                        slot.getResult());
     LoweringAttr::set(copy, LoweringAttr::get(rewriter.getContext())
                                 .withRole(Role::Copy));

@@ -63,3 +63,56 @@ func.func @paged(%k: tensor<8x2x16xf32>, %v: tensor<8x2x16xf32>, %kc: tensor<4x4
   }
   return %r, %kc2, %vc2 : tensor<8x2x16xf32>, tensor<4x4x2x16xf32>, tensor<4x4x2x16xf32>
 }
+
+// -----
+
+// The token loop's op reads its init (acc + k): its row is copied to the
+// cache slot, not computed there.
+// CHECK-LABEL: func.func @reads_init
+// CHECK: scf.forall
+// CHECK: %[[Y:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x2x16xf32>)
+// CHECK: linalg.copy {rope.lowering = #rope.lowering<role = copy>} ins(%[[Y]]
+// CHECK-NOT: scf.forall (
+func.func @reads_init(%k: tensor<8x2x16xf32>, %acc: tensor<8x2x16xf32>, %kc: tensor<8x2x16xf32>) -> (tensor<8x2x16xf32>, tensor<8x2x16xf32>) {
+  %r = scf.forall (%t) in (8) shared_outs(%o = %acc) -> (tensor<8x2x16xf32>) {
+    %x = tensor.extract_slice %k[%t, 0, 0] [1, 2, 16] [1, 1, 1] : tensor<8x2x16xf32> to tensor<1x2x16xf32>
+    %d = tensor.extract_slice %o[%t, 0, 0] [1, 2, 16] [1, 1, 1] : tensor<8x2x16xf32> to tensor<1x2x16xf32>
+    %y = linalg.generic {indexing_maps = [affine_map<(t, h, d) -> (t, h, d)>, affine_map<(t, h, d) -> (t, h, d)>], iterator_types = ["parallel", "parallel", "parallel"]}
+        ins(%x : tensor<1x2x16xf32>) outs(%d : tensor<1x2x16xf32>) {
+    ^bb0(%a: f32, %b: f32):
+      %s = arith.addf %a, %b : f32
+      linalg.yield %s : f32
+    } -> tensor<1x2x16xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %y into %o[%t, 0, 0] [1, 2, 16] [1, 1, 1] : tensor<1x2x16xf32> into tensor<8x2x16xf32>
+    }
+  } {rope.lowering = #rope.lowering<store_alignment = 16>}
+  %w = scf.forall (%i) in (8) shared_outs(%c = %kc) -> (tensor<8x2x16xf32>) {
+    %row = tensor.extract_slice %r[%i, 0, 0] [1, 2, 16] [1, 1, 1] : tensor<8x2x16xf32> to tensor<1x2x16xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %row into %c[%i, 0, 0] [1, 2, 16] [1, 1, 1] : tensor<1x2x16xf32> into tensor<8x2x16xf32>
+    }
+  }
+  return %r, %w : tensor<8x2x16xf32>, tensor<8x2x16xf32>
+}
+
+// -----
+
+// The row loop writes into the token loop's result: left alone.
+// CHECK-LABEL: func.func @init_is_result
+// CHECK-COUNT-2: scf.forall
+func.func @init_is_result(%k: tensor<8x2x16xf32>, %kc: tensor<8x2x16xf32>) -> tensor<8x2x16xf32> {
+  %r = scf.forall (%t) in (8) shared_outs(%o = %kc) -> (tensor<8x2x16xf32>) {
+    %x = tensor.extract_slice %k[%t, 0, 0] [1, 2, 16] [1, 1, 1] : tensor<8x2x16xf32> to tensor<1x2x16xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %x into %o[%t, 0, 0] [1, 2, 16] [1, 1, 1] : tensor<1x2x16xf32> into tensor<8x2x16xf32>
+    }
+  } {rope.lowering = #rope.lowering<store_alignment = 16>}
+  %w = scf.forall (%i) in (8) shared_outs(%c = %r) -> (tensor<8x2x16xf32>) {
+    %row = tensor.extract_slice %k[%i, 1, 0] [1, 1, 16] [1, 1, 1] : tensor<8x2x16xf32> to tensor<1x1x16xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %row into %c[%i, 0, 0] [1, 1, 16] [1, 1, 1] : tensor<1x1x16xf32> into tensor<8x2x16xf32>
+    }
+  }
+  return %w : tensor<8x2x16xf32>
+}
