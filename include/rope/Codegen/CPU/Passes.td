@@ -491,9 +491,12 @@ def RopeFuseRowLoopsPass : Pass<"rope-fuse-row-loops", "::mlir::func::FuncOp"> {
     `parallel_insert_slice` per token in the tensor program (docs/fusion.md),
     which no tile of several tokens can express before bufferization.
 
-    Fused only when it is exact: the tile loop touches each buffer the row
-    loop reads from it through views of its own tile (dim 0 offset = its
-    induction variable), the row loop reads such a buffer only through a
+    Fused only when it is exact: every access of either loop goes through
+    subviews, reshapes or casts of an allocation or a function argument
+    (globals: reads only; no memory reached through pointers); the tile
+    loop touches each buffer the row loop reads from it through views of
+    its own tile (dim 0 offset = its induction variable, at most a step of
+    rows), such a buffer is row-major, the row loop reads it only through a
     view of row `i` (size 1) and writes nothing the tile loop reads or
     writes, every op between the loops is free of memory effects, and the
     row loop uses only values defined before the tile loop.

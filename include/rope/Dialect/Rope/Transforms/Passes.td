@@ -218,10 +218,14 @@ def RopeFuseRowForallsPass : Pass<"rope-fuse-row-foralls"> {
     which the thread tiling spreads over a block's threads like the other
     copies.
 
-    Merged only when exact: same tokens, rows read only at their own
-    token, the row loop's outputs and captured values defined before the
-    token loop. With `required`, a row loop that stays is an error naming
-    it (the GPU pipeline has no host loops).
+    Merged only when exact: same tokens; rows read from the token loop only
+    at their own token and only copied to the row loop's destinations; the
+    row loop's outputs and captured values defined before the token loop
+    (not its results); tensor ops only, in both loops and between them. A
+    row is computed in its destination only through linalg ops that write
+    their whole init without reading it; otherwise it is copied. With
+    `required`, a row loop that stays is an error naming it (the GPU
+    pipeline has no host loops).
 
     ```mlir
     %r:2 = scf.forall (%t) in (%n) shared_outs(%q = ..., %k = ...) { ...
