@@ -3,6 +3,7 @@
 #include "rope/Utils/ExpLog.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -24,17 +25,9 @@ struct F64Builder {
     i = vector ? Type(vector.clone(i64)) : i64;
   }
   Value c(double v) {
-    Attribute a = b.getF64FloatAttr(v);
-    if (auto vector = dyn_cast<VectorType>(f))
-      a = DenseElementsAttr::get(vector, a);
-    return arith::ConstantOp::create(b, loc, cast<TypedAttr>(a));
+    return createScalarOrSplatConstant(b, loc, f, APFloat(v));
   }
-  Value ci(int64_t v) {
-    Attribute a = b.getI64IntegerAttr(v);
-    if (auto vector = dyn_cast<VectorType>(i))
-      a = DenseElementsAttr::get(vector, a);
-    return arith::ConstantOp::create(b, loc, cast<TypedAttr>(a));
-  }
+  Value ci(int64_t v) { return createScalarOrSplatConstant(b, loc, i, v); }
   Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
   Value sub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
   Value mul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }

@@ -3,6 +3,7 @@
 #include "rope/Utils/SinCos.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -19,10 +20,8 @@ struct FloatBuilder {
   Type type;
 
   Value cst(double v) {
-    Attribute attr = b.getFloatAttr(getElementTypeOrSelf(type), v);
-    if (auto shaped = dyn_cast<ShapedType>(type))
-      attr = SplatElementsAttr::get(shaped, attr);
-    return arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
+    return createScalarOrSplatConstant(
+        b, loc, type, b.getFloatAttr(getElementTypeOrSelf(type), v).getValue());
   }
   Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
   Value sub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }

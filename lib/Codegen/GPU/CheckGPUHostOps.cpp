@@ -8,6 +8,7 @@
 #include "rope/Codegen/GPU/Passes.h"
 
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
+#include "rope/Utils/RowLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -33,10 +34,7 @@ bool isLowerable(Operation *op) {
   // A loop over rows (a paged cache's slots) joins the rope ops' token loop
   // (rope-fuse-row-foralls, which names one that cannot).
   if (auto loop = dyn_cast<scf::ForallOp>(op))
-    return !loop.getMapping() && !loop.getOutputs().empty() &&
-           llvm::all_of(loop.getTerminator().getYieldingOps(), [](Operation &y) {
-             return isa<tensor::ParallelInsertSliceOp>(y);
-           });
+    return rope::isRowLoop(loop);
   if (isa<tensor::ParallelInsertSliceOp>(op))
     return true;
   return isa_and_nonnull<rope::RopeDialect, bufferization::BufferizationDialect,

@@ -3,6 +3,7 @@
 #include "rope/Dialect/Rope/IR/RopeAttrs.h"
 #include "rope/Dialect/Rope/IR/RopeOps.h"
 #include "rope/Dialect/Rope/Transforms/Passes.h"
+#include "rope/Utils/RowLoops.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -262,22 +263,13 @@ LogicalResult merge(scf::ForallOp rows, RewriterBase &rewriter,
   return success();
 }
 
-/// A loop over rows: parallel inserts only.
-bool isRowLoop(scf::ForallOp loop) {
-  return !loop.getOutputs().empty() &&
-         llvm::all_of(loop.getTerminator().getYieldingOps(), [](Operation &op) {
-           return isa<tensor::ParallelInsertSliceOp>(op);
-         });
-}
-
 struct RopeFuseRowForallsPass
     : rope::impl::RopeFuseRowForallsPassBase<RopeFuseRowForallsPass> {
   using Base::Base;
   void runOnOperation() override {
     SmallVector<scf::ForallOp> loops;
     getOperation()->walk([&](scf::ForallOp loop) {
-      if (!loop.getMapping() && LoweringAttr::of(loop).isEmpty() &&
-          isRowLoop(loop))
+      if (LoweringAttr::of(loop).isEmpty() && isRowLoop(loop))
         loops.push_back(loop);
     });
     IRRewriter rewriter(&getContext());
