@@ -1,24 +1,37 @@
 //===- RopeModel.cpp - Intrinsics model of the RoPE loop per ISA ----------===//
 //
 // Per token, per head: x1 = the first half, x2 = the second, y1 = x1 c - x2 s,
-// y2 = x2 c + x1 s with the token's cos/sin row, 16 lanes (one AVX-512
-// register, two AVX2 registers) at a time. What bounds it:
-// - f32: loads and stores (2 loads of x, 2 of the table, 2 stores per 16
-//   pairs; the table rows stay in L1 across the heads), 4 FMA-port ops;
-// - bf16: the same memory traffic at half the bytes plus the exact
-//   round-to-nearest-even packing without native conversion: per 16
-//   results a shift to widen, then add (bits >> 16 & 1) + 0x7fff, shift
-//   and narrow (vpmovdw on AVX-512; vpackusdw + vpermq on AVX2), all on
-//   the vector ALU/shuffle ports, and no NaN fix-up (inputs are finite);
-// - streaming stores for outputs that do not stay in cache (the caller
-//   times both store kinds and keeps the faster).
+// y2 = x2 c + x1 s with the token's cos/sin row. The fastest loop we know how
+// to write for each ISA; what bounds it:
+// - f32: loads and stores (2 loads of x and 2 stores per 16 pairs; the
+//   table rows are loaded once per token, the head loop is unrolled over the
+//   whole row, so they stay in registers across heads), 4 FMA-port ops;
+// - bf16: the same memory traffic at half the bytes, and the vector ALU:
+//   a 32-bit word holds an even and an odd element, widened with one shift
+//   (even) and one mask (odd), no shuffle; the tables are split the same way
+//   before timing. Each result is rounded exactly to nearest even without
+//   native conversion, 4 integer ops per 16 results (shift, and, add, add;
+//   no NaN fix-up: inputs are finite), and the two rounded words of a pair
+//   merged back with one select (AVX-512 vpternlogd, AVX2 vpblendw) after a
+//   shift of the even one. So per 32 bf16 results: 2 widening ops, 4 FMA-port
+//   ops, 8 rounding ops, 2 merging ops, 1 load and 1 store;
+// - large sizes: inputs prefetched 4 KiB ahead, and streaming stores for
+//   outputs that do not stay in the caches. The caller times every Stores
+//   kind and keeps the fastest.
+// The bf16 merge needs AVX-512F only (vpternlogd); nothing needs AVX512-BF16.
 //
 //===----------------------------------------------------------------------===//
 
 #include "RopeModel.h"
 
+#if defined(__x86_64__)
 #include <immintrin.h>
+#elif defined(__aarch64__)
+#include "RopeModelNEON.h"
+#endif
+#ifdef _OPENMP
 #include <omp.h>
+#endif
 
 #include <algorithm>
 
@@ -26,143 +39,301 @@ using namespace rope_model;
 
 namespace {
 
+using RowsFn = void (*)(const Problem &, int64_t, int64_t);
+
+#if defined(__x86_64__)
 #define TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,fma")))
 #define TARGET_AVX2 __attribute__((target("avx2,fma")))
 
-// --- AVX-512: one register of 16 f32.
+constexpr int kPrefetchBytes = 4096;
 
-TARGET_AVX512 inline __m512 load512(const float *p) { return _mm512_loadu_ps(p); }
-TARGET_AVX512 inline __m512 load512(const uint16_t *p) {
-  __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
-  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+template <typename T> inline void prefetchAhead(const T *p) {
+  _mm_prefetch(reinterpret_cast<const char *>(p) + kPrefetchBytes,
+               _MM_HINT_T0);
 }
-template <bool S> TARGET_AVX512 inline void store512(float *p, __m512 v) {
-  if constexpr (S)
-    _mm512_stream_ps(p, v);
+
+// --- AVX-512: 16 f32 lanes.
+
+template <Stores S> TARGET_AVX512 inline void store512(void *p, __m512i v) {
+  if constexpr (S == Stores::Streaming)
+    _mm512_stream_si512(static_cast<__m512i *>(p), v);
   else
-    _mm512_storeu_ps(p, v);
+    _mm512_storeu_si512(p, v);
 }
-template <bool S> TARGET_AVX512 inline void store512(uint16_t *p, __m512 v) {
+TARGET_AVX512 inline __m512i rne512(__m512 v) {
   __m512i b = _mm512_castps_si512(v);
-  __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(b, 16), _mm512_set1_epi32(1));
-  b = _mm512_add_epi32(b, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7fff)));
-  __m256i h = _mm512_cvtepi32_epi16(_mm512_srli_epi32(b, 16));
-  if constexpr (S)
-    _mm256_stream_si256(reinterpret_cast<__m256i *>(p), h);
-  else
-    _mm256_storeu_si256(reinterpret_cast<__m256i *>(p), h);
+  __m512i lsb =
+      _mm512_and_si512(_mm512_srli_epi32(b, 16), _mm512_set1_epi32(1));
+  return _mm512_add_epi32(b, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7fff)));
 }
 
-template <typename T, bool S>
+template <int Half, Stores S>
+TARGET_AVX512 inline void head512(const float *__restrict x,
+                                  float *__restrict y, const float *tab) {
+  for (int i = 0; i < Half; i += 16) {
+    if constexpr (S != Stores::Cached) {
+      prefetchAhead(x + i);
+      prefetchAhead(x + Half + i);
+    }
+    __m512 c = _mm512_loadu_ps(tab + i), s = _mm512_loadu_ps(tab + Half + i);
+    __m512 x1 = _mm512_loadu_ps(x + i), x2 = _mm512_loadu_ps(x + Half + i);
+    store512<S>(y + i, _mm512_castps_si512(
+                           _mm512_fmsub_ps(x1, c, _mm512_mul_ps(x2, s))));
+    store512<S>(y + Half + i, _mm512_castps_si512(_mm512_fmadd_ps(
+                                  x2, c, _mm512_mul_ps(x1, s))));
+  }
+}
+
+template <int Half, Stores S>
+TARGET_AVX512 inline void head512(const uint16_t *__restrict x,
+                                  uint16_t *__restrict y, const float *tab) {
+  const __m512i hi = _mm512_set1_epi32(static_cast<int>(0xffff0000u));
+  for (int i = 0; i < Half; i += 32) {
+    if constexpr (S != Stores::Cached) {
+      prefetchAhead(x + i);
+      prefetchAhead(x + Half + i);
+    }
+    __m512 ce = _mm512_loadu_ps(tab + i / 2);
+    __m512 co = _mm512_loadu_ps(tab + Half / 2 + i / 2);
+    __m512 se = _mm512_loadu_ps(tab + Half + i / 2);
+    __m512 so = _mm512_loadu_ps(tab + 3 * Half / 2 + i / 2);
+    __m512i w1 = _mm512_loadu_si512(x + i), w2 = _mm512_loadu_si512(x + Half + i);
+    __m512 ae = _mm512_castsi512_ps(_mm512_slli_epi32(w1, 16));
+    __m512 ao = _mm512_castsi512_ps(_mm512_and_si512(w1, hi));
+    __m512 be = _mm512_castsi512_ps(_mm512_slli_epi32(w2, 16));
+    __m512 bo = _mm512_castsi512_ps(_mm512_and_si512(w2, hi));
+    __m512i y1e = rne512(_mm512_fmsub_ps(ae, ce, _mm512_mul_ps(be, se)));
+    __m512i y1o = rne512(_mm512_fmsub_ps(ao, co, _mm512_mul_ps(bo, so)));
+    __m512i y2e = rne512(_mm512_fmadd_ps(be, ce, _mm512_mul_ps(ae, se)));
+    __m512i y2o = rne512(_mm512_fmadd_ps(bo, co, _mm512_mul_ps(ao, so)));
+    // hi ? odd : even >> 16 (0xca: a ? b : c).
+    store512<S>(y + i, _mm512_ternarylogic_epi32(
+                           hi, y1o, _mm512_srli_epi32(y1e, 16), 0xca));
+    store512<S>(y + Half + i, _mm512_ternarylogic_epi32(
+                                  hi, y2o, _mm512_srli_epi32(y2e, 16), 0xca));
+  }
+}
+
+template <typename T, int Half, Stores S>
 TARGET_AVX512 void rows512(const Problem &p, int64_t t0, int64_t t1) {
-  const int64_t half = p.headDim / 2;
   for (int64_t t = t0; t < t1; ++t) {
-    const float *c = p.cos + t * half, *s = p.sin + t * half;
+    const float *tab = p.tables.data() + t * 2 * Half;
     for (size_t k = 0; k < p.heads.size(); ++k) {
-      const T *x = static_cast<const T *>(p.in[k]) + t * p.heads[k] * p.headDim;
-      T *y = static_cast<T *>(p.out[k]) + t * p.heads[k] * p.headDim;
-      for (int64_t h = 0; h < p.heads[k]; ++h, x += p.headDim, y += p.headDim)
-        for (int64_t i = 0; i < half; i += 16) {
-          __m512 cv = _mm512_loadu_ps(c + i), sv = _mm512_loadu_ps(s + i);
-          __m512 x1 = load512(x + i), x2 = load512(x + half + i);
-          store512<S>(y + i, _mm512_fmsub_ps(x1, cv, _mm512_mul_ps(x2, sv)));
-          store512<S>(y + half + i,
-                      _mm512_fmadd_ps(x2, cv, _mm512_mul_ps(x1, sv)));
-        }
+      const T *x = static_cast<const T *>(p.in[k]) + t * p.heads[k] * 2 * Half;
+      T *y = static_cast<T *>(p.out[k]) + t * p.heads[k] * 2 * Half;
+      for (int64_t h = 0; h < p.heads[k]; ++h, x += 2 * Half, y += 2 * Half)
+        head512<Half, S>(x, y, tab);
     }
   }
 }
 
-// --- AVX2: 16 lanes as two registers of 8 f32.
+// --- AVX2: 8 f32 lanes.
 
-TARGET_AVX2 inline __m256 load256(const float *p) { return _mm256_loadu_ps(p); }
-TARGET_AVX2 inline __m256 load256(const uint16_t *p) {
-  __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
-  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
-}
-template <bool S> TARGET_AVX2 inline void store256x2(float *p, __m256 a, __m256 b) {
-  if constexpr (S) {
-    _mm256_stream_ps(p, a);
-    _mm256_stream_ps(p + 8, b);
-  } else {
-    _mm256_storeu_ps(p, a);
-    _mm256_storeu_ps(p + 8, b);
-  }
-}
-TARGET_AVX2 inline __m256i roundBF16(__m256 v) {
-  __m256i b = _mm256_castps_si256(v);
-  __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(b, 16), _mm256_set1_epi32(1));
-  b = _mm256_add_epi32(b, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7fff)));
-  return _mm256_srli_epi32(b, 16);
-}
-template <bool S> TARGET_AVX2 inline void store256x2(uint16_t *p, __m256 a, __m256 b) {
-  // vpackusdw packs within 128-bit lanes: one vpermq puts them in order.
-  __m256i h = _mm256_permute4x64_epi64(
-      _mm256_packus_epi32(roundBF16(a), roundBF16(b)), 0xd8);
-  if constexpr (S)
-    _mm256_stream_si256(reinterpret_cast<__m256i *>(p), h);
+template <Stores S> TARGET_AVX2 inline void store256(void *p, __m256i v) {
+  if constexpr (S == Stores::Streaming)
+    _mm256_stream_si256(static_cast<__m256i *>(p), v);
   else
-    _mm256_storeu_si256(reinterpret_cast<__m256i *>(p), h);
+    _mm256_storeu_si256(static_cast<__m256i *>(p), v);
+}
+TARGET_AVX2 inline __m256i rne256(__m256 v) {
+  __m256i b = _mm256_castps_si256(v);
+  __m256i lsb =
+      _mm256_and_si256(_mm256_srli_epi32(b, 16), _mm256_set1_epi32(1));
+  return _mm256_add_epi32(b, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7fff)));
 }
 
-template <typename T, bool S>
+template <int Half, Stores S>
+TARGET_AVX2 inline void head256(const float *__restrict x,
+                                float *__restrict y, const float *tab) {
+  for (int i = 0; i < Half; i += 8) {
+    if constexpr (S != Stores::Cached) {
+      if (i % 16 == 0) {
+        prefetchAhead(x + i);
+        prefetchAhead(x + Half + i);
+      }
+    }
+    __m256 c = _mm256_loadu_ps(tab + i), s = _mm256_loadu_ps(tab + Half + i);
+    __m256 x1 = _mm256_loadu_ps(x + i), x2 = _mm256_loadu_ps(x + Half + i);
+    store256<S>(y + i, _mm256_castps_si256(
+                           _mm256_fmsub_ps(x1, c, _mm256_mul_ps(x2, s))));
+    store256<S>(y + Half + i, _mm256_castps_si256(_mm256_fmadd_ps(
+                                  x2, c, _mm256_mul_ps(x1, s))));
+  }
+}
+
+template <int Half, Stores S>
+TARGET_AVX2 inline void head256(const uint16_t *__restrict x,
+                                uint16_t *__restrict y, const float *tab) {
+  const __m256i hi = _mm256_set1_epi32(static_cast<int>(0xffff0000u));
+  for (int i = 0; i < Half; i += 16) {
+    if constexpr (S != Stores::Cached) {
+      if (i % 32 == 0) {
+        prefetchAhead(x + i);
+        prefetchAhead(x + Half + i);
+      }
+    }
+    __m256 ce = _mm256_loadu_ps(tab + i / 2);
+    __m256 co = _mm256_loadu_ps(tab + Half / 2 + i / 2);
+    __m256 se = _mm256_loadu_ps(tab + Half + i / 2);
+    __m256 so = _mm256_loadu_ps(tab + 3 * Half / 2 + i / 2);
+    __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + i));
+    __m256i w2 =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + Half + i));
+    __m256 ae = _mm256_castsi256_ps(_mm256_slli_epi32(w1, 16));
+    __m256 ao = _mm256_castsi256_ps(_mm256_and_si256(w1, hi));
+    __m256 be = _mm256_castsi256_ps(_mm256_slli_epi32(w2, 16));
+    __m256 bo = _mm256_castsi256_ps(_mm256_and_si256(w2, hi));
+    __m256i y1e = rne256(_mm256_fmsub_ps(ae, ce, _mm256_mul_ps(be, se)));
+    __m256i y1o = rne256(_mm256_fmsub_ps(ao, co, _mm256_mul_ps(bo, so)));
+    __m256i y2e = rne256(_mm256_fmadd_ps(be, ce, _mm256_mul_ps(ae, se)));
+    __m256i y2o = rne256(_mm256_fmadd_ps(bo, co, _mm256_mul_ps(ao, so)));
+    // Odd 16-bit words (the high halves) from the odd results.
+    store256<S>(y + i, _mm256_blend_epi16(_mm256_srli_epi32(y1e, 16), y1o,
+                                          0xaa));
+    store256<S>(y + Half + i, _mm256_blend_epi16(_mm256_srli_epi32(y2e, 16),
+                                                 y2o, 0xaa));
+  }
+}
+
+template <typename T, int Half, Stores S>
 TARGET_AVX2 void rows256(const Problem &p, int64_t t0, int64_t t1) {
-  const int64_t half = p.headDim / 2;
   for (int64_t t = t0; t < t1; ++t) {
-    const float *c = p.cos + t * half, *s = p.sin + t * half;
+    const float *tab = p.tables.data() + t * 2 * Half;
     for (size_t k = 0; k < p.heads.size(); ++k) {
-      const T *x = static_cast<const T *>(p.in[k]) + t * p.heads[k] * p.headDim;
-      T *y = static_cast<T *>(p.out[k]) + t * p.heads[k] * p.headDim;
-      for (int64_t h = 0; h < p.heads[k]; ++h, x += p.headDim, y += p.headDim)
-        for (int64_t i = 0; i < half; i += 16) {
-          __m256 c0 = _mm256_loadu_ps(c + i), c1 = _mm256_loadu_ps(c + i + 8);
-          __m256 s0 = _mm256_loadu_ps(s + i), s1 = _mm256_loadu_ps(s + i + 8);
-          __m256 a0 = load256(x + i), a1 = load256(x + i + 8);
-          __m256 b0 = load256(x + half + i), b1 = load256(x + half + i + 8);
-          store256x2<S>(y + i, _mm256_fmsub_ps(a0, c0, _mm256_mul_ps(b0, s0)),
-                        _mm256_fmsub_ps(a1, c1, _mm256_mul_ps(b1, s1)));
-          store256x2<S>(y + half + i,
-                        _mm256_fmadd_ps(b0, c0, _mm256_mul_ps(a0, s0)),
-                        _mm256_fmadd_ps(b1, c1, _mm256_mul_ps(a1, s1)));
-        }
+      const T *x = static_cast<const T *>(p.in[k]) + t * p.heads[k] * 2 * Half;
+      T *y = static_cast<T *>(p.out[k]) + t * p.heads[k] * 2 * Half;
+      for (int64_t h = 0; h < p.heads[k]; ++h, x += 2 * Half, y += 2 * Half)
+        head256<Half, S>(x, y, tab);
     }
   }
 }
 
-using RowsFn = void (*)(const Problem &, int64_t, int64_t);
-
-RowsFn pick(ISA isa, bool bf16, bool streaming) {
+template <typename T, int Half, Stores S> RowsFn pickX86(ISA isa) {
+  // AVX-512 bf16 steps are 32 elements (one 64-byte load of words).
   if (isa == ISA::AVX512)
-    return bf16 ? (streaming ? rows512<uint16_t, true> : rows512<uint16_t, false>)
-                : (streaming ? rows512<float, true> : rows512<float, false>);
-  return bf16 ? (streaming ? rows256<uint16_t, true> : rows256<uint16_t, false>)
-              : (streaming ? rows256<float, true> : rows256<float, false>);
+    return sizeof(T) == 2 && Half % 32 ? nullptr : &rows512<T, Half, S>;
+  return &rows256<T, Half, S>;
+}
+
+template <typename T, Stores S> RowsFn pickHalf(ISA isa, int64_t half) {
+  switch (half) {
+  case 16:
+    return pickX86<T, 16, S>(isa);
+  case 32:
+    return pickX86<T, 32, S>(isa);
+  case 64:
+    return pickX86<T, 64, S>(isa);
+  case 128:
+    return pickX86<T, 128, S>(isa);
+  default:
+    return nullptr;
+  }
+}
+
+template <typename T> RowsFn pickStores(ISA isa, int64_t half, Stores s) {
+  switch (s) {
+  case Stores::Cached:
+    return pickHalf<T, Stores::Cached>(isa, half);
+  case Stores::Prefetched:
+    return pickHalf<T, Stores::Prefetched>(isa, half);
+  case Stores::Streaming:
+    return pickHalf<T, Stores::Streaming>(isa, half);
+  }
+  return nullptr;
+}
+#endif // __x86_64__
+
+#if defined(__aarch64__)
+void rowsNEON(const Problem &p, int64_t t0, int64_t t1) {
+  rope_model_neon_problem q{p.headDim / 2,
+                            p.bf16,
+                            static_cast<int64_t>(p.heads.size()),
+                            p.heads.data(),
+                            p.in.data(),
+                            p.out.data(),
+                            p.tables.data()};
+  rope_model_neon_rows(&q, t0, t1);
+}
+#endif
+
+RowsFn pick(ISA isa, const Problem &p, Stores s) {
+#if defined(__x86_64__)
+  if (isa == ISA::NEON)
+    return nullptr;
+  return p.bf16 ? pickStores<uint16_t>(isa, p.headDim / 2, s)
+                : pickStores<float>(isa, p.headDim / 2, s);
+#elif defined(__aarch64__)
+  // One loop: NEON has no streaming stores to choose.
+  const int64_t step = p.bf16 ? 8 : 4;
+  return isa == ISA::NEON && (p.headDim / 2) % step == 0 ? &rowsNEON : nullptr;
+#else
+  (void)isa, (void)p, (void)s;
+  return nullptr;
+#endif
 }
 } // namespace
 
+void rope_model::prepare(Problem &p) {
+  const int64_t half = p.headDim / 2;
+  p.tables.assign(p.tokens * 2 * half, 0.0f);
+  for (int64_t t = 0; t < p.tokens; ++t) {
+    const float *c = p.cos + t * half, *s = p.sin + t * half;
+    float *tab = p.tables.data() + t * 2 * half;
+    for (int64_t i = 0; i < half; ++i) {
+      if (!p.bf16) {
+        tab[i] = c[i];
+        tab[half + i] = s[i];
+        continue;
+      }
+      const int64_t j = i / 2 + (i % 2) * (half / 2);
+      tab[j] = c[i];
+      tab[half + j] = s[i];
+    }
+  }
+}
+
 bool rope_model::hostSupports(ISA isa) {
+#if defined(__x86_64__)
   __builtin_cpu_init();
   if (isa == ISA::AVX512)
     return __builtin_cpu_supports("avx512f") &&
            __builtin_cpu_supports("avx512bw") &&
            __builtin_cpu_supports("avx512vl");
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (isa == ISA::AVX2)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return false;
+#elif defined(__aarch64__)
+  return isa == ISA::NEON;
+#else
+  (void)isa;
+  return false;
+#endif
 }
 
-void rope_model::run(ISA isa, const Problem &p, bool streaming) {
-  RowsFn rows = pick(isa, p.bf16, streaming);
+bool rope_model::applies(ISA isa, const Problem &p) {
+  return pick(isa, p, Stores::Cached) != nullptr;
+}
+
+void rope_model::run(ISA isa, const Problem &p, Stores stores) {
+  RowsFn rows = pick(isa, p, stores);
   // A single token runs on the caller, as the kernel's decode step does.
   if (p.tokens <= 1) {
     rows(p, 0, p.tokens);
-    return;
-  }
+  } else {
+#ifdef _OPENMP
 #pragma omp parallel
-  {
-    int64_t n = omp_get_num_threads(), id = omp_get_thread_num();
-    int64_t per = (p.tokens + n - 1) / n;
-    int64_t t0 = std::min<int64_t>(p.tokens, id * per);
-    rows(p, t0, std::min<int64_t>(p.tokens, t0 + per));
+    {
+      int64_t n = omp_get_num_threads(), id = omp_get_thread_num();
+      int64_t per = (p.tokens + n - 1) / n;
+      int64_t t0 = std::min<int64_t>(p.tokens, id * per);
+      rows(p, t0, std::min<int64_t>(p.tokens, t0 + per));
+    }
+#else
+    rows(p, 0, p.tokens);
+#endif
   }
-  if (streaming)
+#if defined(__x86_64__)
+  if (stores == Stores::Streaming)
     _mm_sfence();
+#endif
 }
