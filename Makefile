@@ -46,6 +46,7 @@ bench: build
 	/usr/bin/python3 bench/ort_bench.py bench/results/cpu.json \
 	  --ort-node $(BUILD_DIR)/ort/node_modules/onnxruntime-node --tmp $(BUILD_DIR)/ort-bench | tee -a bench/results/cpu.txt
 	/usr/bin/python3 bench/plot.py bench/results/cpu.json bench/results/cpu.png
+	$(BUILD_DIR)/bin/rope-bf16-packing | tee bench/results/bf16-packing.txt
 	/usr/bin/python3 bench/fusion_bench.py --rope-run $(BUILD_DIR)/bin/rope-run \
 	  --tmp $(BUILD_DIR)/fusion-bench --json bench/results/fusion.json | tee bench/results/fusion.txt
 	/usr/bin/python3 bench/raise_bench.py --rope-run $(BUILD_DIR)/bin/rope-run \

@@ -74,6 +74,11 @@ fuzzers = ["rope-fuzz-parse", "rope-fuzz-lower", "rope-fuzz-npy", "rope-fuzz-opt
 if all(os.path.exists(os.path.join(config.rope_tools_dir, f)) for f in fuzzers):
     config.available_features.add("fuzzers")
     tools += fuzzers
+# The CPU benchmark harnesses (built where OpenMP is found).
+benches = ["rope-bench", "rope-bf16-packing"]
+if all(os.path.exists(os.path.join(config.rope_tools_dir, b)) for b in benches):
+    config.available_features.add("cpu-bench")
+    tools += benches
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # ---- Features ---------------------------------------------------------------
@@ -93,6 +98,8 @@ try:
         _flags = cpuinfo.read().split()
     if "avx512_bf16" in _flags and "avx512vl" in _flags:
         config.available_features.add("avx512bf16")
+    if "avx2" in _flags and "fma" in _flags:
+        config.available_features.add("avx2")
 except OSError:
     pass
 # AArch64 kernels built here run under user-mode QEMU (the README's
