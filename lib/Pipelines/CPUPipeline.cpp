@@ -120,10 +120,12 @@ void mlir::rope::buildRopeParallelizationStage(
   // in the token tiles that write its rows.
   if (options.fuseNeighbours)
     pm.addNestedPass<func::FuncOp>(createRopeFuseRowLoopsPass());
-  if (options.pageWalkRows >= 2) {
+  const int64_t walkRows = options.pageWalkRows >= 0 ? options.pageWalkRows
+                                                     : target.pageWalkRows();
+  if (walkRows >= 2) {
     RopePageWalkPassOptions walk;
     walk.pageBytes = target.pageBytes;
-    walk.rowsPerIteration = options.pageWalkRows;
+    walk.rowsPerIteration = walkRows;
     walk.minBytes = options.pageWalkMinBytes;
     walk.maxElementBytes = options.pageWalkMaxElementBytes;
     walk.interleaveSegments = options.pageWalkSegments;

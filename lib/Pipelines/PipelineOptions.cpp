@@ -113,7 +113,7 @@ bool RopeCPUPipelineOptions::verify(llvm::raw_ostream &os) const {
                 ": expected 0 (the target's) or a power of two in 4..64");
   c.range("num-threads", numThreads, 0, 1 << 16);
   c.range("prefetch-distance", prefetchDistance, 0, 1 << 20);
-  c.range("page-walk-rows", pageWalkRows, 0, 64);
+  c.range("page-walk-rows", pageWalkRows, -1, 64);
   c.range("page-walk-min-bytes", pageWalkMinBytes, 0,
           std::numeric_limits<int64_t>::max());
   c.range("page-walk-max-element-bytes", pageWalkMaxElementBytes, 0, 1 << 20);

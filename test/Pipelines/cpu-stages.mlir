@@ -1,7 +1,10 @@
 // RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2})" -split-input-file | FileCheck %s --check-prefix=TILED
 // RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2})" -split-input-file | FileCheck %s --check-prefix=ONCE
 // RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2},rope-bufferization-stage,rope-cpu-parallel-stage{min-tiles=2})" -split-input-file | FileCheck %s --check-prefix=PAR
-// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2},rope-bufferization-stage,rope-cpu-parallel-stage{min-tiles=2})" -split-input-file | FileCheck %s --check-prefix=WALK
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2},rope-bufferization-stage,rope-cpu-parallel-stage{min-tiles=2 cpu=sapphirerapids})" -split-input-file | FileCheck %s --check-prefix=WALK
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2},rope-bufferization-stage,rope-cpu-parallel-stage{min-tiles=2 cpu=znver4})" -split-input-file | FileCheck %s --check-prefix=NOWALK
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2},rope-bufferization-stage,rope-cpu-parallel-stage{min-tiles=2 cpu=x86-64-v4})" -split-input-file | FileCheck %s --check-prefix=NOWALK
+// RUN: rope-opt %s --pass-pipeline="builtin.module(rope-cpu-tiled-stage{vector-width=16 min-tiles=2 cpu-features=+avx512f,+avx512bw,+avx512vbmi2},rope-bufferization-stage,rope-cpu-parallel-stage{min-tiles=2 cpu=znver4 page-walk-rows=4})" -split-input-file | FileCheck %s --check-prefix=WALK
 
 // Llama-3-8B q+k, bf16, 16 f32 lanes (AVX-512).
 // Token tiles of 16 run in parallel (fewer tokens per tile below 32 tokens,
@@ -90,10 +93,15 @@
 // PAR-NOT: memref.copy
 
 // The token loops of q (2 pages per token) and k (a page per 2 tokens)
-// walk 4 pages per iteration (page-walk-rows=4), when the tensor holds at
+// walk 4 pages per iteration (the page-walk-rows of Intel cores), when the tensor holds at
 // least 64 MiB (page-walk-min-bytes, checked at run time), segment by
 // segment: the first 64-byte vectors of both halves of the 4 pages' rows
 // (2 tokens x 2 heads) are loaded before any store, then the second ones.
+// The walk is the target's (page-walk-rows=-1): Intel cores only, whose
+// loads wait on 4K-aliased stores; AMD's and generic levels stream in row
+// order unless page-walk-rows asks.
+// NOWALK-LABEL: func @llama_qk
+// NOWALK-NOT: page_walk
 // WALK-LABEL: func @llama_qk
 // WALK: arith.cmpi uge, %{{.*}}, %c67108864
 // WALK: scf.for %{{.*}} = %c0 to %c16 step %c1 {

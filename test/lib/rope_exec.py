@@ -28,7 +28,7 @@ DEFAULTS = dict(name="case", layout="thd", pairing="half", heads="4", dim="64",
                 mrope_interleaved="0",
                 inverse="0", roundtrip="0", static="0", expect_error="",
                 report="0", seed="0", device="cpu", token_tile="16",
-                page_walk_min_bytes="", page_walk_max_element_bytes="",
+                page_walk_min_bytes="", page_walk_max_element_bytes="", page_walk_rows="",
                 specials="0", inv_freq0="1.0", transform="",
                 pipeline_options="", gpu_tiled="0")
 
@@ -501,6 +501,8 @@ def run_case(spec, rope_run, tmp_root, report=False):
            "-o", ",".join(outs_paths), "--device=" + case.s["device"],
            ]
     options = ["token-tile=" + case.s["token_tile"]]
+    if case.s["page_walk_rows"]:
+        options.append("page-walk-rows=" + case.s["page_walk_rows"])
     if case.s["page_walk_min_bytes"]:
         options.append("page-walk-min-bytes=" + case.s["page_walk_min_bytes"])
     if case.s["page_walk_max_element_bytes"]:

@@ -102,8 +102,10 @@ struct RopeCPUPipelineOptions
   PassOptions::Option<int64_t> pageWalkRows{
       *this, "page-walk-rows",
       llvm::cl::desc("Rows of several tokens, from as many memory pages, "
-                     "interleaved per iteration (rope-page-walk; < 2: off)"),
-      llvm::cl::init(4)};
+                     "interleaved per iteration (rope-page-walk; < 2: off; "
+                     "-1: the target's, 4 on Intel cores, whose loads wait "
+                     "on 4K-aliased stores, else off)"),
+      llvm::cl::init(-1)};
   PassOptions::Option<int64_t> pageWalkMinBytes{
       *this, "page-walk-min-bytes",
       llvm::cl::desc("Walk pages only for tensors of at least this many "

@@ -58,6 +58,19 @@ std::string CPUTarget::featureString() const {
   return llvm::join(items, ",");
 }
 
+/// An Intel x86 core named by LLVM (skylake-avx512, sapphirerapids, ...):
+/// neither an AMD one nor a generic level.
+static bool isIntelCore(StringRef cpu) {
+  if (llvm::X86::parseArchX86(cpu) == llvm::X86::CK_None)
+    return false;
+  for (StringRef other : {"znver", "bdver", "btver", "barcelona", "amdfam",
+                          "athlon", "opteron", "k6", "k8", "geode",
+                          "x86-64", "generic", "i386", "i486", "i586"})
+    if (cpu.starts_with(other))
+      return false;
+  return true;
+}
+
 FailureOr<CPUTarget> CPUTarget::resolve(StringRef cpu, StringRef featureString,
                                         std::string &error) {
   CPUTarget target;
@@ -106,6 +119,7 @@ FailureOr<CPUTarget> CPUTarget::resolve(StringRef cpu, StringRef featureString,
       llvm::X86::updateImpliedFeatures(name, enable, target.features);
     target.features[name] = enable;
   }
+  target.loadsWaitOn4KAliasedStores = isIntelCore(target.cpu);
   if (target.hasFeature("avx512f"))
     target.vectorBits = 512;
   else if (target.hasFeature("avx2") || target.hasFeature("avx"))

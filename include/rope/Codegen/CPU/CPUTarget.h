@@ -34,6 +34,15 @@ struct CPUTarget {
   /// ones streamed past it.
   int64_t llcBytes = 32 << 20;
 
+  /// Loads wait on earlier stores to addresses equal in their low 12 bits
+  /// (4K aliasing), so that a tensor streamed row by row stalls once the
+  /// pending streaming stores span a page: Intel cores. AMD's Zen cores
+  /// measured faster without the page walk that avoids it; generic CPU
+  /// names (x86-64-v3) say nothing and get false.
+  bool loadsWaitOn4KAliasedStores = false;
+  /// Rows of as many pages rope-page-walk interleaves on this target (0:
+  /// row order): 4 where loads wait on 4K-aliased stores.
+  int64_t pageWalkRows() const { return loadsWaitOn4KAliasedStores ? 4 : 0; }
   /// An x86 CPU (the x86-only passes run for these alone).
   bool isX86() const;
   /// f32 lanes of one vector register.
