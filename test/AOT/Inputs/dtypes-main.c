@@ -5,6 +5,8 @@
  * already rounded to that type, plus the f32 arithmetic). */
 #include "dtypes.h"
 
+#include "bf16_bits.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,18 +23,6 @@ static float f16Value(uint16_t b) {
   _Float16 h;
   memcpy(&h, &b, 2);
   return (float)h;
-}
-static uint16_t bf16Bits(float f) { /* nearest even; inputs are finite */
-  uint32_t u;
-  memcpy(&u, &f, 4);
-  u += 0x7fff + ((u >> 16) & 1);
-  return (uint16_t)(u >> 16);
-}
-static float bf16Value(uint16_t b) {
-  uint32_t u = (uint32_t)b << 16;
-  float f;
-  memcpy(&f, &u, 4);
-  return f;
 }
 
 static float xs[N], ys[N];

@@ -4,6 +4,8 @@
  * |got - ref| / max |ref| within the output type's rounding. */
 #include "RopeModelNEON.h"
 
+#include "bf16_bits.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,18 +17,6 @@ static uint16_t bq[T * HQ * D], bk[T * HK * D], cq[T * HQ * D], ck[T * HK * D];
 static double cosd[T][HALF], sind[T][HALF];
 static float tables[T * D];
 
-static uint16_t bf16Bits(float f) { /* nearest even; finite inputs */
-  uint32_t u;
-  memcpy(&u, &f, 4);
-  u += 0x7fff + ((u >> 16) & 1);
-  return (uint16_t)(u >> 16);
-}
-static float bf16Value(uint16_t b) {
-  uint32_t u = (uint32_t)b << 16;
-  float f;
-  memcpy(&f, &u, 4);
-  return f;
-}
 
 /* The layout RopeModel.h documents: f32 [cos | sin]; bf16 [cos even | cos
  * odd | sin even | sin odd]. */
