@@ -212,6 +212,8 @@ std::vector<Case> allCases() {
                    256, 256, true, false, Freqs::Default});
   cases.push_back({"interleaved-bf16-" + std::to_string(big), big, {32, 8},
                    128, 128, true, true, Freqs::Llama3});
+  cases.push_back({"interleaved-f32-" + std::to_string(big), big, {32, 8},
+                   128, 128, false, true, Freqs::Llama3});
   cases.push_back({"partial-25pct-bf16-" + std::to_string(big), big, {32, 8},
                    128, 32, true, false, Freqs::Default});
   cases.push_back({"cache-bf16-" + std::to_string(big), big, {32, 8}, 128,
@@ -378,15 +380,15 @@ int main(int argc, char **argv) {
     };
     double maxErr = maxAbsDiff(outs);
 
-    // The model, where it applies (half pairing over whole vectors), on its
-    // own output buffers, from tables computed here.
+    // The model, where it applies, on its own output buffers, from tables
+    // computed here.
     std::vector<std::unique_ptr<Buffer>> modelOuts;
     std::vector<float> modelCos, modelSin;
-    rope_model::Problem problem{c.tokens, c.headDim, c.bf16, c.heads, {}, {},
-                                nullptr, nullptr, {}};
-    const bool modelled = modelIsa && !c.interleaved &&
-                          c.rotaryDim == c.headDim &&
-                          rope_model::applies(*modelIsa, problem);
+    rope_model::Problem problem{c.tokens, c.headDim, c.rotaryDim, c.bf16,
+                                c.interleaved, c.heads, {}, {}, nullptr,
+                                nullptr, {}};
+    const bool modelled =
+        modelIsa && rope_model::applies(*modelIsa, problem);
     if (modelled) {
       modelCos.resize(c.tokens * half);
       modelSin.resize(c.tokens * half);

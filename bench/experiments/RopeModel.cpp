@@ -18,6 +18,10 @@
 // - large sizes: inputs prefetched 4 KiB ahead, and streaming stores for
 //   outputs that do not stay in the caches. The caller times every Stores
 //   kind and keeps the fastest.
+// Interleaved pairs: bf16 as above (a word is a pair); f32 swaps each pair
+// in-lane (vpermilps) and multiplies by tables prepared with each value
+// twice and the sines' signs folded in: one shuffle, one mul, one FMA per
+// vector. Partial rotary copies the rest of the head with whole vectors.
 // The bf16 merge needs AVX-512F only (vpternlogd); nothing needs AVX512-BF16.
 //
 //===----------------------------------------------------------------------===//
@@ -114,15 +118,64 @@ TARGET_AVX512 inline void head512(const uint16_t *__restrict x,
   }
 }
 
-template <typename T, int Half, Stores S>
+template <int Half, Stores S>
+TARGET_AVX512 inline void pairs512(const float *__restrict x,
+                                   float *__restrict y, const float *tab) {
+  for (int i = 0; i < 2 * Half; i += 16) {
+    if constexpr (S != Stores::Cached)
+      prefetchAhead(x + i);
+    __m512 c = _mm512_loadu_ps(tab + i), s = _mm512_loadu_ps(tab + 2 * Half + i);
+    __m512 v = _mm512_loadu_ps(x + i);
+    // (x0, x1) -> (x1, x0) in every pair: 0xb1 = lanes 1, 0, 3, 2.
+    __m512 w = _mm512_permute_ps(v, 0xb1);
+    store512<S>(y + i, _mm512_castps_si512(
+                           _mm512_fmadd_ps(v, c, _mm512_mul_ps(w, s))));
+  }
+}
+
+template <int Half, Stores S>
+TARGET_AVX512 inline void pairs512(const uint16_t *__restrict x,
+                                   uint16_t *__restrict y, const float *tab) {
+  const __m512i hi = _mm512_set1_epi32(static_cast<int>(0xffff0000u));
+  for (int i = 0; i < 2 * Half; i += 32) {
+    if constexpr (S != Stores::Cached)
+      prefetchAhead(x + i);
+    __m512 c = _mm512_loadu_ps(tab + i / 2), s = _mm512_loadu_ps(tab + Half + i / 2);
+    __m512i w = _mm512_loadu_si512(x + i);
+    __m512 e = _mm512_castsi512_ps(_mm512_slli_epi32(w, 16));
+    __m512 o = _mm512_castsi512_ps(_mm512_and_si512(w, hi));
+    __m512i ye = rne512(_mm512_fmsub_ps(e, c, _mm512_mul_ps(o, s)));
+    __m512i yo = rne512(_mm512_fmadd_ps(o, c, _mm512_mul_ps(e, s)));
+    store512<S>(y + i, _mm512_ternarylogic_epi32(
+                           hi, yo, _mm512_srli_epi32(ye, 16), 0xca));
+  }
+}
+
+/// The pass-through part of a head, `bytes` a multiple of 64.
+template <Stores S>
+TARGET_AVX512 inline void copy512(const char *__restrict x, char *__restrict y,
+                                  int64_t bytes) {
+  for (int64_t i = 0; i < bytes; i += 64)
+    store512<S>(y + i, _mm512_loadu_si512(x + i));
+}
+
+template <typename T, int Half, Stores S, bool Interleaved>
 TARGET_AVX512 void rows512(const Problem &p, int64_t t0, int64_t t1) {
+  const int64_t d = p.headDim, restBytes = (d - 2 * Half) * sizeof(T);
   for (int64_t t = t0; t < t1; ++t) {
-    const float *tab = p.tables.data() + t * 2 * Half;
+    const float *tab = p.tables.data() + t * p.tableStride;
     for (size_t k = 0; k < p.heads.size(); ++k) {
-      const T *x = static_cast<const T *>(p.in[k]) + t * p.heads[k] * 2 * Half;
-      T *y = static_cast<T *>(p.out[k]) + t * p.heads[k] * 2 * Half;
-      for (int64_t h = 0; h < p.heads[k]; ++h, x += 2 * Half, y += 2 * Half)
-        head512<Half, S>(x, y, tab);
+      const T *x = static_cast<const T *>(p.in[k]) + t * p.heads[k] * d;
+      T *y = static_cast<T *>(p.out[k]) + t * p.heads[k] * d;
+      for (int64_t h = 0; h < p.heads[k]; ++h, x += d, y += d) {
+        if constexpr (Interleaved)
+          pairs512<Half, S>(x, y, tab);
+        else
+          head512<Half, S>(x, y, tab);
+        if (restBytes)
+          copy512<S>(reinterpret_cast<const char *>(x + 2 * Half),
+                     reinterpret_cast<char *>(y + 2 * Half), restBytes);
+      }
     }
   }
 }
@@ -195,49 +248,112 @@ TARGET_AVX2 inline void head256(const uint16_t *__restrict x,
   }
 }
 
-template <typename T, int Half, Stores S>
+template <int Half, Stores S>
+TARGET_AVX2 inline void pairs256(const float *__restrict x,
+                                 float *__restrict y, const float *tab) {
+  for (int i = 0; i < 2 * Half; i += 8) {
+    if constexpr (S != Stores::Cached) {
+      if (i % 16 == 0)
+        prefetchAhead(x + i);
+    }
+    __m256 c = _mm256_loadu_ps(tab + i), s = _mm256_loadu_ps(tab + 2 * Half + i);
+    __m256 v = _mm256_loadu_ps(x + i);
+    __m256 w = _mm256_permute_ps(v, 0xb1);
+    store256<S>(y + i, _mm256_castps_si256(
+                           _mm256_fmadd_ps(v, c, _mm256_mul_ps(w, s))));
+  }
+}
+
+template <int Half, Stores S>
+TARGET_AVX2 inline void pairs256(const uint16_t *__restrict x,
+                                 uint16_t *__restrict y, const float *tab) {
+  const __m256i hi = _mm256_set1_epi32(static_cast<int>(0xffff0000u));
+  for (int i = 0; i < 2 * Half; i += 16) {
+    if constexpr (S != Stores::Cached) {
+      if (i % 32 == 0)
+        prefetchAhead(x + i);
+    }
+    __m256 c = _mm256_loadu_ps(tab + i / 2), s = _mm256_loadu_ps(tab + Half + i / 2);
+    __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + i));
+    __m256 e = _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
+    __m256 o = _mm256_castsi256_ps(_mm256_and_si256(w, hi));
+    __m256i ye = rne256(_mm256_fmsub_ps(e, c, _mm256_mul_ps(o, s)));
+    __m256i yo = rne256(_mm256_fmadd_ps(o, c, _mm256_mul_ps(e, s)));
+    store256<S>(y + i, _mm256_blend_epi16(_mm256_srli_epi32(ye, 16), yo, 0xaa));
+  }
+}
+
+/// The pass-through part of a head, `bytes` a multiple of 32.
+template <Stores S>
+TARGET_AVX2 inline void copy256(const char *__restrict x, char *__restrict y,
+                                int64_t bytes) {
+  for (int64_t i = 0; i < bytes; i += 32)
+    store256<S>(y + i,
+                _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + i)));
+}
+
+template <typename T, int Half, Stores S, bool Interleaved>
 TARGET_AVX2 void rows256(const Problem &p, int64_t t0, int64_t t1) {
+  const int64_t d = p.headDim, restBytes = (d - 2 * Half) * sizeof(T);
   for (int64_t t = t0; t < t1; ++t) {
-    const float *tab = p.tables.data() + t * 2 * Half;
+    const float *tab = p.tables.data() + t * p.tableStride;
     for (size_t k = 0; k < p.heads.size(); ++k) {
-      const T *x = static_cast<const T *>(p.in[k]) + t * p.heads[k] * 2 * Half;
-      T *y = static_cast<T *>(p.out[k]) + t * p.heads[k] * 2 * Half;
-      for (int64_t h = 0; h < p.heads[k]; ++h, x += 2 * Half, y += 2 * Half)
-        head256<Half, S>(x, y, tab);
+      const T *x = static_cast<const T *>(p.in[k]) + t * p.heads[k] * d;
+      T *y = static_cast<T *>(p.out[k]) + t * p.heads[k] * d;
+      for (int64_t h = 0; h < p.heads[k]; ++h, x += d, y += d) {
+        if constexpr (Interleaved)
+          pairs256<Half, S>(x, y, tab);
+        else
+          head256<Half, S>(x, y, tab);
+        if (restBytes)
+          copy256<S>(reinterpret_cast<const char *>(x + 2 * Half),
+                     reinterpret_cast<char *>(y + 2 * Half), restBytes);
+      }
     }
   }
 }
 
-template <typename T, int Half, Stores S> RowsFn pickX86(ISA isa) {
-  // AVX-512 bf16 steps are 32 elements (one 64-byte load of words).
-  if (isa == ISA::AVX512)
-    return sizeof(T) == 2 && Half % 32 ? nullptr : &rows512<T, Half, S>;
-  return &rows256<T, Half, S>;
+template <typename T, int Half, Stores S>
+RowsFn pickX86(ISA isa, const Problem &p) {
+  // The pass-through part is copied with whole vectors.
+  const int64_t vectorBytes = isa == ISA::AVX512 ? 64 : 32;
+  if ((p.headDim - 2 * Half) * static_cast<int64_t>(sizeof(T)) % vectorBytes)
+    return nullptr;
+  if (isa == ISA::AVX512) {
+    if (p.interleaved)
+      return &rows512<T, Half, S, true>;
+    // AVX-512 bf16 half-pairing steps are 32 elements (64-byte word loads);
+    // halves of 16 fit the 256-bit loop.
+    if (sizeof(T) == 2 && Half % 32)
+      return &rows256<T, Half, S, false>;
+    return &rows512<T, Half, S, false>;
+  }
+  return p.interleaved ? &rows256<T, Half, S, true> : &rows256<T, Half, S, false>;
 }
 
-template <typename T, Stores S> RowsFn pickHalf(ISA isa, int64_t half) {
-  switch (half) {
+template <typename T, Stores S> RowsFn pickHalf(ISA isa, const Problem &p) {
+  switch (p.rotaryDim / 2) {
   case 16:
-    return pickX86<T, 16, S>(isa);
+    return pickX86<T, 16, S>(isa, p);
   case 32:
-    return pickX86<T, 32, S>(isa);
+    return pickX86<T, 32, S>(isa, p);
   case 64:
-    return pickX86<T, 64, S>(isa);
+    return pickX86<T, 64, S>(isa, p);
   case 128:
-    return pickX86<T, 128, S>(isa);
+    return pickX86<T, 128, S>(isa, p);
   default:
     return nullptr;
   }
 }
 
-template <typename T> RowsFn pickStores(ISA isa, int64_t half, Stores s) {
+template <typename T> RowsFn pickStores(ISA isa, const Problem &p, Stores s) {
   switch (s) {
   case Stores::Cached:
-    return pickHalf<T, Stores::Cached>(isa, half);
+    return pickHalf<T, Stores::Cached>(isa, p);
   case Stores::Prefetched:
-    return pickHalf<T, Stores::Prefetched>(isa, half);
+    return pickHalf<T, Stores::Prefetched>(isa, p);
   case Stores::Streaming:
-    return pickHalf<T, Stores::Streaming>(isa, half);
+    return pickHalf<T, Stores::Streaming>(isa, p);
   }
   return nullptr;
 }
@@ -258,14 +374,17 @@ void rowsNEON(const Problem &p, int64_t t0, int64_t t1) {
 
 RowsFn pick(ISA isa, const Problem &p, Stores s) {
 #if defined(__x86_64__)
-  if (isa == ISA::NEON)
+  if (isa == ISA::NEON || p.rotaryDim <= 0 || p.rotaryDim > p.headDim)
     return nullptr;
-  return p.bf16 ? pickStores<uint16_t>(isa, p.headDim / 2, s)
-                : pickStores<float>(isa, p.headDim / 2, s);
+  return p.bf16 ? pickStores<uint16_t>(isa, p, s)
+                : pickStores<float>(isa, p, s);
 #elif defined(__aarch64__)
   // One loop: NEON has no streaming stores to choose.
   const int64_t step = p.bf16 ? 8 : 4;
-  return isa == ISA::NEON && (p.headDim / 2) % step == 0 ? &rowsNEON : nullptr;
+  return isa == ISA::NEON && !p.interleaved && p.rotaryDim == p.headDim &&
+                 (p.headDim / 2) % step == 0
+             ? &rowsNEON
+             : nullptr;
 #else
   (void)isa, (void)p, (void)s;
   return nullptr;
@@ -274,18 +393,23 @@ RowsFn pick(ISA isa, const Problem &p, Stores s) {
 } // namespace
 
 void rope_model::prepare(Problem &p) {
-  const int64_t half = p.headDim / 2;
-  p.tables.assign(p.tokens * 2 * half, 0.0f);
+  const int64_t half = p.rotaryDim / 2;
+  const bool doubled = p.interleaved && !p.bf16;
+  p.tableStride = doubled ? 4 * half : 2 * half;
+  p.tables.assign(p.tokens * p.tableStride, 0.0f);
   for (int64_t t = 0; t < p.tokens; ++t) {
     const float *c = p.cos + t * half, *s = p.sin + t * half;
-    float *tab = p.tables.data() + t * 2 * half;
+    float *tab = p.tables.data() + t * p.tableStride;
     for (int64_t i = 0; i < half; ++i) {
-      if (!p.bf16) {
-        tab[i] = c[i];
-        tab[half + i] = s[i];
+      if (doubled) {
+        tab[2 * i] = tab[2 * i + 1] = c[i];
+        tab[2 * half + 2 * i] = -s[i];
+        tab[2 * half + 2 * i + 1] = s[i];
         continue;
       }
-      const int64_t j = i / 2 + (i % 2) * (half / 2);
+      // Half-pairing bf16 widens even and odd pairs apart.
+      const int64_t j =
+          p.bf16 && !p.interleaved ? i / 2 + (i % 2) * (half / 2) : i;
       tab[j] = c[i];
       tab[half + j] = s[i];
     }

@@ -24,22 +24,27 @@ enum class Stores { Cached, Prefetched, Streaming };
 constexpr Stores kAllStores[] = {Stores::Cached, Stores::Prefetched,
                                  Stores::Streaming};
 
-/// One rotation problem: inputs [tokens, heads[k], headDim], half pairing,
-/// rotary_dim = headDim; `cos`/`sin` the tables [tokens, headDim / 2].
+/// One rotation problem: inputs [tokens, heads[k], headDim], the first
+/// rotaryDim elements of each head rotated (half or interleaved pairing),
+/// the rest copied; `cos`/`sin` the tables [tokens, rotaryDim / 2].
 /// prepare() lays the tables out for the loop (computed before timing: the
 /// model is the memory and arithmetic bound of the rotation, not of the
 /// trigonometry).
 struct Problem {
-  int64_t tokens, headDim;
-  bool bf16;
+  int64_t tokens, headDim, rotaryDim;
+  bool bf16, interleaved;
   std::vector<int64_t> heads;
   std::vector<const void *> in;
   std::vector<void *> out;
   const float *cos, *sin;
-  /// Per token 2 * headDim / 2 floats: f32 [cos | sin]; bf16 split into even
-  /// and odd pairs, [cos even | cos odd | sin even | sin odd], the order in
-  /// which a 32-bit word of two bf16 is widened.
+  /// Per token `tableStride` floats, laid out as the loop reads them (H =
+  /// rotaryDim / 2): half pairing f32 [cos | sin]; half pairing bf16 split
+  /// into even and odd pairs, [cos even | cos odd | sin even | sin odd], the
+  /// order in which a 32-bit word of two bf16 is widened; interleaved bf16
+  /// [cos | sin] (a word is a pair); interleaved f32 each value twice, the
+  /// sines negated at even lanes, [c0 c0 c1 c1 .. | -s0 s0 -s1 s1 ..].
   std::vector<float> tables;
+  int64_t tableStride = 0;
 };
 
 /// Fills p.tables from p.cos and p.sin.
@@ -48,8 +53,9 @@ void prepare(Problem &p);
 /// Whether this host can run the model for `isa`.
 bool hostSupports(ISA isa);
 
-/// Whether the model's loop for `isa` handles `p` (half pairing over whole
-/// vectors: headDim / 2 a multiple of 16 f32 lanes, 32 bf16 on AVX-512).
+/// Whether the model's loop for `isa` handles `p`: rotaryDim / 2 of 16, 32,
+/// 64 or 128, the pass-through part whole vectors; NEON: half pairing over
+/// the whole head.
 bool applies(ISA isa, const Problem &p);
 
 /// Rotates prepared `p` with the hand-written loop for `isa` on all OpenMP
