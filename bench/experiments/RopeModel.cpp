@@ -46,8 +46,12 @@ namespace {
 using RowsFn = void (*)(const Problem &, int64_t, int64_t);
 
 #if defined(__x86_64__)
-#define TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,fma")))
-#define TARGET_AVX2 __attribute__((target("avx2,fma")))
+// no_builtin: the pass-through copies stay vector loops, not memcpy calls.
+#define TARGET_AVX512                                                          \
+  __attribute__((target("avx512f,avx512bw,avx512vl,fma"),                      \
+                 no_builtin("memcpy")))
+#define TARGET_AVX2                                                            \
+  __attribute__((target("avx2,fma"), no_builtin("memcpy")))
 
 constexpr int kPrefetchBytes = 4096;
 
@@ -73,13 +77,13 @@ TARGET_AVX512 inline __m512i rne512(__m512 v) {
 
 template <int Half, Stores S>
 TARGET_AVX512 inline void head512(const float *__restrict x,
-                                  float *__restrict y, const float *tab) {
+                                  float *__restrict y, const __m512 *tv) {
   for (int i = 0; i < Half; i += 16) {
     if constexpr (S != Stores::Cached) {
       prefetchAhead(x + i);
       prefetchAhead(x + Half + i);
     }
-    __m512 c = _mm512_loadu_ps(tab + i), s = _mm512_loadu_ps(tab + Half + i);
+    __m512 c = tv[(i) / 16], s = tv[(Half + i) / 16];
     __m512 x1 = _mm512_loadu_ps(x + i), x2 = _mm512_loadu_ps(x + Half + i);
     store512<S>(y + i, _mm512_castps_si512(
                            _mm512_fmsub_ps(x1, c, _mm512_mul_ps(x2, s))));
@@ -90,17 +94,17 @@ TARGET_AVX512 inline void head512(const float *__restrict x,
 
 template <int Half, Stores S>
 TARGET_AVX512 inline void head512(const uint16_t *__restrict x,
-                                  uint16_t *__restrict y, const float *tab) {
+                                  uint16_t *__restrict y, const __m512 *tv) {
   const __m512i hi = _mm512_set1_epi32(static_cast<int>(0xffff0000u));
   for (int i = 0; i < Half; i += 32) {
     if constexpr (S != Stores::Cached) {
       prefetchAhead(x + i);
       prefetchAhead(x + Half + i);
     }
-    __m512 ce = _mm512_loadu_ps(tab + i / 2);
-    __m512 co = _mm512_loadu_ps(tab + Half / 2 + i / 2);
-    __m512 se = _mm512_loadu_ps(tab + Half + i / 2);
-    __m512 so = _mm512_loadu_ps(tab + 3 * Half / 2 + i / 2);
+    __m512 ce = tv[(i / 2) / 16];
+    __m512 co = tv[(Half / 2 + i / 2) / 16];
+    __m512 se = tv[(Half + i / 2) / 16];
+    __m512 so = tv[(3 * Half / 2 + i / 2) / 16];
     __m512i w1 = _mm512_loadu_si512(x + i), w2 = _mm512_loadu_si512(x + Half + i);
     __m512 ae = _mm512_castsi512_ps(_mm512_slli_epi32(w1, 16));
     __m512 ao = _mm512_castsi512_ps(_mm512_and_si512(w1, hi));
@@ -120,11 +124,11 @@ TARGET_AVX512 inline void head512(const uint16_t *__restrict x,
 
 template <int Half, Stores S>
 TARGET_AVX512 inline void pairs512(const float *__restrict x,
-                                   float *__restrict y, const float *tab) {
+                                   float *__restrict y, const __m512 *tv) {
   for (int i = 0; i < 2 * Half; i += 16) {
     if constexpr (S != Stores::Cached)
       prefetchAhead(x + i);
-    __m512 c = _mm512_loadu_ps(tab + i), s = _mm512_loadu_ps(tab + 2 * Half + i);
+    __m512 c = tv[(i) / 16], s = tv[(2 * Half + i) / 16];
     __m512 v = _mm512_loadu_ps(x + i);
     // (x0, x1) -> (x1, x0) in every pair: 0xb1 = lanes 1, 0, 3, 2.
     __m512 w = _mm512_permute_ps(v, 0xb1);
@@ -135,12 +139,12 @@ TARGET_AVX512 inline void pairs512(const float *__restrict x,
 
 template <int Half, Stores S>
 TARGET_AVX512 inline void pairs512(const uint16_t *__restrict x,
-                                   uint16_t *__restrict y, const float *tab) {
+                                   uint16_t *__restrict y, const __m512 *tv) {
   const __m512i hi = _mm512_set1_epi32(static_cast<int>(0xffff0000u));
   for (int i = 0; i < 2 * Half; i += 32) {
     if constexpr (S != Stores::Cached)
       prefetchAhead(x + i);
-    __m512 c = _mm512_loadu_ps(tab + i / 2), s = _mm512_loadu_ps(tab + Half + i / 2);
+    __m512 c = tv[(i / 2) / 16], s = tv[(Half + i / 2) / 16];
     __m512i w = _mm512_loadu_si512(x + i);
     __m512 e = _mm512_castsi512_ps(_mm512_slli_epi32(w, 16));
     __m512 o = _mm512_castsi512_ps(_mm512_and_si512(w, hi));
@@ -157,27 +161,6 @@ TARGET_AVX512 inline void copy512(const char *__restrict x, char *__restrict y,
                                   int64_t bytes) {
   for (int64_t i = 0; i < bytes; i += 64)
     store512<S>(y + i, _mm512_loadu_si512(x + i));
-}
-
-template <typename T, int Half, Stores S, bool Interleaved>
-TARGET_AVX512 void rows512(const Problem &p, int64_t t0, int64_t t1) {
-  const int64_t d = p.headDim, restBytes = (d - 2 * Half) * sizeof(T);
-  for (int64_t t = t0; t < t1; ++t) {
-    const float *tab = p.tables.data() + t * p.tableStride;
-    for (size_t k = 0; k < p.heads.size(); ++k) {
-      const T *x = static_cast<const T *>(p.in[k]) + t * p.heads[k] * d;
-      T *y = static_cast<T *>(p.out[k]) + t * p.heads[k] * d;
-      for (int64_t h = 0; h < p.heads[k]; ++h, x += d, y += d) {
-        if constexpr (Interleaved)
-          pairs512<Half, S>(x, y, tab);
-        else
-          head512<Half, S>(x, y, tab);
-        if (restBytes)
-          copy512<S>(reinterpret_cast<const char *>(x + 2 * Half),
-                     reinterpret_cast<char *>(y + 2 * Half), restBytes);
-      }
-    }
-  }
 }
 
 // --- AVX2: 8 f32 lanes.
@@ -197,7 +180,7 @@ TARGET_AVX2 inline __m256i rne256(__m256 v) {
 
 template <int Half, Stores S>
 TARGET_AVX2 inline void head256(const float *__restrict x,
-                                float *__restrict y, const float *tab) {
+                                float *__restrict y, const __m256 *tv) {
   for (int i = 0; i < Half; i += 8) {
     if constexpr (S != Stores::Cached) {
       if (i % 16 == 0) {
@@ -205,7 +188,7 @@ TARGET_AVX2 inline void head256(const float *__restrict x,
         prefetchAhead(x + Half + i);
       }
     }
-    __m256 c = _mm256_loadu_ps(tab + i), s = _mm256_loadu_ps(tab + Half + i);
+    __m256 c = tv[(i) / 8], s = tv[(Half + i) / 8];
     __m256 x1 = _mm256_loadu_ps(x + i), x2 = _mm256_loadu_ps(x + Half + i);
     store256<S>(y + i, _mm256_castps_si256(
                            _mm256_fmsub_ps(x1, c, _mm256_mul_ps(x2, s))));
@@ -216,7 +199,7 @@ TARGET_AVX2 inline void head256(const float *__restrict x,
 
 template <int Half, Stores S>
 TARGET_AVX2 inline void head256(const uint16_t *__restrict x,
-                                uint16_t *__restrict y, const float *tab) {
+                                uint16_t *__restrict y, const __m256 *tv) {
   const __m256i hi = _mm256_set1_epi32(static_cast<int>(0xffff0000u));
   for (int i = 0; i < Half; i += 16) {
     if constexpr (S != Stores::Cached) {
@@ -225,10 +208,10 @@ TARGET_AVX2 inline void head256(const uint16_t *__restrict x,
         prefetchAhead(x + Half + i);
       }
     }
-    __m256 ce = _mm256_loadu_ps(tab + i / 2);
-    __m256 co = _mm256_loadu_ps(tab + Half / 2 + i / 2);
-    __m256 se = _mm256_loadu_ps(tab + Half + i / 2);
-    __m256 so = _mm256_loadu_ps(tab + 3 * Half / 2 + i / 2);
+    __m256 ce = tv[(i / 2) / 8];
+    __m256 co = tv[(Half / 2 + i / 2) / 8];
+    __m256 se = tv[(Half + i / 2) / 8];
+    __m256 so = tv[(3 * Half / 2 + i / 2) / 8];
     __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + i));
     __m256i w2 =
         _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + Half + i));
@@ -250,13 +233,13 @@ TARGET_AVX2 inline void head256(const uint16_t *__restrict x,
 
 template <int Half, Stores S>
 TARGET_AVX2 inline void pairs256(const float *__restrict x,
-                                 float *__restrict y, const float *tab) {
+                                 float *__restrict y, const __m256 *tv) {
   for (int i = 0; i < 2 * Half; i += 8) {
     if constexpr (S != Stores::Cached) {
       if (i % 16 == 0)
         prefetchAhead(x + i);
     }
-    __m256 c = _mm256_loadu_ps(tab + i), s = _mm256_loadu_ps(tab + 2 * Half + i);
+    __m256 c = tv[(i) / 8], s = tv[(2 * Half + i) / 8];
     __m256 v = _mm256_loadu_ps(x + i);
     __m256 w = _mm256_permute_ps(v, 0xb1);
     store256<S>(y + i, _mm256_castps_si256(
@@ -266,14 +249,14 @@ TARGET_AVX2 inline void pairs256(const float *__restrict x,
 
 template <int Half, Stores S>
 TARGET_AVX2 inline void pairs256(const uint16_t *__restrict x,
-                                 uint16_t *__restrict y, const float *tab) {
+                                 uint16_t *__restrict y, const __m256 *tv) {
   const __m256i hi = _mm256_set1_epi32(static_cast<int>(0xffff0000u));
   for (int i = 0; i < 2 * Half; i += 16) {
     if constexpr (S != Stores::Cached) {
       if (i % 32 == 0)
         prefetchAhead(x + i);
     }
-    __m256 c = _mm256_loadu_ps(tab + i / 2), s = _mm256_loadu_ps(tab + Half + i / 2);
+    __m256 c = tv[(i / 2) / 8], s = tv[(Half + i / 2) / 8];
     __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + i));
     __m256 e = _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
     __m256 o = _mm256_castsi256_ps(_mm256_and_si256(w, hi));
@@ -292,25 +275,80 @@ TARGET_AVX2 inline void copy256(const char *__restrict x, char *__restrict y,
                 _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + i)));
 }
 
+// --- The loops over tokens and heads.
+
+/// Floats of one token's table (RopeModel.h).
+template <typename T, int Half, bool Interleaved>
+constexpr int kTableFloats = Interleaved && sizeof(T) == 4 ? 4 * Half : 2 * Half;
+
 template <typename T, int Half, Stores S, bool Interleaved>
-TARGET_AVX2 void rows256(const Problem &p, int64_t t0, int64_t t1) {
+TARGET_AVX512 void rows512(const Problem &p, int64_t t0, int64_t t1) {
+  constexpr int kFloats = kTableFloats<T, Half, Interleaved>;
+  // bf16 half pairing with halves of 16 pairs: one 256-bit step per half.
+  constexpr bool kNarrow = sizeof(T) == 2 && !Interleaved && Half % 32;
   const int64_t d = p.headDim, restBytes = (d - 2 * Half) * sizeof(T);
   for (int64_t t = t0; t < t1; ++t) {
+    // The token's table, in registers for all its heads.
     const float *tab = p.tables.data() + t * p.tableStride;
+    __m512 tv[kFloats / 16];
+    __m256 tv8[kFloats / 8];
+    if constexpr (kNarrow)
+      for (int v = 0; v < kFloats / 8; ++v)
+        tv8[v] = _mm256_loadu_ps(tab + 8 * v);
+    else
+      for (int v = 0; v < kFloats / 16; ++v)
+        tv[v] = _mm512_loadu_ps(tab + 16 * v);
     for (size_t k = 0; k < p.heads.size(); ++k) {
-      const T *x = static_cast<const T *>(p.in[k]) + t * p.heads[k] * d;
-      T *y = static_cast<T *>(p.out[k]) + t * p.heads[k] * d;
-      for (int64_t h = 0; h < p.heads[k]; ++h, x += d, y += d) {
+      const int64_t heads = p.heads[k];
+      const T *x = static_cast<const T *>(p.in[k]) + t * heads * d;
+      T *y = static_cast<T *>(p.out[k]) + t * heads * d;
+      for (int64_t h = 0; h < heads; ++h, x += d, y += d) {
         if constexpr (Interleaved)
-          pairs256<Half, S>(x, y, tab);
+          pairs512<Half, S>(x, y, tv);
+        else if constexpr (kNarrow)
+          head256<Half, S>(x, y, tv8);
         else
-          head256<Half, S>(x, y, tab);
+          head512<Half, S>(x, y, tv);
+        if (restBytes)
+          copy512<S>(reinterpret_cast<const char *>(x + 2 * Half),
+                     reinterpret_cast<char *>(y + 2 * Half), restBytes);
+      }
+    }
+  }
+  // Each thread fences its own streaming stores.
+  if constexpr (S == Stores::Streaming)
+    _mm_sfence();
+}
+
+template <typename T, int Half, Stores S, bool Interleaved>
+TARGET_AVX2 void rows256(const Problem &p, int64_t t0, int64_t t1) {
+  constexpr int kFloats = kTableFloats<T, Half, Interleaved>;
+  const int64_t d = p.headDim, restBytes = (d - 2 * Half) * sizeof(T);
+  for (int64_t t = t0; t < t1; ++t) {
+    // The token's table, loaded once for all its heads (16 ymm registers
+    // hold the tables of halves up to 32 pairs; larger ones spill to the
+    // stack, as reloading them from L1 would cost).
+    const float *tab = p.tables.data() + t * p.tableStride;
+    __m256 tv[kFloats / 8];
+    for (int v = 0; v < kFloats / 8; ++v)
+      tv[v] = _mm256_loadu_ps(tab + 8 * v);
+    for (size_t k = 0; k < p.heads.size(); ++k) {
+      const int64_t heads = p.heads[k];
+      const T *x = static_cast<const T *>(p.in[k]) + t * heads * d;
+      T *y = static_cast<T *>(p.out[k]) + t * heads * d;
+      for (int64_t h = 0; h < heads; ++h, x += d, y += d) {
+        if constexpr (Interleaved)
+          pairs256<Half, S>(x, y, tv);
+        else
+          head256<Half, S>(x, y, tv);
         if (restBytes)
           copy256<S>(reinterpret_cast<const char *>(x + 2 * Half),
                      reinterpret_cast<char *>(y + 2 * Half), restBytes);
       }
     }
   }
+  if constexpr (S == Stores::Streaming)
+    _mm_sfence();
 }
 
 template <typename T, int Half, Stores S>
@@ -322,10 +360,6 @@ RowsFn pickX86(ISA isa, const Problem &p) {
   if (isa == ISA::AVX512) {
     if (p.interleaved)
       return &rows512<T, Half, S, true>;
-    // AVX-512 bf16 half-pairing steps are 32 elements (64-byte word loads);
-    // halves of 16 fit the 256-bit loop.
-    if (sizeof(T) == 2 && Half % 32)
-      return &rows256<T, Half, S, false>;
     return &rows512<T, Half, S, false>;
   }
   return p.interleaved ? &rows256<T, Half, S, true> : &rows256<T, Half, S, false>;
@@ -374,7 +408,8 @@ void rowsNEON(const Problem &p, int64_t t0, int64_t t1) {
 
 RowsFn pick(ISA isa, const Problem &p, Stores s) {
 #if defined(__x86_64__)
-  if (isa == ISA::NEON || p.rotaryDim <= 0 || p.rotaryDim > p.headDim)
+  if (isa == ISA::NEON || p.rotaryDim <= 0 || p.rotaryDim % 2 ||
+      p.rotaryDim > p.headDim)
     return nullptr;
   return p.bf16 ? pickStores<uint16_t>(isa, p, s)
                 : pickStores<float>(isa, p, s);
@@ -456,8 +491,4 @@ void rope_model::run(ISA isa, const Problem &p, Stores stores) {
     rows(p, 0, p.tokens);
 #endif
   }
-#if defined(__x86_64__)
-  if (stores == Stores::Streaming)
-    _mm_sfence();
-#endif
 }

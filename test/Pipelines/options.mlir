@@ -12,6 +12,8 @@
 // RUN: not rope-opt %s --pass-pipeline='builtin.module(rope-gpu-pipeline{chip=sm_1000 features=+ptx60})' 2>&1 | FileCheck %s --check-prefix=CHIP
 // RUN: not rope-opt %s --rope-page-walk="rows-per-iteration=4 page-bytes=0" 2>&1 | FileCheck %s --check-prefix=WALK
 // RUN: not rope-opt %s --rope-prefetch="distance=64 line-bytes=0" 2>&1 | FileCheck %s --check-prefix=PREFETCH
+// RUN: not rope-opt %s --pass-pipeline='builtin.module(rope-cpu-pipeline{page-walk-rows=-2})' 2>&1 | FileCheck %s --check-prefix=WALKROWS
+// WALKROWS: error: rope-cpu-pipeline: page-walk-rows=-2 is out of range: expected -1..64
 // PTX: error: rope-gpu-pipeline: features='+ptx80': sm_100 needs PTX ISA 8.6 or newer (+ptx86)
 // CHIP: error: rope-gpu-pipeline: chip='sm_1000': expected an SM LLVM knows
 // WALK: error: rope-page-walk: expected rows-per-iteration in 2..64, page-bytes a power of two

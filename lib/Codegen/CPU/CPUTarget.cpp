@@ -58,17 +58,37 @@ std::string CPUTarget::featureString() const {
   return llvm::join(items, ",");
 }
 
-/// An Intel x86 core named by LLVM (skylake-avx512, sapphirerapids, ...):
-/// neither an AMD one nor a generic level.
+/// Intel cores from Nehalem on, whose loads wait on earlier stores equal in
+/// the low 12 address bits (Intel's optimization manual: "4K aliasing").
+/// An explicit list: generic levels, AMD, VIA and older cores are not in it.
 static bool isIntelCore(StringRef cpu) {
-  if (llvm::X86::parseArchX86(cpu) == llvm::X86::CK_None)
+  using namespace llvm::X86;
+  switch (parseArchX86(cpu)) {
+  case CK_Nehalem: case CK_Westmere: case CK_SandyBridge: case CK_IvyBridge:
+  case CK_Haswell: case CK_Broadwell: case CK_SkylakeClient:
+  case CK_SkylakeServer: case CK_Cascadelake: case CK_Cooperlake:
+  case CK_Cannonlake: case CK_IcelakeClient: case CK_Rocketlake:
+  case CK_IcelakeServer: case CK_Tigerlake: case CK_SapphireRapids:
+  case CK_Alderlake: case CK_Raptorlake: case CK_Meteorlake:
+  case CK_Arrowlake: case CK_ArrowlakeS: case CK_Lunarlake:
+  case CK_Pantherlake: case CK_Wildcatlake: case CK_Novalake:
+  case CK_Sierraforest: case CK_Grandridge: case CK_Graniterapids:
+  case CK_GraniterapidsD: case CK_Emeraldrapids: case CK_Clearwaterforest:
+  case CK_Diamondrapids:
+    return true;
+  default:
     return false;
-  for (StringRef other : {"znver", "bdver", "btver", "barcelona", "amdfam",
-                          "athlon", "opteron", "k6", "k8", "geode",
-                          "x86-64", "generic", "i386", "i486", "i586"})
-    if (cpu.starts_with(other))
-      return false;
-  return true;
+  }
+}
+
+/// The host's vendor, for hosts whose model LLVM does not name ("generic").
+static bool hostIsIntel() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  return __builtin_cpu_is("intel");
+#else
+  return false;
+#endif
 }
 
 FailureOr<CPUTarget> CPUTarget::resolve(StringRef cpu, StringRef featureString,
@@ -119,7 +139,10 @@ FailureOr<CPUTarget> CPUTarget::resolve(StringRef cpu, StringRef featureString,
       llvm::X86::updateImpliedFeatures(name, enable, target.features);
     target.features[name] = enable;
   }
-  target.loadsWaitOn4KAliasedStores = isIntelCore(target.cpu);
+  target.loadsWaitOn4KAliasedStores =
+      isIntelCore(target.cpu) ||
+      ((cpu.empty() || cpu == "host") && target.cpu == "generic" &&
+       hostIsIntel());
   if (target.hasFeature("avx512f"))
     target.vectorBits = 512;
   else if (target.hasFeature("avx2") || target.hasFeature("avx"))
