@@ -36,9 +36,10 @@ struct CPUTarget {
 
   /// Loads wait on earlier stores to addresses equal in their low 12 bits
   /// (4K aliasing), so that a tensor streamed row by row stalls once the
-  /// pending streaming stores span a page: Intel cores. AMD's Zen cores
+  /// pending streaming stores span a page: Intel cores (by name; for a
+  /// host LLVM names "generic", by its CPUID vendor). AMD's Zen cores
   /// measured faster without the page walk that avoids it; generic CPU
-  /// names (x86-64-v3) say nothing and get false.
+  /// levels (x86-64-v3) say nothing and get false.
   bool loadsWaitOn4KAliasedStores = false;
   /// Rows of as many pages rope-page-walk interleaves on this target (0:
   /// row order): 4 where loads wait on 4K-aliased stores.
