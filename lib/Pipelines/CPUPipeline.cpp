@@ -120,6 +120,8 @@ void mlir::rope::buildRopeParallelizationStage(
   // in the token tiles that write its rows.
   if (options.fuseNeighbours)
     pm.addNestedPass<func::FuncOp>(createRopeFuseRowLoopsPass());
+  // One sweep over a tile's tokens (partial rotary: copy and rotation).
+  pm.addNestedPass<func::FuncOp>(createRopeFuseTokenLoopsPass());
   const int64_t walkRows = options.pageWalkRows >= 0 ? options.pageWalkRows
                                                      : target.pageWalkRows();
   if (walkRows >= 2) {

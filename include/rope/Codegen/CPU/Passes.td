@@ -478,6 +478,34 @@ def RopeFuseRowsPass : Pass<"rope-fuse-rows"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def RopeFuseTokenLoopsPass : Pass<"rope-fuse-token-loops",
+                                   "::mlir::func::FuncOp"> {
+  let summary = "Fuse a token tile's sibling loops over the same tokens";
+  let description = [{
+    In the body of each token tile of the rope lowering (an `scf.forall`
+    carrying `rope.lowering`), fuses adjacent `scf.for` loops with the same
+    bounds (upstream `fuseIndependentSiblingForLoops`) when every access to
+    a buffer either loop writes is at row `iv + c` of that buffer, the same
+    `c` for all of them: iterations for different tokens then touch
+    disjoint rows, and within a token the first loop's work still comes
+    first. Only effect-free ops and views may lie between the loops; any
+    other memory effect inside them prevents the fusion. Partial rotary is
+    the case: the pass-through copy of every head's row and the rotation
+    of the rest become one sweep over the tile's tokens instead of two.
+
+    ```mlir
+    scf.for %t = %c0 to %n step %c1 {   // copy x[t, :, 32:128]
+      ...
+    }
+    scf.for %t = %c0 to %n step %c1 {   // rotate x[t, :, 0:32]
+      ...
+    }
+    ```
+    becomes one `scf.for %t` with both bodies, the copy's first.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 def RopeFuseRowLoopsPass : Pass<"rope-fuse-row-loops", "::mlir::func::FuncOp"> {
   let summary = "Run a loop over rows inside the token-tile loop that writes them";
   let description = [{
