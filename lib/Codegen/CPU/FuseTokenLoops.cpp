@@ -22,6 +22,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/ADT/MapVector.h"
@@ -97,11 +98,13 @@ FailureOr<LinearForm> rowOf(Value memref, Value index0, Value iv,
       row.add(formOf(sub.getMixedOffsets()[0], iv, alias));
       memref = sub.getSource();
     } else if (auto expand = dyn_cast<memref::ExpandShapeOp>(def)) {
-      if (expand.getReassociationIndices()[0].size() != 1)
+      auto groups = expand.getReassociationIndices();
+      if (groups.empty() || groups[0].size() != 1)
         return failure();
       memref = expand.getSrc();
     } else if (auto collapse = dyn_cast<memref::CollapseShapeOp>(def)) {
-      if (collapse.getReassociationIndices()[0].size() != 1)
+      auto groups = collapse.getReassociationIndices();
+      if (groups.empty() || groups[0].size() != 1)
         return failure();
       memref = collapse.getSrc();
     } else if (auto cast = dyn_cast<memref::CastOp>(def)) {
@@ -112,26 +115,69 @@ FailureOr<LinearForm> rowOf(Value memref, Value index0, Value iv,
       return failure();
     }
   }
+  // The root's rows do not overlap: identity layout, or a static dim-0
+  // stride past the extent of the other dimensions.
+  auto type = cast<MemRefType>(memref.getType());
+  if (type.getRank() == 0)
+    return failure();
+  if (!type.getLayout().isIdentity()) {
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(type.getStridesAndOffset(strides, offset)))
+      return failure();
+    int64_t span = 1;
+    for (int64_t d = 1; d < type.getRank(); ++d) {
+      if (ShapedType::isDynamic(strides[d]) || type.isDynamicDim(d) ||
+          strides[d] < 0)
+        return failure();
+      span += (type.getDimSize(d) - 1) * strides[d];
+    }
+    if (ShapedType::isDynamic(strides[0]) || strides[0] < span)
+      return failure();
+  }
   return row;
 }
 
-/// The memref and the dim-0 index of a load or store, if `op` is one.
-std::optional<std::pair<Value, Value>> accessOf(Operation *op) {
+/// Buffers whose aliases the pass sees: allocations, globals and function
+/// arguments (distinct arguments are taken not to overlap, as everywhere
+/// in the kernel's lowering).
+bool isKnownRoot(Value root) {
+  if (auto arg = dyn_cast<BlockArgument>(root))
+    return arg.getOwner()->isEntryBlock() &&
+           isa<FunctionOpInterface>(arg.getOwner()->getParentOp());
+  return root.getDefiningOp<memref::AllocOp>() ||
+         root.getDefiningOp<memref::AllocaOp>() ||
+         root.getDefiningOp<memref::GetGlobalOp>();
+}
+
+/// A load or store: its memref, its dim-0 index, and whether it stays in
+/// that one row (a vector along dim 0 spans several).
+struct Access {
+  Value memref, index0;
+  bool oneRow;
+};
+
+std::optional<Access> accessOf(Operation *op) {
   auto first = [](ValueRange indices) {
     return indices.empty() ? Value() : indices.front();
   };
+  auto rank = [](Value m) { return cast<MemRefType>(m.getType()).getRank(); };
   if (auto l = dyn_cast<vector::LoadOp>(op))
-    return std::make_pair(l.getBase(), first(l.getIndices()));
+    return Access{l.getBase(), first(l.getIndices()),
+                  l.getVectorType().getRank() < rank(l.getBase())};
   if (auto s = dyn_cast<vector::StoreOp>(op))
-    return std::make_pair(s.getBase(), first(s.getIndices()));
+    return Access{s.getBase(), first(s.getIndices()),
+                  s.getVectorType().getRank() < rank(s.getBase())};
   if (auto r = dyn_cast<vector::TransferReadOp>(op))
-    return std::make_pair(r.getBase(), first(r.getIndices()));
+    return Access{r.getBase(), first(r.getIndices()),
+                  !r.getPermutationMap().isFunctionOfDim(0)};
   if (auto w = dyn_cast<vector::TransferWriteOp>(op))
-    return std::make_pair(w.getBase(), first(w.getIndices()));
+    return Access{w.getBase(), first(w.getIndices()),
+                  !w.getPermutationMap().isFunctionOfDim(0)};
   if (auto l = dyn_cast<memref::LoadOp>(op))
-    return std::make_pair(l.getMemRef(), first(l.getIndices()));
+    return Access{l.getMemRef(), first(l.getIndices()), true};
   if (auto s = dyn_cast<memref::StoreOp>(op))
-    return std::make_pair(s.getMemRef(), first(s.getIndices()));
+    return Access{s.getMemRef(), first(s.getIndices()), true};
   return std::nullopt;
 }
 
@@ -141,22 +187,23 @@ std::optional<std::pair<Value, Value>> accessOf(Operation *op) {
 /// same loop-invariant terms.
 bool fusible(scf::ForOp a, scf::ForOp b, Operation *tile) {
   if (a.getNumResults() || b.getNumResults() ||
+      a.getUnsignedCmp() != b.getUnsignedCmp() ||
       a.getLowerBound() != b.getLowerBound() ||
       a.getUpperBound() != b.getUpperBound() || a.getStep() != b.getStep())
     return false;
   Value iv = a.getInductionVar(), alias = b.getInductionVar();
   // The buffers written, and every access (memref, dim-0 index).
   llvm::SmallDenseSet<Value> written, writtenBy[2];
-  SmallVector<std::pair<Value, Value>> accesses;
+  SmallVector<Access> accesses;
   bool ok = true;
   for (int l = 0; l < 2; ++l)
     (l ? b : a).getBody()->walk([&](Operation *op) {
-      if (std::optional<std::pair<Value, Value>> acc = accessOf(op)) {
+      if (std::optional<Access> acc = accessOf(op)) {
         accesses.push_back(*acc);
         if (isa<vector::StoreOp, vector::TransferWriteOp, memref::StoreOp>(
                 op)) {
-          written.insert(rootBuffer(acc->first));
-          writtenBy[l].insert(rootBuffer(acc->first));
+          written.insert(rootBuffer(acc->memref));
+          writtenBy[l].insert(rootBuffer(acc->memref));
         }
         return;
       }
@@ -186,11 +233,15 @@ bool fusible(scf::ForOp a, scf::ForOp b, Operation *tile) {
         return false;
   // Per buffer one row per iteration: iv + the same invariant terms.
   llvm::SmallDenseMap<Value, LinearForm> rows;
-  for (auto [memref, index0] : accesses) {
+  for (const Access &acc : accesses) {
+    Value memref = acc.memref, index0 = acc.index0;
     Value root = rootBuffer(memref);
+    // A buffer reached through anything else may alias a written one.
+    if (!isKnownRoot(root))
+      return false;
     if (!written.contains(root))
       continue;
-    if (!index0 || !isa<MemRefType>(memref.getType()))
+    if (!index0 || !acc.oneRow || !isa<MemRefType>(memref.getType()))
       return false;
     FailureOr<LinearForm> r = rowOf(memref, index0, iv, alias);
     if (failed(r) || r->terms.lookup(iv) != 1)

@@ -146,3 +146,57 @@ func.func @kept(%q: memref<?x64xf32>, %k: memref<?x64xf32>, %n: index, %m: index
   }
   return
 }
+
+// -----
+
+// Accesses the row check cannot see as one row of a known buffer: a read of
+// two rows in one vector, a read through a transpose (not a view the pass
+// traces), loops comparing unsigned against signed: two loops each.
+// CHECK-LABEL: func @not_one_row
+// CHECK-COUNT-2: scf.for %{{.*}} =
+// CHECK: rope.lowering
+// CHECK-COUNT-2: scf.for %{{.*}} =
+// CHECK: rope.lowering
+// CHECK-COUNT-2: scf.for {{.*}}
+// CHECK: rope.lowering
+func.func @not_one_row(%y: memref<?x64xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c15 = arith.constant 15 : index
+  %c32 = arith.constant 32 : index
+  %pad = arith.constant 0.0 : f32
+  %one = arith.constant dense<1.0> : vector<32xf32>
+  scf.forall (%t0) = (0) to (%n) step (16) {
+    %tile = memref.subview %y[%t0, 0] [16, 64] [1, 1] : memref<?x64xf32> to memref<16x64xf32, strided<[64, 1], offset: ?>>
+    scf.for %t = %c0 to %c15 step %c1 {
+      vector.transfer_write %one, %tile[%t, %c32] {in_bounds = [true]} : vector<32xf32>, memref<16x64xf32, strided<[64, 1], offset: ?>>
+    }
+    scf.for %t = %c0 to %c15 step %c1 {
+      %v = vector.transfer_read %tile[%t, %c32], %pad {in_bounds = [true, true]} : memref<16x64xf32, strided<[64, 1], offset: ?>>, vector<2x32xf32>
+      %r = vector.extract %v[1] : vector<32xf32> from vector<2x32xf32>
+      vector.transfer_write %r, %tile[%t, %c0] {in_bounds = [true]} : vector<32xf32>, memref<16x64xf32, strided<[64, 1], offset: ?>>
+    }
+  } {rope.lowering = #rope.lowering<store_alignment = 32>}
+  scf.forall (%t0) = (0) to (%n) step (16) {
+    %tile = memref.subview %y[%t0, 0] [16, 64] [1, 1] : memref<?x64xf32> to memref<16x64xf32, strided<[64, 1], offset: ?>>
+    %tt = memref.transpose %tile (i, j) -> (j, i) : memref<16x64xf32, strided<[64, 1], offset: ?>> to memref<64x16xf32, strided<[1, 64], offset: ?>>
+    scf.for %t = %c0 to %c15 step %c1 {
+      vector.transfer_write %one, %tile[%t, %c32] {in_bounds = [true]} : vector<32xf32>, memref<16x64xf32, strided<[64, 1], offset: ?>>
+    }
+    scf.for %t = %c0 to %c15 step %c1 {
+      %t1 = arith.addi %t, %c1 : index
+      %s = memref.load %tt[%c32, %t1] : memref<64x16xf32, strided<[1, 64], offset: ?>>
+      memref.store %s, %tile[%t, %c0] : memref<16x64xf32, strided<[64, 1], offset: ?>>
+    }
+  } {rope.lowering = #rope.lowering<store_alignment = 32>}
+  scf.forall (%t0) = (0) to (%n) step (16) {
+    %tile = memref.subview %y[%t0, 0] [16, 64] [1, 1] : memref<?x64xf32> to memref<16x64xf32, strided<[64, 1], offset: ?>>
+    scf.for %t = %c0 to %c15 step %c1 {
+      vector.transfer_write %one, %tile[%t, %c32] {in_bounds = [true]} : vector<32xf32>, memref<16x64xf32, strided<[64, 1], offset: ?>>
+    }
+    scf.for unsigned %t = %c0 to %c15 step %c1 {
+      vector.transfer_write %one, %tile[%t, %c0] {in_bounds = [true]} : vector<32xf32>, memref<16x64xf32, strided<[64, 1], offset: ?>>
+    }
+  } {rope.lowering = #rope.lowering<store_alignment = 32>}
+  return
+}

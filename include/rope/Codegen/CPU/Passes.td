@@ -486,10 +486,15 @@ def RopeFuseTokenLoopsPass : Pass<"rope-fuse-token-loops",
     carrying `rope.lowering`), fuses adjacent `scf.for` loops with the same
     bounds (upstream `fuseIndependentSiblingForLoops`) when every access to
     a buffer either loop writes is at row `iv + c` of that buffer, the same
-    `c` for all of them: iterations for different tokens then touch
-    disjoint rows, and within a token the first loop's work still comes
-    first. Only effect-free ops and views may lie between the loops; any
-    other memory effect inside them prevents the fusion. Partial rotary is
+    `c` for all of them, each access within its row: iterations for
+    different tokens then touch disjoint rows, and within a token the first
+    loop's work still comes first. Every buffer accessed must be reached
+    through views from an allocation, a global or a function argument
+    (distinct arguments are taken not to overlap, as in the rest of the
+    lowering), and a written one must have rows that do not overlap (an
+    identity layout or a dim-0 stride past the other dimensions). Only
+    effect-free ops and views may lie between the loops; any other memory
+    effect inside them prevents the fusion. Partial rotary is
     the case: the pass-through copy of every head's row and the rotation
     of the rest become one sweep over the tile's tokens instead of two.
 
