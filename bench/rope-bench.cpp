@@ -367,17 +367,18 @@ int main(int argc, char **argv) {
     }
     const int64_t *posP = reinterpret_cast<const int64_t *>(pos.data);
     scalarReference(c, invFreq, inData, posP, cosP, sinP, refData);
+    // Element i of an output buffer, as f32.
+    auto valueAt = [&](const Buffer &b, size_t i) {
+      return c.bf16 ? fromBF16(reinterpret_cast<uint16_t *>(b.data)[i])
+                    : reinterpret_cast<float *>(b.data)[i];
+    };
     // max |out - ref| over the outputs `got` (one buffer per input).
     auto maxAbsDiff = [&](const std::vector<std::unique_ptr<Buffer>> &got) {
       double err = 0;
       for (size_t k = 0; k < got.size(); ++k)
-        for (size_t i = 0; i < got[k]->bytes / e; ++i) {
-          float a = c.bf16 ? fromBF16(reinterpret_cast<uint16_t *>(got[k]->data)[i])
-                           : reinterpret_cast<float *>(got[k]->data)[i];
-          float r = c.bf16 ? fromBF16(reinterpret_cast<uint16_t *>(refs[k]->data)[i])
-                           : reinterpret_cast<float *>(refs[k]->data)[i];
-          err = std::max(err, static_cast<double>(std::fabs(a - r)));
-        }
+        for (size_t i = 0; i < got[k]->bytes / e; ++i)
+          err = std::max(err, static_cast<double>(std::fabs(
+                                  valueAt(*got[k], i) - valueAt(*refs[k], i))));
       return err;
     };
     double maxErr = maxAbsDiff(outs);
@@ -424,11 +425,7 @@ int main(int argc, char **argv) {
       double maxRef = 0;
       for (size_t k = 0; k < refs.size(); ++k)
         for (size_t i = 0; i < refs[k]->bytes / e; ++i)
-          maxRef = std::max<double>(
-              maxRef,
-              std::fabs(c.bf16
-                            ? fromBF16(reinterpret_cast<uint16_t *>(refs[k]->data)[i])
-                            : reinterpret_cast<float *>(refs[k]->data)[i]));
+          maxRef = std::max<double>(maxRef, std::fabs(valueAt(*refs[k], i)));
       modelTol = (c.bf16 ? 0x1p-7 : 1e-6) * maxRef;
       for (rope_model::Stores s : rope_model::kAllStores)
         if (s != rope_model::Stores::Streaming || modelStreams) {
