@@ -187,13 +187,13 @@ func.func @interleaved(%x: tensor<?x8x128xbf16>, %p: tensor<?xi64>) -> tensor<?x
 
 // -----
 
-// Partial rotary, bf16, R = 32: the halves are 32 bytes, so outputs are
-// checked for 32-byte alignment and every store, the pass-through part's
-// included, is an aligned 32-byte streaming store.
+// Partial rotary, bf16, R = 32: outputs are checked for 64-byte alignment;
+// the pass-through part's whole lines are 64-byte streaming stores, the
+// 32-byte rotated halves 32-byte ones.
 // PAR-LABEL: func @partial_bf16
-// PAR: arith.remui %{{.*}}, %c32
+// PAR: arith.remui %{{.*}}, %c64
 // PAR: scf.if
-// PAR: vector.store {{.*}} {alignment = 32 : i64, nontemporal = true} {{.*}} vector<32xbf16>
+// PAR: vector.store {{.*}} {alignment = 64 : i64, nontemporal = true} {{.*}} vector<32xbf16>
 // PAR: vector.store {{.*}} {alignment = 32 : i64, nontemporal = true} {{.*}} vector<16xbf16>
 // PAR: } else {
 func.func @partial_bf16(%x: tensor<?x8x128xbf16>, %p: tensor<?xi64>) -> tensor<?x8x128xbf16> {

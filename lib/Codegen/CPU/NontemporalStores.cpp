@@ -6,13 +6,16 @@
 // why a large memcpy is faster than a plain copy loop. x86 streaming vector
 // stores need aligned addresses, so the token-tile loop is versioned: when
 // every output buffer is 64-byte aligned (checked at run time) a clone with
-// aligned non-temporal stores runs, otherwise the original.
+// aligned non-temporal stores runs, otherwise the original. Each store gets
+// the alignment its offset from that base is proven to have: a store that
+// fills a whole line is one 64-byte store, not two halves.
 //
 //===----------------------------------------------------------------------===//
 
 #include "rope/Codegen/CPU/Passes.h"
 #include "rope/Dialect/Rope/IR/RopeDialect.h"
 
+#include "AccessAlignment.h"
 #include "BufferRoots.h"
 
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
@@ -52,9 +55,11 @@ struct RopeNontemporalStoresPass
         return signalPassFailure();
   }
 
+  /// The cache line: what the outputs' bases are checked to be aligned to.
+  static constexpr int64_t kLineBytes = 64;
+
   LogicalResult version(scf::ForallOp loop) {
     auto config = rope::LoweringAttr::of(loop);
-    int64_t alignment = *config.getStoreAlignment();
     llvm::SetVector<Value> outputs;
     loop.walk([&](vector::TransferWriteOp write) {
       if (isa<MemRefType>(write.getBase().getType()) &&
@@ -66,12 +71,12 @@ struct RopeNontemporalStoresPass
         }))
       return success();
 
-    // ok = every output base is `alignment`-byte aligned.
+    // ok = every output base is line aligned.
     OpBuilder b(loop);
     Location loc = loop.getLoc();
     Value ok;
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value align = arith::ConstantIndexOp::create(b, loc, alignment);
+    Value align = arith::ConstantIndexOp::create(b, loc, kLineBytes);
     for (Value out : outputs) {
       Value ptr = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, out);
       Value aligned = arith::CmpIOp::create(
@@ -116,9 +121,15 @@ struct RopeNontemporalStoresPass
         return;
       int64_t bytes = store.getVectorType().getNumElements() *
                       store.getVectorType().getElementTypeBitWidth() / 8;
-      // Segments start on `alignment` boundaries and are stored in pieces of
-      // `bytes` from there, so each piece is aligned to min(bytes, align).
-      if (bytes % alignment && alignment % bytes)
+      // Proven from the store's own view chain, not from the lowering's
+      // row-segment alignment: the output may be a view at any offset of
+      // the buffer whose base is checked.
+      int64_t alignment = rope::provenAccessAlignment(
+          store.getBase(), store.getIndices(), kLineBytes);
+      // A store of `bytes` at an `alignment` boundary is pieces aligned to
+      // min(bytes, alignment); streaming stores need 16 or their own size.
+      if ((bytes % alignment && alignment % bytes) ||
+          (alignment < 16 && alignment < bytes))
         return;
       store.setNontemporal(true);
       store.setAlignment(static_cast<uint64_t>(std::min(bytes, alignment)));

@@ -57,9 +57,17 @@ def RopeNontemporalStoresPass : Pass<"rope-nontemporal-stores"> {
     For every bufferized token-tile `scf.forall` that the rope lowering
     configured with `store_alignment = N` (all written row segments start on
     N-byte boundaries of an N-byte aligned output), emits a run-time check
-    that every output buffer is N-byte aligned and, when it is, runs a clone
-    whose vector stores to those buffers are `nontemporal` with their
-    alignment set; otherwise the original loop runs. Streaming stores skip
+    that every output buffer is 64-byte (cache-line) aligned and, when it
+    is, runs a clone whose vector stores to those buffers are `nontemporal`
+    with their alignment set; otherwise the original loop runs. A store's
+    alignment is what its offset from the checked buffer is proven to be a
+    multiple of, up to 64 (static strides and offsets of the views in
+    between, constants, loop bounds and steps), not N: the output may be a
+    view at any offset of that buffer. Where rows are split into segments
+    of different alignment (partial rotary's rotated halves and its
+    pass-through), each whole-line store is one 64-byte streaming store
+    instead of two 32-byte halves. A store with neither 16 bytes nor its
+    own size proven stays ordinary. Streaming stores skip
     the read-for-ownership of each output line, which otherwise adds half
     the written bytes to the memory traffic. Stores to stack tables stay
     ordinary. With `min-bytes`, the clone runs only when the outputs hold at
