@@ -49,6 +49,9 @@ config.substitutions.append(("%test_lib", os.path.join(config.test_source_root, 
 shared = os.path.normpath(os.path.join(config.rope_src_root, "..", "shared"))
 config.substitutions.append(("%shared", shared))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+# LLVM's libraries (mlir-runner's runtime support, libomp) beside its tools.
+config.substitutions.append(("%llvm_lib_dir", os.path.join(
+    os.path.dirname(config.llvm_tools_dir), "lib")))
 config.substitutions.append(("%rope_obj", config.rope_obj_root))
 # A downstream CMake project configured against an installed rope-mlir.
 config.substitutions.append(("%cmake_downstream", (
