@@ -16,6 +16,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <algorithm>
 
 using namespace mlir;
@@ -118,7 +120,10 @@ struct Divisors {
 
 int64_t mlir::rope::provenAccessAlignment(Value memref, ValueRange indices,
                                           int64_t cap) {
-  auto type = cast<MemRefType>(memref.getType());
+  assert(llvm::isPowerOf2_64(cap) && "cap must be a power of two");
+  auto type = dyn_cast<MemRefType>(memref.getType());
+  if (!type || !type.getElementType().isIntOrFloat())
+    return 1;
   const int64_t bits = type.getElementTypeBitWidth();
   if (bits % 8)
     return 1;
@@ -127,7 +132,10 @@ int64_t mlir::rope::provenAccessAlignment(Value memref, ValueRange indices,
   auto stridesOf = [](Value m, SmallVectorImpl<int64_t> &strides,
                       int64_t &offset) {
     strides.clear();
-    return cast<MemRefType>(m.getType()).getStridesAndOffset(strides, offset);
+    auto type = dyn_cast<MemRefType>(m.getType());
+    if (!type)
+      return failure();
+    return type.getStridesAndOffset(strides, offset);
   };
   SmallVector<int64_t> strides;
   int64_t offset;

@@ -117,10 +117,13 @@ struct RopeNontemporalStoresPass
     if (failed(applyPatternsGreedily(fast, std::move(patterns))))
       return failure();
     fast->walk([&](vector::StoreOp store) {
-      if (isOnStack(store.getBase()))
+      // Only stores to the buffers whose bases were checked; whole bytes.
+      Type elt = store.getVectorType().getElementType();
+      if (!outputs.contains(rootBuffer(store.getBase())) ||
+          !elt.isIntOrFloat() || elt.getIntOrFloatBitWidth() % 8)
         return;
       int64_t bytes = store.getVectorType().getNumElements() *
-                      store.getVectorType().getElementTypeBitWidth() / 8;
+                      elt.getIntOrFloatBitWidth() / 8;
       // Proven from the store's own view chain, not from the lowering's
       // row-segment alignment: the output may be a view at any offset of
       // the buffer whose base is checked.

@@ -89,3 +89,31 @@ func.func @view_at_offset(%n: index, %v: vector<16xf32>) {
   } {rope.lowering = #rope.lowering<store_alignment = 64>}
   return
 }
+
+// -----
+
+// A loop from column 8 in steps of 16 floats: 32 bytes. A store to a buffer
+// no transfer_write of the loop wrote is not checked, so it stays ordinary;
+// so do stores of elements narrower than a byte.
+// CHECK-LABEL: func @bounds_and_unchecked
+// CHECK: scf.if
+// CHECK: scf.for
+// CHECK: vector.store {{.*}} {alignment = 32 : i64, nontemporal = true}
+// CHECK: vector.store %{{.*}}, %arg1[%c0] : memref<64xf32>
+// CHECK: vector.store %{{.*}}, %arg2[%c0] : memref<64xi1>
+// CHECK: } else {
+func.func @bounds_and_unchecked(%out: memref<?x64xf32>, %other: memref<64xf32>, %bits: memref<64xi1>, %v: vector<8xf32>, %m: vector<8xi1>) {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %n = memref.dim %out, %c0 : memref<?x64xf32>
+  scf.forall (%t) in (%n) {
+    scf.for %c = %c8 to %c64 step %c16 {
+      vector.transfer_write %v, %out[%t, %c] {in_bounds = [true]} : vector<8xf32>, memref<?x64xf32>
+    }
+    vector.store %v, %other[%c0] : memref<64xf32>, vector<8xf32>
+    vector.store %m, %bits[%c0] : memref<64xi1>, vector<8xi1>
+  } {rope.lowering = #rope.lowering<store_alignment = 64>}
+  return
+}
