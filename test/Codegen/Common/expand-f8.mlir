@@ -1,15 +1,17 @@
 // RUN: rope-opt %s --rope-expand-f8 -split-input-file | FileCheck %s
 
-// f32 -> f8E4M3FN: mantissa rounded at bit 20 (nearest even), exponent
-// rebiased by 120 << 3; below 2^-6 (0x3c800000) |x| * 2^9 rounded by adding
-// 2^23; past 0x7e NaN (0x7f); the sign or-ed in.
+// f32 -> f8E4M3FN: |x| plus the magic 2^(e + 20), e its exponent clamped
+// below at 2^-6 (0x3c800000), rounds to the format's spacing (nearest even);
+// the code is the sum's low bits plus (e - 2^-6's exponent) << 3; past 0x7e
+// (overflow, infinity, NaN) NaN 0x7f; the sign or-ed in.
 // CHECK-LABEL: func @scalar
 // CHECK: %[[ABS:.*]] = arith.andi %{{.*}}, %c2147483647_i32
-// CHECK: arith.addi %[[ABS]], %c524287_i32
-// CHECK: arith.subi %{{.*}}, %c960_i32
-// CHECK: arith.mulf %{{.*}}, %cst : f32
-// CHECK: arith.cmpi ult, %[[ABS]], %c1015021568_i32
-// CHECK: arith.cmpi sgt, %{{.*}}, %c126_i32
+// CHECK: %[[EXP:.*]] = arith.andi %[[ABS]], %c2139095040_i32
+// CHECK: %[[E:.*]] = arith.maxui %[[EXP]], %c1015021568_i32
+// CHECK: %[[M:.*]] = arith.addi %[[E]], %c167772160_i32
+// CHECK: arith.addf
+// CHECK: arith.cmpi ugt, %{{.*}}, %c126_i32
+// CHECK-NOT: arith.cmpi
 // CHECK: arith.trunci %{{.*}} : i32 to i8
 // CHECK: arith.bitcast %{{.*}} : i8 to f8E4M3FN
 // CHECK-NOT: arith.truncf
@@ -20,10 +22,13 @@ func.func @scalar(%x: f32) -> f8E4M3FN {
 
 // -----
 
-// bf16 extends to f32 exactly first; f8E5M2 overflows to infinity (0x7c).
+// bf16 extends to f32 exactly first; f8E5M2 overflows to infinity (0x7c)
+// and keeps NaN apart (0x7e).
 // CHECK-LABEL: func @vector
 // CHECK: arith.extf %{{.*}} : vector<16xbf16> to vector<16xf32>
-// CHECK: arith.cmpi sgt, %{{.*}}, %cst{{.*}} : vector<16xi32>
+// CHECK: arith.cmpi ugt, %{{.*}}, %cst{{.*}} : vector<16xi32>
+// CHECK: arith.select %{{.*}}, %cst{{.*}} : vector<16xi1>, vector<16xi32>
+// CHECK: arith.cmpi ugt, %{{.*}}, %cst{{.*}} : vector<16xi32>
 // CHECK: arith.select %{{.*}}, %cst{{.*}} : vector<16xi1>, vector<16xi32>
 // CHECK: arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
 // CHECK: arith.bitcast %{{.*}} : vector<16xi8> to vector<16xf8E5M2>
