@@ -67,7 +67,10 @@ struct Constants {
 /// the next binade comes out right). Checked against the bit-by-bit
 /// rounding for all 2^32 inputs of both formats. Huge, infinite and NaN
 /// inputs give codes far above the largest finite one (M wraps or the sum
-/// is NaN), so one unsigned compare finds overflow.
+/// is NaN, whatever its payload), so one unsigned compare finds overflow.
+/// The addition must carry no fast-math flags (nnan/ninf would make those
+/// inputs poison); flushing subnormals is harmless (M and the sum are
+/// normal, a flushed subnormal |x| gives code 0 as it should).
 Value roundToF8(OpBuilder &b, Location loc, Value x, F8Format fmt) {
   Type i32 = withElement(x.getType(), b.getI32Type());
   Constants c{b, loc, i32, x.getType()};

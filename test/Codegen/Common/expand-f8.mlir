@@ -26,10 +26,15 @@ func.func @scalar(%x: f32) -> f8E4M3FN {
 // and keeps NaN apart (0x7e).
 // CHECK-LABEL: func @vector
 // CHECK: arith.extf %{{.*}} : vector<16xbf16> to vector<16xf32>
-// CHECK: arith.cmpi ugt, %{{.*}}, %cst{{.*}} : vector<16xi32>
-// CHECK: arith.select %{{.*}}, %cst{{.*}} : vector<16xi1>, vector<16xi32>
-// CHECK: arith.cmpi ugt, %{{.*}}, %cst{{.*}} : vector<16xi32>
-// CHECK: arith.select %{{.*}}, %cst{{.*}} : vector<16xi1>, vector<16xi32>
+// CHECK: %[[ABS:.*]] = arith.andi %{{.*}}, %{{.*}} : vector<16xi32>
+// CHECK: %[[MAX:.*]] = arith.constant dense<123> : vector<16xi32>
+// CHECK: %[[OVER:.*]] = arith.cmpi ugt, %{{.*}}, %[[MAX]] : vector<16xi32>
+// CHECK: %[[INF:.*]] = arith.constant dense<124> : vector<16xi32>
+// CHECK: %[[CODE:.*]] = arith.select %[[OVER]], %[[INF]], %{{.*}} : vector<16xi1>, vector<16xi32>
+// CHECK: %[[EXP:.*]] = arith.constant dense<2139095040> : vector<16xi32>
+// CHECK: %[[ISNAN:.*]] = arith.cmpi ugt, %[[ABS]], %[[EXP]] : vector<16xi32>
+// CHECK: %[[NAN:.*]] = arith.constant dense<126> : vector<16xi32>
+// CHECK: arith.select %[[ISNAN]], %[[NAN]], %[[CODE]] : vector<16xi1>, vector<16xi32>
 // CHECK: arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
 // CHECK: arith.bitcast %{{.*}} : vector<16xi8> to vector<16xf8E5M2>
 func.func @vector(%x: vector<16xbf16>) -> vector<16xf8E5M2> {
