@@ -373,7 +373,11 @@ def Rope_LoweringAttr : AttrDef<Rope_Dialect, "Lowering"> {
     a NaN into an infinity. `independent_iterations` marks loops whose
     iterations touch disjoint memory, which may be software-pipelined.
     `page_walk` is the bytes each walked tensor advances per iteration: how
-    far ahead rope-prefetch fetches.
+    far ahead rope-prefetch fetches. `store_alignment` is the alignment of
+    every row segment a tile loop writes, relative to its outputs: it marks
+    the loops rope-nontemporal-stores versions, which proves each store's
+    alignment from the store's own view chain (an output may itself be a
+    view at an offset).
 
     ```mlir
     %r = linalg.generic {...} ins(...) outs(...)
