@@ -146,6 +146,11 @@ bool isKernelConstant(Operation *op) {
           isa<memref::GetGlobalOp, vector::StepOp, ub::PoisonOp>(op));
 }
 
+/// Whether a vector shape holds one element.
+bool isOneElement(ArrayRef<int64_t> shape) {
+  return llvm::all_of(shape, [](int64_t d) { return d == 1; });
+}
+
 /// The pieces an n-D transfer is unrolled into: its largest trailing part
 /// that is contiguous in memory (the 8 pairs of one head of interleaved
 /// data, a [8, 2] tile), leading dimensions one by one; one row for a
@@ -163,7 +168,7 @@ contiguousPieces(VectorTransferOpInterface transfer) {
       llvm::append_range(piece, ArrayRef(shape).drop_front(k));
       // One element (halves of one pair): upstream's check would read an
       // empty shape past its end.
-      if (llvm::all_of(piece, [](int64_t d) { return d == 1; }))
+      if (isOneElement(piece))
         return piece;
       if (vector::isContiguousSlice(
               memref, VectorType::get(piece, type.getElementType())))
@@ -181,9 +186,16 @@ struct RopeGPUVectorAccessesPass
     // 1-D vectors: unrolled, what is left lowered to 1-D ops.
     // Contiguous n-D transfers (interleaved pairs) first become one 1-D
     // access each.
+    // Not transfers of one element (all unit dimensions): upstream's
+    // contiguity check reads past an empty shape for them.
+    SmallVector<Operation *> flattenable;
+    getOperation()->walk([&](VectorTransferOpInterface transfer) {
+      if (!isOneElement(transfer.getVectorType().getShape()))
+        flattenable.push_back(transfer);
+    });
     RewritePatternSet flatten(&getContext());
     vector::populateFlattenVectorTransferPatterns(flatten, /*bitwidth=*/128);
-    (void)applyPatternsGreedily(getOperation(), std::move(flatten));
+    (void)applyOpPatternsGreedily(flattenable, std::move(flatten));
     RewritePatternSet oneD(&getContext());
     vector::populateVectorUnrollPatterns(
         oneD, vector::UnrollVectorOptions()
@@ -206,7 +218,10 @@ struct RopeGPUVectorAccessesPass
                     return success(op->getParentOfType<gpu::LaunchOp>());
                   }));
     vector::populateCastAwayVectorLeadingOneDimPatterns(oneD);
-    vector::populateFlattenVectorTransferPatterns(oneD, /*bitwidth=*/128);
+    // Last for each op, so that a one-element piece loses its leading unit
+    // dimensions before flattening would check it (see above).
+    vector::populateFlattenVectorTransferPatterns(oneD, /*bitwidth=*/128,
+                                                  /*benefit=*/0);
     vector::populateVectorInterleaveLoweringPatterns(oneD, /*targetRank=*/1);
     vector::populateVectorBroadcastLoweringPatterns(oneD);
     vector::populateVectorTransposeLoweringPatterns(
