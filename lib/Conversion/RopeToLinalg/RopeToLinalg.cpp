@@ -449,10 +449,20 @@ struct InvFreqOpLowering : OpRewritePattern<InvFreqOp> {
   bool maxAsReduction;
 
   /// max(positions) as a linalg reduction into a tensor<1xi64> (a unit
-  /// parallel dimension: a loop of one block on GPUs), read back.
+  /// parallel dimension: a loop of one block on GPUs), read back. Positions
+  /// of several dimensions (a batch, M-RoPE's sections) are reduced as one
+  /// collapsed dimension: one reduction dimension is what a GPU block
+  /// splits over its threads.
   static Value reducedMax(PatternRewriter &rewriter, Location loc,
                           Value positions) {
     auto type = cast<RankedTensorType>(positions.getType());
+    if (type.getRank() > 1) {
+      ReassociationIndices all =
+          llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+      positions = tensor::CollapseShapeOp::create(
+          rewriter, loc, positions, ArrayRef<ReassociationIndices>{all});
+      type = cast<RankedTensorType>(positions.getType());
+    }
     Type i64 = rewriter.getI64Type();
     Value lowest = arith::ConstantOp::create(
         rewriter, loc,

@@ -60,3 +60,20 @@ func.func @longrope_offset(%x: tensor<1x?x4x16xf32>, %o: index) -> tensor<1x?x4x
                            long_factor = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]>)
   return %y : tensor<1x?x4x16xf32>
 }
+
+// -----
+
+// Positions of several dimensions (a batch, M-RoPE's sections): n is
+// reduced over them collapsed into one dimension, which the one-block
+// reduction kernel splits over its threads (a reduction over three
+// dynamic dimensions had no GPU form; found by rope-fuzz-lower).
+// CHECK-LABEL: func.func @dynamic_ntk_batched
+// CHECK: memref.collapse_shape %{{.*}} {{\[\[}}0, 1, 2]] : memref<2x?x?xi32> into memref<?xi32>
+// CHECK: gpu.launch_func {{.*}} blocks in (%c1, %c1, %c1) threads in (%c128, %c1, %c1)
+// PTX-LABEL: llvm.func @dynamic_ntk_batched
+// PTX: gpu.binary @dynamic_ntk_batched_kernel
+func.func @dynamic_ntk_batched(%x: tensor<?x?x1x8xf32>, %pos: tensor<2x?x?xi32>) -> tensor<?x?x1x8xf32> {
+  %y:1 = rope.rotate half bshd ins(%x : tensor<?x?x1x8xf32>) outs(%x : tensor<?x?x1x8xf32>) positions(%pos : tensor<2x?x?xi32>)
+      freqs(#rope.dynamic_ntk<base = 10000.0, factor = 2.0, original_max_position = 1>) rotary_dim = 8 mrope_section = [4, 0] mrope_interleaved
+  return %y#0 : tensor<?x?x1x8xf32>
+}
