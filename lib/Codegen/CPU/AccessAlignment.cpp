@@ -155,13 +155,10 @@ int64_t mlir::rope::provenAccessAlignment(Value memref, ValueRange indices,
       v = view.getSource();
       continue;
     }
-    // Same base, same layout offset.
-    if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp, memref::CastOp>(
-            def)) {
-      v = def->getOperand(0);
-      continue;
-    }
-    break;
+    // Reshapes and casts: same base, same layout offset.
+    if (!rope::isContainedView(def))
+      break;
+    v = def->getOperand(0);
   }
   // Another view (reinterpret_cast, view) has its own aligned pointer.
   if (v != rootBuffer(memref))

@@ -20,6 +20,11 @@ Value mlir::rope::rootBuffer(Value memref) {
   return memref;
 }
 
+bool mlir::rope::isContainedView(Operation *op) {
+  return isa_and_nonnull<memref::SubViewOp, memref::ExpandShapeOp,
+                         memref::CollapseShapeOp, memref::CastOp>(op);
+}
+
 bool mlir::rope::isOnStack(Value memref) {
   return rootBuffer(memref).getDefiningOp<memref::AllocaOp>() != nullptr;
 }

@@ -11,6 +11,11 @@ namespace mlir::rope {
 /// reshapes.
 Value rootBuffer(Value memref);
 
+/// Whether `op` is a subview, reshape or cast: a view whose elements stay
+/// inside its source and whose aligned pointer is its source's (a
+/// reinterpret_cast may reach anywhere).
+bool isContainedView(Operation *op);
+
 /// Whether `memref` views a stack buffer (memref.alloca): a kernel's table.
 bool isOnStack(Value memref);
 

@@ -42,13 +42,12 @@ bool isTracedRoot(Value root) {
   return arg && isa<func::FuncOp>(arg.getOwner()->getParentOp());
 }
 
-/// Views whose accesses stay inside the view they are taken of: subviews,
-/// reshapes and casts (a reinterpret_cast may reach anywhere).
+/// Views whose accesses stay inside the view they are taken of
+/// (isContainedView) all the way to `root`.
 bool isTracedChain(Value memref, Value root) {
   for (Value v = memref; v != root;) {
     Operation *def = v.getDefiningOp();
-    if (!isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
-             memref::CastOp>(def))
+    if (!rope::isContainedView(def))
       return false;
     v = def->getOperand(0);
   }
