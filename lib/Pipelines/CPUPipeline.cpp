@@ -118,8 +118,12 @@ void mlir::rope::buildRopeParallelizationStage(
     const CPUTarget &target) {
   // A paged cache's row loop (a slot per token through a block table) runs
   // in the token tiles that write its rows.
-  if (options.fuseNeighbours)
+  if (options.fuseNeighbours) {
     pm.addNestedPass<func::FuncOp>(createRopeFuseRowLoopsPass());
+    // ... and rows it copies from a buffer of the tile's (the rotated keys)
+    // are written in their slots.
+    pm.addNestedPass<func::FuncOp>(createRopeForwardRowCopiesPass());
+  }
   // One sweep over a tile's tokens (partial rotary: copy and rotation).
   pm.addNestedPass<func::FuncOp>(createRopeFuseTokenLoopsPass());
   const int64_t walkRows = options.pageWalkRows >= 0 ? options.pageWalkRows

@@ -559,6 +559,56 @@ def RopeFuseRowLoopsPass : Pass<"rope-fuse-row-loops", "::mlir::func::FuncOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def RopeForwardRowCopiesPass : Pass<"rope-forward-row-copies", "::mlir::func::FuncOp"> {
+  let summary = "Write a tile's rows where the row loop copies them";
+  let description = [{
+    After `rope-fuse-row-loops`, a token tile ends with the row loop's body
+    over its rows. When that body copies row `i` of a buffer the tile wrote
+    (`memref.copy` of a whole row of a `memref.alloc`) to a destination it
+    computes from `i` (the slot a block table gives in a paged cache), the
+    tile writes each row there directly: every view of the buffer the tile
+    accesses is replaced by the same view of the row's destination, the
+    destination computed once per row where the row index is known (the
+    token loop's body), and the copy and the buffer go. The rotated keys of
+    a paged cache are then written once, into their slots.
+
+    Done only when it is exact: the row loop is the one
+    `rope-fuse-row-loops` makes (`%i = %t to min(%t + step, n)`, every row
+    of the tile); the buffer (identity layout) has no other users than the
+    tile's views at `%t` and the copy; each access of the tile goes through
+    a view of one row (dim 0 of size 1, reached through subviews and
+    reshapes that keep dim 0 a dimension of its own) and takes any strides
+    (transfers, loads, stores, copies, linalg ops); the destination is a
+    view of a function argument or an allocation that nothing else in the
+    tile reads or writes; and the ops computing it from `i` are free of
+    effects or read buffers the tile does not write, from values defined
+    before the tile.
+
+    ```mlir
+    scf.forall (%t) = (0) to (%n) step (8) {
+      %tile = memref.subview %k_rot[%t, 0, 0] [%s, 8, 128] [1, 1, 1]
+      scf.for %r = %c0 to %s step %c1 {
+        %row = memref.subview %tile[%r, 0, 0] [1, 8, 128] [1, 1, 1]
+        vector.transfer_write %v, %row[%c0, %h, %c0] ...
+      }
+      scf.for %i = %t to min(%t + 8, %n) step %c1 {
+        %slot = memref.subview %cache[%blk(%i), %s(%i), 0, 0] [1, 1, 8, 128] [1, 1, 1, 1]
+        memref.copy (memref.subview %k_rot[%i, 0, 0] [1, 8, 128] [1, 1, 1]), %slot
+      }
+    }
+    // becomes
+    scf.forall (%t) = (0) to (%n) step (8) {
+      scf.for %r = %c0 to %s step %c1 {
+        %slot = memref.subview %cache[%blk(%t + %r), %s(%t + %r), 0, 0] [1, 1, 8, 128] [1, 1, 1, 1]
+        vector.transfer_write %v, %slot[%c0, %h, %c0] ...
+      }
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def RopeHoistLoopAllocasPass : Pass<"rope-hoist-loop-allocas",
                                      "::mlir::func::FuncOp"> {
   let summary = "Allocate a sequential loop's fixed-size stack buffers once";
