@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::rope {
@@ -310,9 +311,13 @@ LogicalResult forward(memref::CopyOp copy) {
       deallocs.push_back(user);
       continue;
     }
+    // A tile view: rows [%t, %t + step) at most, those the row loop copies.
     auto view = dyn_cast<memref::SubViewOp>(user);
     if (!view || !tile->isProperAncestor(view) || !keepsDim0(view) ||
-        view.getMixedOffsets()[0] != OpFoldResult(tile.getInductionVar(0)))
+        view.getMixedOffsets()[0] != OpFoldResult(tile.getInductionVar(0)) ||
+        !ValueBoundsConstraintSet::compare(view.getMixedSizes()[0],
+                                           ValueBoundsConstraintSet::LE,
+                                           tile.getMixedStep()[0]))
       return failure();
     RowAccess access;
     access.chain.push_back(view);

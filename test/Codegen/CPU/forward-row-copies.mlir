@@ -226,3 +226,36 @@ func.func @buffer_used_later(%kc: memref<16x16x2x16xbf16>, %table: memref<8xi64>
   %x = memref.load %k[%c0, %c0, %c0] : memref<64x2x16xbf16>
   return %x : bf16
 }
+
+// -----
+
+// The tile view reaches past the tile's rows (32 rows, step 16): rows the
+// next tile copies. Left alone.
+// CHECK-LABEL: func.func @view_past_tile
+// CHECK: memref.alloc
+// CHECK: memref.copy
+func.func @view_past_tile(%kc: memref<16x16x2x16xbf16>, %table: memref<8xi64>, %v: vector<8xbf16>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c20 = arith.constant 20 : index
+  %c64 = arith.constant 64 : index
+  %k = memref.alloc() : memref<80x2x16xbf16>
+  scf.forall (%t) = (0) to (64) step (16) {
+    %tile = memref.subview %k[%t, 0, 0] [32, 2, 16] [1, 1, 1] : memref<80x2x16xbf16> to memref<32x2x16xbf16, strided<[32, 16, 1], offset: ?>>
+    %row = memref.subview %tile[%c20, 0, 0] [1, 2, 16] [1, 1, 1] : memref<32x2x16xbf16, strided<[32, 16, 1], offset: ?>> to memref<1x2x16xbf16, strided<[32, 16, 1], offset: ?>>
+    vector.transfer_write %v, %row[%c0, %c0, %c0] {in_bounds = [true]} : vector<8xbf16>, memref<1x2x16xbf16, strided<[32, 16, 1], offset: ?>>
+    %add = arith.addi %t, %c16 : index
+    %end = arith.minsi %add, %c64 : index
+    scf.for %i = %t to %end step %c1 {
+      %b = affine.apply affine_map<(p) -> (p floordiv 16)>(%i)
+      %s = affine.apply affine_map<(p) -> (p mod 16)>(%i)
+      %blk64 = memref.load %table[%b] : memref<8xi64>
+      %blk = arith.index_cast %blk64 : i64 to index
+      %src = memref.subview %k[%i, 0, 0] [1, 2, 16] [1, 1, 1] : memref<80x2x16xbf16> to memref<1x2x16xbf16, strided<[32, 16, 1], offset: ?>>
+      %slot = memref.subview %kc[%blk, %s, 0, 0] [1, 1, 2, 16] [1, 1, 1, 1] : memref<16x16x2x16xbf16> to memref<1x2x16xbf16, strided<[512, 16, 1], offset: ?>>
+      memref.copy %src, %slot : memref<1x2x16xbf16, strided<[32, 16, 1], offset: ?>> to memref<1x2x16xbf16, strided<[512, 16, 1], offset: ?>>
+    }
+  }
+  return
+}
