@@ -171,7 +171,7 @@ struct RopeVectorizePass
         if (auto generic = dyn_cast<linalg::GenericOp>(tiledOp)) {
           FailureOr<Value> custom =
               vectorizeInterleavedRotation(rewriter, generic);
-          if (failed(custom) && !getenv("NOBF16"))
+          if (failed(custom))
             custom = vectorizeHalfRotationBF16(rewriter, generic);
           if (succeeded(custom)) {
             rewriter.replaceOp(tiledOp, *custom);

@@ -52,9 +52,9 @@ contiguousSource(RewriterBase &rewriter, Location loc, Value v,
   return std::make_pair(pairSlice.getSource(), indices);
 }
 
-/// Evaluates the body of rotation tile `tile` on `lanes`-lane vectors: block
-/// arguments 0..3 (x0, x1, cos, sin) map to `args`, linalg.index of the pair
-/// dimension to `pairElement`. Returns the yielded vector, or null when the
+/// Evaluates the body of rotation tile `tile` on `lanes`-lane vectors: the
+/// leading block arguments (x0, x1, cos, sin, or a fused tile's inputs) map
+/// to `args`, linalg.index of the pair dimension to `pairElement`. Returns the yielded vector, or null when the
 /// body uses another index.
 static Value cloneBodyOnVectors(RewriterBase &rewriter, linalg::GenericOp tile,
                                 ArrayRef<Value> args, int64_t pairElement,
@@ -62,8 +62,8 @@ static Value cloneBodyOnVectors(RewriterBase &rewriter, linalg::GenericOp tile,
   Location loc = tile.getLoc();
   Block &body = tile.getRegion().front();
   IRMapping map;
-  for (int k = 0; k < 4; ++k)
-    map.map(body.getArgument(k), args[k]);
+  for (auto [k, arg] : llvm::enumerate(args))
+    map.map(body.getArgument(k), arg);
   for (Operation &op : body.without_terminator()) {
     if (auto index = dyn_cast<linalg::IndexOp>(op)) {
       if (index.getDim() != pairDim) {
@@ -192,7 +192,7 @@ FailureOr<Value> mlir::rope::vectorizeHalfRotationBF16(RewriterBase &rewriter,
                                                        linalg::GenericOp tile) {
   SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
   if (!rope::LoweringAttr::hasRole(tile, rope::Role::Rotate) || ranges.size() < 2 ||
-      ranges[ranges.size() - 2] != 2 || tile.getNumDpsInputs() != 4 ||
+      ranges[ranges.size() - 2] != 2 || tile.getNumDpsInputs() < 4 ||
       tile.getNumDpsInits() != 1 || readsPairDim(tile, ranges.size() - 2))
     return failure();
   const int64_t lanes = ranges.back();
@@ -205,17 +205,32 @@ FailureOr<Value> mlir::rope::vectorizeHalfRotationBF16(RewriterBase &rewriter,
   auto initType = cast<RankedTensorType>(init.getType());
   if (!initType.getElementType().isBF16())
     return failure();
-  // x0, x1, cos and sin are read as 1-D vectors of the tile's lanes: every
-  // indexing map must reach the innermost dimension through its last result.
+  // Inputs are read as 1-D vectors of the tile's lanes, their indexing maps
+  // reaching the innermost dimension through their last result (x0, x1,
+  // cos, sin; a fused norm's weights), or as one scalar, their maps not
+  // reaching it (a fused norm's per-row factor).
   const unsigned innerDim = ranges.size() - 1, pairDim = ranges.size() - 2;
+  AffineExpr inner = getAffineDimExpr(innerDim, tile.getContext());
+  SmallVector<bool> perLane;
   for (OpOperand *in : tile.getDpsInputOperands()) {
     AffineMap map = tile.getMatchingIndexingMap(in);
-    if (map.getNumResults() == 0 ||
-        map.getResults().back() != getAffineDimExpr(innerDim, tile.getContext()))
+    bool lane = map.getNumResults() && map.getResults().back() == inner;
+    if (!lane && map.isFunctionOfDim(innerDim))
       return failure();
+    for (AffineExpr e : map.getResults().drop_back(lane ? 1 : 0))
+      if (!isa<AffineDimExpr>(e) ||
+          ranges[cast<AffineDimExpr>(e).getPosition()] != 1)
+        return failure();
+    perLane.push_back(lane);
   }
-  if (!getElementTypeOrSelf(tile.getDpsInputs()[0].getType()).isBF16() ||
-      !getElementTypeOrSelf(tile.getDpsInputs()[1].getType()).isBF16())
+  // The words trick pays for bf16 data: x0 and x1, or for a fused tile the
+  // bf16 inputs its neighbour computes them from.
+  auto isBF16 = [](Value v) { return getElementTypeOrSelf(v.getType()).isBF16(); };
+  SmallVector<Value> inputs = tile.getDpsInputs();
+  if (inputs.size() == 4 ? !isBF16(inputs[0]) || !isBF16(inputs[1])
+                         : llvm::count_if(llvm::zip(inputs, perLane), [&](auto p) {
+                             return std::get<1>(p) && isBF16(std::get<0>(p));
+                           }) < 2)
     return failure();
   Location loc = tile.getLoc();
   OpBuilder::InsertionGuard guard(rewriter);
@@ -224,20 +239,29 @@ FailureOr<Value> mlir::rope::vectorizeHalfRotationBF16(RewriterBase &rewriter,
   // Each 1-D read is split into even and odd lanes: with bf16 pairs seen as
   // 32-bit words (rope-expand-bf16) that costs a shift or a mask, and the
   // results are re-interleaved as words, instead of widening and narrowing
-  // 16-bit lanes with shuffles.
+  // 16-bit lanes with shuffles. Scalars are used on both halves.
   Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-  SmallVector<vector::DeinterleaveOp> split;
-  for (Value in : tile.getDpsInputs())
-    split.push_back(vector::DeinterleaveOp::create(
-        rewriter, loc, readLeadingLanes(rewriter, loc, in, lanes)));
+  SmallVector<std::pair<Value, Value>> split;
+  for (auto [in, lane] : llvm::zip(tile.getDpsInputs(), perLane)) {
+    if (!lane) {
+      auto type = cast<RankedTensorType>(in.getType());
+      Value scalar = tensor::ExtractOp::create(
+          rewriter, loc, in, SmallVector<Value>(type.getRank(), zero));
+      split.push_back({scalar, scalar});
+      continue;
+    }
+    auto halves = vector::DeinterleaveOp::create(
+        rewriter, loc, readLeadingLanes(rewriter, loc, in, lanes));
+    split.push_back({halves.getRes1(), halves.getRes2()});
+  }
 
   Value result = init;
   for (int64_t j = 0; j < 2; ++j) {
     Value halves[2];
     for (int parity = 0; parity < 2; ++parity) {
       SmallVector<Value> args;
-      for (vector::DeinterleaveOp s : split)
-        args.push_back(parity ? s.getRes2() : s.getRes1());
+      for (auto [even, odd] : split)
+        args.push_back(parity ? odd : even);
       halves[parity] =
           cloneBodyOnVectors(rewriter, tile, args, j, pairDim, lanes / 2);
       if (!halves[parity])
