@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
@@ -225,6 +226,11 @@ void mlir::rope::buildRopeCPULoweringStage(
   arith::ArithExpandOpsPassOptions expandOptions;
   expandOptions.includeBf16 = !nativeBF16;
   pm.addPass(arith::createArithExpandOpsPass(expandOptions));
+  // math.fpowi by a constant (torch's pow(x, 2)) as multiplications: vectors
+  // of it have no LLVM form (llvm.powi takes a scalar exponent).
+  math::MathExpandOpsPassOptions powi;
+  powi.opMnemonics = {"fpowi"};
+  pm.addPass(math::createMathExpandOpsPass(powi));
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertComplexToLLVMPass());

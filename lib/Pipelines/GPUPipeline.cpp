@@ -20,6 +20,7 @@
 #include "mlir/Dialect/GPU/Pipelines/Passes.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -114,6 +115,9 @@ void mlir::rope::buildRopeNVVMStage(OpPassManager &pm,
   // found and linked at compile time.
   // f64 exp/log (run-time frequencies) as arithmetic: no libdevice.
   pm.addNestedPass<gpu::GPUModuleOp>(createRopeGPUF64ExpLogPass());
+  math::MathExpandOpsPassOptions powi; // see rope-cpu-pipeline
+  powi.opMnemonics = {"fpowi"};
+  pm.addNestedPass<gpu::GPUModuleOp>(math::createMathExpandOpsPass(powi));
   pm.addNestedPass<gpu::GPUModuleOp>(createConvertMathToLLVMPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createRopeGPUNativeIntrinsicsPass());
   // fp8 conversions as integer arithmetic: NVPTX has no fp8 type.

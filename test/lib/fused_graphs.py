@@ -287,6 +287,16 @@ def interleaved(text):
     return text.replace("rope.rotate half", "rope.rotate interleaved")
 
 
+def torch_pow(text):
+    """`text` with the norm's squares spelled as torch-mlir writes
+    pow(x, 2): math.fpowi by an i32 constant."""
+    text = text.replace("%sq = arith.mulf %xf, %xf : f32",
+                        "%sq = math.fpowi %xf, %two_i32 : f32, i32")
+    return text.replace("  %zero = arith.constant 0.0 : f32\n",
+                        "  %zero = arith.constant 0.0 : f32\n"
+                        "  %two_i32 = arith.constant 2 : i32\n", 1)
+
+
 def rmsnorm(x, w):
     return x / np.sqrt((x * x).mean(-1, keepdims=True) + EPS) * w
 

@@ -110,6 +110,8 @@ def main():
                     help="interleaved pairing instead of half")
     ap.add_argument("--dynamic", action="store_true",
                     help="the token count dynamic (tensor<?x...>)")
+    ap.add_argument("--torch-pow", action="store_true",
+                    help="the norm's squares as math.fpowi (torch-mlir's pow(x, 2))")
     ap.add_argument("--gpu-tiled", default="", metavar="ROPE_OPT",
                     help="run the GPU pipeline's tiled form (rope-gpu-tiled-stage "
                     "by this rope-opt) on the CPU instead of the graph itself")
@@ -122,12 +124,15 @@ def main():
         text = g.dynamic_tokens(text, T)
     if a.interleaved:
         text = g.interleaved(text)
+    if a.torch_pow:
+        text = g.torch_pow(text)
     if a.emit_ir:
         print(text)
         return 0
     name = "%s-%s%s%s%s" % (a.graph, a.dtype, "-" + a.fmt if a.graph in ("fp8", "chain") else "",
                             ("-dynamic" if a.dynamic else "") +
-                            ("-interleaved" if a.interleaved else ""),
+                            ("-interleaved" if a.interleaved else "") +
+                            ("-torch-pow" if a.torch_pow else ""),
                             "-" + a.options if a.options else "") + (
                                 "-gpu-tiled" if a.gpu_tiled else "")
     tmp = os.path.join(a.tmp, name.replace(" ", "_").replace("=", "_"))
