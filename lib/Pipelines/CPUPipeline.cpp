@@ -61,6 +61,8 @@ void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
   // Statuses carry fixed messages: no sizes printed.
   checks.printSizes = !options.statusChecks;
   pm.addPass(createRopeInsertRuntimeChecksPass(checks));
+  // Cache slices at run-time offsets, before anything is written into them.
+  pm.addNestedPass<func::FuncOp>(createRopeCheckSliceBoundsPass());
   pm.addPass(createRopeFoldFrequenciesPass());
   pm.addPass(createRopeDecomposeRotatePass());
   // Folds rope.inv_freq of compile-time frequencies to constants.

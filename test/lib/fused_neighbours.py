@@ -112,6 +112,10 @@ def main():
                     help="the token count dynamic (tensor<?x...>)")
     ap.add_argument("--torch-pow", action="store_true",
                     help="the norm's squares as math.fpowi (torch-mlir's pow(x, 2))")
+    ap.add_argument("--bad", default="", choices=["", "offset", "block-id"],
+                    help="inputs out of bounds: the cache offset one row past "
+                    "the end (for a paged cache, past the block table), or a block id "
+                    "past the cache; rope-run must stop with a message")
     ap.add_argument("--gpu-tiled", default="", metavar="ROPE_OPT",
                     help="run the GPU pipeline's tiled form (rope-gpu-tiled-stage "
                     "by this rope-opt) on the CPU instead of the graph itself")
@@ -132,12 +136,17 @@ def main():
     name = "%s-%s%s%s%s" % (a.graph, a.dtype, "-" + a.fmt if a.graph in ("fp8", "chain") else "",
                             ("-dynamic" if a.dynamic else "") +
                             ("-interleaved" if a.interleaved else "") +
-                            ("-torch-pow" if a.torch_pow else ""),
+                            ("-torch-pow" if a.torch_pow else "") +
+                            ("-bad-" + a.bad if a.bad else ""),
                             "-" + a.options if a.options else "") + (
                                 "-gpu-tiled" if a.gpu_tiled else "")
     tmp = os.path.join(a.tmp, name.replace(" ", "_").replace("=", "_"))
     os.makedirs(tmp, exist_ok=True)
-    ins, off = g.inputs(a.graph, T, HQ, HK, D, P, a.dtype, a.fmt)
+    ins, off = g.inputs(a.graph, T, HQ, HK, D, P, a.dtype, a.fmt,
+                        off=P - T + 1 if a.bad == "offset" else None)
+    if a.bad == "block-id":
+        table = dict(ins)["table"]
+        table[off // g.BLOCK] = 2 * len(table) + 7  # the first token's block
     case = os.path.join(tmp, "case.mlir")
     with open(case, "w") as f:
         f.write(text)
@@ -153,6 +162,13 @@ def main():
     if a.options:
         cmd.append("--cpu-pipeline-options=" + a.options)
     proc = subprocess.run(cmd, capture_output=True, text=True)
+    if a.bad:
+        # Stopped by a check naming what is out of bounds, not by a crash.
+        said = (proc.stdout + proc.stderr).strip()
+        stopped = proc.returncode == 1 and ("is outside" in said or "puts it outside" in said)
+        print("%s %s: %s" % ("REJECTED" if stopped else "FAIL", name,
+                             said.splitlines()[0] if said else "exit %d" % proc.returncode))
+        return 0 if stopped else 1
     if proc.returncode != 0:
         print("FAIL %s: rope-run exited %d: %s" % (name, proc.returncode, proc.stderr.strip()[:2000]))
         return 1

@@ -79,6 +79,43 @@ def RopeMergeRotationsPass : Pass<"rope-merge-rotations"> {
   let dependentDialects = ["::mlir::rope::RopeDialect"];
 }
 
+def RopeCheckSliceBoundsPass : Pass<"rope-check-slice-bounds", "::mlir::func::FuncOp"> {
+  let summary = "Check at run time the slices taken at run-time offsets";
+  let description = [{
+    A KV cache written at rows `[offset, offset + S)` (`tensor.insert_slice`
+    at an offset read from a tensor), a paged cache written through a block
+    table (`tensor.parallel_insert_slice` in an `scf.forall` over the
+    tokens, at a slot read from the table) are in bounds only if the data
+    says so; out of bounds they write past the cache. This pass emits
+    `cf.assert`s (messages naming the op and its location) for the tensor
+    slices, element reads and writes of a function whose offsets, sizes or
+    tensor shapes are not all constants:
+    * a top-level access: offset and last index of each dimension in
+      `[0, dim)` (or the size 0), asserted as soon as its operands are
+      known;
+    * the accesses in the body of a top-level one-dimensional
+      `scf.forall`: in a loop of their own over the same iterations,
+      placed where the loop's operands are known; the reads the offsets
+      come from (the block table) are checked too and made in bounds
+      before they are used.
+    The checks come before the function's work, not at the accesses: the
+    pipelines bufferize rope results into such slices in place, so the
+    writes would come first. A loop whose offsets depend on anything but
+    pure ops and tensor reads is left unchecked. The CPU pipeline runs it
+    first; the GPU pipeline does not (its tensors are device buffers).
+
+    ```mlir
+    %kc2 = tensor.insert_slice %rk into %kc[%off, 0, 0] [%s, 8, 128] [1, 1, 1]
+    // is preceded, right after %off is known, by
+    cf.assert %ok, "tensor.insert_slice loc(...): a run-time offset or size puts it outside the tensor it writes"
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::cf::ControlFlowDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def RopeInsertRuntimeChecksPass : Pass<"rope-insert-runtime-checks"> {
   let summary = "Check at run time what the verifier cannot: dynamic sizes, positions";
   let description = [{

@@ -1,0 +1,337 @@
+//===- CheckSliceBounds.cpp - rope-check-slice-bounds pass ----------------===//
+//
+// Slices at run-time offsets (a KV cache written at rows [offset, offset +
+// S), a paged cache's slots through a block table) are in bounds only if
+// the data says so. The checks go before the function's work, where their
+// operands are first known: after bufferization the rope results are
+// written into those slices in place, so a check at the slice itself would
+// come after the writes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rope/Dialect/Rope/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPECHECKSLICEBOUNDSPASS
+#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+
+namespace {
+
+/// One access to check: per dimension offset, size, stride, and the
+/// extent of the tensor accessed.
+struct Access {
+  Operation *op;
+  Value tensor; // whose dimensions bound the access
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+};
+
+std::optional<Access> accessOf(Operation *op) {
+  if (auto s = dyn_cast<tensor::ExtractSliceOp>(op))
+    return Access{op, s.getSource(), s.getMixedOffsets(), s.getMixedSizes(),
+                  s.getMixedStrides()};
+  if (auto s = dyn_cast<tensor::InsertSliceOp>(op))
+    return Access{op, s.getDest(), s.getMixedOffsets(), s.getMixedSizes(),
+                  s.getMixedStrides()};
+  if (auto s = dyn_cast<tensor::ParallelInsertSliceOp>(op))
+    return Access{op, s.getDest(), s.getMixedOffsets(), s.getMixedSizes(),
+                  s.getMixedStrides()};
+  auto element = [&](Value tensor, ValueRange indices) {
+    Builder b(op->getContext());
+    Access a{op, tensor, getAsOpFoldResult(indices), {}, {}};
+    a.sizes.assign(indices.size(), b.getIndexAttr(1));
+    a.strides.assign(indices.size(), b.getIndexAttr(1));
+    return a;
+  };
+  if (auto e = dyn_cast<tensor::ExtractOp>(op))
+    return element(e.getTensor(), e.getIndices());
+  if (auto e = dyn_cast<tensor::InsertOp>(op))
+    return element(e.getDest(), e.getIndices());
+  return std::nullopt;
+}
+
+/// Whether everything is a constant (the verifier's business).
+bool isStatic(const Access &a) {
+  auto constant = [](OpFoldResult v) {
+    return getConstantIntValue(v).has_value();
+  };
+  return llvm::all_of(a.offsets, constant) && llvm::all_of(a.sizes, constant) &&
+         llvm::all_of(a.strides, constant) &&
+         cast<ShapedType>(a.tensor.getType()).hasStaticShape();
+}
+
+/// The tensor whose shape `v` has, through ops that keep their
+/// destination's shape (slice insertions, destination-style ops, loops
+/// over shared outputs): a value defined earlier, usually an argument.
+Value shapeSource(Value v) {
+  while (true) {
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      auto forall = dyn_cast<scf::ForallOp>(arg.getOwner()->getParentOp());
+      if (!forall || arg.getArgNumber() < forall.getRank())
+        return v;
+      v = forall.getOutputs()[arg.getArgNumber() - forall.getRank()];
+      continue;
+    }
+    Operation *def = v.getDefiningOp();
+    if (auto insert = dyn_cast<tensor::InsertSliceOp>(def))
+      v = insert.getDest();
+    else if (auto insert = dyn_cast<tensor::InsertOp>(def))
+      v = insert.getDest();
+    else if (auto dps = dyn_cast<DestinationStyleOpInterface>(def))
+      v = dps.getTiedOpOperand(cast<OpResult>(v))->get();
+    else if (auto forall = dyn_cast<scf::ForallOp>(def))
+      v = forall.getOutputs()[cast<OpResult>(v).getResultNumber()];
+    else
+      return v;
+  }
+}
+
+/// size == 0, or offset and the last index in [0, dim), per dimension.
+Value inBounds(OpBuilder &b, Location loc, const Access &a, IRMapping &map) {
+  auto value = [&](OpFoldResult v) {
+    if (auto val = dyn_cast<Value>(v))
+      return map.lookupOrDefault(val);
+    return getValueOrCreateConstantIndexOp(b, loc, v);
+  };
+  auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) -> Value {
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  };
+  Value tensor = shapeSource(a.tensor);
+  auto type = cast<RankedTensorType>(tensor.getType());
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value all;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (getConstantIntValue(a.offsets[d]) && getConstantIntValue(a.sizes[d]) &&
+        !type.isDynamicDim(d))
+      continue;
+    Value dim = type.isDynamicDim(d)
+                    ? tensor::DimOp::create(b, loc, map.lookupOrDefault(tensor),
+                                            d)
+                          .getResult()
+                    : arith::ConstantIndexOp::create(b, loc,
+                                                     type.getDimSize(d))
+                          .getResult();
+    Value offset = value(a.offsets[d]), size = value(a.sizes[d]);
+    Value last = arith::AddIOp::create(
+        b, loc, offset,
+        arith::MulIOp::create(b, loc, arith::SubIOp::create(b, loc, size, one),
+                              value(a.strides[d])));
+    Value ok = arith::AndIOp::create(
+        b, loc,
+        arith::AndIOp::create(b, loc,
+                              cmp(arith::CmpIPredicate::sge, offset, zero),
+                              cmp(arith::CmpIPredicate::slt, offset, dim)),
+        arith::AndIOp::create(b, loc, cmp(arith::CmpIPredicate::sge, last, zero),
+                              cmp(arith::CmpIPredicate::slt, last, dim)));
+    ok = arith::OrIOp::create(b, loc, cmp(arith::CmpIPredicate::eq, size, zero),
+                              ok);
+    all = all ? arith::AndIOp::create(b, loc, all, ok).getResult() : ok;
+  }
+  return all;
+}
+
+std::string locationOf(Operation *op) {
+  if (auto file = op->getLoc()->findInstanceOf<FileLineColLoc>())
+    return llvm::formatv("at {0}:{1}:{2}", file.getFilename().getValue(),
+                         file.getLine(), file.getColumn())
+        .str();
+  return "(unknown location)";
+}
+
+std::string messageFor(Operation *op) {
+  return llvm::formatv("{0} {1}: a run-time offset or size puts it outside "
+                       "the tensor it {2}",
+                       op->getName().getStringRef(), locationOf(op),
+                       isa<tensor::ExtractSliceOp, tensor::ExtractOp>(op)
+                           ? "reads"
+                           : "writes")
+      .str();
+}
+
+/// The earliest point in `block` after the definitions of `values` (all
+/// in `block` or above it).
+Block::iterator pointAfter(Block *block, ArrayRef<Value> values) {
+  Block::iterator point = block->begin();
+  for (Value v : values) {
+    Operation *def = v.getDefiningOp();
+    if (!def || def->getBlock() != block)
+      continue;
+    if (point == block->begin() || (*std::prev(point)).isBeforeInBlock(def))
+      point = std::next(def->getIterator());
+  }
+  return point;
+}
+
+/// The values outside `block`'s ops that `values` depend on, and the ops
+/// of `block` they depend on through (in order); failure if one of those
+/// has regions or effects other than tensor reads.
+LogicalResult sliceIn(Block *block, ArrayRef<Value> values,
+                      SmallVectorImpl<Operation *> &ops,
+                      llvm::SetVector<Value> &outside) {
+  llvm::SetVector<Operation *> seen;
+  SmallVector<Value> work(values);
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    Operation *def = v.getDefiningOp();
+    if (!def || def->getBlock() != block) {
+      if (!(isa<BlockArgument>(v) && cast<BlockArgument>(v).getOwner() == block))
+        outside.insert(v);
+      continue;
+    }
+    if (seen.contains(def))
+      continue;
+    if (def->getNumRegions() ||
+        !(isMemoryEffectFree(def) || isa<tensor::ExtractOp>(def)))
+      return failure();
+    seen.insert(def);
+    llvm::append_range(work, def->getOperands());
+  }
+  ops.assign(seen.begin(), seen.end());
+  llvm::sort(ops, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  return success();
+}
+
+/// Checks a top-level slice or element access where its operands are known.
+void checkTopLevel(const Access &a, Block *body) {
+  SmallVector<Value> needs;
+  for (ArrayRef<OpFoldResult> list : {ArrayRef(a.offsets), ArrayRef(a.sizes),
+                                      ArrayRef(a.strides)})
+    for (OpFoldResult v : list)
+      if (auto val = dyn_cast<Value>(v))
+        needs.push_back(val);
+  needs.push_back(shapeSource(a.tensor));
+  OpBuilder b(body, pointAfter(body, needs));
+  IRMapping none;
+  Location loc = a.op->getLoc();
+  if (Value ok = inBounds(b, loc, a, none))
+    cf::AssertOp::create(b, loc, ok, messageFor(a.op));
+}
+
+/// Checks the slices and reads in the body of a top-level loop over rows
+/// (a paged cache's writes) in a loop of its own over the same iterations,
+/// before anything is written: each read the checks need is clamped into
+/// bounds, its own check joining the rest.
+void checkForall(scf::ForallOp loop, ArrayRef<Access> accesses, Block *body) {
+  if (loop.getRank() != 1)
+    return;
+  SmallVector<Value> roots;
+  for (const Access &a : accesses) {
+    for (ArrayRef<OpFoldResult> list : {ArrayRef(a.offsets), ArrayRef(a.sizes),
+                                        ArrayRef(a.strides)})
+      for (OpFoldResult v : list)
+        if (auto val = dyn_cast<Value>(v))
+          roots.push_back(val);
+    roots.push_back(shapeSource(a.tensor));
+  }
+  SmallVector<Operation *> ops;
+  llvm::SetVector<Value> outside;
+  if (failed(sliceIn(loop.getBody(), roots, ops, outside)))
+    return;
+  SmallVector<Value> needs(outside.begin(), outside.end());
+  for (OpFoldResult v : {loop.getMixedLowerBound()[0], loop.getMixedUpperBound()[0],
+                         loop.getMixedStep()[0]})
+    if (auto val = dyn_cast<Value>(v))
+      needs.push_back(val);
+  if (llvm::any_of(needs, [&](Value v) {
+        return v.getParentBlock() != body &&
+               !v.getParentBlock()->getParentOp()->isProperAncestor(
+                   body->getParentOp());
+      }))
+    return;
+  OpBuilder b(body, pointAfter(body, needs));
+  Location loc = loop.getLoc();
+  auto index = [&](OpFoldResult v) {
+    return getValueOrCreateConstantIndexOp(b, loc, v);
+  };
+  Value yes = arith::ConstantIntOp::create(b, loc, 1, 1);
+  auto check = scf::ForOp::create(b, loc, index(loop.getMixedLowerBound()[0]),
+                                  index(loop.getMixedUpperBound()[0]),
+                                  index(loop.getMixedStep()[0]),
+                                  ValueRange{yes});
+  b.setInsertionPointToStart(check.getBody());
+  IRMapping map;
+  map.map(loop.getInductionVar(0), check.getInductionVar());
+  Value ok = check.getRegionIterArgs()[0];
+  auto join = [&](Value c) {
+    if (c)
+      ok = arith::AndIOp::create(b, loc, ok, c);
+  };
+  for (Operation *op : ops) {
+    auto extract = dyn_cast<tensor::ExtractOp>(op);
+    if (!extract) {
+      b.clone(*op, map);
+      continue;
+    }
+    // The read itself: checked, and made at index 0 where it would not be.
+    Access a = *accessOf(op);
+    Value inside = inBounds(b, loc, a, map);
+    join(inside);
+    SmallVector<Value> indices;
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    for (Value i : extract.getIndices())
+      indices.push_back(inside ? arith::SelectOp::create(
+                                     b, loc, inside, map.lookupOrDefault(i),
+                                     zero)
+                                     .getResult()
+                               : map.lookupOrDefault(i));
+    map.map(extract.getResult(),
+            tensor::ExtractOp::create(b, loc, extract.getTensor(), indices)
+                .getResult());
+  }
+  for (const Access &a : accesses)
+    if (!isa<tensor::ExtractOp>(a.op))
+      join(inBounds(b, loc, a, map));
+  scf::YieldOp::create(b, loc, ok);
+  b.setInsertionPointAfter(check);
+  cf::AssertOp::create(
+      b, loc, check.getResult(0),
+      llvm::formatv("scf.forall {0}: an access in its body (a cache slot, a "
+                    "block table entry, a row) is outside its tensor at a "
+                    "run-time offset",
+                    locationOf(loop))
+          .str());
+}
+
+struct RopeCheckSliceBoundsPass
+    : rope::impl::RopeCheckSliceBoundsPassBase<RopeCheckSliceBoundsPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal() || !func.getBody().hasOneBlock())
+      return;
+    Block *body = &func.getBody().front();
+    for (Operation &op : llvm::make_early_inc_range(*body)) {
+      if (auto loop = dyn_cast<scf::ForallOp>(op)) {
+        SmallVector<Access> inLoop;
+        loop.getBody()->walk([&](Operation *nested) {
+          if (std::optional<Access> a = accessOf(nested))
+            if (!isStatic(*a))
+              inLoop.push_back(*a);
+        });
+        if (!inLoop.empty())
+          checkForall(loop, inLoop, body);
+        continue;
+      }
+      if (std::optional<Access> a = accessOf(&op))
+        if (!isStatic(*a))
+          checkTopLevel(*a, body);
+    }
+  }
+};
+
+} // namespace
