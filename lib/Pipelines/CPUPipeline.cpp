@@ -65,6 +65,9 @@ void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createRopeCheckSliceBoundsPass());
   pm.addPass(createRopeFoldFrequenciesPass());
   pm.addPass(createRopeDecomposeRotatePass());
+  // keepdim reductions (t, h, 0) as (t, h): tile-and-fuse needs projected
+  // permutations; the canonicalizer folds the reshapes left between them.
+  pm.addPass(createRopeDropConstantUnitDimsPass());
   // Folds rope.inv_freq of compile-time frequencies to constants.
   pm.addPass(createCanonicalizerPass());
   // Before tiling: a table copy is made once per call, not per tile.

@@ -20,6 +20,8 @@ benchmark (bench/fusion_bench.py).
 Storage `dtype` is f32 or bf16 (bf16 as uint16 bits); fp8 arrays are their
 bits (uint8 for f8 tensors, int8 for the i8 caches).
 """
+import re
+
 import numpy as np
 
 from npy_util import from_storage, to_storage
@@ -295,6 +297,17 @@ def torch_pow(text):
     return text.replace("  %zero = arith.constant 0.0 : f32\n",
                         "  %zero = arith.constant 0.0 : f32\n"
                         "  %two_i32 = arith.constant 2 : i32\n", 1)
+
+
+def keepdim(text):
+    """`text` with the norm's row sums kept with their reduced dimension, as
+    torch's mean(-1, keepdim=True) gives them: tensor<T x H x 1> through
+    (t, h, d) -> (t, h, 0)."""
+    text = re.sub(r"tensor<(\?|\d+)x(\d+)xf32>", r"tensor<\1x\2x1xf32>", text)
+    text = re.sub(r"#row\b(?! =)", "#row1", text)
+    return text.replace("#row = affine_map<(t, h, d) -> (t, h)>\n",
+                        "#row = affine_map<(t, h, d) -> (t, h)>\n"
+                        "#row1 = affine_map<(t, h, d) -> (t, h, 0)>\n", 1)
 
 
 def rmsnorm(x, w):

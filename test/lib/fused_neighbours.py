@@ -112,6 +112,8 @@ def main():
                     help="the token count dynamic (tensor<?x...>)")
     ap.add_argument("--torch-pow", action="store_true",
                     help="the norm's squares as math.fpowi (torch-mlir's pow(x, 2))")
+    ap.add_argument("--keepdim", action="store_true",
+                    help="the norm's row sums as tensor<T x H x 1> read at (t, h, 0)")
     ap.add_argument("--bad", default="", choices=["", "offset", "block-id"],
                     help="inputs out of bounds: the cache offset one row past "
                     "the end (for a paged cache, past the block table), or a block id "
@@ -130,6 +132,8 @@ def main():
         text = g.interleaved(text)
     if a.torch_pow:
         text = g.torch_pow(text)
+    if a.keepdim:
+        text = g.keepdim(text)
     if a.emit_ir:
         print(text)
         return 0
@@ -137,6 +141,7 @@ def main():
                             ("-dynamic" if a.dynamic else "") +
                             ("-interleaved" if a.interleaved else "") +
                             ("-torch-pow" if a.torch_pow else "") +
+                            ("-keepdim" if a.keepdim else "") +
                             ("-bad-" + a.bad if a.bad else ""),
                             "-" + a.options if a.options else "") + (
                                 "-gpu-tiled" if a.gpu_tiled else "")

@@ -79,6 +79,32 @@ def RopeMergeRotationsPass : Pass<"rope-merge-rotations"> {
   let dependentDialects = ["::mlir::rope::RopeDialect"];
 }
 
+def RopeDropConstantUnitDimsPass : Pass<"rope-drop-constant-unit-dims"> {
+  let summary = "Drop generic operands' dimensions of extent 1 read at index 0";
+  let description = [{
+    A reduction kept with its reduced dimension (torch's `mean(-1,
+    keepdim=True)`: a norm's row sums as `tensor<T x H x 1>` written and read
+    through `(t, h, d) -> (t, h, 0)`) has an indexing map that is not a
+    projected permutation, and upstream tiling cannot fuse it into the rope
+    op's tiles. This pass rewrites each `linalg.generic` with such an
+    operand by upstream `linalg::dropUnitDims`, restricted to the operand
+    dimensions indexed by a constant: the operand is collapsed
+    (`tensor.collapse_shape`), the map loses the constant, the result is
+    expanded back; no loop dimension is dropped (a batch of 1 keeps its
+    loop, as the rope ops keep it). Canonicalization then folds the
+    reshapes between producer and consumer.
+
+    ```mlir
+    %ss = linalg.generic {indexing_maps = [affine_map<(t, h, d) -> (t, h, d)>,
+                                           affine_map<(t, h, d) -> (t, h, 0)>], ...}
+        ins(%k : tensor<37x2x128xbf16>) outs(%z : tensor<37x2x1xf32>)
+    // becomes a generic with outs(tensor<37x2xf32>) through (t, h, d) -> (t, h),
+    // its result expanded to tensor<37x2x1xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def RopeCheckSliceBoundsPass : Pass<"rope-check-slice-bounds", "::mlir::func::FuncOp"> {
   let summary = "Check at run time the slices taken at run-time offsets";
   let description = [{
