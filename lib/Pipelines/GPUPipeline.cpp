@@ -48,6 +48,8 @@ void mlir::rope::buildRopeGPUTiledStage(OpPassManager &pm,
   pm.addPass(createRopeInsertRuntimeChecksPass(checks));
   pm.addPass(createRopeFoldFrequenciesPass());
   pm.addPass(createRopeDecomposeRotatePass());
+  // keepdim reductions as the CPU pipeline takes them.
+  pm.addPass(createRopeDropConstantUnitDimsPass());
   pm.addPass(createCanonicalizerPass());
   // The CPU pipeline's tiled form with one token per tile (a block).
   RopeTileAndFusePassOptions tiling;
