@@ -310,6 +310,21 @@ def keepdim(text):
                         "#row1 = affine_map<(t, h, d) -> (t, h, 0)>\n", 1)
 
 
+def scale_operand(text):
+    """`text` with the quantizations reading the scale as an operand, the
+    tensor<1xf32> itself through (t, h, d) -> (0), not an extracted scalar."""
+    text = re.sub(r"indexing_maps = \[#id3, #id3\](, iterator_types = [^\n]*\n"
+                  r"\s*)ins\(%(\w+) : (tensor<[^>]*>)\) outs\(%e8_",
+                  r"indexing_maps = [#id3, #one, #id3]\1ins(%\2, %scales : \3, "
+                  r"tensor<1xf32>) outs(%e8_", text)
+    text = re.sub(r"\^bb0\(%x: (\w+), %o: (\w+)\):(\n\s*%xf = [^\n]*\n\s*)"
+                  r"%d = arith.divf %xf, %scale : f32",
+                  r"^bb0(%x: \1, %sc: f32, %o: \2):\3%d = arith.divf %xf, %sc : f32", text)
+    return text.replace("#id3 = affine_map<(t, h, d) -> (t, h, d)>\n",
+                        "#id3 = affine_map<(t, h, d) -> (t, h, d)>\n"
+                        "#one = affine_map<(t, h, d) -> (0)>\n", 1)
+
+
 def rmsnorm(x, w):
     return x / np.sqrt((x * x).mean(-1, keepdims=True) + EPS) * w
 

@@ -114,6 +114,8 @@ def main():
                     help="the norm's squares as math.fpowi (torch-mlir's pow(x, 2))")
     ap.add_argument("--keepdim", action="store_true",
                     help="the norm's row sums as tensor<T x H x 1> read at (t, h, 0)")
+    ap.add_argument("--scale-operand", action="store_true",
+                    help="the fp8 scale as a tensor<1xf32> operand read at (0)")
     ap.add_argument("--bad", default="", choices=["", "offset", "block-id"],
                     help="inputs out of bounds: the cache offset one row past "
                     "the end (for a paged cache, past the block table), or a block id "
@@ -134,6 +136,8 @@ def main():
         text = g.torch_pow(text)
     if a.keepdim:
         text = g.keepdim(text)
+    if a.scale_operand:
+        text = g.scale_operand(text)
     if a.emit_ir:
         print(text)
         return 0
@@ -142,6 +146,7 @@ def main():
                             ("-interleaved" if a.interleaved else "") +
                             ("-torch-pow" if a.torch_pow else "") +
                             ("-keepdim" if a.keepdim else "") +
+                            ("-scale-operand" if a.scale_operand else "") +
                             ("-bad-" + a.bad if a.bad else ""),
                             "-" + a.options if a.options else "") + (
                                 "-gpu-tiled" if a.gpu_tiled else "")
