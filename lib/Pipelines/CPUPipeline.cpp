@@ -68,6 +68,7 @@ void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
   // keepdim reductions (t, h, 0) as (t, h): tile-and-fuse needs projected
   // permutations; the canonicalizer folds the reshapes left between them.
   pm.addPass(createRopeDropConstantUnitDimsPass());
+  pm.addPass(createRopeFoldTensorCopiesPass());
   // Folds rope.inv_freq of compile-time frequencies to constants.
   pm.addPass(createCanonicalizerPass());
   // Before tiling: a table copy is made once per call, not per tile.

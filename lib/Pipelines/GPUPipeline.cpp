@@ -50,6 +50,7 @@ void mlir::rope::buildRopeGPUTiledStage(OpPassManager &pm,
   pm.addPass(createRopeDecomposeRotatePass());
   // keepdim reductions as the CPU pipeline takes them.
   pm.addPass(createRopeDropConstantUnitDimsPass());
+  pm.addPass(createRopeFoldTensorCopiesPass());
   pm.addPass(createCanonicalizerPass());
   // The CPU pipeline's tiled form with one token per tile (a block).
   RopeTileAndFusePassOptions tiling;

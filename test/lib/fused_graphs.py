@@ -325,6 +325,21 @@ def scale_operand(text):
                         "#one = affine_map<(t, h, d) -> (0)>\n", 1)
 
 
+def dps_copy(text):
+    """`text` with each cache insertion written in destination-passing
+    style: a slice of the cache, linalg.copy of the rows into it, the slice
+    inserted back."""
+    def rewrite(m):
+        out, x, cache, offs, sizes, src, dst = m.groups()
+        return ("  %sl_{o} = tensor.extract_slice %{c}[{of}] [{sz}] [1, 1, 1] : {d} to {s}\n"
+                "  %cp_{o} = linalg.copy ins(%{x} : {s}) outs(%sl_{o} : {s}) -> {s}\n"
+                "  %{o} = tensor.insert_slice %cp_{o} into %{c}[{of}] [{sz}] [1, 1, 1]"
+                " : {s} into {d}\n").format(o=out, x=x, c=cache, of=offs, sz=sizes, s=src, d=dst)
+    return re.sub(r"  %(\w+) = tensor.insert_slice %(\w+) into %(\w+)\[([^\]]*)\] "
+                  r"\[([^\]]*)\] \[1, 1, 1\] : (tensor<[^>]*>) into (tensor<[^>]*>)\n",
+                  rewrite, text)
+
+
 def rmsnorm(x, w):
     return x / np.sqrt((x * x).mean(-1, keepdims=True) + EPS) * w
 

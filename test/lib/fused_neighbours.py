@@ -116,6 +116,8 @@ def main():
                     help="the norm's row sums as tensor<T x H x 1> read at (t, h, 0)")
     ap.add_argument("--scale-operand", action="store_true",
                     help="the fp8 scale as a tensor<1xf32> operand read at (0)")
+    ap.add_argument("--dps-copy", action="store_true",
+                    help="cache insertions as extract_slice + linalg.copy + insert_slice")
     ap.add_argument("--bad", default="", choices=["", "offset", "block-id"],
                     help="inputs out of bounds: the cache offset one row past "
                     "the end (for a paged cache, past the block table), or a block id "
@@ -138,6 +140,8 @@ def main():
         text = g.keepdim(text)
     if a.scale_operand:
         text = g.scale_operand(text)
+    if a.dps_copy:
+        text = g.dps_copy(text)
     if a.emit_ir:
         print(text)
         return 0
@@ -147,6 +151,7 @@ def main():
                             ("-torch-pow" if a.torch_pow else "") +
                             ("-keepdim" if a.keepdim else "") +
                             ("-scale-operand" if a.scale_operand else "") +
+                            ("-dps-copy" if a.dps_copy else "") +
                             ("-bad-" + a.bad if a.bad else ""),
                             "-" + a.options if a.options else "") + (
                                 "-gpu-tiled" if a.gpu_tiled else "")

@@ -79,6 +79,27 @@ def RopeMergeRotationsPass : Pass<"rope-merge-rotations"> {
   let dependentDialects = ["::mlir::rope::RopeDialect"];
 }
 
+def RopeFoldTensorCopiesPass : Pass<"rope-fold-tensor-copies"> {
+  let summary = "Replace a linalg.copy on tensors by its input";
+  let description = [{
+    A cache written in destination-passing style takes a slice of the
+    cache, copies the new rows into it and inserts the slice back
+    (`tensor.extract_slice`, `linalg.copy`, `tensor.insert_slice`). On
+    tensors the copy's result is its input (every element is overwritten),
+    so it is replaced by the input, of the same type: the insertion of the
+    rows themselves is what `rope-fuse-sibling-copies` fuses into the token
+    loop.
+
+    ```mlir
+    %s = tensor.extract_slice %vc[%off, 0, 0] [37, 2, 128] [1, 1, 1]
+    %c = linalg.copy ins(%v : tensor<37x2x128xbf16>) outs(%s : tensor<37x2x128xbf16>) -> tensor<37x2x128xbf16>
+    %vc2 = tensor.insert_slice %c into %vc[%off, 0, 0] [37, 2, 128] [1, 1, 1]
+    // becomes
+    %vc2 = tensor.insert_slice %v into %vc[%off, 0, 0] [37, 2, 128] [1, 1, 1]
+    ```
+  }];
+}
+
 def RopeDropConstantUnitDimsPass : Pass<"rope-drop-constant-unit-dims"> {
   let summary = "Drop generic operands' dimensions of extent 1 read at index 0";
   let description = [{
