@@ -11,7 +11,9 @@
 
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Index/IR/IndexDialect.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -180,7 +182,7 @@ Block::iterator pointAfter(Block *block, ArrayRef<Value> values) {
 
 /// The values outside `block`'s ops that `values` depend on, and the ops
 /// of `block` they depend on through (in order); failure if one of those
-/// has regions or effects other than tensor reads.
+/// is not index arithmetic, a tensor read, dim or empty tensor.
 LogicalResult sliceIn(Block *block, ArrayRef<Value> values,
                       SmallVectorImpl<Operation *> &ops,
                       llvm::SetVector<Value> &outside) {
@@ -196,7 +198,12 @@ LogicalResult sliceIn(Block *block, ArrayRef<Value> values,
     }
     if (seen.contains(def))
       continue;
-    if (def->getNumRegions() ||
+    // Index arithmetic and reads only: nothing costly is repeated.
+    bool cheap = isa<arith::ArithDialect, index::IndexDialect>(def->getDialect()) ||
+                 isa<affine::AffineApplyOp, affine::AffineMinOp,
+                     affine::AffineMaxOp, tensor::ExtractOp, tensor::DimOp,
+                     tensor::EmptyOp>(def);
+    if (def->getNumRegions() || !cheap ||
         !(isMemoryEffectFree(def) || isa<tensor::ExtractOp>(def)))
       return failure();
     seen.insert(def);
@@ -207,38 +214,101 @@ LogicalResult sliceIn(Block *block, ArrayRef<Value> values,
   return success();
 }
 
-/// Checks a top-level slice or element access where its operands are known.
-void checkTopLevel(const Access &a, Block *body) {
-  SmallVector<Value> needs;
+/// The values an access's check reads: its offsets, sizes, strides and the
+/// tensor its shape comes from.
+void checkOperands(const Access &a, SmallVectorImpl<Value> &values) {
   for (ArrayRef<OpFoldResult> list : {ArrayRef(a.offsets), ArrayRef(a.sizes),
                                       ArrayRef(a.strides)})
     for (OpFoldResult v : list)
       if (auto val = dyn_cast<Value>(v))
-        needs.push_back(val);
-  needs.push_back(shapeSource(a.tensor));
-  OpBuilder b(body, pointAfter(body, needs));
-  IRMapping none;
+        values.push_back(val);
+  values.push_back(shapeSource(a.tensor));
+}
+
+/// The conjunction of the accesses' bounds, `ops` (computing their
+/// operands, in order) cloned at `b`'s point through `map`: each read among
+/// them is checked too and made at index 0 where it would be out of bounds.
+Value buildChecks(OpBuilder &b, Location loc, ArrayRef<Operation *> ops,
+                  ArrayRef<Access> accesses, IRMapping &map) {
+  Value ok;
+  auto join = [&](Value c) {
+    if (c)
+      ok = ok ? arith::AndIOp::create(b, loc, ok, c).getResult() : c;
+  };
+  for (Operation *op : ops) {
+    auto extract = dyn_cast<tensor::ExtractOp>(op);
+    if (!extract) {
+      b.clone(*op, map);
+      continue;
+    }
+    Value inside = inBounds(b, loc, *accessOf(op), map);
+    join(inside);
+    SmallVector<Value> indices;
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    for (Value i : extract.getIndices())
+      indices.push_back(inside ? arith::SelectOp::create(
+                                     b, loc, inside, map.lookupOrDefault(i),
+                                     zero)
+                                     .getResult()
+                               : map.lookupOrDefault(i));
+    map.map(extract.getResult(),
+            tensor::ExtractOp::create(b, loc,
+                                      map.lookupOrDefault(extract.getTensor()),
+                                      indices)
+                .getResult());
+  }
+  for (const Access &a : accesses)
+    if (!llvm::is_contained(ops, a.op))
+      join(inBounds(b, loc, a, map));
+  return ok;
+}
+
+/// Sets `b` at the earliest point of `body` where `values` can be known:
+/// the ops of `body` computing them (pure, or tensor reads) are repeated
+/// there, mapped in `map`, usually at the function's start (a frontend may
+/// compute a cache offset next to the insertion, after the rope op that
+/// writes into the slice in place). Returns the bounds of the reads
+/// repeated (or null); otherwise `b` goes where `values` are.
+Value placeEarly(OpBuilder &b, Location loc, Block *body,
+                 ArrayRef<Value> values, IRMapping &map) {
+  SmallVector<Operation *> ops;
+  llvm::SetVector<Value> outside;
+  if (failed(sliceIn(body, values, ops, outside))) {
+    b.setInsertionPoint(body, pointAfter(body, values));
+    return Value();
+  }
+  b.setInsertionPoint(body, pointAfter(body, outside.getArrayRef()));
+  return buildChecks(b, loc, ops, {}, map);
+}
+
+Value both(OpBuilder &b, Location loc, Value x, Value y) {
+  if (!x || !y)
+    return x ? x : y;
+  return arith::AndIOp::create(b, loc, x, y);
+}
+
+/// Checks a top-level slice or element access as early as its operands
+/// allow.
+void checkTopLevel(const Access &a, Block *body) {
+  SmallVector<Value> needs;
+  checkOperands(a, needs);
+  OpBuilder b(a.op);
+  IRMapping map;
   Location loc = a.op->getLoc();
-  if (Value ok = inBounds(b, loc, a, none))
+  Value reads = placeEarly(b, loc, body, needs, map);
+  if (Value ok = both(b, loc, reads, inBounds(b, loc, a, map)))
     cf::AssertOp::create(b, loc, ok, messageFor(a.op));
 }
 
 /// Checks the slices and reads in the body of a top-level loop over rows
 /// (a paged cache's writes) in a loop of its own over the same iterations,
-/// before anything is written: each read the checks need is clamped into
-/// bounds, its own check joining the rest.
+/// as early as its operands allow.
 void checkForall(scf::ForallOp loop, ArrayRef<Access> accesses, Block *body) {
   if (loop.getRank() != 1)
     return;
   SmallVector<Value> roots;
-  for (const Access &a : accesses) {
-    for (ArrayRef<OpFoldResult> list : {ArrayRef(a.offsets), ArrayRef(a.sizes),
-                                        ArrayRef(a.strides)})
-      for (OpFoldResult v : list)
-        if (auto val = dyn_cast<Value>(v))
-          roots.push_back(val);
-    roots.push_back(shapeSource(a.tensor));
-  }
+  for (const Access &a : accesses)
+    checkOperands(a, roots);
   SmallVector<Operation *> ops;
   llvm::SetVector<Value> outside;
   if (failed(sliceIn(loop.getBody(), roots, ops, outside)))
@@ -254,50 +324,25 @@ void checkForall(scf::ForallOp loop, ArrayRef<Access> accesses, Block *body) {
                    body->getParentOp());
       }))
     return;
-  OpBuilder b(body, pointAfter(body, needs));
+  OpBuilder b(loop);
   Location loc = loop.getLoc();
-  auto index = [&](OpFoldResult v) {
+  IRMapping map;
+  Value reads = placeEarly(b, loc, body, needs, map);
+  auto index = [&](OpFoldResult v) -> Value {
+    if (auto val = dyn_cast<Value>(v))
+      return map.lookupOrDefault(val);
     return getValueOrCreateConstantIndexOp(b, loc, v);
   };
   Value yes = arith::ConstantIntOp::create(b, loc, 1, 1);
   auto check = scf::ForOp::create(b, loc, index(loop.getMixedLowerBound()[0]),
                                   index(loop.getMixedUpperBound()[0]),
                                   index(loop.getMixedStep()[0]),
-                                  ValueRange{yes});
+                                  ValueRange{reads ? reads : yes});
   b.setInsertionPointToStart(check.getBody());
-  IRMapping map;
   map.map(loop.getInductionVar(0), check.getInductionVar());
-  Value ok = check.getRegionIterArgs()[0];
-  auto join = [&](Value c) {
-    if (c)
-      ok = arith::AndIOp::create(b, loc, ok, c);
-  };
-  for (Operation *op : ops) {
-    auto extract = dyn_cast<tensor::ExtractOp>(op);
-    if (!extract) {
-      b.clone(*op, map);
-      continue;
-    }
-    // The read itself: checked, and made at index 0 where it would not be.
-    Access a = *accessOf(op);
-    Value inside = inBounds(b, loc, a, map);
-    join(inside);
-    SmallVector<Value> indices;
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    for (Value i : extract.getIndices())
-      indices.push_back(inside ? arith::SelectOp::create(
-                                     b, loc, inside, map.lookupOrDefault(i),
-                                     zero)
-                                     .getResult()
-                               : map.lookupOrDefault(i));
-    map.map(extract.getResult(),
-            tensor::ExtractOp::create(b, loc, extract.getTensor(), indices)
-                .getResult());
-  }
-  for (const Access &a : accesses)
-    if (!isa<tensor::ExtractOp>(a.op))
-      join(inBounds(b, loc, a, map));
-  scf::YieldOp::create(b, loc, ok);
+  Value ok = buildChecks(b, loc, ops, accesses, map);
+  scf::YieldOp::create(b, loc,
+                       both(b, loc, check.getRegionIterArgs()[0], ok));
   b.setInsertionPointAfter(check);
   cf::AssertOp::create(
       b, loc, check.getResult(0),

@@ -1,21 +1,24 @@
 // RUN: rope-opt --split-input-file --pass-pipeline="builtin.module(func.func(rope-check-slice-bounds))" %s | FileCheck %s
 
-// A cache written at an offset read from a tensor: checked as soon as the
-// offset is known, before the work that produces what is written.
+// A cache written at an offset read from a tensor, the offset computed
+// after the work that produces what is written (as a frontend may write
+// it): the offset's computation is repeated at the function's start and
+// checked there, before that work.
 // CHECK-LABEL: func.func @kv_cache
-// CHECK: %[[OFF:.*]] = arith.index_cast
+// CHECK: %[[O:.*]] = tensor.extract %{{.*}}[%{{.*}}] : tensor<1xi64>
+// CHECK: %[[OFF:.*]] = arith.index_cast %[[O]]
 // CHECK: %[[LAST:.*]] = arith.addi %[[OFF]]
 // CHECK: arith.cmpi slt, %[[LAST]], %c64
 // CHECK: cf.assert %{{.*}}, "tensor.insert_slice at {{.*}}check-slice-bounds.mlir:{{.*}}: a run-time offset or size puts it outside the tensor it writes"
 // CHECK: linalg.fill
 // CHECK: tensor.insert_slice
 func.func @kv_cache(%kc: tensor<64x2x16xf32>, %offs: tensor<1xi64>) -> tensor<64x2x16xf32> {
-  %c0 = arith.constant 0 : index
-  %o = tensor.extract %offs[%c0] : tensor<1xi64>
-  %off = arith.index_cast %o : i64 to index
   %e = tensor.empty() : tensor<8x2x16xf32>
   %one = arith.constant 1.0 : f32
   %k = linalg.fill ins(%one : f32) outs(%e : tensor<8x2x16xf32>) -> tensor<8x2x16xf32>
+  %c0 = arith.constant 0 : index
+  %o = tensor.extract %offs[%c0] : tensor<1xi64>
+  %off = arith.index_cast %o : i64 to index
   %r = tensor.insert_slice %k into %kc[%off, 0, 0] [8, 2, 16] [1, 1, 1] : tensor<8x2x16xf32> into tensor<64x2x16xf32>
   return %r : tensor<64x2x16xf32>
 }

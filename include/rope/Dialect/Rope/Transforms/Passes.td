@@ -138,13 +138,15 @@ def RopeCheckSliceBoundsPass : Pass<"rope-check-slice-bounds", "::mlir::func::Fu
     slices, element reads and writes of a function whose offsets, sizes or
     tensor shapes are not all constants:
     * a top-level access: offset and last index of each dimension in
-      `[0, dim)` (or the size 0), asserted as soon as its operands are
-      known;
+      `[0, dim)` (or the size 0), asserted as early as possible: the index
+      arithmetic and tensor reads computing its offsets are repeated where
+      their own operands are known, usually the function's start (a
+      frontend may compute a cache offset next to the insertion, after the
+      rope op);
     * the accesses in the body of a top-level one-dimensional
       `scf.forall`: in a loop of their own over the same iterations,
-      placed where the loop's operands are known; the reads the offsets
-      come from (the block table) are checked too and made in bounds
-      before they are used.
+      placed as early; the reads the offsets come from (the block table)
+      are checked too and made in bounds before they are used.
     The checks come before the function's work, not at the accesses: the
     pipelines bufferize rope results into such slices in place, so the
     writes would come first. A loop whose offsets depend on anything but
