@@ -106,6 +106,10 @@ void mlir::rope::buildRopeVectorizationStage(
                               ? int64_t(options.vectorWidth)
                               : target.f32Lanes();
   pm.addPass(createRopeVectorizePass(vectorize));
+  // A tile's token count read off a reshaped empty tensor (tensor.dim of
+  // its expand_shape) kept that tensor, and bufferization then allocated it
+  // on the heap per tile (the fp8 graphs): the count from its operands.
+  pm.addNestedPass<func::FuncOp>(memref::createResolveShapedTypeResultDimsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // Table reads (pure on tensors) out of the loops over heads.

@@ -42,6 +42,8 @@ void mlir::rope::addRopeToTiledLinalgPasses(
     if (tiling->fuseNeighbours) {
       pm.addPass(createRopeFuseConsumersPass());
       pm.addPass(createRopeFuseSiblingCopiesPass());
+      // v quantized for an fp8 paged cache: row by row in the row loop.
+      pm.addPass(createRopeFuseIntoRowLoopsPass());
     }
   }
   pm.addPass(createConvertRopeToLinalgPass(toLinalg));

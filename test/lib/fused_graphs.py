@@ -26,7 +26,7 @@ import numpy as np
 
 from npy_util import from_storage, to_storage
 
-GRAPHS = ("qk-norm", "kv-cache", "fp8", "qkv-split", "chain", "paged", "rope-only")
+GRAPHS = ("qk-norm", "kv-cache", "fp8", "qkv-split", "chain", "paged", "paged-fp8", "rope-only")
 BLOCK = 16
 BASE = 500000.0
 EPS = 1e-6
@@ -200,6 +200,21 @@ def ir(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN"):
         body = (consts + offset + _rope("rq", "q", T, HQ, D, e) + _rope("rk", "k", T, HK, D, e) +
                 _paged("kc2", "rk", "kc", T, NB, HK, D, e) + _paged("vc2", "v", "vc", T, NB, HK, D, e))
         rets = ("%rq, %kc2, %vc2", "%s, %s, %s" % (q, paged, paged))
+    elif graph == "paged-fp8":
+        # vLLM's fp8 KV cache, paged: k rotated and v quantized to fp8 bytes.
+        NB = 2 * (P // BLOCK)
+        paged8 = "tensor<%dx%dx%dx%dxi8>" % (NB, BLOCK, HK, D)
+        args = ("%%q: %s, %%k: %s, %%v: %s, %s, %%scales: tensor<1xf32>, %%kc: %s, %%vc: %s, "
+                "%%table: tensor<%dxi64>, %%offs: tensor<1xi64>") % (
+                    q, k, k, pos, paged8, paged8, NB // 2)
+        body = (consts + offset + scale + _rope("rq", "q", T, HQ, D, e) +
+                _rope("rk", "k", T, HK, D, e) +
+                _quant("q8", "rq", T, HQ, D, e, fmt, False) +
+                _quant("k8", "rk", T, HK, D, e, fmt, True) +
+                _quant("v8", "v", T, HK, D, e, fmt, True) +
+                _paged("kc2", "k8", "kc", T, NB, HK, D, "i8") +
+                _paged("vc2", "v8", "vc", T, NB, HK, D, "i8"))
+        rets = ("%q8, %kc2, %vc2", "tensor<%dx%dx%dx%s>, %s, %s" % (T, HQ, D, fmt, paged8, paged8))
     else:
         raise ValueError(graph)
     return (MAPS + "func.func @main(%s) -> (%s) {\n%s  return %s : %s\n}\n" %
@@ -244,6 +259,13 @@ def inputs(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN", seed=5, off=None):
     if graph == "qkv-split":
         qkv = to_storage(rng.standard_normal((T, (HQ + 2 * HK) * D)) * 3, e)
         return [("qkv", qkv), ("kc", cache()), ("vc", cache()), ("pos", pos), ("offs", offs)], off
+    if graph == "paged-fp8":
+        NB = 2 * (P // BLOCK)
+        paged8 = lambda: rng.integers(-128, 128, (NB, BLOCK, HK, D)).astype(np.int8)
+        table = rng.permutation(NB)[:NB // 2].astype(np.int64)
+        scale = np.array([3 * 4.0 / FP8[fmt]], np.float32)
+        return [("q", act(HQ)), ("k", act(HK)), ("v", act(HK)), ("pos", pos), ("scales", scale),
+                ("kc", paged8()), ("vc", paged8()), ("table", table), ("offs", offs)], off
     if graph == "paged":
         NB = 2 * (P // BLOCK)
         paged = lambda: to_storage(rng.standard_normal((NB, BLOCK, HK, D)), e)
@@ -267,7 +289,7 @@ def outputs(graph):
     return {"rope-only": ("rq", "rk"), "qk-norm": ("rq", "rk"),
             "kv-cache": ("rq", "kc2", "vc2"), "qkv-split": ("rq", "kc2", "vc2"),
             "fp8": ("q8", "kc2"), "chain": ("q8", "kc2", "vc2"),
-            "paged": ("rq", "kc2", "vc2")}[graph]
+            "paged": ("rq", "kc2", "vc2"), "paged-fp8": ("q8", "kc2", "vc2")}[graph]
 
 
 def rotate(x, pos, pairing="half"):
@@ -380,6 +402,11 @@ def references(graph, ins, e, HQ, HK, D, off, pairing="half"):
     s = float(a["scales"][0])
     if e == "bf16":
         rq, rk = to_storage_round(rq, e), to_storage_round(rk, e)
+    if graph == "paged-fp8":
+        slots = off + np.arange(T)
+        blocks, within = a["table"][slots // BLOCK], slots % BLOCK
+        return [("fp8", rq / s), ("paged", a["kc"], (blocks, within), "fp8", rk / s),
+                ("paged", a["vc"], (blocks, within), "fp8", v / s)]
     res = [("fp8", rq / s), ("cache", a["kc"], rows, "fp8", rk / s)]
     if graph == "chain":
         res.append(("cache", a["vc"], rows, "fp8", v / s))

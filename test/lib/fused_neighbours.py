@@ -68,6 +68,8 @@ def compare(graph, outs, ins, dtype, fmt, off, pairing="half"):
             elif kind == "exact":
                 if not np.array_equal(got[blocks, slots], value):
                     errors.append("%s: copied rows differ" % out)
+            elif kind == "fp8":
+                errors.append(check_fp8(got[blocks, slots], value, fmt, out))
             else:
                 errors.append(check_float(got[blocks, slots], value, dtype, out))
         else:
@@ -145,7 +147,7 @@ def main():
     if a.emit_ir:
         print(text)
         return 0
-    name = "%s-%s%s%s%s" % (a.graph, a.dtype, "-" + a.fmt if a.graph in ("fp8", "chain") else "",
+    name = "%s-%s%s%s%s" % (a.graph, a.dtype, "-" + a.fmt if a.graph in ("fp8", "chain", "paged-fp8") else "",
                             ("-dynamic" if a.dynamic else "") +
                             ("-interleaved" if a.interleaved else "") +
                             ("-torch-pow" if a.torch_pow else "") +

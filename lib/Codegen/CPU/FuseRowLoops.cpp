@@ -191,9 +191,19 @@ LogicalResult fuse(scf::ForallOp rows, DominanceInfo &dom) {
                    rows.getMixedUpperBound()[0]))
     return failure();
   // The row body, cloned into the tile, may use only values defined before
-  // the tile loop.
+  // the tile loop; effect-free ops between the loops it uses (a broadcast
+  // of the scale the row body quantizes with) move there first.
   SetVector<Value> captured;
   getUsedValuesDefinedAbove(rows.getRegion(), captured);
+  for (Value v : captured) {
+    Operation *def = v.getDefiningOp();
+    if (def && def->getBlock() == rows->getBlock() &&
+        tile->isBeforeInBlock(def) && def->getNumRegions() == 0 &&
+        isMemoryEffectFree(def) &&
+        llvm::all_of(def->getOperands(),
+                     [&](Value o) { return dom.properlyDominates(o, tile); }))
+      def->moveBefore(tile);
+  }
   if (llvm::any_of(captured,
                    [&](Value v) { return !dom.properlyDominates(v, tile); }))
     return failure();

@@ -289,6 +289,40 @@ def RopeFuseConsumersPass : Pass<"rope-fuse-consumers"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def RopeFuseIntoRowLoopsPass : Pass<"rope-fuse-into-row-loops"> {
+  let summary = "Compute an elementwise producer row by row in the row loop that reads it";
+  let description = [{
+    A paged cache is written by a row loop (`scf.forall` over the tokens,
+    step 1, `tensor.parallel_insert_slice` of each row into its slot). When
+    a row it writes is a row of an elementwise producer (v quantized to fp8
+    bytes for an fp8 paged cache) that nothing else reads, the producer is
+    computed there, one row per iteration (upstream
+    `scf::tileAndFuseProducerOfSlice`), instead of over the whole tensor
+    before the loop: the row loop reads the input rows, and the rows are
+    computed into their slots (empty tensor elimination), in the token
+    tiles on the CPU (`rope-fuse-row-loops`) and in the token's block on
+    the GPU (`rope-fuse-row-foralls`). The fused op gets `role = fused`, so
+    `rope-vectorize` vectorizes it with the rope lowering's ops.
+
+    ```mlir
+    %v8 = linalg.generic ... ins(%v : tensor<37x2x128xbf16>) outs(%e : tensor<37x2x128xi8>)
+    %vc2 = scf.forall (%i) in (37) shared_outs(%c = %vc) -> (tensor<8x16x2x128xi8>) {
+      %row = tensor.extract_slice %v8[%i, 0, 0] [1, 2, 128] [1, 1, 1]
+      ...
+    }
+    // becomes
+    %vc2 = scf.forall (%i) in (37) shared_outs(%c = %vc) -> (tensor<8x16x2x128xi8>) {
+      %vrow = tensor.extract_slice %v[%i, 0, 0] [1, 2, 128] [1, 1, 1]
+      %row = linalg.generic ... ins(%vrow) outs(...) {rope.lowering = #rope.lowering<role = fused>}
+      ...
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::rope::RopeDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def RopeFuseRowForallsPass : Pass<"rope-fuse-row-foralls"> {
   let summary = "Merge a loop over rows into a token loop of one token per iteration";
   let description = [{
