@@ -325,7 +325,9 @@ def keepdim(text):
     """`text` with the norm's row sums kept with their reduced dimension, as
     torch's mean(-1, keepdim=True) gives them: tensor<T x H x 1> through
     (t, h, d) -> (t, h, 0)."""
-    text = re.sub(r"tensor<(\?|\d+)x(\d+)xf32>", r"tensor<\1x\2x1xf32>", text)
+    # The row sums' types, those of the norm's empty tensors.
+    for ty in set(re.findall(r"%e2_\w+ = tensor.empty\([^)]*\) : (tensor<[^>]*xf32>)", text)):
+        text = text.replace(ty, ty[:-len("xf32>")] + "x1xf32>")
     text = re.sub(r"#row\b(?! =)", "#row1", text)
     return text.replace("#row = affine_map<(t, h, d) -> (t, h)>\n",
                         "#row = affine_map<(t, h, d) -> (t, h)>\n"

@@ -13,6 +13,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
+
+#include <functional>
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::rope {
@@ -46,11 +48,13 @@ bool isTileRowLoop(scf::ForOp rows, scf::ForallOp tile) {
                                    tile.getMixedUpperBound()[0]);
 }
 
-/// Ops that take a row view as an operand whatever its strides.
-bool acceptsAnyLayout(Operation *op) {
-  return isa<vector::TransferReadOp, vector::TransferWriteOp, vector::LoadOp,
-             vector::StoreOp, memref::LoadOp, memref::StoreOp,
-             memref::CopyOp, linalg::LinalgOp>(op);
+/// Ops that take a row view as an operand whatever its strides (vector
+/// loads and stores: with a unit innermost stride).
+bool acceptsLayout(Operation *op, MemRefType type) {
+  if (isa<vector::LoadOp, vector::StoreOp>(op))
+    return type.isLastDimUnitStride();
+  return isa<vector::TransferReadOp, vector::TransferWriteOp, memref::LoadOp,
+             memref::StoreOp, memref::CopyOp, linalg::LinalgOp>(op);
 }
 
 /// The views a row's accesses go through, all keeping dim 0 a dimension of
@@ -73,22 +77,59 @@ bool isRowView(Operation *op) {
          isOneInteger(sub.getMixedStrides()[0]);
 }
 
-/// `op`, a view of the chain, rebuilt on `source`; with `toRow`, its dim 0
-/// becomes the one row `source` has (offset 0, size 1).
+/// `op`'s offsets and sizes, with `toRow` those of the one row (dim 0 at
+/// offset 0, size 1) of a source that has one.
+std::pair<SmallVector<OpFoldResult>, SmallVector<OpFoldResult>>
+subviewOperands(memref::SubViewOp sub, bool toRow) {
+  SmallVector<OpFoldResult> offsets = sub.getMixedOffsets(),
+                            sizes = sub.getMixedSizes();
+  if (toRow) {
+    Builder b(sub.getContext());
+    offsets[0] = b.getIndexAttr(0);
+    sizes[0] = b.getIndexAttr(1);
+  }
+  return {offsets, sizes};
+}
+
+/// The type of view `op` rebuilt on a `source` of type `type` (see
+/// replayView), or failure when that view cannot be taken of it (a collapse
+/// of dimensions the source's strides do not keep contiguous).
+FailureOr<MemRefType> replayType(Operation *op, MemRefType type, bool toRow) {
+  if (auto sub = dyn_cast<memref::SubViewOp>(op)) {
+    auto [offsets, sizes] = subviewOperands(sub, toRow);
+    auto result = memref::SubViewOp::inferRankReducedResultType(
+        sub.getType().getShape(), type, offsets, sizes, sub.getMixedStrides());
+    if (!result)
+      return failure();
+    // All of the source (a tile view replayed on one row): no view needed.
+    if (result == type && type.hasStaticShape() &&
+        llvm::all_of(offsets, [](OpFoldResult o) { return isZeroInteger(o); }))
+      return type;
+    return result;
+  }
+  if (auto expand = dyn_cast<memref::ExpandShapeOp>(op)) {
+    SmallVector<int64_t> shape(expand.getResultType().getShape());
+    if (toRow)
+      shape[0] = 1;
+    return memref::ExpandShapeOp::computeExpandedType(
+        type, shape, expand.getReassociationIndices());
+  }
+  auto collapse = cast<memref::CollapseShapeOp>(op);
+  if (!memref::CollapseShapeOp::isGuaranteedCollapsible(
+          type, collapse.getReassociationIndices()))
+    return failure();
+  return memref::CollapseShapeOp::computeCollapsedType(
+      type, collapse.getReassociationIndices());
+}
+
+/// `op`, a view of the chain, rebuilt on `source` (replayType succeeded for
+/// it); with `toRow`, its dim 0 becomes the one row `source` has.
 Value replayView(OpBuilder &b, Operation *op, Value source, bool toRow) {
   Location loc = op->getLoc();
+  auto sourceType = cast<MemRefType>(source.getType());
+  MemRefType type = *replayType(op, sourceType, toRow);
   if (auto sub = dyn_cast<memref::SubViewOp>(op)) {
-    SmallVector<OpFoldResult> offsets = sub.getMixedOffsets(),
-                              sizes = sub.getMixedSizes();
-    if (toRow) {
-      offsets[0] = b.getIndexAttr(0);
-      sizes[0] = b.getIndexAttr(1);
-    }
-    auto sourceType = cast<MemRefType>(source.getType());
-    auto type = memref::SubViewOp::inferRankReducedResultType(
-        sub.getType().getShape(), sourceType, offsets, sizes,
-        sub.getMixedStrides());
-    // All of the source (a tile view replayed on one row): no view needed.
+    auto [offsets, sizes] = subviewOperands(sub, toRow);
     if (type == sourceType && type.hasStaticShape() &&
         llvm::all_of(offsets, [](OpFoldResult o) { return isZeroInteger(o); }))
       return source;
@@ -96,27 +137,38 @@ Value replayView(OpBuilder &b, Operation *op, Value source, bool toRow) {
                                      sub.getMixedStrides());
   }
   if (auto expand = dyn_cast<memref::ExpandShapeOp>(op)) {
-    SmallVector<int64_t> shape(expand.getResultType().getShape());
     SmallVector<OpFoldResult> outputShape = expand.getMixedOutputShape();
-    if (toRow) {
-      shape[0] = 1;
+    if (toRow)
       outputShape[0] = b.getIndexAttr(1);
-    }
-    return memref::ExpandShapeOp::create(b, loc, shape, source,
-                                         expand.getReassociationIndices(),
-                                         outputShape);
+    return memref::ExpandShapeOp::create(
+        b, loc, type, source, expand.getReassociationIndices(), outputShape);
   }
   auto collapse = cast<memref::CollapseShapeOp>(op);
-  return memref::CollapseShapeOp::create(b, loc, source,
+  return memref::CollapseShapeOp::create(b, loc, type, source,
                                          collapse.getReassociationIndices());
 }
 
+/// Whether `view`'s users, views rebuilt on a view of type `type` and
+/// accesses, all take it.
+bool retargetable(Value view, MemRefType type) {
+  return llvm::all_of(view.getUsers(), [&](Operation *user) {
+    if (acceptsLayout(user, type))
+      return true;
+    if (!isa<memref::SubViewOp, memref::ExpandShapeOp,
+             memref::CollapseShapeOp>(user))
+      return false;
+    FailureOr<MemRefType> next = replayType(user, type, /*toRow=*/false);
+    return succeeded(next) && retargetable(user->getResult(0), *next);
+  });
+}
+
 /// Points `view`'s users at `replacement`, a view of the same shape with
-/// other strides: views are rebuilt on it, accesses take it as it is.
+/// other strides (retargetable): views are rebuilt on it, accesses take it
+/// as it is.
 void retarget(OpBuilder &b, Value view, Value replacement) {
   for (OpOperand &use : llvm::make_early_inc_range(view.getUses())) {
     Operation *user = use.getOwner();
-    if (acceptsAnyLayout(user)) {
+    if (acceptsLayout(user, cast<MemRefType>(replacement.getType()))) {
       use.set(replacement);
       continue;
     }
@@ -127,18 +179,6 @@ void retarget(OpBuilder &b, Value view, Value replacement) {
   }
 }
 
-/// Whether every user of a row view (through further views) takes any
-/// layout.
-bool rowUsersRetargetable(Value view) {
-  return llvm::all_of(view.getUsers(), [](Operation *user) {
-    if (acceptsAnyLayout(user))
-      return true;
-    return isa<memref::SubViewOp, memref::ExpandShapeOp,
-               memref::CollapseShapeOp>(user) &&
-           rowUsersRetargetable(user->getResult(0));
-  });
-}
-
 /// A row view of the buffer and the views from the buffer's tile view to it.
 struct RowAccess {
   SmallVector<Operation *> chain; // tile view first, row view last
@@ -146,24 +186,25 @@ struct RowAccess {
 };
 
 /// The row views reached from `view` (chain so far in `access`), or failure
-/// when an access or a view spans several rows.
+/// when an access or a view spans several rows. Every view passed is added
+/// to `views`.
 LogicalResult collectRows(Value view, RowAccess access,
-                          SmallVectorImpl<RowAccess> &rows) {
+                          SmallVectorImpl<RowAccess> &rows,
+                          llvm::SetVector<Operation *> &views) {
   for (Operation *user : view.getUsers()) {
     if (!keepsDim0(user) && !isRowView(user))
       return failure();
+    views.insert(user);
     RowAccess next = access;
     next.chain.push_back(user);
     if (auto sub = dyn_cast<memref::SubViewOp>(user))
       if (!isZeroInteger(sub.getMixedOffsets()[0]))
         next.token.push_back(sub.getMixedOffsets()[0]);
     if (isRowView(user)) {
-      if (!rowUsersRetargetable(user->getResult(0)))
-        return failure();
       rows.push_back(std::move(next));
       continue;
     }
-    if (failed(collectRows(user->getResult(0), std::move(next), rows)))
+    if (failed(collectRows(user->getResult(0), std::move(next), rows, views)))
       return failure();
   }
   return success();
@@ -300,10 +341,36 @@ LogicalResult forward(memref::CopyOp copy) {
   if (!isOneInteger(rowOfBuffer.getMixedSizes()[0]))
     return failure();
 
+  // The buffer has no more rows than the tile loop has tokens: a tile view
+  // of at most a step of rows at %t holds only rows the row loop copies.
+  OpFoldResult bufferRows =
+      bufferType.isDynamicDim(0)
+          ? OpFoldResult(alloc.getDynamicSizes()[0])
+          : OpFoldResult(Builder(alloc.getContext())
+                             .getIndexAttr(bufferType.getDimSize(0)));
+  if (!ValueBoundsConstraintSet::compare(bufferRows,
+                                         ValueBoundsConstraintSet::LE,
+                                         tile.getMixedUpperBound()[0]))
+    return failure();
+
   // The buffer is written and read only by the tile, through row views of
-  // tile views at %t, and copied out here.
+  // tile views at %t, before the row loop copies it out.
   SmallVector<RowAccess> rowAccesses;
+  llvm::SetVector<Operation *> views;
   SmallVector<Operation *> deallocs;
+  auto beforeRows = [&](Operation *op) {
+    Operation *inTile = tile.getBody()->findAncestorOpInBlock(*op);
+    return inTile && inTile->isBeforeInBlock(rows);
+  };
+  std::function<bool(Operation *)> allBeforeRows = [&](Operation *op) {
+    if (!beforeRows(op))
+      return false;
+    for (Value result : op->getResults())
+      for (Operation *user : result.getUsers())
+        if (!allBeforeRows(user))
+          return false;
+    return true;
+  };
   for (Operation *user : buffer.getUsers()) {
     if (user == rowOfBuffer)
       continue;
@@ -319,10 +386,13 @@ LogicalResult forward(memref::CopyOp copy) {
                                            ValueBoundsConstraintSet::LE,
                                            tile.getMixedStep()[0]))
       return failure();
+    if (!allBeforeRows(view))
+      return failure();
+    views.insert(view);
     RowAccess access;
     access.chain.push_back(view);
     access.token.push_back(tile.getInductionVar(0));
-    if (failed(collectRows(view.getResult(), access, rowAccesses)))
+    if (failed(collectRows(view.getResult(), access, rowAccesses, views)))
       return failure();
   }
   if (!rowOfBuffer->hasOneUse())
@@ -341,6 +411,19 @@ LogicalResult forward(memref::CopyOp copy) {
   FailureOr<SmallVector<Operation *>> slice = sliceOf(target, rows, tile);
   if (failed(slice))
     return failure();
+  // Each row's views can be taken of its destination, with the layout its
+  // accesses need.
+  for (RowAccess &access : rowAccesses) {
+    auto type = cast<MemRefType>(target.getType());
+    for (Operation *op : access.chain) {
+      FailureOr<MemRefType> next = replayType(op, type, /*toRow=*/true);
+      if (failed(next))
+        return failure();
+      type = *next;
+    }
+    if (!retargetable(access.chain.back()->getResult(0), type))
+      return failure();
+  }
 
   // Each row view becomes the same view of the row's destination.
   OpBuilder b(copy);
@@ -377,9 +460,7 @@ LogicalResult forward(memref::CopyOp copy) {
   // What is left: the copy, the old views, the buffer.
   copy.erase();
   rowOfBuffer.erase();
-  llvm::SetVector<Operation *> dead;
-  for (RowAccess &access : rowAccesses)
-    dead.insert(access.chain.begin(), access.chain.end());
+  llvm::SetVector<Operation *> dead = std::move(views);
   // Users come after their sources in no particular chain: erase what is
   // unused until nothing is.
   for (bool erased = true; erased;) {

@@ -574,15 +574,19 @@ def RopeForwardRowCopiesPass : Pass<"rope-forward-row-copies", "::mlir::func::Fu
 
     Done only when it is exact: the row loop is the one
     `rope-fuse-row-loops` makes (`%i = %t to min(%t + step, n)`, every row
-    of the tile); the buffer (identity layout) has no other users than the
-    tile's views at `%t` and the copy; each access of the tile goes through
-    a view of one row (dim 0 of size 1, reached through subviews and
-    reshapes that keep dim 0 a dimension of its own) and takes any strides
-    (transfers, loads, stores, copies, linalg ops); the destination is a
-    view of a function argument or an allocation that nothing else in the
-    tile reads or writes; and the ops computing it from `i` are free of
-    effects or read buffers the tile does not write, from values defined
-    before the tile.
+    of the tile); the buffer (identity layout, at most `n` rows) has no
+    other users than the tile's views at `%t` (at most a step of rows each)
+    and the copy, all of them before the row loop; each access of the tile
+    goes through a view of one row (dim 0 of size 1, reached through
+    subviews and reshapes that keep dim 0 a dimension of its own) that can
+    be taken of the destination (a collapse only of dimensions it keeps
+    contiguous) with the layout the access needs (transfers, loads,
+    stores, copies, linalg ops; vector loads and stores: a unit innermost
+    stride); the destination is a view of a function argument or an
+    allocation that nothing else in the tile reads or writes; and the ops
+    computing it from `i` are free of effects or read buffers the tile does
+    not write, from values defined before the tile. Two tokens with one
+    slot are a race in the row loop (`scf.forall`) already.
 
     ```mlir
     scf.forall (%t) = (0) to (%n) step (8) {

@@ -120,7 +120,7 @@ Value inBounds(OpBuilder &b, Location loc, const Access &a, IRMapping &map) {
   Value all;
   for (int64_t d = 0; d < type.getRank(); ++d) {
     if (getConstantIntValue(a.offsets[d]) && getConstantIntValue(a.sizes[d]) &&
-        !type.isDynamicDim(d))
+        getConstantIntValue(a.strides[d]) && !type.isDynamicDim(d))
       continue;
     Value dim = type.isDynamicDim(d)
                     ? tensor::DimOp::create(b, loc, map.lookupOrDefault(tensor),
@@ -227,7 +227,7 @@ void checkOperands(const Access &a, SmallVectorImpl<Value> &values) {
 
 /// The conjunction of the accesses' bounds, `ops` (computing their
 /// operands, in order) cloned at `b`'s point through `map`: each read among
-/// them is checked too and made at index 0 where it would be out of bounds.
+/// them is checked too and made only where it is in bounds (0 otherwise).
 Value buildChecks(OpBuilder &b, Location loc, ArrayRef<Operation *> ops,
                   ArrayRef<Access> accesses, IRMapping &map) {
   Value ok;
@@ -244,18 +244,29 @@ Value buildChecks(OpBuilder &b, Location loc, ArrayRef<Operation *> ops,
     Value inside = inBounds(b, loc, *accessOf(op), map);
     join(inside);
     SmallVector<Value> indices;
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     for (Value i : extract.getIndices())
-      indices.push_back(inside ? arith::SelectOp::create(
-                                     b, loc, inside, map.lookupOrDefault(i),
-                                     zero)
-                                     .getResult()
-                               : map.lookupOrDefault(i));
-    map.map(extract.getResult(),
-            tensor::ExtractOp::create(b, loc,
-                                      map.lookupOrDefault(extract.getTensor()),
-                                      indices)
-                .getResult());
+      indices.push_back(map.lookupOrDefault(i));
+    Value tensor = map.lookupOrDefault(extract.getTensor());
+    if (!inside) {
+      map.map(extract.getResult(),
+              tensor::ExtractOp::create(b, loc, tensor, indices).getResult());
+      continue;
+    }
+    // Read only where it is in bounds (the check fails otherwise).
+    Type type = extract.getType();
+    auto read = scf::IfOp::create(b, loc, TypeRange{type}, inside,
+                                  /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(read.thenBlock());
+      scf::YieldOp::create(
+          b, loc, tensor::ExtractOp::create(b, loc, tensor, indices).getResult());
+      b.setInsertionPointToStart(read.elseBlock());
+      scf::YieldOp::create(
+          b, loc,
+          arith::ConstantOp::create(b, loc, b.getZeroAttr(type)).getResult());
+    }
+    map.map(extract.getResult(), read.getResult(0));
   }
   for (const Access &a : accesses)
     if (!llvm::is_contained(ops, a.op))
@@ -362,12 +373,17 @@ struct RopeCheckSliceBoundsPass
     Block *body = &func.getBody().front();
     for (Operation &op : llvm::make_early_inc_range(*body)) {
       if (auto loop = dyn_cast<scf::ForallOp>(op)) {
+        // The accesses the loop body always makes: those under a condition
+        // (a padding slot of -1 skipped by an scf.if) are not checked.
         SmallVector<Access> inLoop;
-        loop.getBody()->walk([&](Operation *nested) {
-          if (std::optional<Access> a = accessOf(nested))
-            if (!isStatic(*a))
-              inLoop.push_back(*a);
-        });
+        auto collect = [&](Block &block) {
+          for (Operation &nested : block)
+            if (std::optional<Access> a = accessOf(&nested))
+              if (!isStatic(*a))
+                inLoop.push_back(*a);
+        };
+        collect(*loop.getBody());
+        collect(loop.getTerminator().getRegion().front());
         if (!inLoop.empty())
           checkForall(loop, inLoop, body);
         continue;

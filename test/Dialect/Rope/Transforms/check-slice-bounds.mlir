@@ -36,15 +36,15 @@ func.func @static(%kc: tensor<64x2x16xf32>, %k: tensor<8x2x16xf32>) -> tensor<64
 // -----
 
 // A paged cache written through a block table: a loop of its own over the
-// tokens checks the table index (its read clamped into bounds) and the
-// slot, before the loop that writes.
+// tokens checks the table index (read only when in bounds) and the slot,
+// before the loop that writes.
 // CHECK: #[[$FLOOR:.*]] = affine_map<(d0) -> (d0 floordiv 16)>
 // CHECK-LABEL: func.func @paged
 // CHECK: %[[OK:.*]] = scf.for %[[I:.*]] = %c0 to %c8 step %c1 iter_args(%[[ACC:.*]] = %true)
 // CHECK: %[[B:.*]] = affine.apply #[[$FLOOR]]
 // CHECK: %[[IN:.*]] = arith.ori
-// CHECK: %[[SAFE:.*]] = arith.select %[[IN]], %[[B]], %c0
-// CHECK: tensor.extract %{{.*}}[%[[SAFE]]] : tensor<4xi64>
+// CHECK: scf.if %[[IN]] -> (i64)
+// CHECK: tensor.extract %{{.*}}[%[[B]]] : tensor<4xi64>
 // CHECK: scf.yield
 // CHECK: cf.assert %[[OK]], "scf.forall at {{.*}}: an access in its body (a cache slot, a block table entry, a row) is outside its tensor at a run-time offset"
 // CHECK: scf.forall
@@ -79,4 +79,50 @@ func.func @opaque_slot(%k: tensor<8x2x16xf32>, %kc: tensor<8x16x2x16xf32>) -> te
     }
   }
   return %r : tensor<8x16x2x16xf32>
+}
+
+// -----
+
+// A read under a condition (a padding slot of -1 skipped): not checked, the
+// loop's other accesses are.
+// CHECK-LABEL: func.func @guarded
+// CHECK: scf.for
+// CHECK-NOT: tensor.extract %arg0
+// CHECK: cf.assert
+// CHECK: scf.forall
+func.func @guarded(%table: tensor<8xf32>, %slots: tensor<4xi64>) -> tensor<4xf32> {
+  %c0i = arith.constant 0 : i64
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4xf32>
+  %r = scf.forall (%i) in (4) shared_outs(%c = %e) -> (tensor<4xf32>) {
+    %s64 = tensor.extract %slots[%i] : tensor<4xi64>
+    %s = arith.index_cast %s64 : i64 to index
+    %valid = arith.cmpi sge, %s64, %c0i : i64
+    %v = scf.if %valid -> (f32) {
+      %x = tensor.extract %table[%s] : tensor<8xf32>
+      scf.yield %x : f32
+    } else {
+      scf.yield %zero : f32
+    }
+    %t = tensor.from_elements %v : tensor<1xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %t into %c[%i] [1] [1] : tensor<1xf32> into tensor<4xf32>
+    }
+  }
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+// A stride read from a tensor: checked (the last element read, 3 * %s, in
+// bounds).
+// CHECK-LABEL: func.func @strided
+// CHECK: arith.muli
+// CHECK: cf.assert %{{.*}}, "tensor.extract_slice at {{.*}}: a run-time offset or size puts it outside the tensor it reads"
+func.func @strided(%x: tensor<8xf32>, %st: tensor<1xi64>) -> tensor<4xf32> {
+  %c0 = arith.constant 0 : index
+  %s64 = tensor.extract %st[%c0] : tensor<1xi64>
+  %s = arith.index_cast %s64 : i64 to index
+  %r = tensor.extract_slice %x[0] [4] [%s] : tensor<8xf32> to tensor<4xf32>
+  return %r : tensor<4xf32>
 }

@@ -143,15 +143,18 @@ def RopeCheckSliceBoundsPass : Pass<"rope-check-slice-bounds", "::mlir::func::Fu
       their own operands are known, usually the function's start (a
       frontend may compute a cache offset next to the insertion, after the
       rope op);
-    * the accesses in the body of a top-level one-dimensional
-      `scf.forall`: in a loop of their own over the same iterations,
-      placed as early; the reads the offsets come from (the block table)
-      are checked too and made in bounds before they are used.
-    The checks come before the function's work, not at the accesses: the
-    pipelines bufferize rope results into such slices in place, so the
-    writes would come first. A loop whose offsets depend on anything but
-    pure ops and tensor reads is left unchecked. The CPU pipeline runs it
-    first; the GPU pipeline does not (its tensors are device buffers).
+    * the accesses a top-level one-dimensional `scf.forall` makes in its
+      body's block (not those under a condition, such as a padding slot
+      skipped by an `scf.if`): in a loop of their own over the same
+      iterations, placed as early; the reads the offsets come from (the
+      block table) are checked too and made only where they are in bounds.
+    A dimension is checked unless its offset, size and stride are constants
+    and its extent static (the verifier's business). The checks come before
+    the function's work, not at the accesses: the pipelines bufferize rope
+    results into such slices in place, so the writes would come first. A
+    loop whose offsets depend on anything but index arithmetic and tensor
+    reads is left unchecked. The CPU pipeline runs it first; the GPU
+    pipeline does not (its tensors are device buffers).
 
     ```mlir
     %kc2 = tensor.insert_slice %rk into %kc[%off, 0, 0] [%s, 8, 128] [1, 1, 1]
