@@ -148,6 +148,11 @@ void mlir::rope::buildRopeParallelizationStage(
     walk.interleaveSegments = options.pageWalkSegments;
     pm.addPass(createRopePageWalkPass(walk));
   }
+  // A tile's buffers sized by its token count (a fused norm's row sums)
+  // get their bound: static, so on the stack below, not a malloc per tile.
+  RopeBoundTileBuffersPassOptions bounded;
+  bounded.maxBytes = kTileTableStackBytes;
+  pm.addNestedPass<func::FuncOp>(createRopeBoundTileBuffersPass(bounded));
   // Tile tables are static and small: keep them on the stack.
   bufferization::PromoteBuffersToStackPassOptions stack;
   stack.maxAllocSizeInBytes = kTileTableStackBytes;

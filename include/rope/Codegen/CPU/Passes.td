@@ -613,6 +613,35 @@ def RopeForwardRowCopiesPass : Pass<"rope-forward-row-copies", "::mlir::func::Fu
                            "::mlir::memref::MemRefDialect"];
 }
 
+def RopeBoundTileBuffersPass : Pass<"rope-bound-tile-buffers", "::mlir::func::FuncOp"> {
+  let summary = "Give a tile's buffers of run-time size their static upper bound";
+  let description = [{
+    A buffer allocated in a token-tile loop (`scf.forall`) with sizes that
+    depend on the tile (a fused norm's row sums for the tile's tokens,
+    `memref.alloc(%n) : memref<?x8xf32>` with `%n = min(16, T - t)`) is a
+    `malloc` and `free` per tile. When each run-time size has a constant
+    upper bound (upstream `ValueBoundsConstraintSet`) and the bounded buffer
+    takes at most `max-bytes`, it becomes a static allocation viewed at the
+    tile's sizes (`memref.subview`, `memref.cast` back to the type its users
+    have), which `promote-buffers-to-stack` then keeps on the stack and
+    `rope-forall-to-openmp` once per thread. Runs before those.
+
+    ```mlir
+    %n = affine.min affine_map<(t) -> (16, -t + 37)>(%t)
+    %sums = memref.alloc(%n) : memref<?x8xf32>
+    // becomes
+    %whole = memref.alloc() : memref<16x8xf32>
+    %view = memref.subview %whole[0, 0] [%n, 8] [1, 1]
+    %sums = memref.cast %view : memref<?x8xf32, strided<[8, 1]>> to memref<?x8xf32>
+    ```
+  }];
+  let options = [
+    Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"65536",
+           "Largest bounded buffer (bytes) made static">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def RopeHoistLoopAllocasPass : Pass<"rope-hoist-loop-allocas",
                                      "::mlir::func::FuncOp"> {
   let summary = "Allocate a sequential loop's fixed-size stack buffers once";
