@@ -198,11 +198,17 @@ LogicalResult sliceIn(Block *block, ArrayRef<Value> values,
     }
     if (seen.contains(def))
       continue;
-    // Index arithmetic and reads only: nothing costly is repeated.
-    bool cheap = isa<arith::ArithDialect, index::IndexDialect>(def->getDialect()) ||
-                 isa<affine::AffineApplyOp, affine::AffineMinOp,
-                     affine::AffineMaxOp, tensor::ExtractOp, tensor::DimOp,
-                     tensor::EmptyOp>(def);
+    // Scalar index arithmetic and reads only: nothing costly is repeated
+    // (arith on tensors is elementwise work).
+    bool scalar = llvm::all_of(def->getResultTypes(), [](Type t) {
+      return t.isIntOrIndexOrFloat();
+    });
+    bool cheap =
+        isa<tensor::EmptyOp>(def) ||
+        (scalar &&
+         (isa<arith::ArithDialect, index::IndexDialect>(def->getDialect()) ||
+          isa<affine::AffineApplyOp, affine::AffineMinOp, affine::AffineMaxOp,
+              tensor::ExtractOp, tensor::DimOp>(def)));
     if (def->getNumRegions() || !cheap ||
         !(isMemoryEffectFree(def) || isa<tensor::ExtractOp>(def)))
       return failure();
