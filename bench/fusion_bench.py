@@ -6,6 +6,7 @@ inputs, at 16, 512 and 4096 tokens.
 
     fusion_bench.py --rope-run PATH --tmp DIR [--tokens 16,512,4096]
                     [--graphs ...] [--repeat 20] [--rounds 2] [--json OUT]
+                    [--named-norm]
 
 Times are rope-run's per-call minimum over --repeat calls, the best of
 --rounds rounds in which the three variants alternate. Prints per graph and
@@ -42,14 +43,14 @@ def host():
     return "%s, %d CPUs" % (model, os.cpu_count() or 0)
 
 
-def prepare(tmp, graph, T, e):
-    d = os.path.join(tmp, "%s-%d" % (graph, T))
+def prepare(tmp, graph, T, e, named_norm=False):
+    d = os.path.join(tmp, "%s-%d%s" % (graph, T, "-named" if named_norm else ""))
     os.makedirs(d, exist_ok=True)
     P = T + 4096
     ins, _ = g.inputs(graph, T, HQ, HK, D, P, e, off=2048)
     case = os.path.join(d, "case.mlir")
     with open(case, "w") as f:
-        f.write(g.ir(graph, T, HQ, HK, D, P, e))
+        f.write(g.ir(graph, T, HQ, HK, D, P, e, named_norm=named_norm))
     paths = []
     for n, arr in ins:
         paths.append(os.path.join(d, n + ".npy"))
@@ -79,18 +80,20 @@ def main():
     ap.add_argument("--dtype", default="bf16", choices=["f32", "bf16"])
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--named-norm", action="store_true",
+                    help="norms written in named ops (linalg.map/mul/reduce/broadcast)")
     ap.add_argument("--json")
     a = ap.parse_args()
     print("# fusion_bench.py: host %s; %s storage, q %d heads, k/v %d heads, "
-          "head_dim %d; rope-run default CPU pipeline (threads: OpenMP default)"
-          % (host(), a.dtype, HQ, HK, D))
+          "head_dim %d; rope-run default CPU pipeline (threads: OpenMP default)%s"
+          % (host(), a.dtype, HQ, HK, D, "; norms in named ops" if a.named_norm else ""))
     print("%-10s %6s %10s %10s %10s %8s %9s" % ("graph", "tokens", "fused_us", "unfused_us",
                                                "rope_us", "f/rope", "unf/fused"))
     rows = []
     for T in [int(t) for t in a.tokens.split(",")]:
         rope_case = prepare(a.tmp, "rope-only", T, a.dtype)
         for graph in a.graphs.split(","):
-            case = prepare(a.tmp, graph, T, a.dtype)
+            case = prepare(a.tmp, graph, T, a.dtype, a.named_norm)
             best = {"fused": float("inf"), "unfused": float("inf"), "rope": float("inf")}
             for _ in range(a.rounds):
                 best["fused"] = min(best["fused"], time_us(a.rope_run, *case, "", a.repeat))

@@ -65,6 +65,9 @@ void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createRopeCheckSliceBoundsPass());
   pm.addPass(createRopeFoldFrequenciesPass());
   pm.addPass(createRopeDecomposeRotatePass());
+  // A norm written op by op as the one generic a hand-written one is.
+  if (options.tokenTile > 0 && options.fuseNeighbours)
+    pm.addNestedPass<func::FuncOp>(createRopeFuseElementwiseNeighboursPass());
   // keepdim reductions (t, h, 0) as (t, h): tile-and-fuse needs projected
   // permutations; the canonicalizer folds the reshapes left between them.
   pm.addPass(createRopeDropConstantUnitDimsPass());

@@ -48,6 +48,9 @@ void mlir::rope::buildRopeGPUTiledStage(OpPassManager &pm,
   pm.addPass(createRopeInsertRuntimeChecksPass(checks));
   pm.addPass(createRopeFoldFrequenciesPass());
   pm.addPass(createRopeDecomposeRotatePass());
+  // Named-op neighbours as generics, elementwise chains fused.
+  if (options.fuseNeighbours)
+    pm.addNestedPass<func::FuncOp>(createRopeFuseElementwiseNeighboursPass());
   // keepdim reductions as the CPU pipeline takes them.
   pm.addPass(createRopeDropConstantUnitDimsPass());
   pm.addPass(createRopeFoldTensorCopiesPass());

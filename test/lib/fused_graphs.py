@@ -76,6 +76,56 @@ def _norm(n, T, H, D, e):
 """.format(n=n, T=T, H=H, D=D, e=e, ext=_ext(e, "x"), trunc=_trunc(e, "y"))
 
 
+def _norm_named(n, T, H, D, e):
+    """The same RMSNorm in named ops, as a frontend lowering op by op writes
+    it: the upcast (used twice), square, row sum, rsqrt, broadcasts and
+    products each an op of its own."""
+    f = "tensor<{T}x{H}x{D}xf32>".format(T=T, H=H, D=D)
+    up = ("""  %ef_{n} = tensor.empty() : {f}
+  %xf_{n} = linalg.map ins(%{n} : tensor<{T}x{H}x{D}x{e}>) outs(%ef_{n} : {f})
+    (%x: {e}, %o: f32) {{
+      %y = arith.extf %x : {e} to f32
+      linalg.yield %y : f32
+    }}
+""" if e != "f32" else "")
+    down = ("""  %e3_{n} = tensor.empty() : tensor<{T}x{H}x{D}x{e}>
+  %n_{n} = linalg.map ins(%y_{n} : {f}) outs(%e3_{n} : tensor<{T}x{H}x{D}x{e}>)
+    (%x: f32, %o: {e}) {{
+      %y = arith.truncf %x : f32 to {e}
+      linalg.yield %y : {e}
+    }}
+""" if e != "f32" else "")
+    # f32 storage: no casts, the last product is the norm.
+    src = "xf_" + n if e != "f32" else n
+    return (up + """  %es_{n} = tensor.empty() : {f}
+  %sq_{n} = linalg.mul ins(%{src}, %{src} : {f}, {f}) outs(%es_{n} : {f}) -> {f}
+  %e2_{n} = tensor.empty() : tensor<{T}x{H}xf32>
+  %z_{n} = linalg.fill ins(%zero : f32) outs(%e2_{n} : tensor<{T}x{H}xf32>) -> tensor<{T}x{H}xf32>
+  %ss_{n} = linalg.reduce ins(%sq_{n} : {f}) outs(%z_{n} : tensor<{T}x{H}xf32>) dimensions = [2]
+    (%x: f32, %acc: f32) {{
+      %s = arith.addf %x, %acc : f32
+      linalg.yield %s : f32
+    }}
+  %er_{n} = tensor.empty() : tensor<{T}x{H}xf32>
+  %r_{n} = linalg.map ins(%ss_{n} : tensor<{T}x{H}xf32>) outs(%er_{n} : tensor<{T}x{H}xf32>)
+    (%s: f32, %o: f32) {{
+      %m = arith.divf %s, %dimf : f32
+      %me = arith.addf %m, %eps : f32
+      %r = math.rsqrt %me : f32
+      linalg.yield %r : f32
+    }}
+  %eb_{n} = tensor.empty() : {f}
+  %rb_{n} = linalg.broadcast ins(%r_{n} : tensor<{T}x{H}xf32>) outs(%eb_{n} : {f}) dimensions = [2]
+  %en_{n} = tensor.empty() : {f}
+  %xn_{n} = linalg.mul ins(%{src}, %rb_{n} : {f}, {f}) outs(%en_{n} : {f}) -> {f}
+  %ew_{n} = tensor.empty() : {f}
+  %wb_{n} = linalg.broadcast ins(%w{n} : tensor<{D}xf32>) outs(%ew_{n} : {f}) dimensions = [0, 1]
+  %ey_{n} = tensor.empty() : {f}
+  %{y} = linalg.mul ins(%xn_{n}, %wb_{n} : {f}, {f}) outs(%ey_{n} : {f}) -> {f}
+""").format(n=n, T=T, H=H, D=D, e=e, f=f, src=src, y=("y_" if e != "f32" else "n_") + n) + down.format(
+        n=n, T=T, H=H, D=D, e=e, f=f)
+
+
 def _rope(out, x, T, H, D, e):
     return """  %o_{out} = tensor.empty() : tensor<{T}x{H}x{D}x{e}>
   %{out} = rope.rotate half thd ins(%{x} : tensor<{T}x{H}x{D}x{e}>) outs(%o_{out} : tensor<{T}x{H}x{D}x{e}>)
@@ -127,8 +177,10 @@ def _paged(out, x, cache, T, NB, H, D, e):
            NT=NB // 2)
 
 
-def ir(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN"):
-    """The function @main of `graph`."""
+def ir(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN", named_norm=False):
+    """The function @main of `graph` (with named_norm, its norms in named
+    ops)."""
+    norm = _norm_named if named_norm else _norm
     q, k = "tensor<%dx%dx%dx%s>" % (T, HQ, D, e), "tensor<%dx%dx%dx%s>" % (T, HK, D, e)
     cache = "tensor<%dx%dx%dx%s>" % (P, HK, D, e)
     cache8 = "tensor<%dx%dx%dxi8>" % (P, HK, D)
@@ -148,7 +200,7 @@ def ir(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN"):
         rets = ("%rq, %rk", "%s, %s" % (q, k))
     elif graph == "qk-norm":
         args = "%%q: %s, %%k: %s, %%wq: tensor<%dxf32>, %%wk: tensor<%dxf32>, %s" % (q, k, D, D, pos)
-        body = (consts + _norm("q", T, HQ, D, e) + _norm("k", T, HK, D, e) +
+        body = (consts + norm("q", T, HQ, D, e) + norm("k", T, HK, D, e) +
                 _rope("rq", "n_q", T, HQ, D, e) + _rope("rk", "n_k", T, HK, D, e))
         rets = ("%rq, %rk", "%s, %s" % (q, k))
     elif graph in ("kv-cache", "qkv-split"):
@@ -184,7 +236,7 @@ def ir(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN"):
         args = ("%%q: %s, %%k: %s, %%v: %s, %%wq: tensor<%dxf32>, %%wk: tensor<%dxf32>, %s, "
                 "%%scales: tensor<1xf32>, %%kc: %s, %%vc: %s, %%offs: tensor<1xi64>") % (
                     q, k, k, D, D, pos, cache8, cache8)
-        body = (consts + offset + scale + _norm("q", T, HQ, D, e) + _norm("k", T, HK, D, e) +
+        body = (consts + offset + scale + norm("q", T, HQ, D, e) + norm("k", T, HK, D, e) +
                 _rope("rq", "n_q", T, HQ, D, e) + _rope("rk", "n_k", T, HK, D, e) +
                 _quant("q8", "rq", T, HQ, D, e, fmt, False) +
                 _quant("k8", "rk", T, HK, D, e, fmt, True) +

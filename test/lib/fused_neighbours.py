@@ -116,6 +116,8 @@ def main():
                     help="the norm's squares as math.fpowi (torch-mlir's pow(x, 2))")
     ap.add_argument("--keepdim", action="store_true",
                     help="the norm's row sums as tensor<T x H x 1> read at (t, h, 0)")
+    ap.add_argument("--named-norm", action="store_true",
+                    help="the norm in named ops (linalg.map/mul/reduce/broadcast)")
     ap.add_argument("--scale-operand", action="store_true",
                     help="the fp8 scale as a tensor<1xf32> operand read at (0)")
     ap.add_argument("--dps-copy", action="store_true",
@@ -131,7 +133,7 @@ def main():
     ap.add_argument("dtype", choices=["f32", "bf16"])
     ap.add_argument("options", nargs="?", default="")
     a = ap.parse_args()
-    text = g.ir(a.graph, T, HQ, HK, D, P, a.dtype, a.fmt)
+    text = g.ir(a.graph, T, HQ, HK, D, P, a.dtype, a.fmt, named_norm=a.named_norm)
     if a.dynamic:
         text = g.dynamic_tokens(text, T)
     if a.interleaved:
@@ -151,6 +153,7 @@ def main():
                             ("-dynamic" if a.dynamic else "") +
                             ("-interleaved" if a.interleaved else "") +
                             ("-torch-pow" if a.torch_pow else "") +
+                            ("-named-norm" if a.named_norm else "") +
                             ("-keepdim" if a.keepdim else "") +
                             ("-scale-operand" if a.scale_operand else "") +
                             ("-dps-copy" if a.dps_copy else "") +

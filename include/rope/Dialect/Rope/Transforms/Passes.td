@@ -100,6 +100,47 @@ def RopeFoldTensorCopiesPass : Pass<"rope-fold-tensor-copies"> {
   }];
 }
 
+def RopeFuseElementwiseNeighboursPass
+    : Pass<"rope-fuse-elementwise-neighbours", "::mlir::func::FuncOp"> {
+  let summary = "Write the elementwise neighbours of rope ops as few generics";
+  let description = [{
+    A frontend lowering op by op writes a norm as a chain of named ops
+    (`linalg.map` for the upcast, `linalg.mul` for the square,
+    `linalg.reduce`, `linalg.broadcast` of the row scale, `linalg.mul` by it
+    and by the weight, `linalg.map` for the downcast). Tiled as written,
+    each op of the chain becomes a loop of its own in the token tile with
+    an f32 buffer between loops. This pass rewrites the linalg ops
+    connected to a rope op through such ops (elementwise named ops and
+    `linalg.map`, `linalg.broadcast`, `linalg.transpose`, `linalg.reduce`,
+    `linalg.generic`; not fills, copies or contractions) as generics
+    (upstream `linalg::generalizeNamedOp`) and fuses each elementwise
+    producer into its consumers (upstream `linalg::fuseElementwiseOps`),
+    which gives the one-generic form a hand-written norm has: a row-sum
+    reduction and one elementwise op reading the input, the sums and the
+    weight.
+
+    A producer is fused when it has one use, or when its body only
+    converts (`arith.extf`, `arith.truncf`, ...) or forwards its inputs
+    (a broadcast, a transpose): such a producer is computed again in each
+    of its consumers (the upcast of a norm's input, read by the square and
+    by the scaling) instead of stored.
+
+    ```mlir
+    %xf = linalg.map ins(%x : tensor<37x8x128xbf16>) outs(%e : tensor<37x8x128xf32>)
+      (%in: bf16, %init: f32) { %0 = arith.extf %in : bf16 to f32  linalg.yield %0 : f32 }
+    %sq = linalg.mul ins(%xf, %xf : ...) outs(...)
+    %ss = linalg.reduce ins(%sq : ...) outs(%fill : tensor<37x8xf32>) dimensions = [2] ...
+    // becomes
+    %ss = linalg.generic {indexing_maps = [(t, h, d) -> (t, h, d), (t, h, d) -> (t, h)],
+                          iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x : tensor<37x8x128xbf16>) outs(%fill : tensor<37x8xf32>) {
+      // extf, mulf, addf
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def RopeDropConstantUnitDimsPass : Pass<"rope-drop-constant-unit-dims"> {
   let summary = "Drop generic operands' dimensions of extent 1 read at index 0";
   let description = [{

@@ -1,0 +1,153 @@
+//===- FuseElementwiseNeighbours.cpp - rope-fuse-elementwise-neighbours ---===//
+
+#include "rope/Dialect/Rope/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/CastInterfaces.h"
+
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::rope {
+#define GEN_PASS_DEF_ROPEFUSEELEMENTWISENEIGHBOURSPASS
+#include "rope/Dialect/Rope/Transforms/Passes.h.inc"
+} // namespace mlir::rope
+
+using namespace mlir;
+
+namespace {
+/// Ops a frontend writes around rope ops that this pass joins: generics and
+/// the named ops that are generics with a fixed body (no fills or copies:
+/// later passes take those as they are; no contractions).
+bool isNeighbourKind(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalgOp.hasPureTensorSemantics())
+    return false;
+  if (isa<linalg::GenericOp, linalg::MapOp, linalg::BroadcastOp,
+          linalg::TransposeOp, linalg::ReduceOp>(op))
+    return true;
+  return !isa<linalg::FillOp, linalg::CopyOp>(op) &&
+         linalg::isElementwise(linalgOp);
+}
+
+/// The ops of `func` connected to a rope op through neighbour ops.
+llvm::SetVector<Operation *> neighbourhood(func::FuncOp func,
+                                           Dialect *rope) {
+  llvm::SetVector<Operation *> seen;
+  SmallVector<Operation *> work;
+  func.walk([&](Operation *op) {
+    if (op->getDialect() == rope)
+      work.push_back(op);
+  });
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    auto visit = [&](Operation *next) {
+      if (next && isNeighbourKind(next) && seen.insert(next))
+        work.push_back(next);
+    };
+    for (Value operand : op->getOperands())
+      visit(operand.getDefiningOp());
+    for (Operation *user : op->getUsers())
+      visit(user);
+  }
+  return seen;
+}
+
+/// A body that only converts or forwards its inputs: computing it again
+/// in each consumer costs less than storing it.
+bool onlyConverts(linalg::GenericOp op) {
+  return llvm::all_of(op.getBody()->without_terminator(), [](Operation &o) {
+    return isa<CastOpInterface>(o);
+  });
+}
+
+/// A producer with several generic consumers gets a copy for each: upstream
+/// fusion would otherwise keep its result as a result of the fused op.
+void cloneForEachConsumer(RewriterBase &rewriter, linalg::GenericOp op) {
+  if (op->getNumResults() != 1 || !onlyConverts(op))
+    return;
+  SmallVector<OpOperand *> uses;
+  for (OpOperand &use : op->getResult(0).getUses())
+    if (isa<linalg::GenericOp>(use.getOwner()))
+      uses.push_back(&use);
+  if (uses.empty() || op->getResult(0).hasOneUse())
+    return;
+  for (OpOperand *use : uses) {
+    rewriter.setInsertionPoint(op);
+    Operation *copy = rewriter.clone(*op);
+    rewriter.modifyOpInPlace(use->getOwner(),
+                             [&] { use->set(copy->getResult(0)); });
+  }
+  if (op->use_empty())
+    rewriter.eraseOp(op);
+}
+
+/// Whether the producer of `operand` is fused into its consumer: upstream's
+/// own rule (its only use), a row's value broadcast over the row included
+/// (rope-fuse-into-rotation computes it once per row again).
+bool shouldFuse(OpOperand *operand) {
+  Operation *producer = operand->get().getDefiningOp<linalg::GenericOp>();
+  return producer && producer->hasOneUse() &&
+         linalg::areElementwiseOpsFusable(operand);
+}
+
+/// Fuses one producer into its consumer; false when none is left.
+bool fuseOne(RewriterBase &rewriter,
+             const llvm::SetVector<Operation *> &ops) {
+  for (Operation *op : ops) {
+    auto consumer = dyn_cast<linalg::GenericOp>(op);
+    if (!consumer)
+      continue;
+    for (OpOperand &operand : consumer->getOpOperands()) {
+      if (!ops.contains(operand.get().getDefiningOp()) ||
+          !shouldFuse(&operand))
+        continue;
+      Operation *producer = operand.get().getDefiningOp();
+      rewriter.setInsertionPoint(consumer);
+      FailureOr<linalg::ElementwiseOpFusionResult> fused =
+          linalg::fuseElementwiseOps(rewriter, &operand);
+      if (failed(fused))
+        continue;
+      for (auto [from, to] : fused->replacements)
+        rewriter.replaceUsesWithIf(from, to, [&](OpOperand &use) {
+          return use.get().getDefiningOp() != producer;
+        });
+      rewriter.eraseOp(consumer);
+      if (producer->use_empty())
+        rewriter.eraseOp(producer);
+      // A square of an upcast reads the input twice: once is enough.
+      (void)linalg::deduplicateOperandsAndRemoveDeadResults(
+          rewriter, cast<linalg::GenericOp>(fused->fusedOp),
+          /*removeOutputs=*/false);
+      return true;
+    }
+  }
+  return false;
+}
+
+struct RopeFuseElementwiseNeighboursPass
+    : rope::impl::RopeFuseElementwiseNeighboursPassBase<
+          RopeFuseElementwiseNeighboursPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    Dialect *rope = getContext().getLoadedDialect<rope::RopeDialect>();
+    IRRewriter rewriter(&getContext());
+    for (Operation *op : neighbourhood(func, rope)) {
+      auto named = dyn_cast<linalg::LinalgOp>(op);
+      if (isa<linalg::GenericOp>(op))
+        continue;
+      rewriter.setInsertionPoint(op);
+      // Named ops without a region builder stay as they are.
+      (void)linalg::generalizeNamedOp(rewriter, named);
+    }
+    for (Operation *op : neighbourhood(func, rope))
+      if (auto generic = dyn_cast<linalg::GenericOp>(op))
+        cloneForEachConsumer(rewriter, generic);
+    while (fuseOne(rewriter, neighbourhood(func, rope))) {
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,150 @@
+// RUN: rope-opt %s -split-input-file -pass-pipeline="builtin.module(func.func(rope-fuse-elementwise-neighbours),canonicalize,cse)" | FileCheck %s
+
+// RMSNorm written op by op (upcast used twice, square, row sum, rsqrt,
+// broadcasts, products, downcast): a row-sum generic reading the input and
+// one elementwise generic reading the input, the sums and the weight.
+// CHECK-LABEL: func @named_norm
+// CHECK-SAME: (%[[X:.*]]: tensor<4x2x8xbf16>, %[[W:.*]]: tensor<8xf32>
+// CHECK: %[[SS:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<4x2x8xbf16>)
+// CHECK:   arith.extf
+// CHECK:   arith.mulf
+// CHECK:   arith.addf
+// CHECK: %[[N:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[SS]], %[[W]] : tensor<4x2x8xbf16>, tensor<4x2xf32>, tensor<8xf32>)
+// CHECK:   math.rsqrt
+// CHECK:   arith.truncf
+// CHECK-NOT: linalg.generic
+// CHECK: rope.rotate half thd ins(%[[N]]
+func.func @named_norm(%x: tensor<4x2x8xbf16>, %w: tensor<8xf32>, %p: tensor<4xi64>) -> tensor<4x2x8xbf16> {
+  %zero = arith.constant 0.0 : f32
+  %dimf = arith.constant 8.0 : f32
+  %eps = arith.constant 1.0e-6 : f32
+  %ef = tensor.empty() : tensor<4x2x8xf32>
+  %xf = linalg.map ins(%x : tensor<4x2x8xbf16>) outs(%ef : tensor<4x2x8xf32>)
+    (%in: bf16, %o: f32) {
+      %y = arith.extf %in : bf16 to f32
+      linalg.yield %y : f32
+    }
+  %sq = linalg.mul ins(%xf, %xf : tensor<4x2x8xf32>, tensor<4x2x8xf32>) outs(%ef : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  %e2 = tensor.empty() : tensor<4x2xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e2 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %ss = linalg.reduce ins(%sq : tensor<4x2x8xf32>) outs(%z : tensor<4x2xf32>) dimensions = [2]
+    (%in: f32, %acc: f32) {
+      %s = arith.addf %in, %acc : f32
+      linalg.yield %s : f32
+    }
+  %r = linalg.map ins(%ss : tensor<4x2xf32>) outs(%e2 : tensor<4x2xf32>)
+    (%s: f32, %o: f32) {
+      %m = arith.divf %s, %dimf : f32
+      %me = arith.addf %m, %eps : f32
+      %q = math.rsqrt %me : f32
+      linalg.yield %q : f32
+    }
+  %rb = linalg.broadcast ins(%r : tensor<4x2xf32>) outs(%ef : tensor<4x2x8xf32>) dimensions = [2]
+  %xn = linalg.mul ins(%xf, %rb : tensor<4x2x8xf32>, tensor<4x2x8xf32>) outs(%ef : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  %wb = linalg.broadcast ins(%w : tensor<8xf32>) outs(%ef : tensor<4x2x8xf32>) dimensions = [0, 1]
+  %y = linalg.mul ins(%xn, %wb : tensor<4x2x8xf32>, tensor<4x2x8xf32>) outs(%ef : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  %eb = tensor.empty() : tensor<4x2x8xbf16>
+  %n = linalg.map ins(%y : tensor<4x2x8xf32>) outs(%eb : tensor<4x2x8xbf16>)
+    (%in: f32, %o: bf16) {
+      %t = arith.truncf %in : f32 to bf16
+      linalg.yield %t : bf16
+    }
+  %o = tensor.empty() : tensor<4x2x8xbf16>
+  %rot = rope.rotate half thd ins(%n : tensor<4x2x8xbf16>) outs(%o : tensor<4x2x8xbf16>)
+      positions(%p : tensor<4xi64>) freqs(#rope.default<base = 10000.0>)
+  return %rot : tensor<4x2x8xbf16>
+}
+
+// -----
+
+// Consumers of the rope result fuse the same way (a scale, then a
+// downcast: one generic).
+// CHECK-LABEL: func @after_rope
+// CHECK: %[[R:.*]] = rope.rotate
+// CHECK: linalg.generic {{.*}} ins(%[[R]] : tensor<4x2x8xf32>)
+// CHECK:   arith.mulf
+// CHECK:   arith.truncf
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @after_rope(%x: tensor<4x2x8xf32>, %p: tensor<4xi64>) -> tensor<4x2x8xbf16> {
+  %c = arith.constant 0.5 : f32
+  %o = tensor.empty() : tensor<4x2x8xf32>
+  %rot = rope.rotate half thd ins(%x : tensor<4x2x8xf32>) outs(%o : tensor<4x2x8xf32>)
+      positions(%p : tensor<4xi64>) freqs(#rope.default<base = 10000.0>)
+  %s = linalg.map ins(%rot : tensor<4x2x8xf32>) outs(%o : tensor<4x2x8xf32>)
+    (%in: f32, %init: f32) {
+      %m = arith.mulf %in, %c : f32
+      linalg.yield %m : f32
+    }
+  %eb = tensor.empty() : tensor<4x2x8xbf16>
+  %t = linalg.map ins(%s : tensor<4x2x8xf32>) outs(%eb : tensor<4x2x8xbf16>)
+    (%in: f32, %init: bf16) {
+      %y = arith.truncf %in : f32 to bf16
+      linalg.yield %y : bf16
+    }
+  return %t : tensor<4x2x8xbf16>
+}
+
+// -----
+
+// Left as written: a producer with two uses that computes (exp) stays one
+// op, stored once; an op not connected to a rope op (the add); a matmul,
+// a fill and a copy (named ops other passes take as they are).
+// CHECK-LABEL: func @negative
+// CHECK: linalg.matmul
+// CHECK: %[[E:.*]] = linalg.generic
+// CHECK:   math.exp
+// CHECK: linalg.generic {{.*}} ins(%[[E]], %[[E]] :
+// CHECK: rope.rotate
+// CHECK: linalg.copy
+// CHECK: linalg.add
+func.func @negative(%a: tensor<32x8xf32>, %b: tensor<8x8xf32>, %u: tensor<4x4xf32>, %p: tensor<4xi64>) -> (tensor<4x2x8xf32>, tensor<4x2x8xf32>, tensor<4x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e0 = tensor.empty() : tensor<32x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e0 : tensor<32x8xf32>) -> tensor<32x8xf32>
+  %mm = linalg.matmul ins(%a, %b : tensor<32x8xf32>, tensor<8x8xf32>) outs(%f : tensor<32x8xf32>) -> tensor<32x8xf32>
+  %x = tensor.expand_shape %mm [[0, 1], [2]] output_shape [4, 8, 8] : tensor<32x8xf32> into tensor<4x8x8xf32>
+  %xs = tensor.extract_slice %x[0, 0, 0] [4, 2, 8] [1, 1, 1] : tensor<4x8x8xf32> to tensor<4x2x8xf32>
+  %o = tensor.empty() : tensor<4x2x8xf32>
+  %ex = linalg.exp ins(%xs : tensor<4x2x8xf32>) outs(%o : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  %sq = linalg.mul ins(%ex, %ex : tensor<4x2x8xf32>, tensor<4x2x8xf32>) outs(%o : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  %rot = rope.rotate half thd ins(%sq : tensor<4x2x8xf32>) outs(%o : tensor<4x2x8xf32>)
+      positions(%p : tensor<4xi64>) freqs(#rope.default<base = 10000.0>)
+  %cp = linalg.copy ins(%rot : tensor<4x2x8xf32>) outs(%o : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  %add = linalg.add ins(%u, %u : tensor<4x4xf32>, tensor<4x4xf32>) outs(%u : tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %rot, %cp, %add : tensor<4x2x8xf32>, tensor<4x2x8xf32>, tensor<4x4xf32>
+}
+
+// -----
+
+// An upcast also returned: its consumer reads the input (a copy of the
+// upcast fused into it); the returned one stays.
+// CHECK-LABEL: func @upcast_returned
+// CHECK-SAME: (%[[X:.*]]: tensor<4x2x8xbf16>
+// CHECK: %[[UP:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<4x2x8xbf16>) outs(%{{.*}} : tensor<4x2x8xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT:   arith.extf
+// CHECK-NEXT:   linalg.yield
+// CHECK: %[[N:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<4x2x8xbf16>) outs(%{{.*}} : tensor<4x2x8xbf16>)
+// CHECK: rope.rotate half thd ins(%[[N]]
+// CHECK: return %{{.*}}, %[[UP]]
+func.func @upcast_returned(%x: tensor<4x2x8xbf16>, %p: tensor<4xi64>) -> (tensor<4x2x8xbf16>, tensor<4x2x8xf32>) {
+  %c = arith.constant 2.0 : f32
+  %ef = tensor.empty() : tensor<4x2x8xf32>
+  %xf = linalg.map ins(%x : tensor<4x2x8xbf16>) outs(%ef : tensor<4x2x8xf32>)
+    (%in: bf16, %o: f32) {
+      %y = arith.extf %in : bf16 to f32
+      linalg.yield %y : f32
+    }
+  %eb = tensor.empty() : tensor<4x2x8xbf16>
+  %n = linalg.map ins(%xf : tensor<4x2x8xf32>) outs(%eb : tensor<4x2x8xbf16>)
+    (%in: f32, %o: bf16) {
+      %m = arith.mulf %in, %c : f32
+      %t = arith.truncf %m : f32 to bf16
+      linalg.yield %t : bf16
+    }
+  %o = tensor.empty() : tensor<4x2x8xbf16>
+  %rot = rope.rotate half thd ins(%n : tensor<4x2x8xbf16>) outs(%o : tensor<4x2x8xbf16>)
+      positions(%p : tensor<4xi64>) freqs(#rope.default<base = 10000.0>)
+  return %rot, %xf : tensor<4x2x8xbf16>, tensor<4x2x8xf32>
+}
