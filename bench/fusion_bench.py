@@ -6,7 +6,7 @@ inputs, at 16, 512 and 4096 tokens.
 
     fusion_bench.py --rope-run PATH --tmp DIR [--tokens 16,512,4096]
                     [--graphs ...] [--repeat 20] [--rounds 2] [--json OUT]
-                    [--named-norm]
+                    [--named-norm] [--return-rotated-k]
 
 Times are rope-run's per-call minimum over --repeat calls, the best of
 --rounds rounds in which the three variants alternate. Prints per graph and
@@ -43,19 +43,22 @@ def host():
     return "%s, %d CPUs" % (model, os.cpu_count() or 0)
 
 
-def prepare(tmp, graph, T, e, named_norm=False):
-    d = os.path.join(tmp, "%s-%d%s" % (graph, T, "-named" if named_norm else ""))
+def prepare(tmp, graph, T, e, named_norm=False, rotated_k=False):
+    d = os.path.join(tmp, "%s-%d%s%s" % (graph, T, "-named" if named_norm else "",
+                                         "-rk" if rotated_k else ""))
     os.makedirs(d, exist_ok=True)
     P = T + 4096
     ins, _ = g.inputs(graph, T, HQ, HK, D, P, e, off=2048)
     case = os.path.join(d, "case.mlir")
     with open(case, "w") as f:
-        f.write(g.ir(graph, T, HQ, HK, D, P, e, named_norm=named_norm))
+        text = g.ir(graph, T, HQ, HK, D, P, e, named_norm=named_norm)
+        f.write(g.return_rotated_k(text, T, HK, D, e) if rotated_k else text)
     paths = []
     for n, arr in ins:
         paths.append(os.path.join(d, n + ".npy"))
         np.save(paths[-1], arr)
-    outs = [os.path.join(d, "out_%s.npy" % n) for n in g.outputs(graph)]
+    outs = [os.path.join(d, "out_%s.npy" % n)
+            for n in g.outputs(graph) + (("rk",) if rotated_k else ())]
     return case, paths, outs
 
 
@@ -82,18 +85,21 @@ def main():
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--named-norm", action="store_true",
                     help="norms written in named ops (linalg.map/mul/reduce/broadcast)")
+    ap.add_argument("--return-rotated-k", action="store_true",
+                    help="fp8 graphs return the rotated k as well as its quantization")
     ap.add_argument("--json")
     a = ap.parse_args()
     print("# fusion_bench.py: host %s; %s storage, q %d heads, k/v %d heads, "
           "head_dim %d; rope-run default CPU pipeline (threads: OpenMP default)%s"
-          % (host(), a.dtype, HQ, HK, D, "; norms in named ops" if a.named_norm else ""))
+          % (host(), a.dtype, HQ, HK, D, ("; norms in named ops" if a.named_norm else "") +
+             ("; rotated k returned too" if a.return_rotated_k else "")))
     print("%-10s %6s %10s %10s %10s %8s %9s" % ("graph", "tokens", "fused_us", "unfused_us",
                                                "rope_us", "f/rope", "unf/fused"))
     rows = []
     for T in [int(t) for t in a.tokens.split(",")]:
         rope_case = prepare(a.tmp, "rope-only", T, a.dtype)
         for graph in a.graphs.split(","):
-            case = prepare(a.tmp, graph, T, a.dtype, a.named_norm)
+            case = prepare(a.tmp, graph, T, a.dtype, a.named_norm, a.return_rotated_k)
             best = {"fused": float("inf"), "unfused": float("inf"), "rope": float("inf")}
             for _ in range(a.rounds):
                 best["fused"] = min(best["fused"], time_us(a.rope_run, *case, "", a.repeat))

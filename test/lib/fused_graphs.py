@@ -416,14 +416,30 @@ def dps_copy(text):
                   rewrite, text)
 
 
+def return_rotated_k(text, T, HK, D, e):
+    """`text` with the rotated k returned as well as quantized (attention
+    reads it at full precision while the cache keeps fp8): a rope result
+    with two users."""
+    ty = "tensor<%dx%dx%dx%s>" % (T, HK, D, e)
+    text = re.sub(r"(\n  return [^:\n]*) : ([^\n]*)\n}", lambda m: "%s, %%rk : %s, %s\n}" % (
+        m.group(1), m.group(2), ty), text)
+    return re.sub(r"(func\.func @main\(.*\) -> \()(.*)(\) \{)",
+                  lambda m: m.group(1) + m.group(2) + ", " + ty + m.group(3), text)
+
+
 def rmsnorm(x, w):
     return x / np.sqrt((x * x).mean(-1, keepdims=True) + EPS) * w
 
 
-def references(graph, ins, e, HQ, HK, D, off, pairing="half"):
+def references(graph, ins, e, HQ, HK, D, off, pairing="half", rotated_k=False):
     """Each output's float64 reference and its kind: ('float', array),
     ('fp8', values before rounding), ('cache', untouched cache, rows, kind,
-    reference rows)."""
+    reference rows); with rotated_k, the rotated k last (return_rotated_k)."""
+    res, rk = _references(graph, ins, e, HQ, HK, D, off, pairing)
+    return res + [("float", rk)] if rotated_k else res
+
+
+def _references(graph, ins, e, HQ, HK, D, off, pairing):
     a = dict(ins)
     f = lambda n: from_storage(a[n], e)
     pos = a["pos"]
@@ -443,16 +459,16 @@ def references(graph, ins, e, HQ, HK, D, off, pairing="half"):
     T = q.shape[0]
     rows = slice(off, off + T)
     if graph in ("rope-only", "qk-norm"):
-        return [("float", rq), ("float", rk)]
+        return [("float", rq), ("float", rk)], rk
     if graph == "paged":
         slots = off + np.arange(T)
         blocks, within = a["table"][slots // BLOCK], slots % BLOCK
         return [("float", rq), ("paged", a["kc"], (blocks, within), "float", rk),
-                ("paged", a["vc"], (blocks, within), "exact", a["v"])]
+                ("paged", a["vc"], (blocks, within), "exact", a["v"])], rk
     if graph in ("kv-cache", "qkv-split"):
         return [("float", rq), ("cache", a["kc"], rows, "float", rk),
                 ("cache", a["vc"], rows, "exact", a["qkv"][:, (HQ + HK) * D:].reshape(T, HK, D)
-                 if graph == "qkv-split" else a["v"])]
+                 if graph == "qkv-split" else a["v"])], rk
     s = float(a["scales"][0])
     if e == "bf16":
         rq, rk = to_storage_round(rq, e), to_storage_round(rk, e)
@@ -460,11 +476,11 @@ def references(graph, ins, e, HQ, HK, D, off, pairing="half"):
         slots = off + np.arange(T)
         blocks, within = a["table"][slots // BLOCK], slots % BLOCK
         return [("fp8", rq / s), ("paged", a["kc"], (blocks, within), "fp8", rk / s),
-                ("paged", a["vc"], (blocks, within), "fp8", v / s)]
+                ("paged", a["vc"], (blocks, within), "fp8", v / s)], rk
     res = [("fp8", rq / s), ("cache", a["kc"], rows, "fp8", rk / s)]
     if graph == "chain":
         res.append(("cache", a["vc"], rows, "fp8", v / s))
-    return res
+    return res, rk
 
 
 def to_storage_round(x64, e):

@@ -49,12 +49,15 @@ def check_fp8(codes, values, fmt, what):
     return None
 
 
-def compare(graph, outs, ins, dtype, fmt, off, pairing="half"):
+def compare(graph, outs, ins, dtype, fmt, off, pairing="half", rotated_k=False):
     """Errors (empty when all hold) of the outputs `outs` (in
-    fused_graphs.outputs order; caches as updated) of `graph` on `ins`."""
+    fused_graphs.outputs order, then the rotated k with rotated_k; caches
+    as updated) of `graph` on `ins`."""
     errors = []
-    for got, out, ref in zip(outs, g.outputs(graph),
-                             g.references(graph, ins, dtype, HQ, HK, D, off, pairing)):
+    names = g.outputs(graph) + (("rk",) if rotated_k else ())
+    for got, out, ref in zip(outs, names,
+                             g.references(graph, ins, dtype, HQ, HK, D, off, pairing,
+                                          rotated_k)):
         if ref[0] == "float":
             errors.append(check_float(got, ref[1], dtype, out))
         elif ref[0] == "fp8":
@@ -118,6 +121,8 @@ def main():
                     help="the norm's row sums as tensor<T x H x 1> read at (t, h, 0)")
     ap.add_argument("--named-norm", action="store_true",
                     help="the norm in named ops (linalg.map/mul/reduce/broadcast)")
+    ap.add_argument("--return-rotated-k", action="store_true",
+                    help="the rotated k returned as well as quantized (fp8 graphs)")
     ap.add_argument("--scale-operand", action="store_true",
                     help="the fp8 scale as a tensor<1xf32> operand read at (0)")
     ap.add_argument("--dps-copy", action="store_true",
@@ -134,6 +139,8 @@ def main():
     ap.add_argument("options", nargs="?", default="")
     a = ap.parse_args()
     text = g.ir(a.graph, T, HQ, HK, D, P, a.dtype, a.fmt, named_norm=a.named_norm)
+    if a.return_rotated_k:
+        text = g.return_rotated_k(text, T, HK, D, a.dtype)
     if a.dynamic:
         text = g.dynamic_tokens(text, T)
     if a.interleaved:
@@ -154,6 +161,7 @@ def main():
                             ("-interleaved" if a.interleaved else "") +
                             ("-torch-pow" if a.torch_pow else "") +
                             ("-named-norm" if a.named_norm else "") +
+                            ("-return-rk" if a.return_rotated_k else "") +
                             ("-keepdim" if a.keepdim else "") +
                             ("-scale-operand" if a.scale_operand else "") +
                             ("-dps-copy" if a.dps_copy else "") +
@@ -177,7 +185,8 @@ def main():
     in_paths = [os.path.join(tmp, n + ".npy") for n, _ in ins]
     for p, (_, arr) in zip(in_paths, ins):
         np.save(p, arr)
-    out_paths = [os.path.join(tmp, "out_" + n + ".npy") for n in g.outputs(a.graph)]
+    out_paths = [os.path.join(tmp, "out_" + n + ".npy") for n in
+                 g.outputs(a.graph) + (("rk",) if a.return_rotated_k else ())]
     cmd = [a.rope_run, case, "-i", ",".join(in_paths), "-o", ",".join(out_paths)]
     if a.options:
         cmd.append("--cpu-pipeline-options=" + a.options)
@@ -193,7 +202,7 @@ def main():
         print("FAIL %s: rope-run exited %d: %s" % (name, proc.returncode, proc.stderr.strip()[:2000]))
         return 1
     errors = compare(a.graph, [np.load(p) for p in out_paths], ins, a.dtype, a.fmt, off,
-                     "interleaved" if a.interleaved else "half")
+                     "interleaved" if a.interleaved else "half", a.return_rotated_k)
     if errors:
         print("FAIL %s: %s" % (name, "; ".join(errors)))
         return 1

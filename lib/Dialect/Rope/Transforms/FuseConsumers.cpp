@@ -1,8 +1,8 @@
 //===- FuseConsumers.cpp - rope-fuse-consumers pass -----------------------===//
 //
 // An elementwise op after a rope op (fp8 quantization) joins the rope op's
-// token loop (upstream tileAndFuseConsumer), and the rope result it alone
-// read is no longer written whole.
+// token loop (upstream tileAndFuseConsumer), and a rope result nothing else
+// reads is no longer written whole.
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,23 +38,27 @@ SetVector<Value> usedValues(Operation *op) {
   return values;
 }
 
-/// The elementwise linalg op that alone reads `result`; else null.
+/// An elementwise linalg op that reads `result` once (at the same
+/// element); else null. Other users keep reading the loop's result (the
+/// rotated k returned as well as quantized into a cache).
 linalg::LinalgOp fusableConsumer(OpResult result) {
-  if (!result.hasOneUse())
-    return {};
-  OpOperand &use = *result.use_begin();
-  auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
-  if (!consumer || !consumer.hasPureTensorSemantics() ||
-      consumer.getNumLoops() != consumer.getNumParallelLoops() ||
-      consumer->getNumResults() != 1 ||
-      !llvm::all_of(consumer.getIndexingMapsArray(),
-                    [](AffineMap map) { return map.isProjectedPermutation(); }) ||
-      !consumer.getMatchingIndexingMap(&use).isIdentity() ||
-      !consumer.getIndexingMapMatchingResult(consumer->getResult(0))
-           .isIdentity() ||
-      consumer.isDpsInit(&use))
-    return {};
-  return consumer;
+  for (OpOperand &use : result.getUses()) {
+    auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    if (!consumer || !consumer.hasPureTensorSemantics() ||
+        consumer.getNumLoops() != consumer.getNumParallelLoops() ||
+        consumer->getNumResults() != 1 ||
+        !llvm::all_of(
+            consumer.getIndexingMapsArray(),
+            [](AffineMap map) { return map.isProjectedPermutation(); }) ||
+        !consumer.getMatchingIndexingMap(&use).isIdentity() ||
+        !consumer.getIndexingMapMatchingResult(consumer->getResult(0))
+             .isIdentity() ||
+        consumer.isDpsInit(&use) ||
+        llvm::count(consumer->getOperands(), result) != 1)
+      continue;
+    return consumer;
+  }
+  return {};
 }
 
 /// The tile of loop result `index` is now read in the loop only: the rope

@@ -16,9 +16,11 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::rope {
 #define GEN_PASS_DEF_ROPEFUSEINTOROTATIONPASS
@@ -49,21 +51,43 @@ void readShapesFromDestination(RewriterBase &rewriter,
 /// Upstream's elementwise fusion of `operand`'s producer into its owner,
 /// one of the two the rotation: the fused op, placed at the owner, keeps the
 /// rotation's configuration (upstream builds a new generic without it) and
-/// replaces the owner; the producer goes once nothing else reads it.
+/// replaces the owner and the producer.
 LogicalResult fuseWithRotation(RewriterBase &rewriter, OpOperand *operand,
                                linalg::GenericOp rotation) {
   Operation *consumer = operand->getOwner();
   Operation *producer = operand->get().getDefiningOp();
   readShapesFromDestination(rewriter, rotation);
+  // A producer read elsewhere too (the rotated k also returned) is replaced
+  // by the fused op, which then comes where the producer is: what else the
+  // consumer reads moves before it (pure ops only, all or nothing).
+  bool readElsewhere = llvm::any_of(producer->getUsers(), [&](Operation *op) {
+    return op != consumer;
+  });
+  if (readElsewhere) {
+    SmallVector<Value> others;
+    for (Value v : consumer->getOperands())
+      if (v.getDefiningOp() != producer)
+        others.push_back(v);
+    DominanceInfo dominance;
+    if (failed(moveValueDefinitions(rewriter, others, producer, dominance)))
+      return failure();
+  }
   rewriter.setInsertionPoint(consumer);
   FailureOr<linalg::ElementwiseOpFusionResult> fused =
       linalg::fuseElementwiseOps(rewriter, operand);
   if (failed(fused))
     return failure();
+  if (readElsewhere)
+    rewriter.moveOpAfter(fused->fusedOp, producer);
   LoweringAttr::set(fused->fusedOp, LoweringAttr::of(rotation));
   for (OpResult result : consumer->getResults())
     rewriter.replaceAllUsesWith(result, fused->replacements.lookup(result));
   rewriter.eraseOp(consumer);
+  // A producer read elsewhere too (the rotated k also returned) is one of
+  // the fused op's results: computed once, not again by the producer.
+  for (OpResult result : producer->getResults())
+    if (Value kept = fused->replacements.lookup(result))
+      rewriter.replaceAllUsesWith(result, kept);
   if (producer->use_empty())
     rewriter.eraseOp(producer);
   return success();

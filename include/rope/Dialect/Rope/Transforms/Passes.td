@@ -307,15 +307,17 @@ def RopeTileAndFusePass : Pass<"rope-tile-and-fuse"> {
 def RopeFuseConsumersPass : Pass<"rope-fuse-consumers"> {
   let summary = "Fuse elementwise consumers of a rope op's results into its token loop";
   let description = [{
-    After `rope-tile-and-fuse`, an elementwise linalg op that is the only
-    user of a result of the rope op's token loop (fp8 quantization after
-    rope: `clamp(x / scale)` and `arith.truncf` to `f8E4M3FN`) is tiled into
-    that loop (upstream `tileAndFuseConsumer`, `role = fused`). The rope
-    result, now read only in the tile, is no longer written whole: the
-    rope tile writes a tile-sized tensor instead, which
+    After `rope-tile-and-fuse`, an elementwise linalg op that reads a
+    result of the rope op's token loop (fp8 quantization after rope:
+    `clamp(x / scale)` and `arith.truncf` to `f8E4M3FN`) is tiled into that
+    loop (upstream `tileAndFuseConsumer`, `role = fused`). A rope result
+    that nothing else reads, now read only in the tile, is no longer
+    written whole: the rope tile writes a tile-sized tensor instead, which
     `rope-fuse-into-rotation` then folds away by computing the consumer in
-    the rotation's body. Consumers whose other operands are defined after
-    the loop, or that read a result another op also reads, stay outside.
+    the rotation's body. A result other ops also read (the rotated k
+    returned as well as quantized into a cache) stays a result of the
+    loop, written by the same tile. Consumers whose other operands are
+    defined after the loop stay outside.
 
     ```mlir
     %r = scf.forall (%t) ... shared_outs(%o = %e) { ... rope.apply ... }
