@@ -1,4 +1,5 @@
 // RUN: rope-opt %s -rope-decompose-rotate -canonicalize -rope-tile-and-fuse="token-tile=16 min-tiles=1 fuse-neighbours=1" -rope-fuse-consumers -canonicalize -cse -split-input-file | FileCheck %s
+// RUN: rope-opt %s -rope-decompose-rotate -canonicalize -rope-tile-and-fuse="token-tile=16 min-tiles=1 fuse-neighbours=1" -rope-fuse-consumers -canonicalize -convert-rope-to-linalg -canonicalize -cse -rope-fuse-into-rotation -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=ROT
 
 // The only user of the rope result: tiled into the token loop, which
 // yields the quantized values and no longer the rotated ones.
@@ -33,6 +34,17 @@ func.func @sole_consumer(%k: tensor<64x2x8xf32>, %p: tensor<64xi64>, %s: f32) ->
 // CHECK:   linalg.generic {{.*}}rope.lowering = #rope.lowering<role = fused>
 // CHECK-NOT: linalg.generic
 // CHECK: return %[[L]]#1, %[[L]]#0
+// Then rope-fuse-into-rotation computes both in one generic, the rotation
+// once (not again for the quantization).
+// ROT-LABEL: func @also_returned
+// ROT: scf.forall
+// ROT: linalg.generic {{.*}}outs({{.*}} : tensor<16x4xf32>, tensor<16x4xf32>)
+// ROT-NOT: linalg.generic
+// ROT: %[[G:.*]]:2 = linalg.generic {{.*}} outs({{.*}} : tensor<16x2x2x4xf32>, tensor<16x2x2x4xf8E4M3FN>)
+// ROT-NOT: linalg.generic
+// ROT: tensor.collapse_shape %[[G]]#0
+// ROT: tensor.collapse_shape %[[G]]#1
+// ROT: return
 func.func @also_returned(%k: tensor<64x2x8xf32>, %p: tensor<64xi64>, %s: f32) -> (tensor<64x2x8xf8E4M3FN>, tensor<64x2x8xf32>) {
   %e = tensor.empty() : tensor<64x2x8xf32>
   %r = rope.rotate half thd ins(%k : tensor<64x2x8xf32>) outs(%e : tensor<64x2x8xf32>)

@@ -489,7 +489,11 @@ def RopeFuseIntoRotationPass : Pass<"rope-fuse-into-rotation"> {
     into the rotation generic (upstream's elementwise fusion, controlled to
     these two roles), so the normalized values are computed where they are
     rotated and no intermediate is written. Reductions (the norm's row sums)
-    stay separate: they are small.
+    stay separate: they are small. A fused consumer of the rotation (fp8
+    quantization) is computed in the rotation's body the same way; when
+    the rotated values are also read elsewhere (the rotated k returned as
+    well as quantized), the fused generic writes them as a second result,
+    so the rotation is computed once.
 
     ```mlir
     %n = linalg.generic {... role = fused} ins(%x, %rms ...)   // x * rsqrt(..)
