@@ -4,6 +4,7 @@
 
 #include "BufferRoots.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -252,12 +253,16 @@ bool loopTouches(Operation *loop, Value root, Operation *except,
 /// does not write.
 FailureOr<SmallVector<Operation *>> sliceOf(Value value, scf::ForOp rows,
                                             scf::ForallOp tile) {
+  BackwardSliceOptions options;
+  options.inclusive = true;
+  options.omitBlockArguments = true;
+  options.filter = [&](Operation *op) {
+    return op->getBlock() == rows.getBody();
+  };
   llvm::SetVector<Operation *> slice;
-  SmallVector<Value> work{value};
-  while (!work.empty()) {
-    Operation *def = work.pop_back_val().getDefiningOp();
-    if (!def || def->getBlock() != rows.getBody() || slice.contains(def))
-      continue;
+  if (failed(getBackwardSlice(value, &slice, options)))
+    return failure();
+  for (Operation *def : slice) {
     if (def->getNumRegions())
       return failure();
     if (!isMemoryEffectFree(def)) {
@@ -271,8 +276,6 @@ FailureOr<SmallVector<Operation *>> sliceOf(Value value, scf::ForOp rows,
       if (operand.getParentBlock() != rows.getBody() &&
           tile->isAncestor(operand.getParentRegion()->getParentOp()))
         return failure();
-    slice.insert(def);
-    llvm::append_range(work, def->getOperands());
   }
   SmallVector<Operation *> ordered = slice.takeVector();
   llvm::sort(ordered,

@@ -11,6 +11,7 @@
 
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Index/IR/IndexDialect.h"
@@ -186,18 +187,15 @@ Block::iterator pointAfter(Block *block, ArrayRef<Value> values) {
 LogicalResult sliceIn(Block *block, ArrayRef<Value> values,
                       SmallVectorImpl<Operation *> &ops,
                       llvm::SetVector<Value> &outside) {
-  llvm::SetVector<Operation *> seen;
-  SmallVector<Value> work(values);
-  while (!work.empty()) {
-    Value v = work.pop_back_val();
-    Operation *def = v.getDefiningOp();
-    if (!def || def->getBlock() != block) {
-      if (!(isa<BlockArgument>(v) && cast<BlockArgument>(v).getOwner() == block))
-        outside.insert(v);
-      continue;
-    }
-    if (seen.contains(def))
-      continue;
+  BackwardSliceOptions options;
+  options.inclusive = true;
+  options.omitBlockArguments = true;
+  options.filter = [&](Operation *op) { return op->getBlock() == block; };
+  llvm::SetVector<Operation *> slice;
+  for (Value v : values)
+    if (failed(getBackwardSlice(v, &slice, options)))
+      return failure();
+  for (Operation *def : slice) {
     // Scalar index arithmetic and reads only: nothing costly is repeated
     // (arith on tensors is elementwise work).
     bool scalar = llvm::all_of(def->getResultTypes(), [](Type t) {
@@ -212,10 +210,21 @@ LogicalResult sliceIn(Block *block, ArrayRef<Value> values,
     if (def->getNumRegions() || !cheap ||
         !(isMemoryEffectFree(def) || isa<tensor::ExtractOp>(def)))
       return failure();
-    seen.insert(def);
-    llvm::append_range(work, def->getOperands());
   }
-  ops.assign(seen.begin(), seen.end());
+  // What the slice reads from outside the block.
+  auto addOutside = [&](Value v) {
+    if (slice.contains(v.getDefiningOp()))
+      return;
+    auto arg = dyn_cast<BlockArgument>(v);
+    if (!arg || arg.getOwner() != block)
+      outside.insert(v);
+  };
+  for (Value v : values)
+    addOutside(v);
+  for (Operation *def : slice)
+    for (Value operand : def->getOperands())
+      addOutside(operand);
+  ops.assign(slice.begin(), slice.end());
   llvm::sort(ops, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   return success();
 }
