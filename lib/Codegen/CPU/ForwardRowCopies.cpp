@@ -211,41 +211,18 @@ LogicalResult collectRows(Value view, RowAccess access,
   return success();
 }
 
-/// Whether `op` reads or writes memory rooted at `root` (unknown effects
-/// count as both).
-bool touches(Operation *op, Value root, bool writesOnly) {
-  auto iface = dyn_cast<MemoryEffectOpInterface>(op);
-  if (!iface)
-    return !op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() &&
-           !(op->hasTrait<OpTrait::IsTerminator>() && op->getNumOperands() == 0);
-  SmallVector<MemoryEffects::EffectInstance> effects;
-  iface.getEffects(effects);
-  for (const MemoryEffects::EffectInstance &e : effects) {
-    bool write = isa<MemoryEffects::Write, MemoryEffects::Free>(e.getEffect());
-    if (writesOnly && !write && !isa<MemoryEffects::Allocate>(e.getEffect()))
-      continue;
-    if (isa<MemoryEffects::Allocate>(e.getEffect()) && e.getValue() &&
-        llvm::is_contained(op->getResults(), e.getValue()))
-      continue;
-    Value v = e.getValue();
-    if (!v || !isa<BaseMemRefType>(v.getType()) || rope::rootBuffer(v) == root)
-      return true;
-  }
-  return false;
-}
-
 /// Whether anything in `loop` but `except` accesses `root` (writes only
-/// with `writesOnly`).
+/// with `writesOnly`); accesses that cannot be placed count.
 bool loopTouches(Operation *loop, Value root, Operation *except,
                  bool writesOnly) {
-  return loop
-      ->walk([&](Operation *op) {
-        if (op == loop || op == except)
-          return WalkResult::advance();
-        return touches(op, root, writesOnly) ? WalkResult::interrupt()
-                                             : WalkResult::advance();
-      })
-      .wasInterrupted();
+  FailureOr<SmallVector<rope::MemoryAccess>> accesses =
+      rope::memoryAccessesIn(loop);
+  if (failed(accesses))
+    return true;
+  return llvm::any_of(*accesses, [&](const rope::MemoryAccess &a) {
+    return a.op != except && (a.write || !writesOnly) &&
+           rope::rootBuffer(a.memref) == root;
+  });
 }
 
 /// The ops of `rows`'s body that `value` depends on, in order, if they can

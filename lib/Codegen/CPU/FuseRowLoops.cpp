@@ -55,45 +55,23 @@ bool isTracedChain(Value memref, Value root) {
 }
 
 FailureOr<Accesses> accessesOf(scf::ForallOp loop) {
-  Accesses a;
-  WalkResult result = loop.getBody()->walk([&](Operation *op) {
-    // Ops with regions (loops) are seen through their nested ops; an op
-    // that states its own effects (linalg on buffers) is taken at its word.
-    auto iface = dyn_cast<MemoryEffectOpInterface>(op);
-    if (!iface) {
-      bool nothing = op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
-                     (op->hasTrait<OpTrait::IsTerminator>() &&
-                      op->getNumOperands() == 0);
-      return nothing ? WalkResult::advance() : WalkResult::interrupt();
-    }
-    SmallVector<MemoryEffects::EffectInstance> effects;
-    iface.getEffects(effects);
-    for (const MemoryEffects::EffectInstance &e : effects) {
-      Value v = e.getValue();
-      if (!v)
-        return isa<MemoryEffects::Allocate, MemoryEffects::Free>(
-                   e.getEffect())
-                   ? WalkResult::advance()
-                   : WalkResult::interrupt();
-      // Memory reached otherwise (a pointer) is not traced.
-      if (!isa<BaseMemRefType>(v.getType()))
-        return WalkResult::interrupt();
-      bool write = isa<MemoryEffects::Write, MemoryEffects::Free>(e.getEffect());
-      if (!write && !isa<MemoryEffects::Read>(e.getEffect()))
-        continue; // allocation of a loop-local buffer
-      Value root = rope::rootBuffer(v);
-      // Globals (constant tables) are read through get_global ops that
-      // alias one another: read-only use only.
-      bool readGlobal = !write && root.getDefiningOp<memref::GetGlobalOp>();
-      if ((!readGlobal && !isTracedRoot(root)) || !isTracedChain(v, root))
-        return WalkResult::interrupt();
-      (write ? a.written : a.read).insert(root);
-      a.uses.push_back({v, write});
-    }
-    return WalkResult::advance();
-  });
-  if (result.wasInterrupted())
+  FailureOr<SmallVector<rope::MemoryAccess>> accesses =
+      rope::memoryAccessesIn(loop);
+  if (failed(accesses))
     return failure();
+  Accesses a;
+  for (const rope::MemoryAccess &access : *accesses) {
+    Value root = rope::rootBuffer(access.memref);
+    // Globals (constant tables) are read through get_global ops that
+    // alias one another: read-only use only.
+    bool readGlobal =
+        !access.write && root.getDefiningOp<memref::GetGlobalOp>();
+    if ((!readGlobal && !isTracedRoot(root)) ||
+        !isTracedChain(access.memref, root))
+      return failure();
+    (access.write ? a.written : a.read).insert(root);
+    a.uses.push_back({access.memref, access.write});
+  }
   return a;
 }
 
