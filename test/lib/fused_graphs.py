@@ -8,6 +8,9 @@ benchmark (bench/fusion_bench.py).
              caches at rows [off, off + T) with tensor.insert_slice
   fp8        rope on q and k, then x / scale clamped and truncated to fp8;
              k's bytes written into an i8 cache
+  fp8-token  the same with a dynamic scale per token: the largest |x| of
+             the token's rotated q (and k) over the fp8 maximum; the
+             scales returned
   qkv-split  q, k, v as views of a fused QKV projection output; rope on q
              and k; k and v written into caches
   chain      QK-norm, rope, fp8 quantization, cache write (k and v as fp8
@@ -26,7 +29,8 @@ import numpy as np
 
 from npy_util import from_storage, to_storage
 
-GRAPHS = ("qk-norm", "kv-cache", "fp8", "qkv-split", "chain", "paged", "paged-fp8", "rope-only")
+GRAPHS = ("qk-norm", "kv-cache", "fp8", "fp8-token", "qkv-split", "chain", "paged", "paged-fp8",
+          "rope-only")
 BLOCK = 16
 BASE = 500000.0
 EPS = 1e-6
@@ -35,6 +39,7 @@ FP8 = {"f8E4M3FN": 448.0, "f8E5M2": 57344.0}
 MAPS = """#id3 = affine_map<(t, h, d) -> (t, h, d)>
 #row = affine_map<(t, h, d) -> (t, h)>
 #dim = affine_map<(t, h, d) -> (d)>
+#tok = affine_map<(t, h, d) -> (t)>
 """
 
 
@@ -154,6 +159,51 @@ def _quant(out, x, T, H, D, e, fmt, as_bytes):
            ext=_ext(e, "x"))
 
 
+def _token_scale(out, x, T, H, D, e):
+    """Per token: max |x| over heads and head_dim, over the format's
+    largest value (%hi), at least %tiny."""
+    return """  %ea_{out} = tensor.empty() : tensor<{T}xf32>
+  %za_{out} = linalg.fill ins(%zero : f32) outs(%ea_{out} : tensor<{T}xf32>) -> tensor<{T}xf32>
+  %am_{out} = linalg.generic {{indexing_maps = [#id3, #tok], iterator_types = ["parallel", "reduction", "reduction"]}}
+      ins(%{x} : tensor<{T}x{H}x{D}x{e}>) outs(%za_{out} : tensor<{T}xf32>) {{
+  ^bb0(%x: {e}, %acc: f32):
+    %xf = {ext}
+    %a = math.absf %xf : f32
+    %m = arith.maximumf %acc, %a : f32
+    linalg.yield %m : f32
+  }} -> tensor<{T}xf32>
+  %es_{out} = tensor.empty() : tensor<{T}xf32>
+  %{out} = linalg.generic {{indexing_maps = [affine_map<(t) -> (t)>, affine_map<(t) -> (t)>], iterator_types = ["parallel"]}}
+      ins(%am_{out} : tensor<{T}xf32>) outs(%es_{out} : tensor<{T}xf32>) {{
+  ^bb0(%a: f32, %o: f32):
+    %d = arith.divf %a, %hi : f32
+    %s = arith.maximumf %d, %tiny : f32
+    linalg.yield %s : f32
+  }} -> tensor<{T}xf32>
+""".format(out=out, x=x, T=T, H=H, D=D, e=e, ext=_ext(e, "x"))
+
+
+def _token_quant(out, x, sc, T, H, D, e, fmt, as_bytes):
+    """x / its token's scale clamped to the format's range, truncated to fmt
+    (as i8 bits with as_bytes)."""
+    t = "i8" if as_bytes else fmt
+    last = ("    %b = arith.bitcast %f : {f} to i8\n    linalg.yield %b : i8"
+            if as_bytes else "    linalg.yield %f : {f}").format(f=fmt)
+    return """  %e8_{out} = tensor.empty() : tensor<{T}x{H}x{D}x{t}>
+  %{out} = linalg.generic {{indexing_maps = [#id3, #tok, #id3], iterator_types = ["parallel", "parallel", "parallel"]}}
+      ins(%{x}, %{sc} : tensor<{T}x{H}x{D}x{e}>, tensor<{T}xf32>) outs(%e8_{out} : tensor<{T}x{H}x{D}x{t}>) {{
+  ^bb0(%x: {e}, %s: f32, %o: {t}):
+    %xf = {ext}
+    %d = arith.divf %xf, %s : f32
+    %c = arith.maximumf %d, %lo : f32
+    %c2 = arith.minimumf %c, %hi : f32
+    %f = arith.truncf %c2 : f32 to {fmt}
+{last}
+  }} -> tensor<{T}x{H}x{D}x{t}>
+""".format(out=out, x=x, sc=sc, T=T, H=H, D=D, e=e, t=t, fmt=fmt, last=last,
+           ext=_ext(e, "x"))
+
+
 def _insert(out, x, cache, T, P, H, D, t):
     return ("  %{out} = tensor.insert_slice %{x} into %{c}[%off, 0, 0] [{T}, {H}, {D}] [1, 1, 1]"
             " : tensor<{T}x{H}x{D}x{t}> into tensor<{P}x{H}x{D}x{t}>\n").format(
@@ -232,6 +282,18 @@ def ir(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN", named_norm=False):
                 _quant("k8", "rk", T, HK, D, e, fmt, True) +
                 _insert("kc2", "k8", "kc", T, P, HK, D, "i8"))
         rets = ("%q8, %kc2", "tensor<%dx%dx%dx%s>, %s" % (T, HQ, D, fmt, cache8))
+    elif graph == "fp8-token":
+        args = "%%q: %s, %%k: %s, %s, %%kc: %s, %%offs: tensor<1xi64>" % (q, k, pos, cache8)
+        top = ("  %%lo = arith.constant -%r : f32\n  %%hi = arith.constant %r : f32\n"
+               "  %%tiny = arith.constant 1.0e-12 : f32\n" % (FP8[fmt], FP8[fmt]))
+        body = (consts + offset + top + _rope("rq", "q", T, HQ, D, e) +
+                _rope("rk", "k", T, HK, D, e) +
+                _token_scale("sq", "rq", T, HQ, D, e) + _token_scale("sk", "rk", T, HK, D, e) +
+                _token_quant("q8", "rq", "sq", T, HQ, D, e, fmt, False) +
+                _token_quant("k8", "rk", "sk", T, HK, D, e, fmt, True) +
+                _insert("kc2", "k8", "kc", T, P, HK, D, "i8"))
+        rets = ("%q8, %sq, %kc2, %sk", "tensor<%dx%dx%dx%s>, tensor<%dxf32>, %s, tensor<%dxf32>" % (
+            T, HQ, D, fmt, T, cache8, T))
     elif graph == "chain":
         args = ("%%q: %s, %%k: %s, %%v: %s, %%wq: tensor<%dxf32>, %%wk: tensor<%dxf32>, %s, "
                 "%%scales: tensor<1xf32>, %%kc: %s, %%vc: %s, %%offs: tensor<1xi64>") % (
@@ -329,6 +391,9 @@ def inputs(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN", seed=5, off=None):
     if graph == "fp8":
         return [("q", act(HQ)), ("k", act(HK)), ("pos", pos), ("scales", scale),
                 ("kc", cache8()), ("offs", offs)], off
+    if graph == "fp8-token":
+        return [("q", act(HQ)), ("k", act(HK)), ("pos", pos), ("kc", cache8()),
+                ("offs", offs)], off
     if graph == "chain":
         scale = np.array([4.0 / FP8[fmt]], np.float32)
         return [("q", act(HQ)), ("k", act(HK)), ("v", act(HK)), ("wq", w()), ("wk", w()),
@@ -340,7 +405,8 @@ def inputs(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN", seed=5, off=None):
 def outputs(graph):
     return {"rope-only": ("rq", "rk"), "qk-norm": ("rq", "rk"),
             "kv-cache": ("rq", "kc2", "vc2"), "qkv-split": ("rq", "kc2", "vc2"),
-            "fp8": ("q8", "kc2"), "chain": ("q8", "kc2", "vc2"),
+            "fp8": ("q8", "kc2"), "fp8-token": ("q8", "sq", "kc2", "sk"),
+            "chain": ("q8", "kc2", "vc2"),
             "paged": ("rq", "kc2", "vc2"), "paged-fp8": ("q8", "kc2", "vc2")}[graph]
 
 
@@ -431,15 +497,16 @@ def rmsnorm(x, w):
     return x / np.sqrt((x * x).mean(-1, keepdims=True) + EPS) * w
 
 
-def references(graph, ins, e, HQ, HK, D, off, pairing="half", rotated_k=False):
+def references(graph, ins, e, HQ, HK, D, off, pairing="half", rotated_k=False,
+               fmt="f8E4M3FN"):
     """Each output's float64 reference and its kind: ('float', array),
     ('fp8', values before rounding), ('cache', untouched cache, rows, kind,
     reference rows); with rotated_k, the rotated k last (return_rotated_k)."""
-    res, rk = _references(graph, ins, e, HQ, HK, D, off, pairing)
+    res, rk = _references(graph, ins, e, HQ, HK, D, off, pairing, fmt)
     return res + [("float", rk)] if rotated_k else res
 
 
-def _references(graph, ins, e, HQ, HK, D, off, pairing):
+def _references(graph, ins, e, HQ, HK, D, off, pairing, fmt):
     a = dict(ins)
     f = lambda n: from_storage(a[n], e)
     pos = a["pos"]
@@ -469,9 +536,17 @@ def _references(graph, ins, e, HQ, HK, D, off, pairing):
         return [("float", rq), ("cache", a["kc"], rows, "float", rk),
                 ("cache", a["vc"], rows, "exact", a["qkv"][:, (HQ + HK) * D:].reshape(T, HK, D)
                  if graph == "qkv-split" else a["v"])], rk
-    s = float(a["scales"][0])
     if e == "bf16":
         rq, rk = to_storage_round(rq, e), to_storage_round(rk, e)
+    if graph == "fp8-token":
+        top = FP8[fmt]
+        # f32 division of f32 operands, correctly rounded through float64.
+        scale = lambda x: np.maximum(
+            (np.abs(x).max(axis=(1, 2)) / top).astype(np.float32), np.float32(1e-12)).astype(np.float64)
+        sq, sk = scale(rq), scale(rk)
+        return [("fp8", rq / sq[:, None, None]), ("f32", sq),
+                ("cache", a["kc"], rows, "fp8", rk / sk[:, None, None]), ("f32", sk)], rk
+    s = float(a["scales"][0])
     if graph == "paged-fp8":
         slots = off + np.arange(T)
         blocks, within = a["table"][slots // BLOCK], slots % BLOCK

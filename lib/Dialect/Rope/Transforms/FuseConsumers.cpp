@@ -10,9 +10,11 @@
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -38,35 +40,67 @@ SetVector<Value> usedValues(Operation *op) {
   return values;
 }
 
-/// An elementwise linalg op that reads `result` once (at the same
-/// element); else null. Other users keep reading the loop's result (the
-/// rotated k returned as well as quantized into a cache).
-linalg::LinalgOp fusableConsumer(OpResult result) {
+/// Whether each tile of loop result `result` spans dimension `dim` whole
+/// (static extent, offset 0), so that a reduction over it is complete in
+/// the tile.
+bool tileSpans(OpResult result, unsigned dim) {
+  auto loop = cast<scf::ForallOp>(result.getOwner());
+  auto type = cast<RankedTensorType>(result.getType());
+  if (type.isDynamicDim(dim))
+    return false;
+  BlockArgument out = loop.getRegionIterArgs()[result.getResultNumber()];
+  for (Operation *user : out.getUsers()) {
+    auto insert = dyn_cast<tensor::ParallelInsertSliceOp>(user);
+    if (!insert)
+      continue;
+    if (!isZeroInteger(insert.getMixedOffsets()[dim]) ||
+        !isConstantIntValue(insert.getMixedSizes()[dim], type.getDimSize(dim)))
+      return false;
+  }
+  return true;
+}
+
+/// The linalg ops that read `result` once, at the same element: elementwise
+/// (fp8 quantization), or reductions over dimensions every tile spans whole
+/// (a per-token amax for a dynamic scale). Other users keep reading the
+/// loop's result (the rotated k returned as well as quantized into a
+/// cache).
+SmallVector<linalg::LinalgOp> fusableConsumers(OpResult result) {
+  SmallVector<linalg::LinalgOp> consumers;
   for (OpOperand &use : result.getUses()) {
     auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
     if (!consumer || !consumer.hasPureTensorSemantics() ||
-        consumer.getNumLoops() != consumer.getNumParallelLoops() ||
         consumer->getNumResults() != 1 ||
         !llvm::all_of(
             consumer.getIndexingMapsArray(),
             [](AffineMap map) { return map.isProjectedPermutation(); }) ||
         !consumer.getMatchingIndexingMap(&use).isIdentity() ||
-        !consumer.getIndexingMapMatchingResult(consumer->getResult(0))
-             .isIdentity() ||
         consumer.isDpsInit(&use) ||
         llvm::count(consumer->getOperands(), result) != 1)
       continue;
-    return consumer;
+    // The token loop tiles dimension 0: it stays parallel, and what is
+    // reduced is in each tile whole.
+    SmallVector<utils::IteratorType> iterators =
+        consumer.getIteratorTypesArray();
+    bool reducesWhole = !linalg::isReductionIterator(iterators[0]);
+    for (auto [dim, kind] : llvm::enumerate(iterators))
+      if (linalg::isReductionIterator(kind) &&
+          !tileSpans(cast<OpResult>(use.get()), dim))
+        reducesWhole = false;
+    if (reducesWhole)
+      consumers.push_back(consumer);
   }
-  return {};
+  return consumers;
 }
 
-/// The tile of loop result `index` is now read in the loop only: the rope
-/// tile writes a tile-sized tensor, not the whole result (the shared output
-/// then folds away).
+/// The tile of loop result `index` is now read in the loop only: the tile
+/// writes a tile-sized tensor, not the whole result (the shared output then
+/// folds away). What the tile read of the shared output is the same slice
+/// of its initial value (a reduction's fill), or nothing (an empty tensor).
 void stopWritingWhole(RewriterBase &rewriter, scf::ForallOp loop,
                       unsigned index) {
   BlockArgument out = loop.getRegionIterArgs()[index];
+  Value init = loop.getOutputs()[index];
   for (Operation *user : llvm::make_early_inc_range(out.getUsers())) {
     if (auto insert = dyn_cast<tensor::ParallelInsertSliceOp>(user)) {
       rewriter.eraseOp(insert);
@@ -76,8 +110,13 @@ void stopWritingWhole(RewriterBase &rewriter, scf::ForallOp loop,
     if (!slice)
       continue;
     rewriter.setInsertionPoint(slice);
-    rewriter.replaceOpWithNewOp<tensor::EmptyOp>(
-        slice, slice.getMixedSizes(), slice.getType().getElementType());
+    if (init.getDefiningOp<tensor::EmptyOp>()) {
+      rewriter.replaceOpWithNewOp<tensor::EmptyOp>(
+          slice, slice.getMixedSizes(), slice.getType().getElementType());
+      continue;
+    }
+    rewriter.modifyOpInPlace(slice,
+                             [&] { slice.getSourceMutable().assign(init); });
   }
 }
 
@@ -96,17 +135,22 @@ struct RopeFuseConsumersPass
         changed = false;
         DominanceInfo dominance;
         for (OpResult result : loop->getResults()) {
-          linalg::LinalgOp consumer = fusableConsumer(result);
+          // The first consumer whose other operands can be defined before
+          // the loop (upstream's moveValueDefinitions: pure ops only, all
+          // or nothing): its empty destination, the scale, the constants.
+          linalg::LinalgOp consumer;
+          for (linalg::LinalgOp candidate : fusableConsumers(result)) {
+            // Other results of the same loop (a dynamic scale fused
+            // before) are tiled with it by upstream.
+            SmallVector<Value> others = llvm::to_vector(llvm::make_filter_range(
+                usedValues(candidate),
+                [&](Value v) { return v.getDefiningOp() != loop; }));
+            if (succeeded(moveValueDefinitions(rewriter, others, loop, dominance))) {
+              consumer = candidate;
+              break;
+            }
+          }
           if (!consumer)
-            continue;
-          // What else it reads (its empty destination, the scale, the
-          // constants) defined before the loop (upstream's
-          // moveValueDefinitions: pure ops only, all or nothing).
-          SmallVector<Value> others = llvm::to_vector(llvm::make_filter_range(
-              usedValues(consumer), [&](Value v) { return v != result; }));
-          if (llvm::any_of(others,
-                           [&](Value v) { return v.getDefiningOp() == loop; }) ||
-              failed(moveValueDefinitions(rewriter, others, loop, dominance)))
             continue;
           unsigned index = result.getResultNumber();
           LoweringAttr config = LoweringAttr::of(loop);

@@ -327,6 +327,16 @@ struct RopeFuseIntoRotationPass
         });
     if (failed(applyPatternsGreedily(getOperation(), std::move(reshapes))))
       return signalPassFailure();
+    // Upstream rebuilds the expanded ops without their attributes: in a
+    // rotation's tile a linalg op without a role is such a fused op (a
+    // consumer reading the tile: fp8 quantization, a per-token amax).
+    getOperation()->walk([](linalg::GenericOp rotation) {
+      if (!LoweringAttr::hasRole(rotation, Role::Rotate))
+        return;
+      for (Operation &op : *rotation->getBlock())
+        if (isa<linalg::LinalgOp>(op) && !LoweringAttr::of(&op).getRole())
+          LoweringAttr::set(&op, LoweringAttr::of(&op).withRole(Role::Fused));
+    });
     RewritePatternSet consumers(&getContext());
     consumers.add<FuseRotationIntoConsumer>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(consumers))))

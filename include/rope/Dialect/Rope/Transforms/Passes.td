@@ -316,8 +316,14 @@ def RopeFuseConsumersPass : Pass<"rope-fuse-consumers"> {
     `rope-fuse-into-rotation` then folds away by computing the consumer in
     the rotation's body. A result other ops also read (the rotated k
     returned as well as quantized into a cache) stays a result of the
-    loop, written by the same tile. Consumers whose other operands are
-    defined after the loop stay outside.
+    loop, written by the same tile. A reduction over dimensions every tile
+    spans whole (a per-token amax for a dynamic fp8 scale: over the heads
+    and head_dim, which the token tiles do not split) is fused the same
+    way, and then what reads it and the rope result (the scale, the
+    quantization by it). A tile that reads a shared output it no longer
+    writes whole reads the output's initial value (a reduction's fill).
+    Consumers whose other operands are computed after the loop from
+    something else stay outside.
 
     ```mlir
     %r = scf.forall (%t) ... shared_outs(%o = %e) { ... rope.apply ... }
