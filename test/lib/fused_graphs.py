@@ -138,25 +138,29 @@ def _rope(out, x, T, H, D, e):
 """.format(out=out, x=x, T=T, H=H, D=D, e=e, base=BASE)
 
 
-def _quant(out, x, T, H, D, e, fmt, as_bytes):
+def _quant(out, x, T, H, D, e, fmt, as_bytes, sc=None):
     """x / scale clamped to the format's range, truncated to fmt (as i8 bits
-    with as_bytes)."""
+    with as_bytes); the scale %scale, or with `sc` the token's entry of %{sc}."""
     t = "i8" if as_bytes else fmt
     last = ("    %b = arith.bitcast %f : {f} to i8\n    linalg.yield %b : i8"
             if as_bytes else "    linalg.yield %f : {f}").format(f=fmt)
-    return """  %e8_{out} = tensor.empty() : tensor<{T}x{H}x{D}x{t}>
-  %{out} = linalg.generic {{indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}}
-      ins(%{x} : tensor<{T}x{H}x{D}x{e}>) outs(%e8_{out} : tensor<{T}x{H}x{D}x{t}>) {{
-  ^bb0(%x: {e}, %o: {t}):
+    maps, ins, args, div = "#id3, #id3", "%{x} : tensor<{T}x{H}x{D}x{e}>", "", "%scale"
+    if sc:
+        maps, ins = "#id3, #tok, #id3", "%{x}, %{sc} : tensor<{T}x{H}x{D}x{e}>, tensor<{T}xf32>"
+        args, div = "%s: f32, ", "%s"
+    return ("""  %e8_{out} = tensor.empty() : tensor<{T}x{H}x{D}x{t}>
+  %{out} = linalg.generic {{indexing_maps = [""" + maps + """], iterator_types = ["parallel", "parallel", "parallel"]}}
+      ins(""" + ins + """) outs(%e8_{out} : tensor<{T}x{H}x{D}x{t}>) {{
+  ^bb0(%x: {e}, """ + args + """%o: {t}):
     %xf = {ext}
-    %d = arith.divf %xf, %scale : f32
+    %d = arith.divf %xf, """ + div + """ : f32
     %c = arith.maximumf %d, %lo : f32
     %c2 = arith.minimumf %c, %hi : f32
     %f = arith.truncf %c2 : f32 to {fmt}
 {last}
   }} -> tensor<{T}x{H}x{D}x{t}>
-""".format(out=out, x=x, T=T, H=H, D=D, e=e, t=t, fmt=fmt, last=last,
-           ext=_ext(e, "x"))
+""").format(out=out, x=x, sc=sc, T=T, H=H, D=D, e=e, t=t, fmt=fmt, last=last,
+            ext=_ext(e, "x"))
 
 
 def _token_scale(out, x, T, H, D, e):
@@ -181,27 +185,6 @@ def _token_scale(out, x, T, H, D, e):
     linalg.yield %s : f32
   }} -> tensor<{T}xf32>
 """.format(out=out, x=x, T=T, H=H, D=D, e=e, ext=_ext(e, "x"))
-
-
-def _token_quant(out, x, sc, T, H, D, e, fmt, as_bytes):
-    """x / its token's scale clamped to the format's range, truncated to fmt
-    (as i8 bits with as_bytes)."""
-    t = "i8" if as_bytes else fmt
-    last = ("    %b = arith.bitcast %f : {f} to i8\n    linalg.yield %b : i8"
-            if as_bytes else "    linalg.yield %f : {f}").format(f=fmt)
-    return """  %e8_{out} = tensor.empty() : tensor<{T}x{H}x{D}x{t}>
-  %{out} = linalg.generic {{indexing_maps = [#id3, #tok, #id3], iterator_types = ["parallel", "parallel", "parallel"]}}
-      ins(%{x}, %{sc} : tensor<{T}x{H}x{D}x{e}>, tensor<{T}xf32>) outs(%e8_{out} : tensor<{T}x{H}x{D}x{t}>) {{
-  ^bb0(%x: {e}, %s: f32, %o: {t}):
-    %xf = {ext}
-    %d = arith.divf %xf, %s : f32
-    %c = arith.maximumf %d, %lo : f32
-    %c2 = arith.minimumf %c, %hi : f32
-    %f = arith.truncf %c2 : f32 to {fmt}
-{last}
-  }} -> tensor<{T}x{H}x{D}x{t}>
-""".format(out=out, x=x, sc=sc, T=T, H=H, D=D, e=e, t=t, fmt=fmt, last=last,
-           ext=_ext(e, "x"))
 
 
 def _insert(out, x, cache, T, P, H, D, t):
@@ -289,8 +272,8 @@ def ir(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN", named_norm=False):
         body = (consts + offset + top + _rope("rq", "q", T, HQ, D, e) +
                 _rope("rk", "k", T, HK, D, e) +
                 _token_scale("sq", "rq", T, HQ, D, e) + _token_scale("sk", "rk", T, HK, D, e) +
-                _token_quant("q8", "rq", "sq", T, HQ, D, e, fmt, False) +
-                _token_quant("k8", "rk", "sk", T, HK, D, e, fmt, True) +
+                _quant("q8", "rq", T, HQ, D, e, fmt, False, "sq") +
+                _quant("k8", "rk", T, HK, D, e, fmt, True, "sk") +
                 _insert("kc2", "k8", "kc", T, P, HK, D, "i8"))
         rets = ("%q8, %sq, %kc2, %sk", "tensor<%dx%dx%dx%s>, tensor<%dxf32>, %s, tensor<%dxf32>" % (
             T, HQ, D, fmt, T, cache8, T))
