@@ -68,6 +68,8 @@ void mlir::rope::buildRopeToLinalgStage(OpPassManager &pm,
   // A norm written op by op as the one generic a hand-written one is.
   if (options.tokenTile > 0 && options.fuseNeighbours)
     pm.addNestedPass<func::FuncOp>(createRopeFuseElementwiseNeighboursPass());
+  // torch's pow(x, 2.0): a multiplication, not a libm call per element.
+  pm.addPass(createRopeExpandSquarePowFPass());
   // keepdim reductions (t, h, 0) as (t, h): tile-and-fuse needs projected
   // permutations; the canonicalizer folds the reshapes left between them.
   pm.addPass(createRopeDropConstantUnitDimsPass());

@@ -51,6 +51,8 @@ void mlir::rope::buildRopeGPUTiledStage(OpPassManager &pm,
   // Named-op neighbours as generics, elementwise chains fused.
   if (options.fuseNeighbours)
     pm.addNestedPass<func::FuncOp>(createRopeFuseElementwiseNeighboursPass());
+  // torch's pow(x, 2.0): a multiplication, not a libm call per element.
+  pm.addPass(createRopeExpandSquarePowFPass());
   // keepdim reductions as the CPU pipeline takes them.
   pm.addPass(createRopeDropConstantUnitDimsPass());
   pm.addPass(createRopeFoldTensorCopiesPass());

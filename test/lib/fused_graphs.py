@@ -422,6 +422,24 @@ def torch_pow(text):
                         "  %two_i32 = arith.constant 2 : i32\n", 1)
 
 
+def torch_powf(text):
+    """`text` with the norm's squares spelled as pow(x, 2.0): math.powf by
+    a constant in the one-generic norm; linalg.powf by a filled tensor of
+    2.0 in the named-op norm."""
+    text = text.replace("%sq = arith.mulf %xf, %xf : f32",
+                        "%sq = math.powf %xf, %two_f32 : f32")
+    text = re.sub(r"  %sq_(\w+) = linalg.mul ins\(%(\w+), %\2 : (tensor<[^>]*>), \3\) "
+                  r"outs\(%es_\1 : \3\) -> \3\n",
+                  lambda m: ("  %ep_{n} = tensor.empty() : {t}\n"
+                             "  %twos_{n} = linalg.fill ins(%two_f32 : f32) outs(%ep_{n} : {t}) -> {t}\n"
+                             "  %sq_{n} = linalg.powf ins(%{x}, %twos_{n} : {t}, {t}) "
+                             "outs(%es_{n} : {t}) -> {t}\n").format(n=m.group(1), x=m.group(2),
+                                                                    t=m.group(3)), text)
+    return text.replace("  %zero = arith.constant 0.0 : f32\n",
+                        "  %zero = arith.constant 0.0 : f32\n"
+                        "  %two_f32 = arith.constant 2.0 : f32\n", 1)
+
+
 def keepdim(text):
     """`text` with the norm's row sums kept with their reduced dimension, as
     torch's mean(-1, keepdim=True) gives them: tensor<T x H x 1> through

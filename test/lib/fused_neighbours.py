@@ -123,6 +123,8 @@ def main():
                     help="the token count dynamic (tensor<?x...>)")
     ap.add_argument("--torch-pow", action="store_true",
                     help="the norm's squares as math.fpowi (torch-mlir's pow(x, 2))")
+    ap.add_argument("--torch-powf", action="store_true",
+                    help="the norm's squares as math.powf / linalg.powf by 2.0")
     ap.add_argument("--keepdim", action="store_true",
                     help="the norm's row sums as tensor<T x H x 1> read at (t, h, 0)")
     ap.add_argument("--named-norm", action="store_true",
@@ -153,6 +155,8 @@ def main():
         text = g.interleaved(text)
     if a.torch_pow:
         text = g.torch_pow(text)
+    if a.torch_powf:
+        text = g.torch_powf(text)
     if a.keepdim:
         text = g.keepdim(text)
     if a.scale_operand:
@@ -167,6 +171,7 @@ def main():
                             ("-interleaved" if a.interleaved else "") +
                             ("-torch-pow" if a.torch_pow else "") +
                             ("-named-norm" if a.named_norm else "") +
+                            ("-torch-powf" if a.torch_powf else "") +
                             ("-return-rk" if a.return_rotated_k else "") +
                             ("-keepdim" if a.keepdim else "") +
                             ("-scale-operand" if a.scale_operand else "") +

@@ -41,4 +41,26 @@ def RopeExpandF8Pass : Pass<"rope-expand-f8"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def RopeExpandSquarePowFPass : Pass<"rope-expand-square-powf"> {
+  let summary = "Write math.powf by the constant 2 as a multiplication";
+  let description = [{
+    A norm's square written as torch's `pow(x, 2.0)` is `math.powf %x,
+    %c2` with a constant exponent of 2.0. LLVM lowers `math.powf` to a
+    libm call per element on CPUs (vectorized code calls it once per lane)
+    and NVPTX has no instruction or intrinsic for it (`llvm.intr.pow` is
+    illegal there). `x * x` is the correctly rounded square, with the same
+    results for zeros, infinities and NaN, so this pass rewrites such
+    `powf` (scalar or vector, the exponent a constant or a splat) into one
+    `arith.mulf` keeping its fast-math flags. Other exponents are left.
+
+    ```mlir
+    %c2 = arith.constant 2.0 : f32
+    %sq = math.powf %x, %c2 : f32
+    // becomes
+    %sq = arith.mulf %x, %x : f32
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // ROPE_CODEGEN_COMMON_PASSES_TD

@@ -94,6 +94,26 @@ bool shouldFuse(OpOperand *operand) {
          linalg::areElementwiseOpsFusable(operand);
 }
 
+/// Inputs that are fills (a constant tensor: torch's exponent 2.0 broadcast
+/// by a frontend) read as their scalar; the operand then goes.
+void readFillsAsScalars(RewriterBase &rewriter, linalg::GenericOp op) {
+  bool changed = false;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    auto fill = input->get().getDefiningOp<linalg::FillOp>();
+    if (!fill || !fill.hasPureTensorSemantics())
+      continue;
+    BlockArgument arg = op.getMatchingBlockArgument(input);
+    Value scalar = fill.getInputs()[0];
+    if (arg.use_empty() || scalar.getType() != arg.getType())
+      continue;
+    rewriter.replaceAllUsesWith(arg, scalar);
+    changed = true;
+  }
+  if (changed)
+    (void)linalg::deduplicateOperandsAndRemoveDeadResults(
+        rewriter, op, /*removeOutputs=*/false);
+}
+
 /// Fuses one producer into its consumer; false when none is left.
 bool fuseOne(RewriterBase &rewriter,
              const llvm::SetVector<Operation *> &ops) {
@@ -143,6 +163,9 @@ struct RopeFuseElementwiseNeighboursPass
       // Named ops without a region builder stay as they are.
       (void)linalg::generalizeNamedOp(rewriter, named);
     }
+    for (Operation *op : neighbourhood(func, rope))
+      if (auto generic = dyn_cast<linalg::GenericOp>(op))
+        readFillsAsScalars(rewriter, generic);
     for (Operation *op : neighbourhood(func, rope))
       if (auto generic = dyn_cast<linalg::GenericOp>(op))
         cloneForEachConsumer(rewriter, generic);

@@ -148,3 +148,30 @@ func.func @upcast_returned(%x: tensor<4x2x8xbf16>, %p: tensor<4xi64>) -> (tensor
       positions(%p : tensor<4xi64>) freqs(#rope.default<base = 10000.0>)
   return %rot, %xf : tensor<4x2x8xbf16>, tensor<4x2x8xf32>
 }
+
+// -----
+
+// linalg.powf by a filled tensor (a frontend's pow(x, 2.0)): the fill is
+// read as its scalar, then fused with the upcast.
+// CHECK-LABEL: func @filled_exponent
+// CHECK-SAME: (%[[X:.*]]: tensor<4x2x8xbf16>
+// CHECK: %[[TWO:.*]] = arith.constant 2.0
+// CHECK: %[[N:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<4x2x8xbf16>)
+// CHECK:   arith.extf
+// CHECK:   math.powf %{{.*}}, %[[TWO]] : f32
+// CHECK: rope.rotate half thd ins(%[[N]]
+func.func @filled_exponent(%x: tensor<4x2x8xbf16>, %p: tensor<4xi64>) -> tensor<4x2x8xf32> {
+  %two = arith.constant 2.0 : f32
+  %ef = tensor.empty() : tensor<4x2x8xf32>
+  %xf = linalg.map ins(%x : tensor<4x2x8xbf16>) outs(%ef : tensor<4x2x8xf32>)
+    (%in: bf16, %o: f32) {
+      %y = arith.extf %in : bf16 to f32
+      linalg.yield %y : f32
+    }
+  %twos = linalg.fill ins(%two : f32) outs(%ef : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  %sq = linalg.powf ins(%xf, %twos : tensor<4x2x8xf32>, tensor<4x2x8xf32>) outs(%ef : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  %o = tensor.empty() : tensor<4x2x8xf32>
+  %rot = rope.rotate half thd ins(%sq : tensor<4x2x8xf32>) outs(%o : tensor<4x2x8xf32>)
+      positions(%p : tensor<4xi64>) freqs(#rope.default<base = 10000.0>)
+  return %rot : tensor<4x2x8xf32>
+}
