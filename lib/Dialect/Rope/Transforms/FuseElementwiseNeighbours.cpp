@@ -2,10 +2,13 @@
 
 #include "rope/Dialect/Rope/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Linalg/Utils/Utils.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/CastInterfaces.h"
 
@@ -94,24 +97,53 @@ bool shouldFuse(OpOperand *operand) {
          linalg::areElementwiseOpsFusable(operand);
 }
 
-/// Inputs that are fills (a constant tensor: torch's exponent 2.0 broadcast
-/// by a frontend) read as their scalar; the operand then goes.
+/// The one value every element of `tensor` holds, if it is made so: a
+/// fill, the element of a one-element tensor, a splat constant (built at
+/// the builder's point).
+Value theElement(OpBuilder &b, Value tensor) {
+  if (auto fill = tensor.getDefiningOp<linalg::FillOp>())
+    return fill.hasPureTensorSemantics() ? fill.getInputs()[0] : Value();
+  if (auto elements = tensor.getDefiningOp<tensor::FromElementsOp>())
+    return elements.getElements().size() == 1 ? elements.getElements()[0]
+                                              : Value();
+  SplatElementsAttr splat;
+  if (matchPattern(tensor, m_Constant(&splat)))
+    return arith::ConstantOp::create(b, tensor.getLoc(),
+                                     cast<TypedAttr>(splat.getSplatValue<Attribute>()));
+  return {};
+}
+
+/// Inputs whose elements are one scalar (a fill: torch's exponent 2.0
+/// broadcast by a frontend; a scale made a 0-d tensor) read as that
+/// scalar; the operand then goes.
 void readFillsAsScalars(RewriterBase &rewriter, linalg::GenericOp op) {
   bool changed = false;
+  SmallVector<Operation *> sources;
   for (OpOperand *input : op.getDpsInputOperands()) {
-    auto fill = input->get().getDefiningOp<linalg::FillOp>();
-    if (!fill || !fill.hasPureTensorSemantics())
-      continue;
     BlockArgument arg = op.getMatchingBlockArgument(input);
-    Value scalar = fill.getInputs()[0];
-    if (arg.use_empty() || scalar.getType() != arg.getType())
+    if (arg.use_empty())
       continue;
+    rewriter.setInsertionPoint(op);
+    Value scalar = theElement(rewriter, input->get());
+    if (!scalar)
+      continue;
+    if (scalar.getType() != arg.getType()) {
+      if (scalar.getDefiningOp<arith::ConstantOp>() && scalar.use_empty())
+        rewriter.eraseOp(scalar.getDefiningOp());
+      continue;
+    }
     rewriter.replaceAllUsesWith(arg, scalar);
+    sources.push_back(input->get().getDefiningOp());
     changed = true;
   }
-  if (changed)
-    (void)linalg::deduplicateOperandsAndRemoveDeadResults(
-        rewriter, op, /*removeOutputs=*/false);
+  if (!changed)
+    return;
+  (void)linalg::deduplicateOperandsAndRemoveDeadResults(
+      rewriter, op, /*removeOutputs=*/false);
+  // Nothing else left reading them (a tensor kernels would have to make).
+  for (Operation *source : sources)
+    if (source && source->use_empty())
+      rewriter.eraseOp(source);
 }
 
 /// Fuses one producer into its consumer; false when none is left.

@@ -175,3 +175,32 @@ func.func @filled_exponent(%x: tensor<4x2x8xbf16>, %p: tensor<4xi64>) -> tensor<
       positions(%p : tensor<4xi64>) freqs(#rope.default<base = 10000.0>)
   return %rot : tensor<4x2x8xf32>
 }
+
+// -----
+
+// A scale made a 0-d tensor and clamp bounds as splat constants, read by
+// linalg.elementwise through () maps: read as scalars, the tensors gone.
+// CHECK-LABEL: func @scalar_tensors
+// CHECK-SAME: (%[[X:.*]]: tensor<4x2x8xf32>, %[[S:.*]]: f32
+// CHECK-NOT: tensor.from_elements
+// CHECK: %[[R:.*]] = rope.rotate
+// CHECK: linalg.generic {{.*}} ins(%[[R]] : tensor<4x2x8xf32>)
+// CHECK:   arith.divf %{{.*}}, %[[S]] : f32
+// CHECK:   arith.maximumf %{{.*}}, %[[LO:.*]] : f32
+// CHECK-NOT: linalg.generic
+#id3 = affine_map<(t, h, d) -> (t, h, d)>
+#sc3 = affine_map<(t, h, d) -> ()>
+func.func @scalar_tensors(%x: tensor<4x2x8xf32>, %s: f32, %p: tensor<4xi64>) -> tensor<4x2x8xf32> {
+  %o = tensor.empty() : tensor<4x2x8xf32>
+  %rot = rope.rotate half thd ins(%x : tensor<4x2x8xf32>) outs(%o : tensor<4x2x8xf32>)
+      positions(%p : tensor<4xi64>) freqs(#rope.default<base = 10000.0>)
+  %st = tensor.from_elements %s : tensor<f32>
+  %lo = arith.constant dense<-448.0> : tensor<f32>
+  %e1 = tensor.empty() : tensor<4x2x8xf32>
+  %d = linalg.elementwise kind=#linalg.elementwise_kind<div> indexing_maps = [#id3, #sc3, #id3]
+      ins(%rot, %st : tensor<4x2x8xf32>, tensor<f32>) outs(%e1 : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  %e2 = tensor.empty() : tensor<4x2x8xf32>
+  %m = linalg.elementwise kind=#linalg.elementwise_kind<max_signed> indexing_maps = [#id3, #sc3, #id3]
+      ins(%d, %lo : tensor<4x2x8xf32>, tensor<f32>) outs(%e2 : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
+  return %m : tensor<4x2x8xf32>
+}

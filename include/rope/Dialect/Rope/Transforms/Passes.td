@@ -119,9 +119,10 @@ def RopeFuseElementwiseNeighboursPass
     reduction and one elementwise op reading the input, the sums and the
     weight.
 
-    An input that is a `linalg.fill` (a constant tensor, such as the
-    exponent of torch's `pow(x, 2.0)` as `linalg.powf`'s second operand)
-    is read as the fill's scalar. A producer is fused when it has one use,
+    An input whose elements are one scalar (a `linalg.fill`, such as the
+    exponent of torch's `pow(x, 2.0)` as `linalg.powf`'s second operand,
+    or a `tensor.from_elements` of one value, a scale made a tensor) is
+    read as that scalar. A producer is fused when it has one use,
     or when its body only converts (`arith.extf`, `arith.truncf`, ...) or forwards its inputs
     (a broadcast, a transpose): such a producer is computed again in each
     of its consumers (the upcast of a norm's input, read by the square and
