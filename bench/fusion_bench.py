@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import fused_graphs as g  # noqa: E402
 
 HQ, HK, D = 32, 8, 128
-GRAPHS = ("qk-norm", "kv-cache", "fp8", "fp8-token", "qkv-split", "chain", "paged")
+GRAPHS = ("qk-norm", "kv-cache", "fp8", "fp8-token", "qkv-split", "qkv-bias", "chain", "paged")
 
 
 def host():

@@ -13,6 +13,8 @@ benchmark (bench/fusion_bench.py).
              scales returned
   qkv-split  q, k, v as views of a fused QKV projection output; rope on q
              and k; k and v written into caches
+  qkv-bias   the same with the projection's bias added first (Qwen2), one
+             elementwise op over the whole output
   chain      QK-norm, rope, fp8 quantization, cache write (k and v as fp8
              bytes in i8 caches); q returned as fp8
   paged      rope on q and k; k and v written into paged caches
@@ -29,8 +31,8 @@ import numpy as np
 
 from npy_util import from_storage, to_storage
 
-GRAPHS = ("qk-norm", "kv-cache", "fp8", "fp8-token", "qkv-split", "chain", "paged", "paged-fp8",
-          "rope-only")
+GRAPHS = ("qk-norm", "kv-cache", "fp8", "fp8-token", "qkv-split", "qkv-bias", "chain", "paged",
+          "paged-fp8", "rope-only")
 BLOCK = 16
 BASE = 500000.0
 EPS = 1e-6
@@ -187,6 +189,20 @@ def _token_scale(out, x, T, H, D, e):
 """.format(out=out, x=x, T=T, H=H, D=D, e=e, ext=_ext(e, "x"))
 
 
+def _bias(out, x, T, W, e):
+    """%{x} + the projection's f32 bias per column, in f32, stored as e."""
+    return """  %eb_{out} = tensor.empty() : tensor<{T}x{W}x{e}>
+  %{out} = linalg.generic {{indexing_maps = [affine_map<(t, c) -> (t, c)>, affine_map<(t, c) -> (c)>, affine_map<(t, c) -> (t, c)>], iterator_types = ["parallel", "parallel"]}}
+      ins(%{x}, %bias : tensor<{T}x{W}x{e}>, tensor<{W}xf32>) outs(%eb_{out} : tensor<{T}x{W}x{e}>) {{
+  ^bb0(%x: {e}, %b: f32, %o: {e}):
+    %xf = {ext}
+    %y = arith.addf %xf, %b : f32
+    %yt = {trunc}
+    linalg.yield %yt : {e}
+  }} -> tensor<{T}x{W}x{e}>
+""".format(out=out, x=x, T=T, W=W, e=e, ext=_ext(e, "x"), trunc=_trunc(e, "y"))
+
+
 def _insert(out, x, cache, T, P, H, D, t):
     return ("  %{out} = tensor.insert_slice %{x} into %{c}[%off, 0, 0] [{T}, {H}, {D}] [1, 1, 1]"
             " : tensor<{T}x{H}x{D}x{t}> into tensor<{P}x{H}x{D}x{t}>\n").format(
@@ -236,20 +252,23 @@ def ir(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN", named_norm=False):
         body = (consts + norm("q", T, HQ, D, e) + norm("k", T, HK, D, e) +
                 _rope("rq", "n_q", T, HQ, D, e) + _rope("rk", "n_k", T, HK, D, e))
         rets = ("%rq, %rk", "%s, %s" % (q, k))
-    elif graph in ("kv-cache", "qkv-split"):
+    elif graph in ("kv-cache", "qkv-split", "qkv-bias"):
         if graph == "kv-cache":
             args = "%%q: %s, %%k: %s, %%v: %s" % (q, k, k)
             views = ""
         else:
             W = (HQ + 2 * HK) * D
             args = "%%qkv: tensor<%dx%dx%s>" % (T, W, e)
-            views = ""
+            views, src = "", "qkv"
+            if graph == "qkv-bias":
+                args += ", %%bias: tensor<%dxf32>" % W
+                views, src = _bias("qkvb", "qkv", T, W, e), "qkvb"
             for n, h, start in (("q", HQ, 0), ("k", HK, HQ * D), ("v", HK, (HQ + HK) * D)):
-                views += ("  %{n}f = tensor.extract_slice %qkv[0, {s}] [{T}, {w}] [1, 1]"
+                views += ("  %{n}f = tensor.extract_slice %{src}[0, {s}] [{T}, {w}] [1, 1]"
                           " : tensor<{T}x{W}x{e}> to tensor<{T}x{w}x{e}>\n"
                           "  %{n} = tensor.expand_shape %{n}f [[0], [1, 2]] output_shape [{T}, {h}, {D}]"
                           " : tensor<{T}x{w}x{e}> into tensor<{T}x{h}x{D}x{e}>\n").format(
-                              n=n, s=start, T=T, w=h * D, W=W, e=e, h=h, D=D)
+                              n=n, src=src, s=start, T=T, w=h * D, W=W, e=e, h=h, D=D)
         args += ", %%kc: %s, %%vc: %s, %s, %%offs: tensor<1xi64>" % (cache, cache, pos)
         body = (consts + offset + views + _rope("rq", "q", T, HQ, D, e) +
                 _rope("rk", "k", T, HK, D, e) +
@@ -329,6 +348,7 @@ def dynamic_tokens(text, T):
                         "  %%t = tensor.dim %%%s, %%c0t : %s\n" % (first.group(1), first.group(2)), 1)
     text = re.sub(r"tensor\.empty\(\) : tensor<\?x", "tensor.empty(%t) : tensor<?x", text)
     text = text.replace("] [%d, " % T, "] [%t, ")
+    text = text.replace("output_shape [%d, " % T, "output_shape [%t, ")
     text = text.replace("scf.forall (%%i) in (%d)" % T, "scf.forall (%i) in (%t)")
     return text
 
@@ -353,9 +373,11 @@ def inputs(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN", seed=5, off=None):
     if graph == "kv-cache":
         return [("q", act(HQ)), ("k", act(HK)), ("v", act(HK)), ("kc", cache()),
                 ("vc", cache()), ("pos", pos), ("offs", offs)], off
-    if graph == "qkv-split":
+    if graph in ("qkv-split", "qkv-bias"):
         qkv = to_storage(rng.standard_normal((T, (HQ + 2 * HK) * D)) * 3, e)
-        return [("qkv", qkv), ("kc", cache()), ("vc", cache()), ("pos", pos), ("offs", offs)], off
+        bias = [("bias", rng.uniform(-1, 1, (HQ + 2 * HK) * D).astype(np.float32))]
+        return [("qkv", qkv)] + (bias if graph == "qkv-bias" else []) + [
+            ("kc", cache()), ("vc", cache()), ("pos", pos), ("offs", offs)], off
     if graph == "paged-fp8":
         NB = 2 * (P // BLOCK)
         paged8 = lambda: rng.integers(-128, 128, (NB, BLOCK, HK, D)).astype(np.int8)
@@ -388,6 +410,7 @@ def inputs(graph, T, HQ, HK, D, P, e, fmt="f8E4M3FN", seed=5, off=None):
 def outputs(graph):
     return {"rope-only": ("rq", "rk"), "qk-norm": ("rq", "rk"),
             "kv-cache": ("rq", "kc2", "vc2"), "qkv-split": ("rq", "kc2", "vc2"),
+            "qkv-bias": ("rq", "kc2", "vc2"),
             "fp8": ("q8", "kc2"), "fp8-token": ("q8", "sq", "kc2", "sk"),
             "chain": ("q8", "kc2", "vc2"),
             "paged": ("rq", "kc2", "vc2"), "paged-fp8": ("q8", "kc2", "vc2")}[graph]
@@ -511,8 +534,13 @@ def _references(graph, ins, e, HQ, HK, D, off, pairing, fmt):
     a = dict(ins)
     f = lambda n: from_storage(a[n], e)
     pos = a["pos"]
-    if graph == "qkv-split":
+    if graph in ("qkv-split", "qkv-bias"):
         qkv = f("qkv")
+        if graph == "qkv-bias":
+            # The graph's f32 sum, then its rounding to the storage type.
+            qkv = (qkv.astype(np.float32) + a["bias"]).astype(np.float64)
+            a["qkv"] = to_storage(qkv, e)
+            qkv = from_storage(a["qkv"], e)
         T = qkv.shape[0]
         q = qkv[:, :HQ * D].reshape(T, HQ, D)
         k = qkv[:, HQ * D:(HQ + HK) * D].reshape(T, HK, D)
@@ -533,10 +561,10 @@ def _references(graph, ins, e, HQ, HK, D, off, pairing, fmt):
         blocks, within = a["table"][slots // BLOCK], slots % BLOCK
         return [("float", rq), ("paged", a["kc"], (blocks, within), "float", rk),
                 ("paged", a["vc"], (blocks, within), "exact", a["v"])], rk
-    if graph in ("kv-cache", "qkv-split"):
+    if graph in ("kv-cache", "qkv-split", "qkv-bias"):
         return [("float", rq), ("cache", a["kc"], rows, "float", rk),
                 ("cache", a["vc"], rows, "exact", a["qkv"][:, (HQ + HK) * D:].reshape(T, HK, D)
-                 if graph == "qkv-split" else a["v"])], rk
+                 if graph != "kv-cache" else a["v"])], rk
     if e == "bf16":
         rq, rk = to_storage_round(rq, e), to_storage_round(rk, e)
     if graph == "fp8-token":

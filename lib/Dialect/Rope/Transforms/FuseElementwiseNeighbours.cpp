@@ -8,9 +8,11 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Linalg/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/CastInterfaces.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include "llvm/ADT/SetVector.h"
 
@@ -45,10 +47,21 @@ llvm::SetVector<Operation *> neighbourhood(func::FuncOp func,
     if (op->getDialect() == rope)
       work.push_back(op);
   });
+  // Views of a neighbour's result (q, k and v sliced from a biased QKV
+  // projection) are passed through, not collected.
+  llvm::SmallPtrSet<Operation *, 16> views;
   while (!work.empty()) {
     Operation *op = work.pop_back_val();
     auto visit = [&](Operation *next) {
-      if (next && isNeighbourKind(next) && seen.insert(next))
+      if (!next)
+        return;
+      if (isa<tensor::ExtractSliceOp, tensor::ExpandShapeOp,
+              tensor::CollapseShapeOp>(next)) {
+        if (views.insert(next).second)
+          work.push_back(next);
+        return;
+      }
+      if (isNeighbourKind(next) && seen.insert(next))
         work.push_back(next);
     };
     for (Value operand : op->getOperands())
@@ -180,6 +193,44 @@ bool fuseOne(RewriterBase &rewriter,
   return false;
 }
 
+/// Whether `op` computes each element of its one result from the same
+/// element of its loops (an elementwise op with an identity result map).
+bool isElementwiseGeneric(linalg::GenericOp op) {
+  return op->getNumResults() == 1 && op.hasPureTensorSemantics() &&
+         op.getNumLoops() == op.getNumParallelLoops() &&
+         op.getIndexingMapMatchingResult(op->getResult(0)).isIdentity();
+}
+
+/// An elementwise op read only through slices (q, k and v of a biased QKV
+/// projection) becomes the op on the slices of its operands, one per slice
+/// (upstream replaceExtractSliceWithTiledProducer): each part then joins
+/// the loop that reads it.
+void splitBySlices(RewriterBase &rewriter, linalg::GenericOp op,
+                   llvm::SetVector<Operation *> &parts) {
+  if (!isElementwiseGeneric(op) || op->use_empty() ||
+      !llvm::all_of(op->getUsers(), [&](Operation *user) {
+        // Slices beside the op, not rows taken in a loop (a paged cache's
+        // row loop reads its rows there, rope-fuse-into-row-loops' case).
+        auto slice = dyn_cast<tensor::ExtractSliceOp>(user);
+        return slice && slice->getBlock() == op->getBlock() &&
+               slice.hasUnitStride() &&
+               slice.getSourceType().getRank() == slice.getType().getRank();
+      }))
+    return;
+  for (Operation *user : llvm::to_vector(op->getUsers())) {
+    auto slice = cast<tensor::ExtractSliceOp>(user);
+    rewriter.setInsertionPoint(slice);
+    FailureOr<TilingResult> tiled = tensor::replaceExtractSliceWithTiledProducer(
+        rewriter, slice, cast<OpResult>(slice.getSource()));
+    if (failed(tiled))
+      return;
+    parts.insert(tiled->tiledOps.begin(), tiled->tiledOps.end());
+    rewriter.replaceOp(slice, tiled->tiledValues);
+  }
+  if (op->use_empty())
+    rewriter.eraseOp(op);
+}
+
 struct RopeFuseElementwiseNeighboursPass
     : rope::impl::RopeFuseElementwiseNeighboursPassBase<
           RopeFuseElementwiseNeighboursPass> {
@@ -203,6 +254,27 @@ struct RopeFuseElementwiseNeighboursPass
         cloneForEachConsumer(rewriter, generic);
     while (fuseOne(rewriter, neighbourhood(func, rope))) {
     }
+    // Slices of an elementwise op as that op on slices, then the op moved
+    // past the reshape to the rope op's shape (upstream's propagation by
+    // expansion), so that it is the rope op's producer.
+    // (A part may read no rope op's tile: v, copied into its cache.)
+    llvm::SetVector<Operation *> ops = neighbourhood(func, rope);
+    for (Operation *op : llvm::to_vector(ops))
+      if (auto generic = dyn_cast<linalg::GenericOp>(op))
+        splitBySlices(rewriter, generic, ops);
+    RewritePatternSet reshapes(&getContext());
+    linalg::populateFoldReshapeOpsByExpansionPatterns(
+        reshapes, [&](OpOperand *operand) {
+          Operation *producer = operand->get().getDefiningOp();
+          auto generic = dyn_cast_or_null<linalg::GenericOp>(producer);
+          return generic && ops.contains(generic) &&
+                 isElementwiseGeneric(generic) &&
+                 isa<tensor::ExpandShapeOp>(operand->getOwner());
+        });
+    // The parts' destinations, views of an empty tensor, as empty tensors.
+    tensor::populateFoldTensorEmptyPatterns(reshapes);
+    if (failed(applyPatternsGreedily(func, std::move(reshapes))))
+      return signalPassFailure();
   }
 };
 } // namespace

@@ -204,3 +204,48 @@ func.func @scalar_tensors(%x: tensor<4x2x8xf32>, %s: f32, %p: tensor<4xi64>) -> 
       ins(%d, %lo : tensor<4x2x8xf32>, tensor<f32>) outs(%e2 : tensor<4x2x8xf32>) -> tensor<4x2x8xf32>
   return %m : tensor<4x2x8xf32>
 }
+
+// -----
+
+// A bias added to a fused QKV output before q, k and v are sliced from it:
+// each slice's part of the addition is computed on the slices of its
+// operands, in the rope op's shape (upstream replaceExtractSliceWithTiledProducer,
+// propagation by expansion), so that it is the rope op's producer; the
+// whole-output addition goes.
+// CHECK-LABEL: func @biased_qkv
+// CHECK-SAME: (%[[QKV:.*]]: tensor<4x32xbf16>, %[[B:.*]]: tensor<32xf32>
+// CHECK-NOT: } -> tensor<4x32xbf16>
+// CHECK: %[[QS:.*]] = tensor.extract_slice %[[QKV]][0, 0] [4, 16]
+// CHECK: %[[Q:.*]] = tensor.expand_shape %[[QS]]
+// CHECK: %[[BQ:.*]] = tensor.expand_shape {{.*}} output_shape [2, 8]
+// CHECK: %[[NQ:.*]] = linalg.generic {{.*}} ins(%[[Q]], %[[BQ]] : tensor<4x2x8xbf16>, tensor<2x8xf32>)
+// CHECK: %[[VS:.*]] = tensor.extract_slice %[[QKV]][0, 24] [4, 8]
+// CHECK: linalg.generic {{.*}} ins({{.*}} : tensor<4x1x8xbf16>, tensor<1x8xf32>)
+// CHECK: rope.rotate half thd ins(%[[NQ]]
+#qkv = affine_map<(t, c) -> (t, c)>
+#col = affine_map<(t, c) -> (c)>
+func.func @biased_qkv(%qkv: tensor<4x32xbf16>, %b: tensor<32xf32>, %vc: tensor<16x1x8xbf16>, %off: index, %p: tensor<4xi64>) -> (tensor<4x2x8xbf16>, tensor<4x1x8xbf16>, tensor<16x1x8xbf16>) {
+  %e = tensor.empty() : tensor<4x32xbf16>
+  %x = linalg.generic {indexing_maps = [#qkv, #col, #qkv], iterator_types = ["parallel", "parallel"]}
+      ins(%qkv, %b : tensor<4x32xbf16>, tensor<32xf32>) outs(%e : tensor<4x32xbf16>) {
+  ^bb0(%a: bf16, %c: f32, %o: bf16):
+    %af = arith.extf %a : bf16 to f32
+    %s = arith.addf %af, %c : f32
+    %t = arith.truncf %s : f32 to bf16
+    linalg.yield %t : bf16
+  } -> tensor<4x32xbf16>
+  %qf = tensor.extract_slice %x[0, 0] [4, 16] [1, 1] : tensor<4x32xbf16> to tensor<4x16xbf16>
+  %q = tensor.expand_shape %qf [[0], [1, 2]] output_shape [4, 2, 8] : tensor<4x16xbf16> into tensor<4x2x8xbf16>
+  %kf = tensor.extract_slice %x[0, 16] [4, 8] [1, 1] : tensor<4x32xbf16> to tensor<4x8xbf16>
+  %k = tensor.expand_shape %kf [[0], [1, 2]] output_shape [4, 1, 8] : tensor<4x8xbf16> into tensor<4x1x8xbf16>
+  %vf = tensor.extract_slice %x[0, 24] [4, 8] [1, 1] : tensor<4x32xbf16> to tensor<4x8xbf16>
+  %v = tensor.expand_shape %vf [[0], [1, 2]] output_shape [4, 1, 8] : tensor<4x8xbf16> into tensor<4x1x8xbf16>
+  %oq = tensor.empty() : tensor<4x2x8xbf16>
+  %rq = rope.rotate half thd ins(%q : tensor<4x2x8xbf16>) outs(%oq : tensor<4x2x8xbf16>)
+      positions(%p : tensor<4xi64>) freqs(#rope.default<base = 10000.0>)
+  %ok = tensor.empty() : tensor<4x1x8xbf16>
+  %rk = rope.rotate half thd ins(%k : tensor<4x1x8xbf16>) outs(%ok : tensor<4x1x8xbf16>)
+      positions(%p : tensor<4xi64>) freqs(#rope.default<base = 10000.0>)
+  %vc2 = tensor.insert_slice %v into %vc[%off, 0, 0] [4, 1, 8] [1, 1, 1] : tensor<4x1x8xbf16> into tensor<16x1x8xbf16>
+  return %rq, %rk, %vc2 : tensor<4x2x8xbf16>, tensor<4x1x8xbf16>, tensor<16x1x8xbf16>
+}
