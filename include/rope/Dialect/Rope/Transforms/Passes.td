@@ -122,11 +122,18 @@ def RopeFuseElementwiseNeighboursPass
     An input whose elements are one scalar (a `linalg.fill`, such as the
     exponent of torch's `pow(x, 2.0)` as `linalg.powf`'s second operand,
     or a `tensor.from_elements` of one value, a scale made a tensor) is
-    read as that scalar. A producer is fused when it has one use,
-    or when its body only converts (`arith.extf`, `arith.truncf`, ...) or forwards its inputs
-    (a broadcast, a transpose): such a producer is computed again in each
-    of its consumers (the upcast of a norm's input, read by the square and
-    by the scaling) instead of stored.
+    read as that scalar. A producer is fused when it has one use, or when
+    its body only converts (`arith.extf`, `arith.truncf`, ...) or forwards
+    its inputs (a broadcast, a transpose): such a producer is computed again
+    in each of its consumers (the upcast of a norm's input, read by the
+    square and by the scaling) instead of stored.
+
+    An elementwise op read only through slices beside it (a bias added to
+    a fused QKV projection output, then q, k and v sliced from it) becomes
+    the op on the slices of its operands, one per slice (upstream
+    `tensor::replaceExtractSliceWithTiledProducer`), moved past the reshape
+    to the rope op's shape (upstream propagation by expansion), so that
+    each part is the producer of the loop that reads it.
 
     ```mlir
     %xf = linalg.map ins(%x : tensor<37x8x128xbf16>) outs(%e : tensor<37x8x128xf32>)
