@@ -54,7 +54,8 @@ mlir::rope::memoryAccessesIn(Operation *op) {
     SmallVector<MemoryEffects::EffectInstance> effects;
     iface.getEffects(effects);
     for (const MemoryEffects::EffectInstance &e : effects) {
-      bool write = isa<MemoryEffects::Write, MemoryEffects::Free>(e.getEffect());
+      bool write =
+          isa<MemoryEffects::Write, MemoryEffects::Free>(e.getEffect());
       bool read = isa<MemoryEffects::Read>(e.getEffect());
       Value v = e.getValue();
       if (!v) {

@@ -142,10 +142,12 @@ struct RopeFuseConsumersPass
           for (linalg::LinalgOp candidate : fusableConsumers(result)) {
             // Other results of the same loop (a dynamic scale fused
             // before) are tiled with it by upstream.
-            SmallVector<Value> others = llvm::to_vector(llvm::make_filter_range(
-                usedValues(candidate),
-                [&](Value v) { return v.getDefiningOp() != loop; }));
-            if (succeeded(moveValueDefinitions(rewriter, others, loop, dominance))) {
+            SmallVector<Value> others = llvm::to_vector(
+                llvm::make_filter_range(usedValues(candidate), [&](Value v) {
+                  return v.getDefiningOp() != loop;
+                }));
+            if (succeeded(
+                    moveValueDefinitions(rewriter, others, loop, dominance))) {
               consumer = candidate;
               break;
             }

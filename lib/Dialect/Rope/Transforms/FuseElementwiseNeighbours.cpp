@@ -39,8 +39,7 @@ bool isNeighbourKind(Operation *op) {
 }
 
 /// The ops of `func` connected to a rope op through neighbour ops.
-llvm::SetVector<Operation *> neighbourhood(func::FuncOp func,
-                                           Dialect *rope) {
+llvm::SetVector<Operation *> neighbourhood(func::FuncOp func, Dialect *rope) {
   llvm::SetVector<Operation *> seen;
   SmallVector<Operation *> work;
   func.walk([&](Operation *op) {
@@ -75,9 +74,8 @@ llvm::SetVector<Operation *> neighbourhood(func::FuncOp func,
 /// A body that only converts or forwards its inputs: computing it again
 /// in each consumer costs less than storing it.
 bool onlyConverts(linalg::GenericOp op) {
-  return llvm::all_of(op.getBody()->without_terminator(), [](Operation &o) {
-    return isa<CastOpInterface>(o);
-  });
+  return llvm::all_of(op.getBody()->without_terminator(),
+                      [](Operation &o) { return isa<CastOpInterface>(o); });
 }
 
 /// A producer with several generic consumers gets a copy for each: upstream
@@ -121,8 +119,8 @@ Value theElement(OpBuilder &b, Value tensor) {
                                               : Value();
   SplatElementsAttr splat;
   if (matchPattern(tensor, m_Constant(&splat)))
-    return arith::ConstantOp::create(b, tensor.getLoc(),
-                                     cast<TypedAttr>(splat.getSplatValue<Attribute>()));
+    return arith::ConstantOp::create(
+        b, tensor.getLoc(), cast<TypedAttr>(splat.getSplatValue<Attribute>()));
   return {};
 }
 
@@ -160,15 +158,13 @@ void readFillsAsScalars(RewriterBase &rewriter, linalg::GenericOp op) {
 }
 
 /// Fuses one producer into its consumer; false when none is left.
-bool fuseOne(RewriterBase &rewriter,
-             const llvm::SetVector<Operation *> &ops) {
+bool fuseOne(RewriterBase &rewriter, const llvm::SetVector<Operation *> &ops) {
   for (Operation *op : ops) {
     auto consumer = dyn_cast<linalg::GenericOp>(op);
     if (!consumer)
       continue;
     for (OpOperand &operand : consumer->getOpOperands()) {
-      if (!ops.contains(operand.get().getDefiningOp()) ||
-          !shouldFuse(&operand))
+      if (!ops.contains(operand.get().getDefiningOp()) || !shouldFuse(&operand))
         continue;
       Operation *producer = operand.get().getDefiningOp();
       rewriter.setInsertionPoint(consumer);
@@ -220,15 +216,18 @@ void splitBySlices(RewriterBase &rewriter, linalg::GenericOp op,
   for (Operation *user : llvm::to_vector(op->getUsers())) {
     auto slice = cast<tensor::ExtractSliceOp>(user);
     rewriter.setInsertionPoint(slice);
-    FailureOr<TilingResult> tiled = tensor::replaceExtractSliceWithTiledProducer(
-        rewriter, slice, cast<OpResult>(slice.getSource()));
+    FailureOr<TilingResult> tiled =
+        tensor::replaceExtractSliceWithTiledProducer(
+            rewriter, slice, cast<OpResult>(slice.getSource()));
     if (failed(tiled))
       return;
     parts.insert(tiled->tiledOps.begin(), tiled->tiledOps.end());
     rewriter.replaceOp(slice, tiled->tiledValues);
   }
-  if (op->use_empty())
+  if (op->use_empty()) {
+    parts.remove(op);
     rewriter.eraseOp(op);
+  }
 }
 
 struct RopeFuseElementwiseNeighboursPass

@@ -60,9 +60,8 @@ LogicalResult fuseWithRotation(RewriterBase &rewriter, OpOperand *operand,
   // A producer read elsewhere too (the rotated k also returned) is replaced
   // by the fused op, which then comes where the producer is: what else the
   // consumer reads moves before it (pure ops only, all or nothing).
-  bool readElsewhere = llvm::any_of(producer->getUsers(), [&](Operation *op) {
-    return op != consumer;
-  });
+  bool readElsewhere = llvm::any_of(
+      producer->getUsers(), [&](Operation *op) { return op != consumer; });
   if (readElsewhere) {
     SmallVector<Value> others;
     for (Value v : consumer->getOperands())
