@@ -224,10 +224,8 @@ void splitBySlices(RewriterBase &rewriter, linalg::GenericOp op,
     parts.insert(tiled->tiledOps.begin(), tiled->tiledOps.end());
     rewriter.replaceOp(slice, tiled->tiledValues);
   }
-  if (op->use_empty()) {
-    parts.remove(op);
+  if (op->use_empty())
     rewriter.eraseOp(op);
-  }
 }
 
 struct RopeFuseElementwiseNeighboursPass
@@ -257,16 +255,16 @@ struct RopeFuseElementwiseNeighboursPass
     // past the reshape to the rope op's shape (upstream's propagation by
     // expansion), so that it is the rope op's producer.
     // (A part may read no rope op's tile: v, copied into its cache.)
-    llvm::SetVector<Operation *> ops = neighbourhood(func, rope);
-    for (Operation *op : llvm::to_vector(ops))
+    llvm::SetVector<Operation *> parts;
+    for (Operation *op : neighbourhood(func, rope))
       if (auto generic = dyn_cast<linalg::GenericOp>(op))
-        splitBySlices(rewriter, generic, ops);
+        splitBySlices(rewriter, generic, parts);
     RewritePatternSet reshapes(&getContext());
     linalg::populateFoldReshapeOpsByExpansionPatterns(
         reshapes, [&](OpOperand *operand) {
           Operation *producer = operand->get().getDefiningOp();
           auto generic = dyn_cast_or_null<linalg::GenericOp>(producer);
-          return generic && ops.contains(generic) &&
+          return generic && parts.contains(generic) &&
                  isElementwiseGeneric(generic) &&
                  isa<tensor::ExpandShapeOp>(operand->getOwner());
         });
