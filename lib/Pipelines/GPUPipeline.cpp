@@ -126,6 +126,8 @@ void mlir::rope::buildRopeNVVMStage(OpPassManager &pm,
   math::MathExpandOpsPassOptions powi; // see rope-cpu-pipeline
   powi.opMnemonics = {"fpowi"};
   pm.addNestedPass<gpu::GPUModuleOp>(math::createMathExpandOpsPass(powi));
+  // What is left that NVPTX has no instruction for: an error naming it.
+  pm.addNestedPass<gpu::GPUModuleOp>(createRopeCheckGPUMathPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createConvertMathToLLVMPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createRopeGPUNativeIntrinsicsPass());
   // fp8 conversions as integer arithmetic: NVPTX has no fp8 type.

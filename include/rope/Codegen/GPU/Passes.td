@@ -188,6 +188,29 @@ def RopeGPUNativeIntrinsicsPass : Pass<"rope-gpu-native-intrinsics"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def RopeCheckGPUMathPass : Pass<"rope-check-gpu-math"> {
+  let summary = "Reject math ops in kernels that NVPTX cannot lower";
+  let description = [{
+    The GPU pipeline lowers `math` ops in kernels to LLVM intrinsics and
+    links no libdevice; NVPTX has instructions for square roots, fused
+    multiply-adds, absolute values and roundings, but not for
+    transcendental functions (`exp`, `log`, `tanh`, `atan`, `erf`,
+    `powf` by other than 2, ...). A neighbour written with one of them
+    failed in LLVM's instruction selection ("Cannot select ... ftanh",
+    aborting the process) or legalization. This pass, run on the kernels
+    just before the math lowering (after the pipeline's own expansions:
+    f64 exp/log of run-time frequencies, `fpowi`, `powf` by 2), reports
+    each such op at its source location, names it and says what to do:
+    write it with arithmetic, or lower the function with
+    `rope-cpu-pipeline`.
+
+    ```mlir
+    %p = math.exp %x : f32   // in a kernel
+    // error: 'math.exp' op has no NVPTX lowering in rope-gpu-pipeline ...
+    ```
+  }];
+}
+
 def RopeGPUF64ExpLogPass : Pass<"rope-gpu-f64-exp-log"> {
   let summary = "f64 math.exp and math.log as arithmetic NVPTX has";
   let description = [{
